@@ -1,0 +1,74 @@
+import type { IssueCollector } from "../errors";
+import type { FileMountInput, NormalizedFileMount, NormalizedVolume, VolumeInput } from "../types";
+import { defaults } from "../defaults";
+import { posix } from "path";
+
+const volumeNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** Swarm's rule for secret and config names (at most 64 characters). */
+const objectNamePattern = /^[a-zA-Z0-9](?:[a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9])?$/;
+
+function checkAbsolute(path: string, at: string, issues: IssueCollector): void {
+  if (!path.startsWith("/")) issues.add(at, `must be an absolute path, not ${JSON.stringify(path)}`);
+  else if (posix.normalize(path) === "/") issues.add(at, "cannot mount over /");
+  else if (path.split("/").includes("..")) issues.add(at, 'must not contain ".."');
+}
+
+export function normalizeVolumes(volumes: VolumeInput[], issues: IssueCollector): NormalizedVolume[] {
+  return volumes.map((volume, i) => {
+    const at = `volumes[${i}]`;
+    checkAbsolute(volume.target, `${at}.target`, issues);
+    if (volume.type === "tmpfs") {
+      if (volume.source !== undefined) issues.add(`${at}.source`, "a tmpfs mount takes no source");
+    } else if (volume.type === "bind") {
+      if (volume.source === undefined || !volume.source.startsWith("/")) {
+        issues.add(`${at}.source`, "a bind mount needs an absolute host path");
+      }
+    } else if (volume.source === undefined) {
+      issues.add(`${at}.source`, "a named volume needs a source name");
+    } else if (!volumeNamePattern.test(volume.source)) {
+      issues.add(`${at}.source`, `"${volume.source}" is not a volume name: letters, digits, "_", "." or "-"`);
+    }
+    return {
+      type: volume.type,
+      ...(volume.source !== undefined && { source: volume.source }),
+      target: posix.normalize(volume.target),
+      readOnly: volume.readOnly ?? false,
+    };
+  });
+}
+
+export function normalizeFileMounts(
+  kind: "secrets" | "configs",
+  mounts: FileMountInput[],
+  issues: IssueCollector,
+): NormalizedFileMount[] {
+  return mounts.map((mount, i) => {
+    const at = `${kind}[${i}]`;
+    if (!objectNamePattern.test(mount.source)) {
+      issues.add(
+        `${at}.source`,
+        `"${mount.source}" is not a ${kind === "secrets" ? "secret" : "config"} name: 1-64 letters, digits, "_", "." or "-", starting and ending with a letter or digit`,
+      );
+    }
+    let target = mount.target ?? (kind === "secrets" ? `${defaults.secretsDir}/${mount.source}` : `/${mount.source}`);
+    if (kind === "secrets" && !target.startsWith("/")) target = `${defaults.secretsDir}/${target}`;
+    checkAbsolute(target, `${at}.target`, issues);
+    return { source: mount.source, target: posix.normalize(target), mode: mount.mode ?? defaults.fileMode };
+  });
+}
+
+/** Every volume, secret and config must land on its own path. */
+export function checkDistinctTargets(
+  groups: { kind: string; mounts: { target: string }[] }[],
+  issues: IssueCollector,
+): void {
+  const seen = new Map<string, string>();
+  for (const { kind, mounts } of groups) {
+    mounts.forEach((mount, i) => {
+      const here = `${kind}[${i}]`;
+      const first = seen.get(mount.target);
+      if (first !== undefined) issues.add(`${here}.target`, `${mount.target} is already the target of ${first}`);
+      else seen.set(mount.target, here);
+    });
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The subset of ECS's RegisterTaskDefinition and CreateService inputs that Berth writes, with the API's
+ * own field names. Times are seconds; memory is MiB; CPU is in CPU units (1024 per vCPU).
+ */
+export interface EcsKeyValue {
+  name: string;
+  value: string;
+}
+
+export interface EcsContainerDefinition {
+  name: string;
+  image: string;
+  essential: boolean;
+  entryPoint?: string[];
+  command?: string[];
+  environment?: EcsKeyValue[];
+  secrets?: { name: string; valueFrom: string }[];
+  portMappings?: { containerPort: number; protocol: "tcp" | "udp"; name: string }[];
+  healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
+  cpu?: number;
+  memory?: number;
+  memoryReservation?: number;
+  user?: string;
+  workingDirectory?: string;
+  readonlyRootFilesystem: boolean;
+  linuxParameters?: { capabilities?: { add?: string[]; drop?: string[] } };
+  mountPoints?: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
+  stopTimeout: number;
+  logConfiguration?: { logDriver: EcsLogDriver; options?: Record<string, string> };
+  dockerLabels?: Record<string, string>;
+}
+
+export type EcsLogDriver =
+  | "awslogs"
+  | "awsfirelens"
+  | "fluentd"
+  | "gelf"
+  | "journald"
+  | "json-file"
+  | "splunk"
+  | "syslog";
+
+export interface EcsVolume {
+  name: string;
+  host?: { sourcePath: string };
+  dockerVolumeConfiguration?: { scope: "shared"; autoprovision: boolean; driver: string };
+}
+
+export interface EcsPlacementConstraint {
+  type: "memberOf" | "distinctInstance";
+  expression?: string;
+}
+
+export interface EcsTaskDefinition {
+  family: string;
+  networkMode: "awsvpc";
+  requiresCompatibilities: ("FARGATE" | "EC2")[];
+  /** CPU units, as a string (the API's form). */
+  cpu?: string;
+  /** MiB, as a string. */
+  memory?: string;
+  containerDefinitions: EcsContainerDefinition[];
+  volumes?: EcsVolume[];
+  placementConstraints?: EcsPlacementConstraint[];
+  tags?: { key: string; value: string }[];
+}
+
+export interface EcsService {
+  serviceName: string;
+  launchType: "FARGATE" | "EC2";
+  schedulingStrategy: "REPLICA" | "DAEMON";
+  desiredCount?: number;
+  deploymentConfiguration: {
+    minimumHealthyPercent: number;
+    maximumPercent: number;
+    deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
+  };
+  placementConstraints?: EcsPlacementConstraint[];
+  placementStrategy?: { type: "spread"; field: string }[];
+  enableECSManagedTags: boolean;
+  propagateTags: "SERVICE";
+  tags?: { key: string; value: string }[];
+}
+
+/** Ports the ECS component exposes through a load balancer (ALB for HTTP routes, NLB otherwise). */
+export interface EcsExposure {
+  containerPort: number;
+  listenerPort: number;
+  protocol: "tcp" | "udp";
+  http?: { host?: string; path: string; tls: boolean };
+}
+
+export interface EcsRendering {
+  taskDefinition: EcsTaskDefinition;
+  service: EcsService;
+  exposure: EcsExposure[];
+  /** Application Auto Scaling target tracking, when the service autoscales. */
+  autoscaling?: {
+    minCapacity: number;
+    maxCapacity: number;
+    policies: { metric: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization"; targetValue: number }[];
+  };
+  /** SSM parameters to create for `secretEnv`; the container reads them through `secrets`. */
+  secretParameters: { name: string; value: string }[];
+}

@@ -1,0 +1,311 @@
+import { defaults } from "../defaults";
+import type { NormalizedService } from "../types";
+import { formatMemory } from "../units";
+import { fargateTaskSize } from "./ecs-sizing";
+import type {
+  EcsContainerDefinition,
+  EcsLogDriver,
+  EcsPlacementConstraint,
+  EcsRendering,
+  EcsService,
+  EcsTaskDefinition,
+  EcsVolume,
+} from "./ecs-types";
+import { Refusals, type RenderOptions, secondsCeil } from "./refusals";
+
+export interface EcsRenderOptions extends RenderOptions {
+  /** Capacity the service runs on. Default: `"FARGATE"`. */
+  launchType?: "FARGATE" | "EC2";
+  /** Prefix of the SSM parameter names that hold `secretEnv` values. Default: `"/berth"`. */
+  secretParameterPrefix?: string;
+}
+
+const mib = 2 ** 20;
+const ec2LogDrivers: EcsLogDriver[] = ["awslogs", "awsfirelens", "fluentd", "gelf", "journald", "json-file", "splunk", "syslog"];
+const fargateLogDrivers: EcsLogDriver[] = ["awslogs", "awsfirelens", "splunk"];
+const healthLimits = {
+  interval: [5, 300],
+  timeout: [2, 60],
+  retries: [1, 10],
+  startPeriod: [0, 300],
+} as const;
+const fargateStopTimeoutMax = 120;
+const fargateDefaultSize = { cpu: 256, memory: 512 };
+
+const toCpuUnits = (millicores: number): number => Math.ceil((millicores * 1024) / 1000);
+const toMiB = (bytes: number): number => Math.ceil(bytes / mib);
+
+function checkScheduling(n: NormalizedService, fargate: boolean, refusals: Refusals): void {
+  if (n.mode === "job") refusals.refuse("mode", "an ECS service runs forever; run jobs as standalone ECS tasks");
+  if (n.mode === "global" && fargate) {
+    refusals.refuse("mode", 'one task per instance (DAEMON) needs EC2 capacity; use launchType "EC2" or replicas');
+  }
+  const r = n.restart;
+  const d = defaults.restart;
+  if (r.condition !== "any") refusals.refuse("restart.condition", "ECS services always replace stopped tasks");
+  if (r.delay !== d.delay || r.window !== d.window || r.maxAttempts !== d.maxAttempts) {
+    const field = r.delay !== d.delay ? "delay" : r.window !== d.window ? "window" : "maxAttempts";
+    refusals.refuse(`restart.${field}`, "ECS schedules replacement tasks on its own terms");
+  }
+  const u = n.update;
+  if (u.delay !== defaults.update.delay) refusals.refuse("update.delay", "ECS deployments do not pause between batches");
+  if (u.monitor !== defaults.update.monitor) refusals.refuse("update.monitor", "the ECS deployment circuit breaker judges tasks itself");
+  if (u.maxFailureRatio !== defaults.update.maxFailureRatio) {
+    refusals.refuse("update.maxFailureRatio", "the ECS deployment circuit breaker sets its own failure threshold");
+  }
+  if (n.networks.length > 0) {
+    refusals.refuse("networks", "ECS tasks join the cluster's VPC subnets; service-to-service reach is set by security groups");
+  }
+  n.ports.forEach((p, i) => {
+    if (p.public && p.publishMode === "host") {
+      refusals.refuse(`ports[${i}].publishMode`, 'ECS publishes ports through a load balancer; use "ingress"');
+    }
+  });
+  if (n.secrets.length > 0) refusals.refuse("secrets", "ECS mounts no secret files; pass the value through secretEnv");
+  if (n.configs.length > 0) refusals.refuse("configs", "ECS mounts no config files; bake them into the image or use env");
+}
+
+function healthCheck(n: NormalizedService, refusals: Refusals): EcsContainerDefinition["healthCheck"] {
+  const hc = n.healthCheck;
+  if (!hc || hc.test[0] === "NONE") return undefined;
+  const values = {
+    interval: secondsCeil(hc.interval),
+    timeout: secondsCeil(hc.timeout),
+    retries: hc.retries,
+    startPeriod: secondsCeil(hc.startPeriod),
+  };
+  for (const key of Object.keys(healthLimits) as (keyof typeof healthLimits)[]) {
+    const [min, max] = healthLimits[key];
+    if (values[key] < min || values[key] > max) {
+      const unit = key === "retries" ? "" : "s";
+      refusals.refuse(`healthCheck.${key}`, `ECS accepts ${min}${unit} to ${max}${unit}, not ${values[key]}${unit}`);
+    }
+  }
+  return { command: hc.test, ...values };
+}
+
+function storage(n: NormalizedService, fargate: boolean, refusals: Refusals) {
+  const volumes: EcsVolume[] = [];
+  const mountPoints: NonNullable<EcsContainerDefinition["mountPoints"]> = [];
+  n.volumes.forEach((v, i) => {
+    if (v.type === "tmpfs") {
+      refusals.refuse(`volumes[${i}]`, "ECS tmpfs mounts need a size the portable spec does not carry");
+      return;
+    }
+    if (fargate) {
+      refusals.refuse(`volumes[${i}]`, `Fargate has no ${v.type === "bind" ? "host paths" : "Docker volumes"}; use launchType "EC2"`);
+      return;
+    }
+    const name = `volume-${i}`;
+    volumes.push(
+      v.type === "bind"
+        ? { name, host: { sourcePath: v.source ?? "" } }
+        : { name, dockerVolumeConfiguration: { scope: "shared", autoprovision: true, driver: "local" } },
+    );
+    mountPoints.push({ sourceVolume: name, containerPath: v.target, readOnly: v.readOnly });
+  });
+  return { volumes, mountPoints };
+}
+
+function capabilities(n: NormalizedService, fargate: boolean, refusals: Refusals) {
+  n.capAdd.forEach((cap, i) => {
+    if (fargate && cap !== "SYS_PTRACE") refusals.refuse(`capAdd[${i}]`, `Fargate adds only SYS_PTRACE, not ${cap}`);
+  });
+  if (n.capAdd.length === 0 && n.capDrop.length === 0) return undefined;
+  return {
+    capabilities: {
+      ...(n.capAdd.length > 0 && { add: n.capAdd }),
+      ...(n.capDrop.length > 0 && { drop: n.capDrop }),
+    },
+  };
+}
+
+function logConfiguration(n: NormalizedService, fargate: boolean, refusals: Refusals): EcsContainerDefinition["logConfiguration"] {
+  if (!n.logging) return undefined;
+  const allowed = fargate ? fargateLogDrivers : ec2LogDrivers;
+  const driver = n.logging.driver as EcsLogDriver;
+  if (!allowed.includes(driver)) {
+    refusals.refuse("logging.driver", `${fargate ? "Fargate" : "ECS"} log drivers are ${allowed.join(", ")}`);
+    return undefined;
+  }
+  return { logDriver: driver, options: n.logging.options };
+}
+
+function placement(n: NormalizedService, fargate: boolean, refusals: Refusals) {
+  const constraints: EcsPlacementConstraint[] = [];
+  const ec2Attributes: Record<string, string> = {
+    "node.platform.os": "attribute:ecs.os-type",
+    "node.platform.arch": "attribute:ecs.cpu-architecture",
+    "node.id": "ec2InstanceId",
+  };
+  n.placement.constraints.forEach((c, i) => {
+    const path = `placement.constraints[${i}]`;
+    if (fargate) return refusals.refuse(path, "Fargate places tasks itself; use EC2 capacity to constrain placement");
+    const attribute = c.attribute.startsWith("node.labels.")
+      ? `attribute:${c.attribute.slice("node.labels.".length)}`
+      : ec2Attributes[c.attribute];
+    if (attribute === undefined) return refusals.refuse(path, `${c.attribute} has no ECS equivalent`);
+    constraints.push({ type: "memberOf", expression: `${attribute} ${c.operator} ${c.value}` });
+  });
+  let strategy: EcsService["placementStrategy"];
+  if (n.placement.spread) {
+    if (fargate) refusals.refuse("placement.spread", "Fargate spreads tasks over availability zones itself");
+    else strategy = [{ type: "spread", field: `attribute:${n.placement.spread.slice("node.labels.".length)}` }];
+  }
+  // On Fargate every task has a host of its own, so any maxPerNode is already met.
+  if (!fargate && n.placement.maxPerNode !== undefined) {
+    if (n.placement.maxPerNode === 1) constraints.push({ type: "distinctInstance" });
+    else refusals.refuse("placement.maxPerNode", "ECS can hold a service to one task per instance (maxPerNode: 1), not more");
+  }
+  return { constraints, strategy };
+}
+
+function taskSize(n: NormalizedService, fargate: boolean, refusals: Refusals): { cpu?: string; memory?: string } {
+  const millicores = n.resources.cpu ?? n.resources.reservations.cpu;
+  const bytes = n.resources.memory ?? n.resources.reservations.memory;
+  if (!fargate) {
+    return {
+      ...(millicores !== undefined && { cpu: String(toCpuUnits(millicores)) }),
+      ...(bytes !== undefined && { memory: String(toMiB(bytes)) }),
+    };
+  }
+  const size = fargateTaskSize(
+    millicores !== undefined ? toCpuUnits(millicores) : fargateDefaultSize.cpu,
+    bytes !== undefined ? toMiB(bytes) : fargateDefaultSize.memory,
+  );
+  if (!size) {
+    refusals.refuse("resources", `no Fargate task is that large (${millicores ?? 0}m CPU, ${formatMemory(bytes ?? 0)})`);
+    return {};
+  }
+  return { cpu: String(size.cpu), memory: String(size.memory) };
+}
+
+function deploymentConfiguration(n: NormalizedService): EcsService["deploymentConfiguration"] {
+  const u = n.update;
+  const replicas = Math.max(1, n.replicas);
+  const batch = u.parallelism === 0 ? replicas : Math.min(u.parallelism, replicas);
+  const batchPercent = Math.ceil((batch / replicas) * 100);
+  return {
+    minimumHealthyPercent: u.order === "start-first" ? 100 : Math.max(0, 100 - batchPercent),
+    maximumPercent: u.order === "start-first" ? 100 + batchPercent : 100,
+    deploymentCircuitBreaker: { enable: u.failureAction !== "continue", rollback: u.failureAction === "rollback" },
+  };
+}
+
+/**
+ * Renders a normalized service as ECS inputs: a task definition (awsvpc networking; on Fargate the
+ * smallest valid task size that fits the service's resources, 256 CPU units / 512 MiB when none are
+ * set), a service (desired count, circuit breaker with rollback when the update policy says so), the
+ * ports to expose through load balancers, target-tracking autoscaling and the SSM parameters that hold
+ * secret variables.
+ *
+ * @throws {@link SpecError} for fields ECS (or Fargate) cannot honour, unless the service marks them ignorable.
+ */
+export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}): EcsRendering {
+  const launchType = options.launchType ?? "FARGATE";
+  const fargate = launchType === "FARGATE";
+  const refusals = new Refusals(n, "ecs", options);
+  checkScheduling(n, fargate, refusals);
+  const { volumes, mountPoints } = storage(n, fargate, refusals);
+  const linuxParameters = capabilities(n, fargate, refusals);
+  const logs = logConfiguration(n, fargate, refusals);
+  const place = placement(n, fargate, refusals);
+  const size = taskSize(n, fargate, refusals);
+  const health = healthCheck(n, refusals);
+  const stopTimeout = secondsCeil(n.stopGracePeriod);
+  if (fargate && stopTimeout > fargateStopTimeoutMax) {
+    refusals.refuse("stopGracePeriod", `Fargate waits at most ${fargateStopTimeoutMax}s before killing a task`);
+  }
+  refusals.throwIfAny();
+
+  const prefix = options.secretParameterPrefix ?? "/berth";
+  const secretParameters = Object.entries(n.secretEnv)
+    .map(([key, value]) => ({ key, name: `${prefix}/${n.name}/${key}`, value }))
+    .sort((a, b) => a.key.localeCompare(b.key));
+  const environment = Object.entries(n.env)
+    .map(([name, value]) => ({ name, value }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const tags = Object.entries(n.labels).map(([key, value]) => ({ key, value }));
+
+  const container: EcsContainerDefinition = {
+    name: n.name,
+    image: n.image,
+    essential: true,
+    ...(n.entrypoint && { entryPoint: n.entrypoint }),
+    ...(n.command && { command: n.command }),
+    ...(environment.length > 0 && { environment }),
+    ...(secretParameters.length > 0 && {
+      secrets: secretParameters.map((p) => ({ name: p.key, valueFrom: p.name })),
+    }),
+    ...(n.ports.length > 0 && {
+      portMappings: n.ports.map((p) => ({ containerPort: p.target, protocol: p.protocol, name: `${p.protocol}-${p.target}` })),
+    }),
+    ...(health && { healthCheck: health }),
+    ...(n.resources.cpu !== undefined && { cpu: toCpuUnits(n.resources.cpu) }),
+    ...(n.resources.memory !== undefined && { memory: toMiB(n.resources.memory) }),
+    ...(n.resources.reservations.memory !== undefined && { memoryReservation: toMiB(n.resources.reservations.memory) }),
+    ...(n.user !== undefined && { user: n.user }),
+    ...(n.workingDir !== undefined && { workingDirectory: n.workingDir }),
+    readonlyRootFilesystem: n.readOnlyRootFilesystem,
+    ...(linuxParameters && { linuxParameters }),
+    ...(mountPoints.length > 0 && { mountPoints }),
+    stopTimeout,
+    ...(logs && { logConfiguration: logs }),
+    ...(Object.keys(n.labels).length > 0 && { dockerLabels: { ...n.labels } }),
+  };
+  const taskDefinition: EcsTaskDefinition = {
+    family: n.name,
+    networkMode: "awsvpc",
+    requiresCompatibilities: [launchType],
+    ...size,
+    containerDefinitions: [container],
+    ...(volumes.length > 0 && { volumes }),
+    ...(place.constraints.some((c) => c.type === "memberOf") && {
+      placementConstraints: place.constraints.filter((c) => c.type === "memberOf"),
+    }),
+    ...(tags.length > 0 && { tags }),
+  };
+  const daemon = n.mode === "global";
+  const service: EcsService = {
+    serviceName: n.name,
+    launchType,
+    schedulingStrategy: daemon ? "DAEMON" : "REPLICA",
+    ...(!daemon && { desiredCount: n.replicas }),
+    deploymentConfiguration: deploymentConfiguration(n),
+    ...(place.constraints.some((c) => c.type === "distinctInstance") && {
+      placementConstraints: [{ type: "distinctInstance" as const }],
+    }),
+    ...(place.strategy && { placementStrategy: place.strategy }),
+    enableECSManagedTags: true,
+    propagateTags: "SERVICE",
+    ...(tags.length > 0 && { tags }),
+  };
+  const a = n.autoscale;
+  return {
+    taskDefinition,
+    service,
+    exposure: n.ports
+      .filter((p) => p.public)
+      .map((p) => ({
+        containerPort: p.target,
+        listenerPort: p.published ?? p.target,
+        protocol: p.protocol,
+        ...(p.http && { http: p.http }),
+      })),
+    ...(a && {
+      autoscaling: {
+        minCapacity: a.min,
+        maxCapacity: a.max,
+        policies: [
+          ...(a.cpuPercent !== undefined
+            ? [{ metric: "ECSServiceAverageCPUUtilization" as const, targetValue: a.cpuPercent }]
+            : []),
+          ...(a.memoryPercent !== undefined
+            ? [{ metric: "ECSServiceAverageMemoryUtilization" as const, targetValue: a.memoryPercent }]
+            : []),
+        ],
+      },
+    }),
+    secretParameters: secretParameters.map(({ name, value }) => ({ name, value })),
+  };
+}

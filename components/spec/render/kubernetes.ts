@@ -1,0 +1,257 @@
+import type { DaemonSet, Deployment } from "kubernetes-types/apps/v1";
+import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
+import type { Job } from "kubernetes-types/batch/v1";
+import type { Secret, Service } from "kubernetes-types/core/v1";
+import type { ObjectMeta } from "kubernetes-types/meta/v1";
+import type { Ingress } from "kubernetes-types/networking/v1";
+import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
+import { defaults } from "../defaults";
+import type { NormalizedPort, NormalizedService } from "../types";
+import { podSpec, secretEnvName, selectorLabels } from "./kubernetes-pod";
+import { Refusals, type RenderOptions, secondsCeil } from "./refusals";
+
+export type KubernetesObject =
+  | Deployment
+  | DaemonSet
+  | Job
+  | Service
+  | Ingress
+  | HorizontalPodAutoscaler
+  | PodDisruptionBudget
+  | Secret;
+
+/** Annotation telling Berth's Kubernetes workload what a failed rollout should do. */
+export const failureActionAnnotation = "berth.dev/update-failure-action";
+
+const labelName = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const labelPrefix = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function isValidLabel(key: string, value: string): boolean {
+  const slash = key.lastIndexOf("/");
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = key.slice(slash + 1);
+  const keyOk =
+    name.length <= 63 && labelName.test(name) && (prefix === undefined || (prefix.length <= 253 && labelPrefix.test(prefix)));
+  return keyOk && value.length <= 63 && (value === "" || labelName.test(value));
+}
+
+function portName(p: NormalizedPort): string {
+  return `${p.protocol}-${p.target}`;
+}
+
+function checkUnsupported(n: NormalizedService, refusals: Refusals): void {
+  if (n.logging) refusals.refuse("logging", "Kubernetes has no per-workload log driver; collect logs from the nodes");
+  if (n.networks.length > 0) {
+    refusals.refuse("networks", "Kubernetes has one flat pod network; isolate services with NetworkPolicy objects");
+  }
+  const r = n.restart;
+  const d = defaults.restart;
+  if (n.mode !== "job" && r.condition !== "any") {
+    refusals.refuse("restart.condition", 'Deployments and DaemonSets always restart their pods; use "any"');
+  }
+  if (r.delay !== d.delay) refusals.refuse("restart.delay", "Kubernetes backs off restarts on its own schedule");
+  if (r.window !== d.window) refusals.refuse("restart.window", "Kubernetes has no restart window");
+  if (n.mode !== "job" && r.maxAttempts !== d.maxAttempts) {
+    refusals.refuse("restart.maxAttempts", "only Jobs limit attempts (backoffLimit) on Kubernetes");
+  }
+  if (n.update.failureAction === "continue") {
+    refusals.refuse("update.failureAction", 'a Kubernetes rollout stops on failure; use "rollback" or "pause"');
+  }
+  if (n.update.maxFailureRatio !== defaults.update.maxFailureRatio) {
+    refusals.refuse("update.maxFailureRatio", "a Kubernetes rollout tolerates no failed pods");
+  }
+  for (const [key, value] of Object.entries(n.labels)) {
+    if (!isValidLabel(key, value)) {
+      refusals.refuse(`labels.${key}`, "Kubernetes label keys and values are at most 63 letters, digits, '-', '_' or '.' (keys may have a DNS prefix)");
+    }
+  }
+  if (n.autoscale?.cpuPercent !== undefined && n.resources.reservations.cpu === undefined && n.resources.cpu === undefined) {
+    refusals.refuse("autoscale.cpuPercent", "CPU utilisation needs a CPU request: set resources.reservations.cpu");
+  }
+  if (n.autoscale?.memoryPercent !== undefined && n.resources.reservations.memory === undefined && n.resources.memory === undefined) {
+    refusals.refuse("autoscale.memoryPercent", "memory utilisation needs a memory request: set resources.reservations.memory");
+  }
+}
+
+function rollingUpdate(n: NormalizedService) {
+  const step = n.update.parallelism === 0 ? "100%" : n.update.parallelism;
+  return n.update.order === "start-first" ? { maxSurge: step, maxUnavailable: 0 } : { maxSurge: 0, maxUnavailable: step };
+}
+
+function workload(n: NormalizedService, metadata: ObjectMeta, refusals: Refusals): Deployment | DaemonSet | Job {
+  const template = { metadata: { labels: { ...n.labels, ...selectorLabels(n) } }, spec: podSpec(n, refusals) };
+  if (n.mode === "job") {
+    return {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata,
+      spec: {
+        completions: n.replicas,
+        parallelism: n.replicas,
+        // Berth's maxAttempts 0 means unlimited.
+        backoffLimit: n.restart.maxAttempts === 0 ? 2147483647 : n.restart.maxAttempts,
+        template,
+      },
+    };
+  }
+  const rollout = {
+    // Swarm watches each new task for `monitor` and waits `delay` between batches; Kubernetes holds a new
+    // pod for minReadySeconds before counting it available, which covers both.
+    minReadySeconds: secondsCeil(n.update.monitor + n.update.delay),
+    selector: { matchLabels: selectorLabels(n) },
+    template,
+  };
+  const annotated = {
+    ...metadata,
+    annotations: { ...metadata.annotations, [failureActionAnnotation]: n.update.failureAction },
+  };
+  if (n.mode === "global") {
+    return {
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: annotated,
+      spec: { ...rollout, updateStrategy: { type: "RollingUpdate", rollingUpdate: rollingUpdate(n) } },
+    };
+  }
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: annotated,
+    spec: {
+      ...(n.autoscale === undefined && { replicas: n.replicas }),
+      ...rollout,
+      strategy: { type: "RollingUpdate", rollingUpdate: rollingUpdate(n) },
+    },
+  };
+}
+
+function services(n: NormalizedService, metadata: ObjectMeta): Service[] {
+  const result: Service[] = [];
+  if (n.ports.length > 0 || n.endpointMode === "dnsrr") {
+    result.push({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata,
+      spec: {
+        selector: selectorLabels(n),
+        ...(n.endpointMode === "dnsrr" && { clusterIP: "None" }),
+        ports: n.ports.map((p) => ({
+          name: portName(p),
+          port: p.target,
+          targetPort: p.target,
+          protocol: p.protocol === "udp" ? "UDP" : "TCP",
+        })),
+      },
+    });
+  }
+  const balanced = n.ports.filter((p) => p.public && p.publishMode === "ingress" && !p.http);
+  if (balanced.length > 0) {
+    result.push({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { ...metadata, name: `${n.name}-public` },
+      spec: {
+        type: "LoadBalancer",
+        selector: selectorLabels(n),
+        ports: balanced.map((p) => ({
+          name: portName(p),
+          port: p.published ?? p.target,
+          targetPort: p.target,
+          protocol: p.protocol === "udp" ? "UDP" : "TCP",
+        })),
+      },
+    });
+  }
+  return result;
+}
+
+function ingress(n: NormalizedService, metadata: ObjectMeta): Ingress | undefined {
+  const routed = n.ports.filter((p) => p.http);
+  if (routed.length === 0) return undefined;
+  const tlsHosts = [...new Set(routed.filter((p) => p.http?.tls).map((p) => p.http?.host ?? ""))];
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata,
+    spec: {
+      rules: routed.map((p) => ({
+        ...(p.http?.host !== undefined && { host: p.http.host }),
+        http: {
+          paths: [
+            {
+              path: p.http?.path ?? "/",
+              pathType: "Prefix",
+              backend: { service: { name: n.name, port: { number: p.target } } },
+            },
+          ],
+        },
+      })),
+      ...(tlsHosts.length > 0 && { tls: [{ hosts: tlsHosts, secretName: `${n.name}-tls` }] }),
+    },
+  };
+}
+
+function autoscaler(n: NormalizedService, metadata: ObjectMeta): HorizontalPodAutoscaler | undefined {
+  const a = n.autoscale;
+  if (!a) return undefined;
+  const metric = (name: "cpu" | "memory", percent: number) => ({
+    type: "Resource",
+    resource: { name, target: { type: "Utilization", averageUtilization: percent } },
+  });
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata,
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: n.name },
+      minReplicas: a.min,
+      maxReplicas: a.max,
+      metrics: [
+        ...(a.cpuPercent !== undefined ? [metric("cpu", a.cpuPercent)] : []),
+        ...(a.memoryPercent !== undefined ? [metric("memory", a.memoryPercent)] : []),
+      ],
+    },
+  };
+}
+
+/**
+ * Renders a normalized service as plain Kubernetes objects: its workload (Deployment, DaemonSet or
+ * Job), a ClusterIP (or headless) Service for its ports, a LoadBalancer Service for public ports, an
+ * Ingress for HTTP-routed ports, a HorizontalPodAutoscaler, a PodDisruptionBudget when more than one
+ * replica runs, and a Secret holding `secretEnv`. Durations are rounded up to whole seconds.
+ *
+ * @throws {@link SpecError} for fields Kubernetes cannot honour, unless the service marks them ignorable.
+ */
+export function renderKubernetes(n: NormalizedService, options: RenderOptions = {}): KubernetesObject[] {
+  const refusals = new Refusals(n, "kubernetes", options);
+  checkUnsupported(n, refusals);
+  const metadata: ObjectMeta = {
+    name: n.name,
+    labels: { ...n.labels, ...selectorLabels(n), "app.kubernetes.io/managed-by": "berth" },
+  };
+  const objects: KubernetesObject[] = [workload(n, metadata, refusals), ...services(n, metadata)];
+  const route = ingress(n, metadata);
+  if (route) objects.push(route);
+  const hpa = autoscaler(n, metadata);
+  if (hpa) objects.push(hpa);
+  const minimumReplicas = n.autoscale?.min ?? n.replicas;
+  if (n.mode === "replicated" && minimumReplicas > 1) {
+    objects.push({
+      apiVersion: "policy/v1",
+      kind: "PodDisruptionBudget",
+      metadata,
+      spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(n) } },
+    });
+  }
+  if (Object.keys(n.secretEnv).length > 0) {
+    objects.push({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { ...metadata, name: secretEnvName(n) },
+      type: "Opaque",
+      stringData: { ...n.secretEnv },
+    });
+  }
+  refusals.throwIfAny();
+  return objects;
+}

@@ -1,0 +1,82 @@
+/**
+ * The subset of the Docker Engine API's `ServiceSpec` (API 1.41+) that Berth writes, with the API's
+ * own field names. Durations are nanoseconds.
+ */
+export interface SwarmMount {
+  Type: "volume" | "bind" | "tmpfs";
+  Source?: string;
+  Target: string;
+  ReadOnly: boolean;
+}
+
+export interface SwarmFileReference {
+  File: { Name: string; UID: string; GID: string; Mode: number };
+}
+
+export interface SwarmSecretReference extends SwarmFileReference {
+  SecretName: string;
+  /** Resolved from `SecretName` by the provider when empty. */
+  SecretID: string;
+}
+
+export interface SwarmConfigReference extends SwarmFileReference {
+  ConfigName: string;
+  /** Resolved from `ConfigName` by the provider when empty. */
+  ConfigID: string;
+}
+
+export interface SwarmUpdateConfig {
+  Parallelism: number;
+  Delay: number;
+  FailureAction: "continue" | "pause" | "rollback";
+  Monitor: number;
+  MaxFailureRatio: number;
+  Order: "stop-first" | "start-first";
+}
+
+export interface SwarmContainerSpec {
+  Image: string;
+  Command?: string[];
+  Args?: string[];
+  Env?: string[];
+  Dir?: string;
+  User?: string;
+  ReadOnly?: boolean;
+  Mounts?: SwarmMount[];
+  StopGracePeriod?: number;
+  Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number };
+  Secrets?: SwarmSecretReference[];
+  Configs?: SwarmConfigReference[];
+  CapabilityAdd?: string[];
+  CapabilityDrop?: string[];
+}
+
+export interface SwarmServiceSpec {
+  Name: string;
+  Labels: Record<string, string>;
+  TaskTemplate: {
+    ContainerSpec: SwarmContainerSpec;
+    Resources?: {
+      Limits?: { NanoCPUs?: number; MemoryBytes?: number };
+      Reservations?: { NanoCPUs?: number; MemoryBytes?: number };
+    };
+    RestartPolicy: { Condition: "none" | "on-failure" | "any"; Delay: number; MaxAttempts: number; Window: number };
+    Placement?: {
+      Constraints?: string[];
+      Preferences?: { Spread: { SpreadDescriptor: string } }[];
+      MaxReplicas?: number;
+    };
+    Networks?: { Target: string; Aliases?: string[] }[];
+    LogDriver?: { Name: string; Options: Record<string, string> };
+  };
+  Mode:
+    | { Replicated: { Replicas: number } }
+    | { Global: Record<string, never> }
+    | { ReplicatedJob: { MaxConcurrent: number; TotalCompletions: number } };
+  UpdateConfig?: SwarmUpdateConfig;
+  RollbackConfig?: SwarmUpdateConfig;
+  EndpointSpec: {
+    Mode: "vip" | "dnsrr";
+    Ports?: { Protocol: "tcp" | "udp"; TargetPort: number; PublishedPort: number; PublishMode: "ingress" | "host" }[];
+  };
+}

@@ -1,0 +1,140 @@
+import type { NormalizedService, NormalizedUpdatePolicy } from "../types";
+import { Refusals, type RenderOptions } from "./refusals";
+import type { SwarmContainerSpec, SwarmServiceSpec, SwarmUpdateConfig } from "./swarm-types";
+
+const ns = (ms: number): number => Math.round(ms * 1e6);
+
+function capability(name: string): string {
+  return name === "ALL" ? "ALL" : `CAP_${name}`;
+}
+
+/** Every plain and secret variable as `KEY=value`, sorted so equal specs compare equal. */
+export function swarmEnv(n: NormalizedService): string[] {
+  return Object.entries({ ...n.env, ...n.secretEnv })
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
+}
+
+function containerSpec(n: NormalizedService): SwarmContainerSpec {
+  const file = (target: string, mode: number) => ({ Name: target, UID: "0", GID: "0", Mode: mode });
+  const spec: SwarmContainerSpec = {
+    Image: n.image,
+    ...(n.entrypoint && { Command: n.entrypoint }),
+    ...(n.command && { Args: n.command }),
+    Env: swarmEnv(n),
+    ...(n.workingDir !== undefined && { Dir: n.workingDir }),
+    ...(n.user !== undefined && { User: n.user }),
+    ReadOnly: n.readOnlyRootFilesystem,
+    Mounts: n.volumes.map((v) => ({
+      Type: v.type,
+      ...(v.source !== undefined && { Source: v.source }),
+      Target: v.target,
+      ReadOnly: v.readOnly,
+    })),
+    StopGracePeriod: ns(n.stopGracePeriod),
+    Secrets: n.secrets.map((s) => ({ File: file(s.target, s.mode), SecretName: s.source, SecretID: "" })),
+    Configs: n.configs.map((c) => ({ File: file(c.target, c.mode), ConfigName: c.source, ConfigID: "" })),
+    ...(n.capAdd.length > 0 && { CapabilityAdd: n.capAdd.map(capability) }),
+    ...(n.capDrop.length > 0 && { CapabilityDrop: n.capDrop.map(capability) }),
+  };
+  const hc = n.healthCheck;
+  if (hc) {
+    spec.Healthcheck =
+      hc.test[0] === "NONE"
+        ? { Test: ["NONE"] }
+        : {
+            Test: hc.test,
+            Interval: ns(hc.interval),
+            Timeout: ns(hc.timeout),
+            Retries: hc.retries,
+            StartPeriod: ns(hc.startPeriod),
+          };
+  }
+  return spec;
+}
+
+function updateConfig(u: NormalizedUpdatePolicy, failureAction: SwarmUpdateConfig["FailureAction"]): SwarmUpdateConfig {
+  return {
+    Parallelism: u.parallelism,
+    Delay: ns(u.delay),
+    FailureAction: failureAction,
+    Monitor: ns(u.monitor),
+    MaxFailureRatio: u.maxFailureRatio,
+    Order: u.order,
+  };
+}
+
+function mode(n: NormalizedService): SwarmServiceSpec["Mode"] {
+  if (n.mode === "global") return { Global: {} };
+  if (n.mode === "job") return { ReplicatedJob: { MaxConcurrent: n.replicas, TotalCompletions: n.replicas } };
+  return { Replicated: { Replicas: n.replicas } };
+}
+
+function resources(n: NormalizedService): SwarmServiceSpec["TaskTemplate"]["Resources"] {
+  const amounts = (cpu?: number, memory?: number) => ({
+    ...(cpu !== undefined && { NanoCPUs: cpu * 1e6 }),
+    ...(memory !== undefined && { MemoryBytes: memory }),
+  });
+  return {
+    Limits: amounts(n.resources.cpu, n.resources.memory),
+    Reservations: amounts(n.resources.reservations.cpu, n.resources.reservations.memory),
+  };
+}
+
+/**
+ * Renders a normalized service as a Docker Engine API `ServiceSpec`. Secret and config references carry
+ * names; the Swarm provider fills their IDs. Networks are named in `Target` and resolved likewise.
+ *
+ * @throws {@link SpecError} for fields Swarm cannot honour (autoscale, HTTP routing), unless ignorable.
+ */
+export function renderSwarm(n: NormalizedService, options: RenderOptions = {}): SwarmServiceSpec {
+  const refusals = new Refusals(n, "swarm", options);
+  if (n.autoscale) refusals.refuse("autoscale", "set replicas (Swarm does not scale services by load)");
+  n.ports.forEach((p, i) => {
+    if (p.http) {
+      refusals.refuse(`ports[${i}].http`, "Swarm has no HTTP router: publish the port and route to it with a proxy service");
+    }
+  });
+  refusals.throwIfAny();
+
+  const placement = n.placement;
+  const spec: SwarmServiceSpec = {
+    Name: n.name,
+    Labels: { ...n.labels },
+    TaskTemplate: {
+      ContainerSpec: containerSpec(n),
+      Resources: resources(n),
+      RestartPolicy: {
+        Condition: n.restart.condition,
+        Delay: ns(n.restart.delay),
+        MaxAttempts: n.restart.maxAttempts,
+        Window: ns(n.restart.window),
+      },
+      Placement: {
+        Constraints: placement.constraints.map((c) => `${c.attribute}${c.operator}${c.value}`),
+        ...(placement.spread && { Preferences: [{ Spread: { SpreadDescriptor: placement.spread } }] }),
+        ...(placement.maxPerNode !== undefined && { MaxReplicas: placement.maxPerNode }),
+      },
+      Networks: n.networks.map((name) => ({ Target: name })),
+      ...(n.logging && { LogDriver: { Name: n.logging.driver, Options: n.logging.options } }),
+    },
+    Mode: mode(n),
+    EndpointSpec: {
+      Mode: n.endpointMode,
+      Ports: n.ports
+        .filter((p) => p.public)
+        .map((p) => ({
+          Protocol: p.protocol,
+          TargetPort: p.target,
+          PublishedPort: p.published ?? p.target,
+          PublishMode: p.publishMode,
+        })),
+    },
+  };
+  if (n.mode !== "job") {
+    spec.UpdateConfig = updateConfig(n.update, n.update.failureAction);
+    // A rollback that itself fails stops where it is rather than flapping between versions.
+    spec.RollbackConfig = updateConfig(n.update, "pause");
+  }
+  return spec;
+}

@@ -1,0 +1,304 @@
+/**
+ * The portable service description: what a user writes ({@link ServiceInput}) and the canonical form
+ * every renderer reads ({@link NormalizedService}). Plain data only: no Pulumi types here.
+ */
+
+/** A duration: a Go-style string such as `"10s"`, `"1m30s"`, `"250ms"`, or a number of seconds. */
+export type DurationInput = string | number;
+
+/** CPU: a number of cores (`0.5`) or a Kubernetes quantity in millicores (`"500m"`) or cores (`"2"`). */
+export type CpuInput = number | string;
+
+/**
+ * Memory: a number of bytes, or a Kubernetes quantity: binary units `Ki Mi Gi Ti`
+ * (`"512Mi"`, `"1Gi"`) or decimal units `k M G T` (`"500M"`).
+ */
+export type MemoryInput = number | string;
+
+/** Where a port is reachable from. */
+export interface PortInput {
+  /** The port the container listens on. Required, 1-65535. */
+  target: number;
+  /**
+   * The port outside the cluster. Setting it makes the port public.
+   * Default: the target port when `public` is true, otherwise not published.
+   */
+  published?: number;
+  /** Default: `"tcp"`. */
+  protocol?: "tcp" | "udp";
+  /**
+   * Reachable from outside the cluster (Swarm: published port; Kubernetes: LoadBalancer Service or
+   * Ingress; ECS: load balancer listener). Default: true when `published` is set, otherwise false.
+   */
+  public?: boolean;
+  /**
+   * How a public port is published. `ingress` goes through the cluster's load balancing (Swarm routing
+   * mesh); `host` binds the port on the node that runs the task (Kubernetes `hostPort`).
+   * Default: `"ingress"`.
+   */
+  publishMode?: "ingress" | "host";
+  /** HTTP routing for a public TCP port (Kubernetes Ingress, ECS ALB rule). Default: none. */
+  http?: { host?: string; path?: string; tls?: boolean };
+}
+
+/** Exactly one of `command`, `http` or `tcp`. */
+export interface HealthCheckInput {
+  /**
+   * Docker's form: `["CMD", arg...]` (exec), `["CMD-SHELL", "script"]` or `["NONE"]`.
+   * A plain string means `CMD-SHELL`.
+   */
+  command?: string | string[];
+  /** An HTTP GET that must answer 2xx/3xx. */
+  http?: { path: string; port: number };
+  /** A TCP connect. */
+  tcp?: { port: number };
+  /** Default: `"10s"`. */
+  interval?: DurationInput;
+  /** Default: `"5s"`. */
+  timeout?: DurationInput;
+  /** Consecutive failures before the task is unhealthy. Default: 3. */
+  retries?: number;
+  /** Failures during this grace period after start do not count. Default: `"0s"`. */
+  startPeriod?: DurationInput;
+}
+
+export interface UpdatePolicyInput {
+  /** Tasks updated at once; 0 means all at once. Default: 1. */
+  parallelism?: number;
+  /** Wait between batches. Default: `"0s"`. */
+  delay?: DurationInput;
+  /** `start-first` starts the new task before stopping the old one. Default: `"start-first"`. */
+  order?: "start-first" | "stop-first";
+  /** What a failed update does. Default: `"rollback"`. */
+  failureAction?: "rollback" | "pause" | "continue";
+  /** How long a new task is watched for failure. Default: `"5s"`. */
+  monitor?: DurationInput;
+  /** Fraction (0-1) of tasks that may fail during an update. Default: 0. */
+  maxFailureRatio?: number;
+}
+
+export interface RestartPolicyInput {
+  /** Default: `"any"` (jobs: `"on-failure"`). */
+  condition?: "any" | "on-failure" | "none";
+  /** Default: `"5s"`. */
+  delay?: DurationInput;
+  /** 0 means unlimited. Default: 0. */
+  maxAttempts?: number;
+  /** Window used to evaluate the restart policy; 0 means unbounded. Default: `"0s"`. */
+  window?: DurationInput;
+}
+
+export interface PlacementInput {
+  /**
+   * Swarm-style expressions: `node.labels.zone==a`, `node.role!=manager`, `node.hostname==n1`,
+   * `node.platform.os==linux`, `node.platform.arch==x86_64`, `node.id==...`. Default: none.
+   */
+  constraints?: string[];
+  /** Spread tasks evenly over the values of a node label: `node.labels.zone`. Default: none. */
+  spread?: string;
+  /** At most this many tasks of the service on one node. Default: unlimited. */
+  maxPerNode?: number;
+}
+
+export interface AutoscaleInput {
+  /** Required, at least 1. */
+  min: number;
+  /** Required, at least `min`. */
+  max: number;
+  /** Target average CPU utilisation (1-100). Default: 80 when neither target is given. */
+  cpuPercent?: number;
+  /** Target average memory utilisation (1-100). Default: none. */
+  memoryPercent?: number;
+}
+
+export interface VolumeInput {
+  /** `volume` (named, managed by the cluster), `bind` (a host path) or `tmpfs` (memory). */
+  type: "volume" | "bind" | "tmpfs";
+  /** Volume name (`volume`) or absolute host path (`bind`); not allowed for `tmpfs`. */
+  source?: string;
+  /** Absolute path in the container; distinct across volumes, secrets and configs. */
+  target: string;
+  /** Default: false. */
+  readOnly?: boolean;
+}
+
+export interface FileMountInput {
+  /** The name of the secret or config. */
+  source: string;
+  /**
+   * Where the file appears. Default: `/run/secrets/<source>` for secrets, `/<source>` for configs.
+   * A relative secret target is placed under `/run/secrets/`.
+   */
+  target?: string;
+  /** File mode. Default: `0o444`. */
+  mode?: number;
+}
+
+export interface ResourcesInput {
+  /** CPU limit. Default: none. */
+  cpu?: CpuInput;
+  /** Memory limit (at least 6Mi). Default: none. */
+  memory?: MemoryInput;
+  /** What the scheduler reserves; no more than the limits. Default: none. */
+  reservations?: { cpu?: CpuInput; memory?: MemoryInput };
+}
+
+/** The portable description of one service, as a user writes it. */
+export interface ServiceInput {
+  /** Docker image reference: `[registry[:port]/]path[:tag][@digest]`. Required. */
+  image: string;
+  /** Replaces the image's ENTRYPOINT. Default: the image's. */
+  entrypoint?: string[];
+  /** Replaces the image's CMD. Default: the image's. */
+  command?: string[];
+  /** Plain environment variables. Default: none. */
+  env?: Record<string, string>;
+  /** Environment variables whose values are secrets (kept out of plain state and logs). Default: none. */
+  secretEnv?: Record<string, string>;
+  /** Default: none. */
+  ports?: PortInput[];
+  /** How other services reach this one: a virtual IP or DNS round robin. Default: `"vip"`. */
+  endpointMode?: "vip" | "dnsrr";
+  /** `replicated`, `global` (one task per node) or `job` (runs to completion). Default: `"replicated"`. */
+  mode?: "replicated" | "global" | "job";
+  /** Replicated: running tasks; job: completions. Default: 1 (or `autoscale.min`). */
+  replicas?: number;
+  resources?: ResourcesInput;
+  healthCheck?: HealthCheckInput;
+  update?: UpdatePolicyInput;
+  restart?: RestartPolicyInput;
+  placement?: PlacementInput;
+  autoscale?: AutoscaleInput;
+  volumes?: VolumeInput[];
+  secrets?: FileMountInput[];
+  configs?: FileMountInput[];
+  /** Networks (by name) the service joins. Default: none beyond the cluster's default. */
+  networks?: string[];
+  /** Labels on the service. Keys starting with `berth.` are reserved. Default: none. */
+  labels?: Record<string, string>;
+  /** `user`, `uid`, `user:group` or `uid:gid`. Default: the image's. */
+  user?: string;
+  /** Absolute working directory. Default: the image's. */
+  workingDir?: string;
+  /** Default: false. */
+  readOnlyRootFilesystem?: boolean;
+  /** Linux capabilities, with or without the `CAP_` prefix, or `ALL`. Default: none. */
+  capAdd?: string[];
+  capDrop?: string[];
+  /** Time between the stop signal and a kill. Default: `"10s"`. */
+  stopGracePeriod?: DurationInput;
+  /** Log driver and its options. Default: the cluster's. */
+  logging?: { driver: string; options?: Record<string, string> };
+  /**
+   * Top-level field names (e.g. `"autoscale"`, `"networks"`) that a target which cannot honour them may
+   * drop with a warning instead of failing. Default: none: every unsupported field is an error.
+   */
+  ignoreUnsupported?: SpecField[];
+}
+
+/** The names of the top-level fields of {@link ServiceInput}. */
+export type SpecField = Exclude<keyof ServiceInput, "ignoreUnsupported">;
+
+export interface NormalizedPort {
+  target: number;
+  /** Set exactly when `public` is true. */
+  published?: number;
+  protocol: "tcp" | "udp";
+  public: boolean;
+  publishMode: "ingress" | "host";
+  http?: { host?: string; path: string; tls: boolean };
+}
+
+/** Durations are in milliseconds, CPU in millicores, memory in bytes. */
+export interface NormalizedHealthCheck {
+  /** Docker's form, always: `["CMD", ...]`, `["CMD-SHELL", script]` or `["NONE"]`. */
+  test: string[];
+  /** Set when the check was given as `http`; renderers with native HTTP probes use it. */
+  http?: { path: string; port: number };
+  /** Set when the check was given as `tcp`. */
+  tcp?: { port: number };
+  interval: number;
+  timeout: number;
+  retries: number;
+  startPeriod: number;
+}
+
+export interface NormalizedResources {
+  /** Millicores. */
+  cpu?: number;
+  /** Bytes. */
+  memory?: number;
+  reservations: { cpu?: number; memory?: number };
+}
+
+export interface NormalizedUpdatePolicy {
+  parallelism: number;
+  delay: number;
+  order: "start-first" | "stop-first";
+  failureAction: "rollback" | "pause" | "continue";
+  monitor: number;
+  maxFailureRatio: number;
+}
+
+export interface NormalizedRestartPolicy {
+  condition: "any" | "on-failure" | "none";
+  delay: number;
+  maxAttempts: number;
+  window: number;
+}
+
+export interface PlacementConstraint {
+  /** e.g. `node.labels.zone`, `node.role`. */
+  attribute: string;
+  operator: "==" | "!=";
+  value: string;
+}
+
+export interface NormalizedFileMount {
+  source: string;
+  target: string;
+  mode: number;
+}
+
+export interface NormalizedVolume {
+  type: "volume" | "bind" | "tmpfs";
+  source?: string;
+  target: string;
+  readOnly: boolean;
+}
+
+/** The canonical service every renderer reads: defaults filled, units resolved, input validated. */
+export interface NormalizedService {
+  name: string;
+  image: string;
+  entrypoint?: string[];
+  command?: string[];
+  env: Record<string, string>;
+  secretEnv: Record<string, string>;
+  ports: NormalizedPort[];
+  endpointMode: "vip" | "dnsrr";
+  mode: "replicated" | "global" | "job";
+  /** Meaningful for `replicated` and `job`; 0 for `global`. */
+  replicas: number;
+  resources: NormalizedResources;
+  healthCheck?: NormalizedHealthCheck;
+  update: NormalizedUpdatePolicy;
+  restart: NormalizedRestartPolicy;
+  placement: { constraints: PlacementConstraint[]; spread?: string; maxPerNode?: number };
+  autoscale?: { min: number; max: number; cpuPercent?: number; memoryPercent?: number };
+  volumes: NormalizedVolume[];
+  secrets: NormalizedFileMount[];
+  configs: NormalizedFileMount[];
+  networks: string[];
+  labels: Record<string, string>;
+  user?: string;
+  workingDir?: string;
+  readOnlyRootFilesystem: boolean;
+  /** Upper case, without the `CAP_` prefix (`NET_ADMIN`), or `ALL`. */
+  capAdd: string[];
+  capDrop: string[];
+  /** Milliseconds. */
+  stopGracePeriod: number;
+  logging?: { driver: string; options: Record<string, string> };
+  ignoreUnsupported: SpecField[];
+}

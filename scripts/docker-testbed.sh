@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Brings up what the engine-backed tests need on this machine: Docker's engine in swarm mode and the
+# local test image local/busybox:1 (no registry is reachable, so the image is imported from busybox-static).
+# Safe to run again: every step is skipped when already done.
+set -euo pipefail
+
+need_packages=()
+command -v dockerd >/dev/null 2>&1 || need_packages+=(docker.io)
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need_packages+=(busybox-static)
+if [ ${#need_packages[@]} -gt 0 ]; then
+  echo "testbed: installing ${need_packages[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  echo "testbed: starting dockerd (log: /tmp/dockerd.log)"
+  nohup dockerd >/tmp/dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  docker info >/dev/null 2>&1 || { echo "testbed: dockerd did not answer within 60 s"; tail -20 /tmp/dockerd.log; exit 1; }
+fi
+
+if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != "active" ]; then
+  echo "testbed: initialising swarm mode"
+  docker swarm init --advertise-addr 127.0.0.1 >/dev/null
+fi
+
+if ! docker image inspect local/busybox:1 >/dev/null 2>&1; then
+  echo "testbed: importing local/busybox:1"
+  dir=$(mktemp -d)
+  mkdir -p "$dir/bin" "$dir/www" "$dir/tmp"
+  cp /bin/busybox "$dir/bin/busybox"
+  for tool in sh httpd sleep wget cat echo nc ls test true false env; do ln -s busybox "$dir/bin/$tool"; done
+  echo ok >"$dir/www/index.html"
+  tar -C "$dir" -c . | docker import -c 'CMD ["/bin/sh"]' -c 'ENV PATH=/bin' - local/busybox:1 >/dev/null
+  rm -rf "$dir"
+fi
+echo "testbed: engine $(docker version --format '{{.Server.Version}}'), swarm active, local/busybox:1 ready"
