@@ -1,8 +1,10 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+const nodeGlobals = { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" };
+
 export default tseslint.config(
-  { ignores: ["dist/", "build/", "node_modules/", "**/*.js", "**/*.mjs"] },
+  { ignores: ["dist/", "build/", "node_modules/", ".pulumi-state/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,7 +16,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ["test/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
+    files: ["**/*.js"],
+    languageOptions: { sourceType: "commonjs", globals: nodeGlobals },
+  },
+  {
+    files: ["test/**/*.ts", "bench/**/*.ts", "scripts/**"],
     rules: { "no-console": "off" },
   },
 );

@@ -19,7 +19,9 @@ function collect(dir) {
 }
 for (const layer of layers) collect(path.join(root, layer));
 if (files.length === 0) {
-  console.error(`no compiled tests under build/test/{${layers.join(",")}}: run "tsc -p tsconfig.test.json" first`);
+  console.error(
+    `no compiled tests under build/test/{${layers.join(",")}}: run "tsc -p tsconfig.test.json" first`,
+  );
   process.exit(1);
 }
 const result = spawnSync(

@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: Berth's benchmarks. Each prints its figures; where a speed goal exists the figure
+ * is a ratio against an anchor measured in the same run.
+ */
+import { benchSpecRendering } from "./spec-render";
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const benches: Record<string, () => Promise<void> | void> = { "spec-render": benchSpecRendering };
+  for (const [name, bench] of Object.entries(benches)) {
+    if (only && only !== name) continue;
+    console.log(`# ${name}`);
+    await bench();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

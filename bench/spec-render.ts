@@ -1,0 +1,52 @@
+/**
+ * Time to normalize and render a generated set of services for each target. There is no speed goal
+ * for this yet (and so no anchor): it prints the time per service, to spot regressions.
+ */
+import {
+  normalizeService,
+  renderEcs,
+  renderKubernetes,
+  renderSwarm,
+  type ServiceInput,
+} from "../components/spec";
+
+function generated(count: number): [string, ServiceInput][] {
+  return Array.from({ length: count }, (_, i) => [
+    `svc-${i}`,
+    {
+      image: `registry.example.com:5000/team/app-${i}:1.${i}`,
+      env: { INDEX: String(i), MODE: "bench" },
+      ports: [{ target: 8080 }, ...(i % 3 === 0 ? [{ target: 80, published: 10000 + i }] : [])],
+      replicas: 1 + (i % 4),
+      resources: { cpu: "250m", memory: "256Mi", reservations: { cpu: "100m", memory: "128Mi" } },
+      healthCheck: { http: { path: "/health", port: 8080 }, interval: "15s" },
+      update: { parallelism: 1, order: i % 2 === 0 ? "start-first" : "stop-first" },
+      labels: { tier: i % 2 === 0 ? "front" : "back" },
+    },
+  ]);
+}
+
+function timeMs(work: () => void): number {
+  const start = process.hrtime.bigint();
+  work();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+export function benchSpecRendering(): void {
+  const services = generated(300);
+  const rounds = 5;
+  const samples: Record<string, number[]> = { normalize: [], swarm: [], kubernetes: [], ecs: [] };
+  for (let round = 0; round < rounds; round++) {
+    const normalized = services.map(([name, input]) => normalizeService(name, input));
+    samples.normalize.push(timeMs(() => services.forEach(([name, input]) => normalizeService(name, input))));
+    samples.swarm.push(timeMs(() => normalized.forEach((n) => renderSwarm(n))));
+    samples.kubernetes.push(timeMs(() => normalized.forEach((n) => renderKubernetes(n))));
+    samples.ecs.push(timeMs(() => normalized.forEach((n) => renderEcs(n))));
+  }
+  for (const [step, times] of Object.entries(samples)) {
+    const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+    console.log(
+      `spec-${step} services=${services.length} median=${median.toFixed(1)}ms per-service=${((median / services.length) * 1000).toFixed(1)}us`,
+    );
+  }
+}

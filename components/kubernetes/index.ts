@@ -1,0 +1,2 @@
+/** `berth/kubernetes`: Kubernetes clusters and workloads. */
+export { renderKubernetes, failureActionAnnotation, type KubernetesObject } from "../spec/render/kubernetes";
