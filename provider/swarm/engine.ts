@@ -1,21 +1,106 @@
 import type Dockerode from "dockerode";
 
 /**
- * How to reach a Docker engine. Empty means the local engine: `DOCKER_HOST` when set, otherwise
- * `/var/run/docker.sock`. Plain data only, so it can travel in a dynamic resource's inputs.
+ * How to reach a Docker engine. Plain data only, so it can travel in a dynamic resource's inputs.
+ * - nothing set: the local engine (`DOCKER_HOST` when set, else `/var/run/docker.sock`);
+ * - `socketPath`: a unix socket;
+ * - `protocol: "https"` with `host`, `ca`, `cert`, `key`: the engine's TCP API with mutual TLS;
+ * - `protocol: "ssh"` with `host`, `username`, `privateKey`, `hostKey`: `docker system dial-stdio`
+ *   over SSH. The server's host key must equal `hostKey`; no other key is ever accepted.
+ * `key` and `privateKey` are credentials: pass them as Pulumi secrets.
  */
 export interface EngineConnection {
-  /** Unix socket path. Default: from `DOCKER_HOST`, else `/var/run/docker.sock`. */
   socketPath?: string;
+  protocol?: "https" | "ssh";
+  host?: string;
+  /** Default: 2376 for https, 22 for ssh. */
+  port?: number;
+  /** PEM CA certificate that signed the engine's certificate (https). */
+  ca?: string;
+  /** PEM client certificate (https). */
+  cert?: string;
+  /** PEM client key (https). Secret. */
+  key?: string;
+  /** SSH user. */
+  username?: string;
+  /** PEM/OpenSSH private key (ssh). Secret. */
+  privateKey?: string;
+  /** The server's public host key, as in known_hosts: `ssh-ed25519 AAAA...`. */
+  hostKey?: string;
+}
+
+/** Problems with a connection, as `{ property, reason }` for a provider's `check`. */
+export function connectionProblems(c: EngineConnection | undefined, at = "connection") {
+  const problems: { property: string; reason: string }[] = [];
+  if (!c) return problems;
+  const need = (field: keyof EngineConnection, why: string) => {
+    if (!c[field]) problems.push({ property: `${at}.${field}`, reason: `is required ${why}` });
+  };
+  if (c.protocol === undefined) {
+    if (c.host !== undefined) {
+      problems.push({
+        property: `${at}.protocol`,
+        reason: 'is required with host: "https" (TLS) or "ssh"; an engine is never reached unencrypted',
+      });
+    }
+  } else if (c.protocol === "https") {
+    for (const field of ["host", "ca", "cert", "key"] as const) need(field, "for a TLS connection");
+  } else if (c.protocol === "ssh") {
+    for (const field of ["host", "username", "privateKey"] as const) need(field, "for an SSH connection");
+    need("hostKey", "for an SSH connection: the server's host key is always verified");
+    if (c.hostKey && !/^[a-z0-9-@.]+ [A-Za-z0-9+/=]+/.test(c.hostKey)) {
+      problems.push({
+        property: `${at}.hostKey`,
+        reason: 'must be "<type> <base64>", as a known_hosts entry',
+      });
+    }
+  } else {
+    problems.push({
+      property: `${at}.protocol`,
+      reason: `must be "https" or "ssh", not ${JSON.stringify(c.protocol)}`,
+    });
+  }
+  return problems;
+}
+
+/** A short description of where a connection goes, never including credentials. */
+export function describeConnection(c: EngineConnection = {}): string {
+  if (c.protocol)
+    return `${c.protocol}://${c.username ? `${c.username}@` : ""}${c.host}:${c.port ?? (c.protocol === "ssh" ? 22 : 2376)}`;
+  return c.socketPath ? `unix://${c.socketPath}` : (process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock");
 }
 
 /**
- * A Dockerode client for `connection`. Loads dockerode on call, so dynamic providers that use it
+ * A Dockerode client for `connection`. Loads its libraries on call, so dynamic providers that use it
  * capture no live client when Pulumi serializes them.
  */
-export function engineClient(connection: EngineConnection = {}): Dockerode {
+export function engineClient(c: EngineConnection = {}): Dockerode {
   const Docker = require("dockerode") as typeof Dockerode;
-  if (connection.socketPath) return new Docker({ socketPath: connection.socketPath });
+  if (c.protocol === "https") {
+    return new Docker({
+      protocol: "https",
+      host: c.host,
+      port: c.port ?? 2376,
+      ca: c.ca,
+      cert: c.cert,
+      key: c.key,
+    });
+  }
+  if (c.protocol === "ssh") {
+    const expected = Buffer.from((c.hostKey ?? "").split(/\s+/)[1] ?? "", "base64");
+    return new Docker({
+      protocol: "ssh",
+      host: c.host,
+      port: c.port ?? 22,
+      username: c.username,
+      sshOptions: {
+        privateKey: c.privateKey,
+        readyTimeout: 20_000,
+        hostVerifier: (key: Buffer) => expected.length > 0 && Buffer.compare(key, expected) === 0,
+      },
+    } as Dockerode.DockerOptions);
+  }
+  if (c.socketPath) return new Docker({ socketPath: c.socketPath });
   // Without options docker-modem reads DOCKER_HOST (and its TLS variables) itself.
   return new Docker();
 }

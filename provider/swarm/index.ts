@@ -1,2 +1,5 @@
 export * from "./engine";
 export * from "./engine-info";
+export * from "./ownership";
+export { SwarmSecret, SwarmConfig, type SwarmFileObjectArgs } from "./secret";
+export { fileObjectProvider, type FileObjectKind } from "./file-object";
