@@ -1,7 +1,13 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const nodeGlobals = { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" };
+const nodeGlobals = {
+  require: "readonly",
+  module: "writable",
+  __dirname: "readonly",
+  process: "readonly",
+  console: "readonly",
+};
 
 export default tseslint.config(
   { ignores: ["dist/", "build/", "node_modules/", ".pulumi-state/"] },
@@ -9,7 +15,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", ignoreRestSiblings: true }],
       "@typescript-eslint/no-require-imports": "off",
       eqeqeq: ["error", "always"],
       "no-console": ["error", { allow: ["warn", "error"] }],

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { connectionProblems, type EngineConnection, engineClient } from "./engine";
 import { engineMessage, isNotFound } from "./engine-errors";
-import { isOwnedBy, type Owner, ownerLabels } from "./ownership";
+import { isOwnedBy, type Owner, ownerLabels, userLabels } from "./ownership";
 
 /** Swarm secrets and configs: immutable file objects with the same lifecycle. */
 export type FileObjectKind = "secret" | "config";
@@ -136,13 +136,10 @@ export function fileObjectProvider(kind: FileObjectKind): pulumi.dynamic.Resourc
     async read(id: string, props: FileObjectOutputs) {
       try {
         const found = await api(kind, props.connection).get(id).inspect();
-        const {
-          [`berth.project`]: _p,
-          [`berth.stack`]: _s,
-          [`berth.component`]: _c,
-          ...userLabels
-        } = found.Spec.Labels ?? {};
-        return { id, props: { ...props, objectName: found.Spec.Name, labels: userLabels } };
+        return {
+          id,
+          props: { ...props, objectName: found.Spec.Name, labels: userLabels(found.Spec.Labels) },
+        };
       } catch (err) {
         if (isNotFound(err)) return {};
         throw err;
@@ -173,7 +170,7 @@ export function fileObjectProvider(kind: FileObjectKind): pulumi.dynamic.Resourc
         await handle.remove();
       } catch (err) {
         if (isNotFound(err)) return;
-        throw new Error(`cannot delete ${kind} ${props.objectName}: ${engineMessage(err)}`);
+        throw new Error(`cannot delete ${kind} ${props.objectName}: ${engineMessage(err)}`, { cause: err });
       }
     },
   };

@@ -27,3 +27,9 @@ export function ownerLabels(owner: Owner): Record<string, string> {
 export function isOwnedBy(labels: Record<string, string> | undefined, owner: Owner): boolean {
   return labels?.[ownerLabelKeys.project] === owner.project && labels?.[ownerLabelKeys.stack] === owner.stack;
 }
+
+/** A label set without Berth's ownership labels: what the user asked for. */
+export function userLabels(labels: Record<string, string> = {}): Record<string, string> {
+  const owned = new Set<string>(Object.values(ownerLabelKeys));
+  return Object.fromEntries(Object.entries(labels).filter(([key]) => !owned.has(key)));
+}
