@@ -3,3 +3,4 @@ export * from "./engine-info";
 export * from "./ownership";
 export { SwarmSecret, SwarmConfig, type SwarmFileObjectArgs } from "./secret";
 export { fileObjectProvider, type FileObjectKind } from "./file-object";
+export { SwarmNetwork, networkProvider, type SwarmNetworkArgs, type NetworkInputs } from "./network";
