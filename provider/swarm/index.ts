@@ -4,3 +4,12 @@ export * from "./ownership";
 export { SwarmSecret, SwarmConfig, type SwarmFileObjectArgs } from "./secret";
 export { fileObjectProvider, type FileObjectKind } from "./file-object";
 export { SwarmNetwork, networkProvider, type SwarmNetworkArgs, type NetworkInputs } from "./network";
+export {
+  SwarmService,
+  serviceProvider,
+  type SwarmServiceArgs,
+  type ServiceInputs,
+  type RegistryAuth,
+} from "./service";
+export { type ProviderServiceSpec } from "./service-spec";
+export { waitForConvergence } from "./convergence";

@@ -1,0 +1,117 @@
+import type Dockerode from "dockerode";
+
+/** What a service is waiting for, and how it went. */
+export interface ConvergenceTarget {
+  serviceId: string;
+  mode: "replicated" | "global" | "job";
+  /** Replicated: running tasks wanted; job: completions wanted. */
+  replicas: number;
+  /** The spec version the update produced; tasks of older versions do not count. */
+  sinceVersion?: number;
+  /** True when the call was an update, whose outcome Swarm reports in `UpdateStatus`. */
+  updating: boolean;
+}
+
+export interface ConvergenceOptions {
+  timeoutMs: number;
+  pollMs?: number;
+  /** Called with a progress line ("2/3 tasks running") whenever it changes. */
+  progress?: (line: string) => void;
+}
+
+interface Task {
+  ID: string;
+  NodeID?: string;
+  Slot?: number;
+  DesiredState: string;
+  Status: { State: string; Err?: string; Message?: string };
+  Version?: { Index: number };
+}
+
+const failedStates = new Set(["failed", "rejected", "orphaned"]);
+/** Update states that end an update without success: a rollback is never a success. */
+const failedUpdateStates: Record<string, string> = {
+  paused: "the update was paused after tasks failed",
+  rollback_completed: "the update failed and was rolled back to the previous spec",
+  rollback_paused: "the update failed and its rollback was paused",
+};
+
+function lastErrors(tasks: Task[]): string {
+  const errors = [
+    ...new Set(
+      tasks
+        .filter((t) => failedStates.has(t.Status.State))
+        .map((t) => t.Status.Err ?? t.Status.Message ?? t.Status.State),
+    ),
+  ];
+  return errors.length > 0 ? `; task errors: ${errors.slice(-3).join(" | ")}` : "";
+}
+
+/**
+ * Polls until every task of the service's current spec is running (replicated, global) or complete
+ * (job), ignoring nodes that are down. Fails on a timeout or an update that ends paused or rolled
+ * back, with the failed tasks' errors in the message. The events API has no task events, so this polls.
+ */
+export async function waitForConvergence(
+  docker: Dockerode,
+  target: ConvergenceTarget,
+  options: ConvergenceOptions,
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  const pollMs = options.pollMs ?? 500;
+  let lastLine = "";
+  const report = (line: string) => {
+    if (line !== lastLine) options.progress?.(line);
+    lastLine = line;
+  };
+  for (;;) {
+    const [service, tasks, nodes] = await Promise.all([
+      docker.getService(target.serviceId).inspect() as Promise<{
+        UpdateStatus?: { State?: string; Message?: string };
+      }>,
+      docker.listTasks({ filters: JSON.stringify({ service: [target.serviceId] }) }) as Promise<Task[]>,
+      docker.listNodes() as Promise<{ ID: string; Status: { State: string } }[]>,
+    ]);
+    const downNodes = new Set(nodes.filter((n) => n.Status.State !== "ready").map((n) => n.ID));
+    const current = tasks.filter((t) => !t.NodeID || !downNodes.has(t.NodeID));
+    const updateState = service.UpdateStatus?.State;
+    if (target.updating && updateState === "rollback_started") {
+      // Report the failure only once the previous spec is back in place.
+      report("update failed; rolling back to the previous spec");
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the update failed and its rollback did not finish within the timeout${lastErrors(tasks)}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      continue;
+    }
+    if (target.updating && updateState && failedUpdateStates[updateState]) {
+      throw new Error(
+        `${failedUpdateStates[updateState]}${service.UpdateStatus?.Message ? ` (${service.UpdateStatus.Message})` : ""}${lastErrors(tasks)}`,
+      );
+    }
+    const updateDone = !target.updating || updateState === undefined || updateState === "completed";
+
+    let done: boolean;
+    if (target.mode === "job") {
+      const complete = current.filter((t) => t.Status.State === "complete").length;
+      report(`${complete}/${target.replicas} tasks complete`);
+      done = complete >= target.replicas;
+    } else {
+      const wanted = current.filter((t) => t.DesiredState === "running");
+      const running = wanted.filter((t) => t.Status.State === "running");
+      // A global service gets one task per eligible node; Swarm alone knows which nodes those are.
+      const expected = target.mode === "replicated" ? target.replicas : Math.max(1, wanted.length);
+      report(`${running.length}/${expected} tasks running`);
+      done = updateDone && wanted.length === expected && running.length === expected;
+    }
+    if (done) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `not converged after ${Math.round(options.timeoutMs / 1000)} s (${lastLine})${lastErrors(tasks)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}

@@ -1,0 +1,224 @@
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "child_process";
+import { serviceProvider, type ServiceInputs } from "../../provider/swarm/service";
+import type { ProviderServiceSpec } from "../../provider/swarm/service-spec";
+import { fileObjectProvider } from "../../provider/swarm/file-object";
+import { engineClient } from "../../provider/swarm/engine";
+import { normalizeService, renderSwarm, type ServiceInput } from "../../components/spec";
+import { engineReachable, needEngine } from "../support/engine";
+import { removeLabelled, testOwner } from "../support/cleanup";
+
+const owner = testOwner("svc");
+const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
+const image = "local/busybox:1";
+
+function spec(name: string, input: Omit<ServiceInput, "image"> & { image?: string }): ProviderServiceSpec {
+  // busybox as PID 1 ignores SIGTERM: a short grace period keeps deletes quick.
+  const service = normalizeService(`${owner.project}-${name}`, { image, stopGracePeriod: "1s", ...input });
+  return renderSwarm(service) as unknown as ProviderServiceSpec;
+}
+
+function inputs(s: ProviderServiceSpec, extra: Partial<ServiceInputs> = {}): ServiceInputs {
+  return { connection: {}, owner, spec: s, secretEnv: {}, timeoutSeconds: 60, ...extra };
+}
+
+async function runningTasks(id: string) {
+  const tasks = (await engineClient().listTasks({
+    filters: JSON.stringify({ service: [id], "desired-state": ["running"] }),
+  })) as {
+    Status: { State: string; ContainerStatus?: { ContainerID: string } };
+  }[];
+  return tasks.filter((t) => t.Status.State === "running");
+}
+
+const fast = { interval: "1s", timeout: "1s", retries: 1 };
+
+describe("Swarm services (real engine)", () => {
+  after(async () => {
+    if (await engineReachable()) await removeLabelled(owner.project);
+  });
+
+  it("creates a replicated service and returns only when every replica runs", async (t) => {
+    if (!(await needEngine(t))) return;
+    const s = spec("web", {
+      command: ["httpd", "-f", "-p", "8080", "-h", "/www"],
+      replicas: 2,
+      env: { MODE: "plain" },
+      healthCheck: { command: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"], ...fast },
+      labels: { tier: "front" },
+    });
+    const { id, outs } = await serviceProvider.create(inputs(s, { secretEnv: { API_TOKEN: "tok-secret" } }));
+    assert.equal((await runningTasks(id)).length, 2);
+    const engineSpec = JSON.parse(docker("service", "inspect", id, "--format", "{{json .Spec}}"));
+    assert.deepEqual(engineSpec.TaskTemplate.ContainerSpec.Env, ["API_TOKEN=tok-secret", "MODE=plain"]);
+    assert.equal(engineSpec.Labels["berth.project"], owner.project);
+    assert.equal(engineSpec.Labels.tier, "front");
+    assert.deepEqual(
+      outs.spec.TaskTemplate.ContainerSpec.Env,
+      ["MODE=plain"],
+      "secret variables stay out of the plain spec",
+    );
+
+    const read = await serviceProvider.read?.(id, outs);
+    assert.deepEqual(read?.props.spec, outs.spec, "a fresh service reads back without drift");
+    assert.deepEqual(read?.props.secretEnv, { API_TOKEN: "tok-secret" });
+
+    docker("service", "scale", "--detach", `${s.Name}=3`);
+    const drifted = await serviceProvider.read?.(id, outs);
+    assert.deepEqual(drifted?.props.spec.Mode, { Replicated: { Replicas: 3 } });
+    assert.equal((await serviceProvider.diff?.(id, drifted?.props, inputs(s)))?.changes, true);
+  });
+
+  it("waits for global services and for jobs to complete", async (t) => {
+    if (!(await needEngine(t))) return;
+    const global = await serviceProvider.create(
+      inputs(spec("agent", { mode: "global", command: ["sleep", "600"] })),
+    );
+    assert.equal((await runningTasks(global.id)).length, 1);
+
+    const job = await serviceProvider.create(
+      inputs(spec("migrate", { mode: "job", replicas: 2, command: ["sh", "-c", "sleep 1"] })),
+    );
+    const tasks = (await engineClient().listTasks({ filters: JSON.stringify({ service: [job.id] }) })) as {
+      Status: { State: string };
+    }[];
+    assert.equal(tasks.filter((task) => task.Status.State === "complete").length, 2);
+  });
+
+  it("mounts secrets and configs resolved by name", async (t) => {
+    if (!(await needEngine(t))) return;
+    const secret = await fileObjectProvider("secret").create({
+      connection: {},
+      name: "svc-pass",
+      data: "pa55",
+      owner,
+      labels: {},
+    });
+    const config = await fileObjectProvider("config").create({
+      connection: {},
+      name: "svc-conf",
+      data: "k=v",
+      owner,
+      labels: {},
+    });
+    const s = spec("reader", {
+      command: ["sleep", "600"],
+      secrets: [{ source: secret.outs.objectName, target: "pass" }],
+      configs: [{ source: config.outs.objectName, target: "/etc/app.conf" }],
+    });
+    const { id } = await serviceProvider.create(inputs(s));
+    const [task] = await runningTasks(id);
+    const container = task.Status.ContainerStatus?.ContainerID ?? "";
+    assert.equal(docker("exec", container, "cat", "/run/secrets/pass"), "pa55");
+    assert.equal(docker("exec", container, "cat", "/etc/app.conf"), "k=v");
+  });
+
+  it("reports a missing secret by name before creating anything", async (t) => {
+    if (!(await needEngine(t))) return;
+    const s = spec("orphan", { secrets: [{ source: "no-such-secret" }], networks: ["no-such-net"] });
+    await assert.rejects(
+      serviceProvider.create(inputs(s)),
+      /no secret "no-such-secret", network "no-such-net" on the engine/,
+    );
+    assert.equal(docker("service", "ls", "-q", "--filter", `name=${s.Name}`), "");
+  });
+
+  it("updates to a new spec, surviving concurrent writers", async (t) => {
+    if (!(await needEngine(t))) return;
+    const base = { command: ["sleep", "600"], replicas: 1 };
+    const { id, outs } = await serviceProvider.create(inputs(spec("rolling", { ...base, env: { V: "1" } })));
+    const [a, b] = await Promise.all([
+      serviceProvider.update?.(id, outs, inputs(spec("rolling", { ...base, env: { V: "2" } }))),
+      serviceProvider.update?.(id, outs, inputs(spec("rolling", { ...base, env: { V: "3" } }))),
+    ]);
+    assert.ok((a?.outs.version ?? 0) > outs.version && (b?.outs.version ?? 0) > outs.version);
+    const env = JSON.parse(
+      docker("service", "inspect", id, "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"),
+    );
+    assert.ok(["V=2", "V=3"].includes(env[0]), env[0]);
+  });
+
+  it("reports an update that Swarm rolled back as a failure, leaving the old tasks serving", async (t) => {
+    if (!(await needEngine(t))) return;
+    const good = spec("rollback", {
+      command: ["sleep", "600"],
+      replicas: 2,
+      update: { failureAction: "rollback", monitor: "3s", order: "start-first" },
+      healthCheck: { command: "true", ...fast },
+    });
+    const { id, outs } = await serviceProvider.create(inputs(good));
+    const bad = spec("rollback", {
+      command: ["sleep", "600"],
+      replicas: 2,
+      env: { BROKEN: "yes" },
+      update: { failureAction: "rollback", monitor: "3s", order: "start-first" },
+      healthCheck: { command: "false", ...fast },
+    });
+    await assert.rejects(
+      serviceProvider.update?.(id, outs, inputs(bad, { timeoutSeconds: 120 })) ?? Promise.resolve(),
+      /rolled back/,
+    );
+    const env = JSON.parse(
+      docker("service", "inspect", id, "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"),
+    );
+    assert.equal(
+      JSON.stringify(env ?? []).includes("BROKEN"),
+      false,
+      "the engine is back on the previous spec",
+    );
+    assert.equal(
+      docker("service", "inspect", id, "--format", "{{.UpdateStatus.State}}"),
+      "rollback_completed",
+    );
+    assert.equal((await runningTasks(id)).length, 2);
+  });
+
+  it("fails a create that cannot converge with the task's error, and hands back the id so nothing is orphaned", async (t) => {
+    if (!(await needEngine(t))) return;
+    const s = spec("noimage", { image: "local/no-such-image:1" });
+    const err = (await serviceProvider.create(inputs(s, { timeoutSeconds: 8 })).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { id?: string };
+    assert.ok(err, "create must fail");
+    assert.match(err.message, /not converged after 8 s/);
+    assert.match(err.message, /No such image|does not exist|pull access denied|manifest unknown/i);
+    assert.ok(err.id);
+    await serviceProvider.delete?.(err.id ?? "", { ...inputs(s), version: 0 });
+    assert.equal(docker("service", "ls", "-q", "--filter", `name=${s.Name}`), "");
+  });
+
+  it("deletes idempotently, waiting for the tasks to go, and never deletes another owner's service", async (t) => {
+    if (!(await needEngine(t))) return;
+    const s = spec("doomed", { command: ["sleep", "600"] });
+    const { id, outs } = await serviceProvider.create(inputs(s));
+    await serviceProvider.delete?.(id, outs);
+    assert.equal(
+      docker("ps", "-q", "--filter", `label=com.docker.swarm.service.id=${id}`),
+      "",
+      "no container is left",
+    );
+    await serviceProvider.delete?.(id, outs);
+
+    const foreign = docker(
+      "service",
+      "create",
+      "--detach",
+      "--name",
+      `${owner.project}-foreign`,
+      image,
+      "sleep",
+      "600",
+    );
+    try {
+      await assert.rejects(serviceProvider.delete?.(foreign, outs) ?? Promise.resolve(), /does not belong/);
+      await assert.rejects(
+        serviceProvider.create(inputs(spec("foreign", { command: ["sleep", "600"] }))),
+        /will not take it over/,
+      );
+    } finally {
+      docker("service", "rm", foreign);
+    }
+  });
+});
