@@ -1,5 +1,18 @@
 /** `berth/swarm`: Docker Swarm clusters and workloads. */
-export { EngineInfo, type EngineInfoArgs, type EngineFacts } from "../../provider/swarm/engine-info";
-export { type EngineConnection } from "../../provider/swarm/engine";
+export {
+  EngineInfo,
+  type EngineInfoArgs,
+  type EngineFacts,
+  type EngineConnection,
+  SwarmService,
+  type SwarmServiceArgs,
+  type RegistryAuth,
+  type ProviderServiceSpec,
+  SwarmNetwork,
+  type SwarmNetworkArgs,
+  SwarmSecret,
+  SwarmConfig,
+  type SwarmFileObjectArgs,
+} from "../../provider/swarm";
 export { renderSwarm } from "../spec/render/swarm";
 export type * from "../spec/render/swarm-types";
