@@ -1,6 +1,6 @@
 /**
  * The parts of an Engine API `ServiceSpec` the Swarm service provider reads or fills. The provider sends
- * the rest as it is given; the spec renderer is what shapes it.
+ * the rest as it is given (any further fields pass through); the spec renderer is what shapes it.
  */
 export interface ProviderServiceSpec {
   Name: string;
@@ -11,14 +11,11 @@ export interface ProviderServiceSpec {
       Env?: string[];
       Secrets?: { SecretName: string; SecretID: string; File?: object }[];
       Configs?: { ConfigName: string; ConfigID: string; File?: object }[];
-      [field: string]: unknown;
     };
     Networks?: { Target: string; Aliases?: string[] }[];
-    [field: string]: unknown;
   };
   Mode:
     | { Replicated: { Replicas: number } }
     | { Global: Record<string, never> }
     | { ReplicatedJob: { MaxConcurrent: number; TotalCompletions: number } };
-  [field: string]: unknown;
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
 import * as pulumi from "@pulumi/pulumi";
 import { normalizeService, renderSwarm } from "../../components/spec";
-import { type ProviderServiceSpec, SwarmNetwork, SwarmSecret, SwarmService } from "../../provider/swarm";
+import { SwarmNetwork, SwarmSecret, SwarmService } from "../../provider/swarm";
 import { runProgram } from "../support/harness";
 import { engineReachable, needEngine } from "../support/engine";
 import { removeLabelled, testOwner } from "../support/cleanup";
@@ -32,7 +32,7 @@ describe("Swarm providers together, through Pulumi's serialization", () => {
             endpointMode: "dnsrr",
             stopGracePeriod: "1s",
           });
-          return renderSwarm(service) as unknown as ProviderServiceSpec;
+          return renderSwarm(service);
         });
         const api = new SwarmService("api", { spec, secretEnv: { SESSION_KEY: "k-e2e" } });
         return { version: api.version };

@@ -16,7 +16,7 @@ const image = "local/busybox:1";
 function spec(name: string, input: Omit<ServiceInput, "image"> & { image?: string }): ProviderServiceSpec {
   // busybox as PID 1 ignores SIGTERM: a short grace period keeps deletes quick.
   const service = normalizeService(`${owner.project}-${name}`, { image, stopGracePeriod: "1s", ...input });
-  return renderSwarm(service) as unknown as ProviderServiceSpec;
+  return renderSwarm(service);
 }
 
 function inputs(s: ProviderServiceSpec, extra: Partial<ServiceInputs> = {}): ServiceInputs {

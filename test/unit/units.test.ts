@@ -1,6 +1,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { formatCpu, formatDuration, formatMemory, parseCpu, parseDuration, parseMemory } from "../../components/spec";
+import {
+  formatCpu,
+  formatDuration,
+  formatMemory,
+  parseCpu,
+  parseDuration,
+  parseMemory,
+} from "../../components/spec";
 
 describe("units", () => {
   it("reads Go-style durations and seconds as milliseconds", () => {
