@@ -1,6 +1,9 @@
 /** Edit distance between two short strings (insertions, deletions, substitutions, transpositions). */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
+    i,
+    ...Array<number>(b.length).fill(0),
+  ]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
@@ -17,13 +20,14 @@ function editDistance(a: string, b: string): number {
 /** The closest known name to `word`, when it is close enough to be a likely typo. */
 export function closestName(word: string, known: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
+  // A truncated name ("prot" for "protocol") is the likeliest slip of all.
+  if (lower.length >= 3) {
+    const prefixed = known.filter((name) => name.toLowerCase().startsWith(lower));
+    if (prefixed.length > 0) return prefixed.reduce((a, b) => (b.length < a.length ? b : a));
+  }
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
-    const candidate = name.toLowerCase();
-    const distance =
-      candidate.startsWith(lower) || lower.startsWith(candidate)
-        ? Math.abs(candidate.length - lower.length)
-        : editDistance(lower, candidate);
+    const distance = editDistance(lower, name.toLowerCase());
     if (!best || distance < best.distance) best = { name, distance };
   }
   if (!best) return undefined;
