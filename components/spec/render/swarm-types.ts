@@ -4,7 +4,8 @@
  */
 export interface SwarmMount {
   Type: "volume" | "bind" | "tmpfs";
-  Source?: string;
+  /** Empty for tmpfs (the engine treats "" as no source). */
+  Source: string;
   Target: string;
   ReadOnly: boolean;
 }

@@ -27,7 +27,7 @@ function containerSpec(n: NormalizedService): SwarmContainerSpec {
     ReadOnly: n.readOnlyRootFilesystem,
     Mounts: n.volumes.map((v) => ({
       Type: v.type,
-      ...(v.source !== undefined && { Source: v.source }),
+      Source: v.source ?? "",
       Target: v.target,
       ReadOnly: v.readOnly,
     })),
