@@ -19,7 +19,10 @@ function range(from: number, to: number, step: number): number[] {
  * The smallest Fargate task size with at least `cpuUnits` and `memoryMiB`, or undefined when the
  * request is larger than Fargate's largest task.
  */
-export function fargateTaskSize(cpuUnits: number, memoryMiB: number): { cpu: number; memory: number } | undefined {
+export function fargateTaskSize(
+  cpuUnits: number,
+  memoryMiB: number,
+): { cpu: number; memory: number } | undefined {
   for (const [cpu, memories] of fargateSizes) {
     if (cpu < cpuUnits) continue;
     const memory = memories.find((m) => m >= memoryMiB);

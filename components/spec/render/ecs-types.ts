@@ -16,7 +16,13 @@ export interface EcsContainerDefinition {
   environment?: EcsKeyValue[];
   secrets?: { name: string; valueFrom: string }[];
   portMappings?: { containerPort: number; protocol: "tcp" | "udp"; name: string }[];
-  healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
+  healthCheck?: {
+    command: string[];
+    interval: number;
+    timeout: number;
+    retries: number;
+    startPeriod: number;
+  };
   cpu?: number;
   memory?: number;
   memoryReservation?: number;
@@ -31,14 +37,7 @@ export interface EcsContainerDefinition {
 }
 
 export type EcsLogDriver =
-  | "awslogs"
-  | "awsfirelens"
-  | "fluentd"
-  | "gelf"
-  | "journald"
-  | "json-file"
-  | "splunk"
-  | "syslog";
+  "awslogs" | "awsfirelens" | "fluentd" | "gelf" | "journald" | "json-file" | "splunk" | "syslog";
 
 export interface EcsVolume {
   name: string;
@@ -61,7 +60,8 @@ export interface EcsTaskDefinition {
   memory?: string;
   containerDefinitions: EcsContainerDefinition[];
   volumes?: EcsVolume[];
-  placementConstraints?: EcsPlacementConstraint[];
+  /** Task definitions take only `memberOf`; `distinctInstance` belongs to the service. */
+  placementConstraints?: { type: "memberOf"; expression: string }[];
   tags?: { key: string; value: string }[];
 }
 
@@ -98,7 +98,10 @@ export interface EcsRendering {
   autoscaling?: {
     minCapacity: number;
     maxCapacity: number;
-    policies: { metric: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization"; targetValue: number }[];
+    policies: {
+      metric: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization";
+      targetValue: number;
+    }[];
   };
   /** SSM parameters to create for `secretEnv`; the container reads them through `secrets`. */
   secretParameters: { name: string; value: string }[];

@@ -21,7 +21,16 @@ export interface EcsRenderOptions extends RenderOptions {
 }
 
 const mib = 2 ** 20;
-const ec2LogDrivers: EcsLogDriver[] = ["awslogs", "awsfirelens", "fluentd", "gelf", "journald", "json-file", "splunk", "syslog"];
+const ec2LogDrivers: EcsLogDriver[] = [
+  "awslogs",
+  "awsfirelens",
+  "fluentd",
+  "gelf",
+  "journald",
+  "json-file",
+  "splunk",
+  "syslog",
+];
 const fargateLogDrivers: EcsLogDriver[] = ["awslogs", "awsfirelens", "splunk"];
 const healthLimits = {
   interval: [5, 300],
@@ -36,33 +45,54 @@ const toCpuUnits = (millicores: number): number => Math.ceil((millicores * 1024)
 const toMiB = (bytes: number): number => Math.ceil(bytes / mib);
 
 function checkScheduling(n: NormalizedService, fargate: boolean, refusals: Refusals): void {
-  if (n.mode === "job") refusals.refuse("mode", "an ECS service runs forever; run jobs as standalone ECS tasks");
+  if (n.mode === "job")
+    refusals.refuse("mode", "an ECS service runs forever; run jobs as standalone ECS tasks");
   if (n.mode === "global" && fargate) {
-    refusals.refuse("mode", 'one task per instance (DAEMON) needs EC2 capacity; use launchType "EC2" or replicas');
+    refusals.refuse(
+      "mode",
+      'one task per instance (DAEMON) needs EC2 capacity; use launchType "EC2" or replicas',
+    );
   }
   const r = n.restart;
   const d = defaults.restart;
-  if (r.condition !== "any") refusals.refuse("restart.condition", "ECS services always replace stopped tasks");
-  if (r.delay !== d.delay || r.window !== d.window || r.maxAttempts !== d.maxAttempts) {
-    const field = r.delay !== d.delay ? "delay" : r.window !== d.window ? "window" : "maxAttempts";
-    refusals.refuse(`restart.${field}`, "ECS schedules replacement tasks on its own terms");
+  // A job's own default is not the user's choice; the job itself is refused above.
+  const defaultCondition = n.mode === "job" ? d.jobCondition : d.condition;
+  if (r.condition !== defaultCondition) {
+    refusals.refuse("restart.condition", "ECS services always replace stopped tasks");
+  }
+  for (const field of ["delay", "window", "maxAttempts"] as const) {
+    if (r[field] !== d[field])
+      refusals.refuse(`restart.${field}`, "ECS schedules replacement tasks on its own terms");
   }
   const u = n.update;
-  if (u.delay !== defaults.update.delay) refusals.refuse("update.delay", "ECS deployments do not pause between batches");
-  if (u.monitor !== defaults.update.monitor) refusals.refuse("update.monitor", "the ECS deployment circuit breaker judges tasks itself");
+  if (u.delay !== defaults.update.delay)
+    refusals.refuse("update.delay", "ECS deployments do not pause between batches");
+  if (u.monitor !== defaults.update.monitor)
+    refusals.refuse("update.monitor", "the ECS deployment circuit breaker judges tasks itself");
   if (u.maxFailureRatio !== defaults.update.maxFailureRatio) {
-    refusals.refuse("update.maxFailureRatio", "the ECS deployment circuit breaker sets its own failure threshold");
+    refusals.refuse(
+      "update.maxFailureRatio",
+      "the ECS deployment circuit breaker sets its own failure threshold",
+    );
   }
   if (n.networks.length > 0) {
-    refusals.refuse("networks", "ECS tasks join the cluster's VPC subnets; service-to-service reach is set by security groups");
+    refusals.refuse(
+      "networks",
+      "ECS tasks join the cluster's VPC subnets; service-to-service reach is set by security groups",
+    );
   }
   n.ports.forEach((p, i) => {
     if (p.public && p.publishMode === "host") {
-      refusals.refuse(`ports[${i}].publishMode`, 'ECS publishes ports through a load balancer; use "ingress"');
+      refusals.refuse(
+        `ports[${i}].publishMode`,
+        'ECS publishes ports through a load balancer; use "ingress"',
+      );
     }
   });
-  if (n.secrets.length > 0) refusals.refuse("secrets", "ECS mounts no secret files; pass the value through secretEnv");
-  if (n.configs.length > 0) refusals.refuse("configs", "ECS mounts no config files; bake them into the image or use env");
+  if (n.secrets.length > 0)
+    refusals.refuse("secrets", "ECS mounts no secret files; pass the value through secretEnv");
+  if (n.configs.length > 0)
+    refusals.refuse("configs", "ECS mounts no config files; bake them into the image or use env");
 }
 
 function healthCheck(n: NormalizedService, refusals: Refusals): EcsContainerDefinition["healthCheck"] {
@@ -78,7 +108,10 @@ function healthCheck(n: NormalizedService, refusals: Refusals): EcsContainerDefi
     const [min, max] = healthLimits[key];
     if (values[key] < min || values[key] > max) {
       const unit = key === "retries" ? "" : "s";
-      refusals.refuse(`healthCheck.${key}`, `ECS accepts ${min}${unit} to ${max}${unit}, not ${values[key]}${unit}`);
+      refusals.refuse(
+        `healthCheck.${key}`,
+        `ECS accepts ${min}${unit} to ${max}${unit}, not ${values[key]}${unit}`,
+      );
     }
   }
   return { command: hc.test, ...values };
@@ -93,7 +126,10 @@ function storage(n: NormalizedService, fargate: boolean, refusals: Refusals) {
       return;
     }
     if (fargate) {
-      refusals.refuse(`volumes[${i}]`, `Fargate has no ${v.type === "bind" ? "host paths" : "Docker volumes"}; use launchType "EC2"`);
+      refusals.refuse(
+        `volumes[${i}]`,
+        `Fargate has no ${v.type === "bind" ? "host paths" : "Docker volumes"}; use launchType "EC2"`,
+      );
       return;
     }
     const name = `volume-${i}`;
@@ -109,7 +145,8 @@ function storage(n: NormalizedService, fargate: boolean, refusals: Refusals) {
 
 function capabilities(n: NormalizedService, fargate: boolean, refusals: Refusals) {
   n.capAdd.forEach((cap, i) => {
-    if (fargate && cap !== "SYS_PTRACE") refusals.refuse(`capAdd[${i}]`, `Fargate adds only SYS_PTRACE, not ${cap}`);
+    if (fargate && cap !== "SYS_PTRACE")
+      refusals.refuse(`capAdd[${i}]`, `Fargate adds only SYS_PTRACE, not ${cap}`);
   });
   if (n.capAdd.length === 0 && n.capDrop.length === 0) return undefined;
   return {
@@ -120,7 +157,11 @@ function capabilities(n: NormalizedService, fargate: boolean, refusals: Refusals
   };
 }
 
-function logConfiguration(n: NormalizedService, fargate: boolean, refusals: Refusals): EcsContainerDefinition["logConfiguration"] {
+function logConfiguration(
+  n: NormalizedService,
+  fargate: boolean,
+  refusals: Refusals,
+): EcsContainerDefinition["logConfiguration"] {
   if (!n.logging) return undefined;
   const allowed = fargate ? fargateLogDrivers : ec2LogDrivers;
   const driver = n.logging.driver as EcsLogDriver;
@@ -140,7 +181,8 @@ function placement(n: NormalizedService, fargate: boolean, refusals: Refusals) {
   };
   n.placement.constraints.forEach((c, i) => {
     const path = `placement.constraints[${i}]`;
-    if (fargate) return refusals.refuse(path, "Fargate places tasks itself; use EC2 capacity to constrain placement");
+    if (fargate)
+      return refusals.refuse(path, "Fargate places tasks itself; use EC2 capacity to constrain placement");
     const attribute = c.attribute.startsWith("node.labels.")
       ? `attribute:${c.attribute.slice("node.labels.".length)}`
       : ec2Attributes[c.attribute];
@@ -150,17 +192,26 @@ function placement(n: NormalizedService, fargate: boolean, refusals: Refusals) {
   let strategy: EcsService["placementStrategy"];
   if (n.placement.spread) {
     if (fargate) refusals.refuse("placement.spread", "Fargate spreads tasks over availability zones itself");
-    else strategy = [{ type: "spread", field: `attribute:${n.placement.spread.slice("node.labels.".length)}` }];
+    else
+      strategy = [{ type: "spread", field: `attribute:${n.placement.spread.slice("node.labels.".length)}` }];
   }
   // On Fargate every task has a host of its own, so any maxPerNode is already met.
   if (!fargate && n.placement.maxPerNode !== undefined) {
     if (n.placement.maxPerNode === 1) constraints.push({ type: "distinctInstance" });
-    else refusals.refuse("placement.maxPerNode", "ECS can hold a service to one task per instance (maxPerNode: 1), not more");
+    else
+      refusals.refuse(
+        "placement.maxPerNode",
+        "ECS can hold a service to one task per instance (maxPerNode: 1), not more",
+      );
   }
   return { constraints, strategy };
 }
 
-function taskSize(n: NormalizedService, fargate: boolean, refusals: Refusals): { cpu?: string; memory?: string } {
+function taskSize(
+  n: NormalizedService,
+  fargate: boolean,
+  refusals: Refusals,
+): { cpu?: string; memory?: string } {
   const millicores = n.resources.cpu ?? n.resources.reservations.cpu;
   const bytes = n.resources.memory ?? n.resources.reservations.memory;
   if (!fargate) {
@@ -174,7 +225,10 @@ function taskSize(n: NormalizedService, fargate: boolean, refusals: Refusals): {
     bytes !== undefined ? toMiB(bytes) : fargateDefaultSize.memory,
   );
   if (!size) {
-    refusals.refuse("resources", `no Fargate task is that large (${millicores ?? 0}m CPU, ${formatMemory(bytes ?? 0)})`);
+    refusals.refuse(
+      "resources",
+      `no Fargate task is that large (${millicores ?? 0}m CPU, ${formatMemory(bytes ?? 0)})`,
+    );
     return {};
   }
   return { cpu: String(size.cpu), memory: String(size.memory) };
@@ -188,7 +242,10 @@ function deploymentConfiguration(n: NormalizedService): EcsService["deploymentCo
   return {
     minimumHealthyPercent: u.order === "start-first" ? 100 : Math.max(0, 100 - batchPercent),
     maximumPercent: u.order === "start-first" ? 100 + batchPercent : 100,
-    deploymentCircuitBreaker: { enable: u.failureAction !== "continue", rollback: u.failureAction === "rollback" },
+    deploymentCircuitBreaker: {
+      enable: u.failureAction !== "continue",
+      rollback: u.failureAction === "rollback",
+    },
   };
 }
 
@@ -214,7 +271,10 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
   const health = healthCheck(n, refusals);
   const stopTimeout = secondsCeil(n.stopGracePeriod);
   if (fargate && stopTimeout > fargateStopTimeoutMax) {
-    refusals.refuse("stopGracePeriod", `Fargate waits at most ${fargateStopTimeoutMax}s before killing a task`);
+    refusals.refuse(
+      "stopGracePeriod",
+      `Fargate waits at most ${fargateStopTimeoutMax}s before killing a task`,
+    );
   }
   refusals.throwIfAny();
 
@@ -238,12 +298,18 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
       secrets: secretParameters.map((p) => ({ name: p.key, valueFrom: p.name })),
     }),
     ...(n.ports.length > 0 && {
-      portMappings: n.ports.map((p) => ({ containerPort: p.target, protocol: p.protocol, name: `${p.protocol}-${p.target}` })),
+      portMappings: n.ports.map((p) => ({
+        containerPort: p.target,
+        protocol: p.protocol,
+        name: `${p.protocol}-${p.target}`,
+      })),
     }),
     ...(health && { healthCheck: health }),
     ...(n.resources.cpu !== undefined && { cpu: toCpuUnits(n.resources.cpu) }),
     ...(n.resources.memory !== undefined && { memory: toMiB(n.resources.memory) }),
-    ...(n.resources.reservations.memory !== undefined && { memoryReservation: toMiB(n.resources.reservations.memory) }),
+    ...(n.resources.reservations.memory !== undefined && {
+      memoryReservation: toMiB(n.resources.reservations.memory),
+    }),
     ...(n.user !== undefined && { user: n.user }),
     ...(n.workingDir !== undefined && { workingDirectory: n.workingDir }),
     readonlyRootFilesystem: n.readOnlyRootFilesystem,
@@ -253,6 +319,9 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
     ...(logs && { logConfiguration: logs }),
     ...(Object.keys(n.labels).length > 0 && { dockerLabels: { ...n.labels } }),
   };
+  const memberOf = place.constraints.flatMap((c) =>
+    c.type === "memberOf" && c.expression ? [{ type: "memberOf" as const, expression: c.expression }] : [],
+  );
   const taskDefinition: EcsTaskDefinition = {
     family: n.name,
     networkMode: "awsvpc",
@@ -260,9 +329,7 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
     ...size,
     containerDefinitions: [container],
     ...(volumes.length > 0 && { volumes }),
-    ...(place.constraints.some((c) => c.type === "memberOf") && {
-      placementConstraints: place.constraints.filter((c) => c.type === "memberOf"),
-    }),
+    ...(memberOf.length > 0 && { placementConstraints: memberOf }),
     ...(tags.length > 0 && { tags }),
   };
   const daemon = n.mode === "global";

@@ -132,7 +132,10 @@ const kubernetesNodeLabels: Record<string, string> = {
 };
 const archNames: Record<string, string> = { x86_64: "amd64", aarch64: "arm64" };
 
-function scheduling(n: NormalizedService, refusals: Refusals): Pick<PodSpec, "affinity" | "topologySpreadConstraints"> {
+function scheduling(
+  n: NormalizedService,
+  refusals: Refusals,
+): Pick<PodSpec, "affinity" | "topologySpreadConstraints"> {
   const expressions: { key: string; operator: "In" | "NotIn"; values: string[] }[] = [];
   n.placement.constraints.forEach((c, i) => {
     let key: string | undefined = kubernetesNodeLabels[c.attribute];
@@ -150,7 +153,11 @@ function scheduling(n: NormalizedService, refusals: Refusals): Pick<PodSpec, "af
   const result: Pick<PodSpec, "affinity" | "topologySpreadConstraints"> = {};
   if (expressions.length > 0) {
     result.affinity = {
-      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expressions }] } },
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: expressions }],
+        },
+      },
     };
   }
   if (n.placement.maxPerNode === 1) {
@@ -163,7 +170,10 @@ function scheduling(n: NormalizedService, refusals: Refusals): Pick<PodSpec, "af
       },
     };
   } else if (n.placement.maxPerNode !== undefined) {
-    refusals.refuse("placement.maxPerNode", "Kubernetes can hold a service to one pod per node (maxPerNode: 1), not more");
+    refusals.refuse(
+      "placement.maxPerNode",
+      "Kubernetes can hold a service to one pod per node (maxPerNode: 1), not more",
+    );
   }
   if (n.placement.spread) {
     result.topologySpreadConstraints = [
@@ -181,8 +191,7 @@ function scheduling(n: NormalizedService, refusals: Refusals): Pick<PodSpec, "af
 /** The pod spec of a service's workload: one container, its volumes, probes and scheduling rules. */
 export function podSpec(n: NormalizedService, refusals: Refusals): PodSpec {
   const { volumes, mounts } = storage(n);
-  const restartPolicy =
-    n.mode !== "job" ? "Always" : n.restart.condition === "none" ? "Never" : "OnFailure";
+  const restartPolicy = n.mode !== "job" ? "Always" : n.restart.condition === "none" ? "Never" : "OnFailure";
   return {
     containers: [container(n, refusals, mounts)],
     ...(volumes.length > 0 && { volumes }),

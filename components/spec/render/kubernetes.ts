@@ -11,14 +11,7 @@ import { podSpec, secretEnvName, selectorLabels } from "./kubernetes-pod";
 import { Refusals, type RenderOptions, secondsCeil } from "./refusals";
 
 export type KubernetesObject =
-  | Deployment
-  | DaemonSet
-  | Job
-  | Service
-  | Ingress
-  | HorizontalPodAutoscaler
-  | PodDisruptionBudget
-  | Secret;
+  Deployment | DaemonSet | Job | Service | Ingress | HorizontalPodAutoscaler | PodDisruptionBudget | Secret;
 
 /** Annotation telling Berth's Kubernetes workload what a failed rollout should do. */
 export const failureActionAnnotation = "berth.dev/update-failure-action";
@@ -31,7 +24,9 @@ function isValidLabel(key: string, value: string): boolean {
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = key.slice(slash + 1);
   const keyOk =
-    name.length <= 63 && labelName.test(name) && (prefix === undefined || (prefix.length <= 253 && labelPrefix.test(prefix)));
+    name.length <= 63 &&
+    labelName.test(name) &&
+    (prefix === undefined || (prefix.length <= 253 && labelPrefix.test(prefix)));
   return keyOk && value.length <= 63 && (value === "" || labelName.test(value));
 }
 
@@ -40,46 +35,80 @@ function portName(p: NormalizedPort): string {
 }
 
 function checkUnsupported(n: NormalizedService, refusals: Refusals): void {
-  if (n.logging) refusals.refuse("logging", "Kubernetes has no per-workload log driver; collect logs from the nodes");
+  if (n.logging)
+    refusals.refuse("logging", "Kubernetes has no per-workload log driver; collect logs from the nodes");
   if (n.networks.length > 0) {
-    refusals.refuse("networks", "Kubernetes has one flat pod network; isolate services with NetworkPolicy objects");
+    refusals.refuse(
+      "networks",
+      "Kubernetes has one flat pod network; isolate services with NetworkPolicy objects",
+    );
   }
   const r = n.restart;
   const d = defaults.restart;
   if (n.mode !== "job" && r.condition !== "any") {
     refusals.refuse("restart.condition", 'Deployments and DaemonSets always restart their pods; use "any"');
   }
-  if (r.delay !== d.delay) refusals.refuse("restart.delay", "Kubernetes backs off restarts on its own schedule");
+  if (r.delay !== d.delay)
+    refusals.refuse("restart.delay", "Kubernetes backs off restarts on its own schedule");
   if (r.window !== d.window) refusals.refuse("restart.window", "Kubernetes has no restart window");
   if (n.mode !== "job" && r.maxAttempts !== d.maxAttempts) {
     refusals.refuse("restart.maxAttempts", "only Jobs limit attempts (backoffLimit) on Kubernetes");
   }
   if (n.update.failureAction === "continue") {
-    refusals.refuse("update.failureAction", 'a Kubernetes rollout stops on failure; use "rollback" or "pause"');
+    refusals.refuse(
+      "update.failureAction",
+      'a Kubernetes rollout stops on failure; use "rollback" or "pause"',
+    );
   }
   if (n.update.maxFailureRatio !== defaults.update.maxFailureRatio) {
     refusals.refuse("update.maxFailureRatio", "a Kubernetes rollout tolerates no failed pods");
   }
   for (const [key, value] of Object.entries(n.labels)) {
     if (!isValidLabel(key, value)) {
-      refusals.refuse(`labels.${key}`, "Kubernetes label keys and values are at most 63 letters, digits, '-', '_' or '.' (keys may have a DNS prefix)");
+      refusals.refuse(
+        `labels.${key}`,
+        "Kubernetes label keys and values are at most 63 letters, digits, '-', '_' or '.' (keys may have a DNS prefix)",
+      );
     }
   }
-  if (n.autoscale?.cpuPercent !== undefined && n.resources.reservations.cpu === undefined && n.resources.cpu === undefined) {
-    refusals.refuse("autoscale.cpuPercent", "CPU utilisation needs a CPU request: set resources.reservations.cpu");
+  if (
+    n.autoscale?.cpuPercent !== undefined &&
+    n.resources.reservations.cpu === undefined &&
+    n.resources.cpu === undefined
+  ) {
+    refusals.refuse(
+      "autoscale.cpuPercent",
+      "CPU utilisation needs a CPU request: set resources.reservations.cpu",
+    );
   }
-  if (n.autoscale?.memoryPercent !== undefined && n.resources.reservations.memory === undefined && n.resources.memory === undefined) {
-    refusals.refuse("autoscale.memoryPercent", "memory utilisation needs a memory request: set resources.reservations.memory");
+  if (
+    n.autoscale?.memoryPercent !== undefined &&
+    n.resources.reservations.memory === undefined &&
+    n.resources.memory === undefined
+  ) {
+    refusals.refuse(
+      "autoscale.memoryPercent",
+      "memory utilisation needs a memory request: set resources.reservations.memory",
+    );
   }
 }
 
 function rollingUpdate(n: NormalizedService) {
   const step = n.update.parallelism === 0 ? "100%" : n.update.parallelism;
-  return n.update.order === "start-first" ? { maxSurge: step, maxUnavailable: 0 } : { maxSurge: 0, maxUnavailable: step };
+  return n.update.order === "start-first"
+    ? { maxSurge: step, maxUnavailable: 0 }
+    : { maxSurge: 0, maxUnavailable: step };
 }
 
-function workload(n: NormalizedService, metadata: ObjectMeta, refusals: Refusals): Deployment | DaemonSet | Job {
-  const template = { metadata: { labels: { ...n.labels, ...selectorLabels(n) } }, spec: podSpec(n, refusals) };
+function workload(
+  n: NormalizedService,
+  metadata: ObjectMeta,
+  refusals: Refusals,
+): Deployment | DaemonSet | Job {
+  const template = {
+    metadata: { labels: { ...n.labels, ...selectorLabels(n) } },
+    spec: podSpec(n, refusals),
+  };
   if (n.mode === "job") {
     return {
       apiVersion: "batch/v1",

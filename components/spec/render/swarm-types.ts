@@ -45,7 +45,13 @@ export interface SwarmContainerSpec {
   ReadOnly?: boolean;
   Mounts?: SwarmMount[];
   StopGracePeriod?: number;
-  Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; Retries?: number; StartPeriod?: number };
+  Healthcheck?: {
+    Test: string[];
+    Interval?: number;
+    Timeout?: number;
+    Retries?: number;
+    StartPeriod?: number;
+  };
   Secrets?: SwarmSecretReference[];
   Configs?: SwarmConfigReference[];
   CapabilityAdd?: string[];
@@ -61,7 +67,12 @@ export interface SwarmServiceSpec {
       Limits?: { NanoCPUs?: number; MemoryBytes?: number };
       Reservations?: { NanoCPUs?: number; MemoryBytes?: number };
     };
-    RestartPolicy: { Condition: "none" | "on-failure" | "any"; Delay: number; MaxAttempts: number; Window: number };
+    RestartPolicy: {
+      Condition: "none" | "on-failure" | "any";
+      Delay: number;
+      MaxAttempts: number;
+      Window: number;
+    };
     Placement?: {
       Constraints?: string[];
       Preferences?: { Spread: { SpreadDescriptor: string } }[];
@@ -78,6 +89,11 @@ export interface SwarmServiceSpec {
   RollbackConfig?: SwarmUpdateConfig;
   EndpointSpec: {
     Mode: "vip" | "dnsrr";
-    Ports?: { Protocol: "tcp" | "udp"; TargetPort: number; PublishedPort: number; PublishMode: "ingress" | "host" }[];
+    Ports?: {
+      Protocol: "tcp" | "udp";
+      TargetPort: number;
+      PublishedPort: number;
+      PublishMode: "ingress" | "host";
+    }[];
   };
 }

@@ -53,7 +53,10 @@ function containerSpec(n: NormalizedService): SwarmContainerSpec {
   return spec;
 }
 
-function updateConfig(u: NormalizedUpdatePolicy, failureAction: SwarmUpdateConfig["FailureAction"]): SwarmUpdateConfig {
+function updateConfig(
+  u: NormalizedUpdatePolicy,
+  failureAction: SwarmUpdateConfig["FailureAction"],
+): SwarmUpdateConfig {
   return {
     Parallelism: u.parallelism,
     Delay: ns(u.delay),
@@ -92,7 +95,10 @@ export function renderSwarm(n: NormalizedService, options: RenderOptions = {}): 
   if (n.autoscale) refusals.refuse("autoscale", "set replicas (Swarm does not scale services by load)");
   n.ports.forEach((p, i) => {
     if (p.http) {
-      refusals.refuse(`ports[${i}].http`, "Swarm has no HTTP router: publish the port and route to it with a proxy service");
+      refusals.refuse(
+        `ports[${i}].http`,
+        "Swarm has no HTTP router: publish the port and route to it with a proxy service",
+      );
     }
   });
   refusals.throwIfAny();

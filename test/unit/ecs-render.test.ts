@@ -1,0 +1,308 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { CreateServiceCommandInput, RegisterTaskDefinitionCommandInput } from "@aws-sdk/client-ecs";
+import {
+  fargateTaskSize,
+  normalizeService,
+  renderEcs,
+  SpecError,
+  type EcsRenderOptions,
+  type ServiceInput,
+  type SpecIssue,
+} from "../../components/spec";
+
+const render = (input: ServiceInput, options: EcsRenderOptions = {}, name = "svc") =>
+  renderEcs(normalizeService(name, input), options);
+const ec2 = { launchType: "EC2" } as const;
+
+function refusals(input: ServiceInput, options: EcsRenderOptions = {}): SpecIssue[] {
+  try {
+    render(input, options);
+  } catch (err) {
+    assert.ok(err instanceof SpecError);
+    return err.issues;
+  }
+  return assert.fail("expected a refusal");
+}
+
+describe("renderEcs", () => {
+  it("web on Fargate: the default task size, desired count, circuit breaker with rollback, exposure", () => {
+    const r = render(
+      {
+        image: "nginx",
+        ports: [{ target: 80, published: 443, http: { host: "a.example.com", tls: true } }],
+        replicas: 2,
+      },
+      {},
+      "web",
+    );
+    assert.deepEqual([r.taskDefinition.cpu, r.taskDefinition.memory], ["256", "512"]);
+    assert.equal(r.taskDefinition.networkMode, "awsvpc");
+    assert.deepEqual(r.taskDefinition.requiresCompatibilities, ["FARGATE"]);
+    assert.equal(r.service.desiredCount, 2);
+    assert.equal(r.service.schedulingStrategy, "REPLICA");
+    assert.deepEqual(r.service.deploymentConfiguration, {
+      minimumHealthyPercent: 100,
+      maximumPercent: 150,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+    });
+    assert.deepEqual(r.exposure, [
+      {
+        containerPort: 80,
+        listenerPort: 443,
+        protocol: "tcp",
+        http: { host: "a.example.com", path: "/", tls: true },
+      },
+    ]);
+    assert.deepEqual(r.taskDefinition.containerDefinitions[0].portMappings, [
+      { containerPort: 80, protocol: "tcp", name: "tcp-80" },
+    ]);
+  });
+
+  it("rounds resources up to the smallest valid Fargate size", () => {
+    const size = (resources: ServiceInput["resources"]) => {
+      const t = render({ image: "a", resources }).taskDefinition;
+      return [t.cpu, t.memory];
+    };
+    assert.deepEqual(size({ cpu: 0.5, memory: "1Gi" }), ["512", "1024"]);
+    assert.deepEqual(size({ cpu: 1, memory: "3Gi" }), ["1024", "3072"]);
+    assert.deepEqual(size({ cpu: 0.25, memory: "5Gi" }), ["1024", "5120"]);
+    assert.deepEqual(size({ cpu: 0.3, memory: "600Mi" }), ["512", "1024"]);
+    assert.deepEqual(size({ reservations: { cpu: 2, memory: "20Gi" } }), ["4096", "20480"]);
+    assert.deepEqual(fargateTaskSize(8192, 17000), { cpu: 8192, memory: 20480 });
+    assert.equal(fargateTaskSize(32768, 1024), undefined);
+    assert.deepEqual(
+      refusals({ image: "a", resources: { cpu: 32 } }).map((i) => i.path),
+      ["resources"],
+    );
+  });
+
+  it("passes EC2 sizes through as CPU units and MiB, with container limits and reservation", () => {
+    const t = render(
+      { image: "a", resources: { cpu: "750m", memory: "300Mi", reservations: { memory: "100Mi" } } },
+      ec2,
+    ).taskDefinition;
+    assert.deepEqual([t.cpu, t.memory], ["768", "300"]);
+    const c = t.containerDefinitions[0];
+    assert.deepEqual([c.cpu, c.memory, c.memoryReservation], [768, 300, 100]);
+    assert.deepEqual(t.requiresCompatibilities, ["EC2"]);
+  });
+
+  it("health check in seconds with Docker's command form", () => {
+    const c = render({
+      image: "a",
+      healthCheck: {
+        command: ["CMD", "pg_isready"],
+        interval: "15s",
+        timeout: "3s",
+        retries: 5,
+        startPeriod: "1m",
+      },
+    }).taskDefinition.containerDefinitions[0];
+    assert.deepEqual(c.healthCheck, {
+      command: ["CMD", "pg_isready"],
+      interval: 15,
+      timeout: 3,
+      retries: 5,
+      startPeriod: 60,
+    });
+    const none = render({ image: "a", healthCheck: { command: ["NONE"] } }).taskDefinition
+      .containerDefinitions[0];
+    assert.equal(none.healthCheck, undefined);
+  });
+
+  it("deployment percentages and circuit breaker per update policy", () => {
+    const conf = (update: ServiceInput["update"], replicas = 4) =>
+      render({ image: "a", replicas, update }).service.deploymentConfiguration;
+    assert.deepEqual(conf({ order: "stop-first", parallelism: 1, failureAction: "pause" }), {
+      minimumHealthyPercent: 75,
+      maximumPercent: 100,
+      deploymentCircuitBreaker: { enable: true, rollback: false },
+    });
+    assert.deepEqual(conf({ order: "start-first", parallelism: 0, failureAction: "continue" }), {
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+      deploymentCircuitBreaker: { enable: false, rollback: false },
+    });
+  });
+
+  it("secret variables through SSM parameters, plain ones sorted", () => {
+    const r = render(
+      { image: "a", env: { Z: "1", A: "2" }, secretEnv: { TOKEN: "t", DB: "d" } },
+      { secretParameterPrefix: "/prod" },
+      "api",
+    );
+    const c = r.taskDefinition.containerDefinitions[0];
+    assert.deepEqual(c.environment, [
+      { name: "A", value: "2" },
+      { name: "Z", value: "1" },
+    ]);
+    assert.deepEqual(c.secrets, [
+      { name: "DB", valueFrom: "/prod/api/DB" },
+      { name: "TOKEN", valueFrom: "/prod/api/TOKEN" },
+    ]);
+    assert.deepEqual(r.secretParameters, [
+      { name: "/prod/api/DB", value: "d" },
+      { name: "/prod/api/TOKEN", value: "t" },
+    ]);
+    assert.equal(render({ image: "a", secretEnv: { K: "v" } }).secretParameters[0].name, "/berth/svc/K");
+  });
+
+  it("autoscaling target tracking", () => {
+    const r = render({ image: "a", autoscale: { min: 2, max: 8, memoryPercent: 75 } });
+    assert.deepEqual(r.autoscaling, {
+      minCapacity: 2,
+      maxCapacity: 8,
+      policies: [{ metric: "ECSServiceAverageMemoryUtilization", targetValue: 75 }],
+    });
+    assert.equal(r.service.desiredCount, 2);
+  });
+
+  it("EC2: daemon scheduling, placement, volumes, capabilities, labels and logs", () => {
+    const r = render(
+      {
+        image: "agent",
+        mode: "global",
+        placement: {
+          constraints: ["node.labels.tier==edge", "node.platform.arch!=arm64"],
+          spread: "node.labels.zone",
+        },
+        volumes: [
+          { type: "volume", source: "data", target: "/data" },
+          { type: "bind", source: "/var/log", target: "/logs", readOnly: true },
+        ],
+        capAdd: ["NET_ADMIN"],
+        labels: { team: "edge" },
+        logging: { driver: "json-file", options: { "max-size": "10m" } },
+        stopGracePeriod: "5m",
+      },
+      ec2,
+    );
+    assert.equal(r.service.schedulingStrategy, "DAEMON");
+    assert.equal(r.service.desiredCount, undefined);
+    assert.deepEqual(r.taskDefinition.placementConstraints, [
+      { type: "memberOf", expression: "attribute:tier == edge" },
+      { type: "memberOf", expression: "attribute:ecs.cpu-architecture != arm64" },
+    ]);
+    assert.deepEqual(r.service.placementStrategy, [{ type: "spread", field: "attribute:zone" }]);
+    assert.deepEqual(r.taskDefinition.volumes, [
+      {
+        name: "volume-0",
+        dockerVolumeConfiguration: { scope: "shared", autoprovision: true, driver: "local" },
+      },
+      { name: "volume-1", host: { sourcePath: "/var/log" } },
+    ]);
+    const c = r.taskDefinition.containerDefinitions[0];
+    assert.deepEqual(c.mountPoints, [
+      { sourceVolume: "volume-0", containerPath: "/data", readOnly: false },
+      { sourceVolume: "volume-1", containerPath: "/logs", readOnly: true },
+    ]);
+    assert.deepEqual(c.linuxParameters, { capabilities: { add: ["NET_ADMIN"] } });
+    assert.deepEqual(c.dockerLabels, { team: "edge" });
+    assert.deepEqual(r.service.tags, [{ key: "team", value: "edge" }]);
+    assert.deepEqual(c.logConfiguration, { logDriver: "json-file", options: { "max-size": "10m" } });
+    assert.equal(c.stopTimeout, 300);
+  });
+
+  it("refuses, all together, what Fargate cannot honour", () => {
+    const issues = refusals({
+      image: "a",
+      mode: "global",
+      restart: { condition: "on-failure" },
+      update: { delay: "5s", monitor: "1m", maxFailureRatio: 0.1 },
+      networks: ["back"],
+      ports: [{ target: 80, public: true, publishMode: "host" }],
+      secrets: [{ source: "s" }],
+      configs: [{ source: "c" }],
+      volumes: [
+        { type: "tmpfs", target: "/tmp" },
+        { type: "volume", source: "d", target: "/d" },
+      ],
+      capAdd: ["NET_ADMIN", "SYS_PTRACE"],
+      logging: { driver: "syslog" },
+      placement: { constraints: ["node.labels.a==b"], spread: "node.labels.zone" },
+      healthCheck: { command: "true", interval: "1s", timeout: "90s", retries: 20, startPeriod: "10m" },
+      stopGracePeriod: "3m",
+    });
+    assert.deepEqual(issues.map((i) => i.path).sort(), [
+      "capAdd[0]",
+      "configs",
+      "healthCheck.interval",
+      "healthCheck.retries",
+      "healthCheck.startPeriod",
+      "healthCheck.timeout",
+      "logging.driver",
+      "mode",
+      "networks",
+      "placement.constraints[0]",
+      "placement.spread",
+      "ports[0].publishMode",
+      "restart.condition",
+      "secrets",
+      "stopGracePeriod",
+      "update.delay",
+      "update.maxFailureRatio",
+      "update.monitor",
+      "volumes[0]",
+      "volumes[1]",
+    ]);
+    for (const issue of issues) assert.match(issue.message, /^is not supported on ecs; /);
+    assert.match(issues.find((i) => i.path === "healthCheck.interval")?.message ?? "", /5s to 300s, not 1s/);
+    assert.match(issues.find((i) => i.path === "capAdd[0]")?.message ?? "", /only SYS_PTRACE/);
+  });
+
+  it("holds a replicated EC2 service to one task per instance", () => {
+    const r = render({ image: "a", replicas: 3, placement: { maxPerNode: 1 } }, ec2);
+    assert.deepEqual(r.service.placementConstraints, [{ type: "distinctInstance" }]);
+    assert.equal(r.taskDefinition.placementConstraints, undefined);
+    assert.equal(
+      render({ image: "a", placement: { maxPerNode: 1 } }).service.placementConstraints,
+      undefined,
+      "Fargate: always one per host",
+    );
+  });
+
+  it("refuses jobs, restart limits, other log drivers and maxPerNode above 1 on EC2", () => {
+    assert.deepEqual(
+      refusals({ image: "a", mode: "job" }, ec2).map((i) => i.path),
+      ["mode"],
+    );
+    assert.deepEqual(
+      refusals({ image: "a", restart: { maxAttempts: 3, delay: "1s" } }, ec2).map((i) => i.path),
+      ["restart.delay", "restart.maxAttempts"],
+    );
+    assert.deepEqual(
+      refusals({ image: "a", logging: { driver: "local" } }, ec2).map((i) => i.path),
+      ["logging.driver"],
+    );
+    assert.deepEqual(
+      refusals({ image: "a", placement: { maxPerNode: 2 } }, ec2).map((i) => i.path),
+      ["placement.maxPerNode"],
+    );
+  });
+
+  it("drops ignorable fields with a notice", () => {
+    const ignored: string[] = [];
+    const r = render(
+      { image: "a", networks: ["x"], secrets: [{ source: "s" }], ignoreUnsupported: ["networks", "secrets"] },
+      {
+        onIgnored: (i) => ignored.push(i.path),
+      },
+    );
+    assert.deepEqual(ignored, ["networks", "secrets"]);
+    assert.equal(r.taskDefinition.containerDefinitions[0].mountPoints, undefined);
+  });
+
+  it("produces what the ECS API's RegisterTaskDefinition and CreateService inputs accept", () => {
+    const r = render({
+      image: "a",
+      healthCheck: { command: "true" },
+      logging: { driver: "awslogs" },
+      labels: { a: "b" },
+    });
+    const taskDefinition: RegisterTaskDefinitionCommandInput = r.taskDefinition;
+    const service: CreateServiceCommandInput = r.service;
+    assert.equal(taskDefinition.family, "svc");
+    assert.equal(service.serviceName, "svc");
+  });
+});
