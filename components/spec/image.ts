@@ -52,7 +52,8 @@ export function parseImageReference(text: string): ImageReference | { error: str
     (first.includes(".") || first.includes(":") || first === "localhost" || first !== first.toLowerCase())
   ) {
     domain = components.shift();
-    if (!domainPattern.test(domain ?? "")) return { error: `registry host "${domain}" is not a valid host[:port]` };
+    if (!domainPattern.test(domain ?? ""))
+      return { error: `registry host "${domain}" is not a valid host[:port]` };
   }
   for (const component of components) {
     if (component !== component.toLowerCase()) return { error: "repository path must be lowercase" };

@@ -52,10 +52,15 @@ function describeError(error: ErrorObject): { path: string; message: string } {
       };
     }
     case "required":
-      return { path: toSpecPath(error.instancePath, error.params.missingProperty as string), message: "is required" };
+      return {
+        path: toSpecPath(error.instancePath, error.params.missingProperty as string),
+        message: "is required",
+      };
     case "additionalProperties": {
       const field = error.params.additionalProperty as string;
-      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const known = Object.keys(
+        (error.parentSchema as { properties?: object } | undefined)?.properties ?? {},
+      );
       const hint = closestName(field, known);
       return {
         path: toSpecPath(error.instancePath, field),

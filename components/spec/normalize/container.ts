@@ -8,7 +8,11 @@ const networkNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const logDriverPattern = /^[a-zA-Z0-9][a-zA-Z0-9_.:/-]*$/;
 const reservedLabelPrefix = "berth.";
 
-export function checkEnvNames(kind: "env" | "secretEnv", env: Record<string, string>, issues: IssueCollector): void {
+export function checkEnvNames(
+  kind: "env" | "secretEnv",
+  env: Record<string, string>,
+  issues: IssueCollector,
+): void {
   for (const name of Object.keys(env)) {
     if (!envNamePattern.test(name)) {
       issues.add(`${kind}.${name}`, "variable names must be non-empty and contain no '=' or NUL");
@@ -16,9 +20,14 @@ export function checkEnvNames(kind: "env" | "secretEnv", env: Record<string, str
   }
 }
 
-export function checkEnvOverlap(env: Record<string, string>, secretEnv: Record<string, string>, issues: IssueCollector): void {
+export function checkEnvOverlap(
+  env: Record<string, string>,
+  secretEnv: Record<string, string>,
+  issues: IssueCollector,
+): void {
   for (const name of Object.keys(secretEnv)) {
-    if (Object.hasOwn(env, name)) issues.add(`secretEnv.${name}`, "is also set in env; a variable is either plain or secret");
+    if (Object.hasOwn(env, name))
+      issues.add(`secretEnv.${name}`, "is also set in env; a variable is either plain or secret");
   }
 }
 
@@ -31,7 +40,10 @@ export function normalizeCapabilities(
     const canonical = canonicalCapability(name);
     if (canonical !== "ALL" && !linuxCapabilities.includes(canonical)) {
       const hint = closestName(canonical, linuxCapabilities);
-      issues.add(`${kind}[${i}]`, `"${name}" is not a Linux capability${hint ? `; did you mean "${hint}"?` : ""}`);
+      issues.add(
+        `${kind}[${i}]`,
+        `"${name}" is not a Linux capability${hint ? `; did you mean "${hint}"?` : ""}`,
+      );
     }
     return canonical;
   });
@@ -44,7 +56,8 @@ export function checkCapabilityConflicts(add: string[], drop: string[], issues: 
 }
 
 export function checkUser(user: string, issues: IssueCollector): void {
-  if (!userPattern.test(user)) issues.add("user", `${JSON.stringify(user)} is not user, uid, user:group or uid:gid`);
+  if (!userPattern.test(user))
+    issues.add("user", `${JSON.stringify(user)} is not user, uid, user:group or uid:gid`);
 }
 
 export function checkWorkingDir(dir: string, issues: IssueCollector): void {
@@ -71,5 +84,6 @@ export function checkLabels(labels: Record<string, string>, issues: IssueCollect
 }
 
 export function checkLogDriver(driver: string, issues: IssueCollector): void {
-  if (!logDriverPattern.test(driver)) issues.add("logging.driver", `${JSON.stringify(driver)} is not a log driver name`);
+  if (!logDriverPattern.test(driver))
+    issues.add("logging.driver", `${JSON.stringify(driver)} is not a log driver name`);
 }

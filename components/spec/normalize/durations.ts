@@ -13,7 +13,10 @@ export function readDuration(
   if (value === undefined) return fallback;
   const ms = parseDuration(value);
   if (ms === undefined) {
-    issues.add(path, `${JSON.stringify(value)} is not a duration; use a number of seconds or a string like "10s", "1m30s", "500ms"`);
+    issues.add(
+      path,
+      `${JSON.stringify(value)} is not a duration; use a number of seconds or a string like "10s", "1m30s", "500ms"`,
+    );
     return fallback;
   }
   if (bounds.min !== undefined && ms < bounds.min) {

@@ -15,13 +15,21 @@ function commandTest(command: string | string[], issues: IssueCollector): string
   }
   const [kind, ...args] = command;
   if (kind === "CMD") {
-    if (args.length === 0 || args[0] === "") issues.add(at, '"CMD" needs the program to run, e.g. ["CMD", "curl", "-f", "http://localhost/"]');
+    if (args.length === 0 || args[0] === "")
+      issues.add(at, '"CMD" needs the program to run, e.g. ["CMD", "curl", "-f", "http://localhost/"]');
   } else if (kind === "CMD-SHELL") {
-    if (args.length !== 1 || args[0].trim() === "") issues.add(at, '"CMD-SHELL" takes exactly one script, e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]');
+    if (args.length !== 1 || args[0].trim() === "")
+      issues.add(
+        at,
+        '"CMD-SHELL" takes exactly one script, e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]',
+      );
   } else if (kind === "NONE") {
     if (args.length > 0) issues.add(at, '"NONE" takes no arguments');
   } else {
-    issues.add(`${at}[0]`, `must be "CMD", "CMD-SHELL" or "NONE" (a plain string means CMD-SHELL), not ${JSON.stringify(kind)}`);
+    issues.add(
+      `${at}[0]`,
+      `must be "CMD", "CMD-SHELL" or "NONE" (a plain string means CMD-SHELL), not ${JSON.stringify(kind)}`,
+    );
   }
   return command;
 }
@@ -58,9 +66,26 @@ export function normalizeHealthCheck(input: HealthCheckInput, issues: IssueColle
     test,
     ...(input.http && { http: { path: input.http.path, port: input.http.port } }),
     ...(input.tcp && { tcp: { port: input.tcp.port } }),
-    interval: readDuration(input.interval, "healthCheck.interval", defaults.healthCheck.interval, issues, positive),
-    timeout: readDuration(input.timeout, "healthCheck.timeout", defaults.healthCheck.timeout, issues, positive),
+    interval: readDuration(
+      input.interval,
+      "healthCheck.interval",
+      defaults.healthCheck.interval,
+      issues,
+      positive,
+    ),
+    timeout: readDuration(
+      input.timeout,
+      "healthCheck.timeout",
+      defaults.healthCheck.timeout,
+      issues,
+      positive,
+    ),
     retries: input.retries ?? defaults.healthCheck.retries,
-    startPeriod: readDuration(input.startPeriod, "healthCheck.startPeriod", defaults.healthCheck.startPeriod, issues),
+    startPeriod: readDuration(
+      input.startPeriod,
+      "healthCheck.startPeriod",
+      defaults.healthCheck.startPeriod,
+      issues,
+    ),
   };
 }

@@ -43,7 +43,10 @@ function checkIgnorable(fields: string[], issues: IssueCollector): SpecField[] {
   fields.forEach((field, i) => {
     if (!(specFields as string[]).includes(field)) {
       const hint = closestName(field, specFields);
-      issues.add(`ignoreUnsupported[${i}]`, `"${field}" is not a service field${hint ? `; did you mean "${hint}"?` : ""}`);
+      issues.add(
+        `ignoreUnsupported[${i}]`,
+        `"${field}" is not a service field${hint ? `; did you mean "${hint}"?` : ""}`,
+      );
     }
   });
   return fields as SpecField[];
@@ -67,7 +70,8 @@ export function normalizeService(name: string, input: ServiceInput): NormalizedS
   const image = ok("image");
   if (image !== undefined) {
     const parsed = parseImageReference(image);
-    if ("error" in parsed) issues.add("image", `${JSON.stringify(image)} is not a valid image reference: ${parsed.error}`);
+    if ("error" in parsed)
+      issues.add("image", `${JSON.stringify(image)} is not a valid image reference: ${parsed.error}`);
   }
   for (const field of ["entrypoint", "command"] as const) {
     if (ok(field)?.length === 0) issues.add(field, "must not be empty; leave it out to use the image's");
@@ -91,12 +95,19 @@ export function normalizeService(name: string, input: ServiceInput): NormalizedS
   }
   let autoscale: NormalizedService["autoscale"];
   if (autoscaleInput) {
-    if (mode !== "replicated") issues.add("autoscale", `only replicated services autoscale, not mode "${mode}"`);
+    if (mode !== "replicated")
+      issues.add("autoscale", `only replicated services autoscale, not mode "${mode}"`);
     if (autoscaleInput.max < autoscaleInput.min) {
       issues.add("autoscale.max", `must be at least autoscale.min (${autoscaleInput.min})`);
     }
-    if (replicasInput !== undefined && (replicasInput < autoscaleInput.min || replicasInput > autoscaleInput.max)) {
-      issues.add("replicas", `must be within autoscale.min..max (${autoscaleInput.min}..${autoscaleInput.max})`);
+    if (
+      replicasInput !== undefined &&
+      (replicasInput < autoscaleInput.min || replicasInput > autoscaleInput.max)
+    ) {
+      issues.add(
+        "replicas",
+        `must be within autoscale.min..max (${autoscaleInput.min}..${autoscaleInput.max})`,
+      );
     }
     const noTarget = autoscaleInput.cpuPercent === undefined && autoscaleInput.memoryPercent === undefined;
     autoscale = { ...autoscaleInput, ...(noTarget && { cpuPercent: defaults.autoscaleCpuPercent }) };

@@ -50,7 +50,8 @@ export function normalizeFileMounts(
         `"${mount.source}" is not a ${kind === "secrets" ? "secret" : "config"} name: 1-64 letters, digits, "_", "." or "-", starting and ending with a letter or digit`,
       );
     }
-    let target = mount.target ?? (kind === "secrets" ? `${defaults.secretsDir}/${mount.source}` : `/${mount.source}`);
+    let target =
+      mount.target ?? (kind === "secrets" ? `${defaults.secretsDir}/${mount.source}` : `/${mount.source}`);
     if (kind === "secrets" && !target.startsWith("/")) target = `${defaults.secretsDir}/${target}`;
     checkAbsolute(target, `${at}.target`, issues);
     return { source: mount.source, target: posix.normalize(target), mode: mount.mode ?? defaults.fileMode };
@@ -67,7 +68,8 @@ export function checkDistinctTargets(
     mounts.forEach((mount, i) => {
       const here = `${kind}[${i}]`;
       const first = seen.get(mount.target);
-      if (first !== undefined) issues.add(`${here}.target`, `${mount.target} is already the target of ${first}`);
+      if (first !== undefined)
+        issues.add(`${here}.target`, `${mount.target} is already the target of ${first}`);
       else seen.set(mount.target, here);
     });
   }

@@ -28,7 +28,10 @@ export function normalizePorts(ports: PortInput[], issues: IssueCollector): Norm
       const publishedKey = `${published}/${protocol}`;
       const firstPublished = byPublished.get(publishedKey);
       if (firstPublished !== undefined) {
-        issues.add(`${at}.published`, `published port ${publishedKey} is already used by ports[${firstPublished}]`);
+        issues.add(
+          `${at}.published`,
+          `published port ${publishedKey} is already used by ports[${firstPublished}]`,
+        );
       } else byPublished.set(publishedKey, i);
     }
 
@@ -39,12 +42,19 @@ export function normalizePorts(ports: PortInput[], issues: IssueCollector): Norm
       const path = port.http.path ?? "/";
       if (!path.startsWith("/")) issues.add(`${at}.http.path`, 'must start with "/"');
       if (port.http.host !== undefined && !hostnamePattern.test(port.http.host)) {
-        issues.add(`${at}.http.host`, `"${port.http.host}" is not a lowercase DNS name (a leading "*." is allowed)`);
+        issues.add(
+          `${at}.http.host`,
+          `"${port.http.host}" is not a lowercase DNS name (a leading "*." is allowed)`,
+        );
       }
       if (port.http.tls && port.http.host === undefined) {
         issues.add(`${at}.http.tls`, "TLS needs http.host: a certificate is issued for a host name");
       }
-      http = { path, tls: port.http.tls ?? false, ...(port.http.host !== undefined && { host: port.http.host }) };
+      http = {
+        path,
+        tls: port.http.tls ?? false,
+        ...(port.http.host !== undefined && { host: port.http.host }),
+      };
     }
     return {
       target: port.target,

@@ -27,7 +27,10 @@ function readMemory(value: unknown, path: string, issues: IssueCollector): numbe
   if (value === undefined) return undefined;
   const bytes = parseMemory(value);
   if (bytes === undefined) {
-    issues.add(path, `${JSON.stringify(value)} is not a memory amount; use bytes or a quantity like "512Mi" or "1Gi"`);
+    issues.add(
+      path,
+      `${JSON.stringify(value)} is not a memory amount; use bytes or a quantity like "512Mi" or "1Gi"`,
+    );
   } else if (bytes < defaults.minimumMemoryBytes) {
     issues.add(path, `must be at least ${formatMemory(defaults.minimumMemoryBytes)} (Docker's minimum)`);
   }
@@ -78,7 +81,10 @@ export function normalizeRestart(
   const d = defaults.restart;
   const condition = input.condition ?? (mode === "job" ? d.jobCondition : d.condition);
   if (mode === "job" && condition === "any") {
-    issues.add("restart.condition", 'a job restarted on "any" exit would never complete; use "on-failure" or "none"');
+    issues.add(
+      "restart.condition",
+      'a job restarted on "any" exit would never complete; use "on-failure" or "none"',
+    );
   }
   return {
     condition,
@@ -92,15 +98,25 @@ const constraintPattern = /^\s*([\w.-]+)\s*(==|!=)\s*(\S(?:.*\S)?)\s*$/;
 const fixedAttributes = ["node.id", "node.hostname", "node.role", "node.platform.os", "node.platform.arch"];
 const labelAttribute = /^(node|engine)\.labels\.[\w.-]+$/;
 
-function parseConstraint(text: string, path: string, issues: IssueCollector): PlacementConstraint | undefined {
+function parseConstraint(
+  text: string,
+  path: string,
+  issues: IssueCollector,
+): PlacementConstraint | undefined {
   const match = constraintPattern.exec(text);
   if (!match) {
-    issues.add(path, `${JSON.stringify(text)} is not a constraint; use "<attribute>==<value>" or "<attribute>!=<value>"`);
+    issues.add(
+      path,
+      `${JSON.stringify(text)} is not a constraint; use "<attribute>==<value>" or "<attribute>!=<value>"`,
+    );
     return undefined;
   }
   const [, attribute, operator, value] = match;
   if (!fixedAttributes.includes(attribute) && !labelAttribute.test(attribute)) {
-    issues.add(path, `unknown attribute "${attribute}"; use node.labels.<name>, ${fixedAttributes.join(", ")} or engine.labels.<name>`);
+    issues.add(
+      path,
+      `unknown attribute "${attribute}"; use node.labels.<name>, ${fixedAttributes.join(", ")} or engine.labels.<name>`,
+    );
     return undefined;
   }
   if (attribute === "node.role" && value !== "manager" && value !== "worker") {
@@ -119,7 +135,10 @@ export function normalizePlacement(
     return parsed ? [parsed] : [];
   });
   if (input.spread !== undefined && !/^node\.labels\.[\w.-]+$/.test(input.spread)) {
-    issues.add("placement.spread", `must name a node label: "node.labels.<name>", not ${JSON.stringify(input.spread)}`);
+    issues.add(
+      "placement.spread",
+      `must name a node label: "node.labels.<name>", not ${JSON.stringify(input.spread)}`,
+    );
   }
   if (input.maxPerNode !== undefined && mode === "global") {
     issues.add("placement.maxPerNode", 'has no meaning with mode "global", which runs one task per node');
