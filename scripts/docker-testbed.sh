@@ -6,7 +6,8 @@ set -euo pipefail
 
 need_packages=()
 command -v dockerd >/dev/null 2>&1 || need_packages+=(docker.io)
-[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need_packages+=(busybox-static)
+# grep -q would close the pipe early, and pipefail would count busybox's SIGPIPE as a failure.
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -x httpd >/dev/null || need_packages+=(busybox-static)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "testbed: installing ${need_packages[*]}"
   apt-get update -qq
