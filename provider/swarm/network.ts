@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { connectionProblems, type EngineConnection, engineClient } from "./engine";
 import { engineMessage, isNotFound } from "./engine-errors";
 import { isOwnedBy, type Owner, ownerLabels, userLabels } from "./ownership";
-import { withSecretOutputs } from "./secret";
+import { currentOwner, withSecretOutputs } from "./resource-options";
 
 export interface NetworkInputs {
   connection: EngineConnection;
@@ -174,7 +174,7 @@ export class SwarmNetwork extends pulumi.dynamic.Resource {
         attachable: args.attachable ?? false,
         internal: args.internal ?? false,
         encrypted: args.encrypted ?? false,
-        owner: { project: pulumi.getProject(), stack: pulumi.getStack(), component: args.component ?? name },
+        owner: currentOwner(args.component ?? name),
         labels: args.labels ?? {},
       },
       withSecretOutputs(opts, ["connection"]),

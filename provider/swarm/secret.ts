@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EngineConnection } from "./engine";
+import { currentOwner, withSecretOutputs } from "./resource-options";
 import { fileObjectProvider } from "./file-object";
 
 const secretProvider = fileObjectProvider("secret");
@@ -23,7 +24,7 @@ function inputs(name: string, args: SwarmFileObjectArgs, secret: boolean) {
     connection: args.connection ?? {},
     name: args.name ?? name,
     data: secret ? pulumi.secret(args.data) : args.data,
-    owner: { project: pulumi.getProject(), stack: pulumi.getStack(), component: args.component ?? name },
+    owner: currentOwner(args.component ?? name),
     labels: args.labels ?? {},
     objectName: undefined,
     contentHash: undefined,
@@ -66,11 +67,4 @@ export class SwarmConfig extends pulumi.dynamic.Resource {
       "SwarmConfig",
     );
   }
-}
-
-export function withSecretOutputs(
-  opts: pulumi.CustomResourceOptions | undefined,
-  names: string[],
-): pulumi.CustomResourceOptions {
-  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...names] };
 }

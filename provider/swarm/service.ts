@@ -6,6 +6,7 @@ import { engineMessage, isNotFound } from "./engine-errors";
 import { isOwnedBy, type Owner, ownerLabels, userLabels } from "./ownership";
 import { resolveReferences } from "./references";
 import type { ProviderServiceSpec } from "./service-spec";
+import { currentOwner, withSecretOutputs } from "./resource-options";
 
 /** Credentials for a private image, sent to the engine as `X-Registry-Auth`. */
 export interface RegistryAuth {
@@ -309,22 +310,14 @@ export class SwarmService extends pulumi.dynamic.Resource {
       name,
       {
         connection: args.connection ?? {},
-        owner: { project: pulumi.getProject(), stack: pulumi.getStack(), component: args.component ?? name },
+        owner: currentOwner(args.component ?? name),
         spec: args.spec,
         secretEnv: pulumi.secret(args.secretEnv ?? {}),
         registryAuth: args.registryAuth === undefined ? undefined : pulumi.secret(args.registryAuth),
         timeoutSeconds: args.timeoutSeconds ?? 300,
         version: undefined,
       },
-      {
-        ...opts,
-        additionalSecretOutputs: [
-          ...(opts?.additionalSecretOutputs ?? []),
-          "connection",
-          "secretEnv",
-          "registryAuth",
-        ],
-      },
+      withSecretOutputs(opts, ["connection", "secretEnv", "registryAuth"]),
       "berth/swarm",
       "SwarmService",
     );
