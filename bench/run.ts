@@ -3,10 +3,14 @@
  * is a ratio against an anchor measured in the same run.
  */
 import { benchSpecRendering } from "./spec-render";
+import { benchSwarm } from "./swarm";
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const benches: Record<string, () => Promise<void> | void> = { "spec-render": benchSpecRendering };
+  const benches: Record<string, () => Promise<void> | void> = {
+    "spec-render": benchSpecRendering,
+    swarm: benchSwarm,
+  };
   for (const [name, bench] of Object.entries(benches)) {
     if (only && only !== name) continue;
     console.log(`# ${name}`);

@@ -1,0 +1,172 @@
+/**
+ * Swarm deploy and update speed against the docker CLI, on the same engine in the same run:
+ * - swarm-deploy: 10 services x 2 replicas through Berth's service provider vs `docker stack deploy`
+ *   polled until every service reports 2/2 replicas;
+ * - swarm-update: one service's update until converged vs `docker service update --detach=false`
+ *   with the same update config.
+ * Rounds alternate between the two; each line prints the median ratio Berth / anchor.
+ */
+import { execFileSync } from "child_process";
+import fs from "fs";
+import os from "os";
+import path from "path";
+import { randomBytes } from "crypto";
+import { normalizeService, renderSwarm } from "../components/spec";
+import { serviceProvider, type ServiceInputs } from "../provider/swarm/service";
+
+const image = process.env.BERTH_BENCH_IMAGE ?? "local/busybox:1";
+const services = 10;
+const replicas = 2;
+const rounds = Number(process.env.BERTH_BENCH_ROUNDS ?? 3);
+const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function owner(project: string) {
+  return { project, stack: "bench", component: "bench" };
+}
+
+function berthInputs(project: string, name: string, env: Record<string, string> = {}): ServiceInputs {
+  const spec = renderSwarm(
+    normalizeService(name, {
+      image,
+      command: ["sleep", "3600"],
+      replicas,
+      env,
+      stopGracePeriod: "1s",
+      update: { parallelism: 1, order: "start-first", failureAction: "rollback", monitor: "5s" },
+    }),
+  );
+  return { connection: {}, owner: owner(project), spec, secretEnv: {}, timeoutSeconds: 300 };
+}
+
+async function berthDeploy(): Promise<number> {
+  const project = `bench-${randomBytes(3).toString("hex")}`;
+  const start = Date.now();
+  const created = await Promise.all(
+    Array.from({ length: services }, (_, i) =>
+      serviceProvider.create(berthInputs(project, `${project}-s${i}`)),
+    ),
+  );
+  const elapsed = Date.now() - start;
+  await Promise.all(created.map((c) => serviceProvider.delete?.(c.id, c.outs)));
+  return elapsed;
+}
+
+async function stackDeploy(): Promise<number> {
+  const stack = `bench-${randomBytes(3).toString("hex")}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-bench-"));
+  const file = path.join(dir, "compose.yaml");
+  const body = Array.from(
+    { length: services },
+    (_, i) =>
+      `  s${i}:\n    image: ${image}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n    deploy:\n      replicas: ${replicas}\n`,
+  ).join("");
+  fs.writeFileSync(file, `version: "3.8"\nservices:\n${body}`);
+  const start = Date.now();
+  docker("stack", "deploy", "--resolve-image", "never", "-c", file, stack);
+  for (;;) {
+    const states = docker(
+      "service",
+      "ls",
+      "--filter",
+      `label=com.docker.stack.namespace=${stack}`,
+      "--format",
+      "{{.Replicas}}",
+    )
+      .split("\n")
+      .filter(Boolean);
+    if (states.length === services && states.every((s) => s.startsWith(`${replicas}/${replicas}`))) break;
+    await sleep(250);
+  }
+  const elapsed = Date.now() - start;
+  docker("stack", "rm", stack);
+  await waitForNoTasks(`com.docker.stack.namespace=${stack}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return elapsed;
+}
+
+async function waitForNoTasks(label: string): Promise<void> {
+  while (docker("ps", "-q", "--filter", `label=${label}`) !== "") await sleep(500);
+}
+
+async function berthUpdate(): Promise<number> {
+  const project = `bench-${randomBytes(3).toString("hex")}`;
+  const name = `${project}-u`;
+  const { id, outs } = await serviceProvider.create(berthInputs(project, name));
+  const start = Date.now();
+  await serviceProvider.update?.(id, outs, berthInputs(project, name, { ROUND: "2" }));
+  const elapsed = Date.now() - start;
+  await serviceProvider.delete?.(id, outs);
+  return elapsed;
+}
+
+async function cliUpdate(): Promise<number> {
+  const name = `bench-${randomBytes(3).toString("hex")}-cli`;
+  docker(
+    "service",
+    "create",
+    "--quiet",
+    "--name",
+    name,
+    "--replicas",
+    String(replicas),
+    "--stop-grace-period",
+    "1s",
+    "--update-parallelism",
+    "1",
+    "--update-order",
+    "start-first",
+    "--update-failure-action",
+    "rollback",
+    "--update-monitor",
+    "5s",
+    "--no-resolve-image",
+    image,
+    "sleep",
+    "3600",
+  );
+  const start = Date.now();
+  docker(
+    "service",
+    "update",
+    "--quiet",
+    "--detach=false",
+    "--env-add",
+    "ROUND=2",
+    "--no-resolve-image",
+    name,
+  );
+  const elapsed = Date.now() - start;
+  docker("service", "rm", name);
+  await waitForNoTasks(`com.docker.swarm.service.name=${name}`);
+  return elapsed;
+}
+
+async function compare(
+  label: string,
+  berth: () => Promise<number>,
+  anchor: () => Promise<number>,
+): Promise<void> {
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // Alternate which side goes first, so neither always meets a warmer engine.
+    let berthMs: number;
+    let a: number;
+    if (round % 2 === 0) {
+      berthMs = await berth();
+      a = await anchor();
+    } else {
+      a = await anchor();
+      berthMs = await berth();
+    }
+    ratios.push(berthMs / a);
+    console.log(`${label} round ${round + 1}: berth ${berthMs} ms, anchor ${a} ms`);
+  }
+  console.log(`${label} = ${median(ratios).toFixed(2)}`);
+}
+
+export async function benchSwarm(): Promise<void> {
+  await compare("swarm-deploy berth/docker-stack", berthDeploy, stackDeploy);
+  await compare("swarm-update berth/docker-cli", berthUpdate, cliUpdate);
+}
