@@ -6,10 +6,13 @@ export interface ConvergenceTarget {
   mode: "replicated" | "global" | "job";
   /** Replicated: running tasks wanted; job: completions wanted. */
   replicas: number;
-  /** The spec version the update produced; tasks of older versions do not count. */
-  sinceVersion?: number;
   /** True when the call was an update, whose outcome Swarm reports in `UpdateStatus`. */
   updating: boolean;
+  /**
+   * The service's `UpdateStatus` (as JSON) read just before the update: left by an earlier update, it
+   * says nothing about this one.
+   */
+  staleUpdateStatus?: string;
 }
 
 export interface ConvergenceOptions {
@@ -21,6 +24,7 @@ export interface ConvergenceOptions {
 
 interface Task {
   ID: string;
+  Spec?: Record<string, unknown>;
   NodeID?: string;
   Slot?: number;
   DesiredState: string;
@@ -35,6 +39,14 @@ const failedUpdateStates: Record<string, string> = {
   rollback_completed: "the update failed and was rolled back to the previous spec",
   rollback_paused: "the update failed and its rollback was paused",
 };
+
+/** Whether a task was made from the service's current task template (the engine adds Runtime to the latter). */
+function ofCurrentSpec(task: Task, template: Record<string, unknown>): boolean {
+  if (!task.Spec) return false;
+  return Object.entries(task.Spec).every(
+    ([key, value]) => JSON.stringify(value) === JSON.stringify(template[key]),
+  );
+}
 
 function lastErrors(tasks: Task[]): string {
   const errors = [
@@ -58,7 +70,7 @@ export async function waitForConvergence(
   options: ConvergenceOptions,
 ): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
-  const pollMs = options.pollMs ?? 500;
+  const pollMs = options.pollMs ?? 250;
   let lastLine = "";
   const report = (line: string) => {
     if (line !== lastLine) options.progress?.(line);
@@ -68,13 +80,15 @@ export async function waitForConvergence(
     const [service, tasks, nodes] = await Promise.all([
       docker.getService(target.serviceId).inspect() as Promise<{
         UpdateStatus?: { State?: string; Message?: string };
+        Spec: { TaskTemplate: Record<string, unknown> };
       }>,
       docker.listTasks({ filters: JSON.stringify({ service: [target.serviceId] }) }) as Promise<Task[]>,
       docker.listNodes() as Promise<{ ID: string; Status: { State: string } }[]>,
     ]);
     const downNodes = new Set(nodes.filter((n) => n.Status.State !== "ready").map((n) => n.ID));
     const current = tasks.filter((t) => !t.NodeID || !downNodes.has(t.NodeID));
-    const updateState = service.UpdateStatus?.State;
+    const fresh = service.UpdateStatus && JSON.stringify(service.UpdateStatus) !== target.staleUpdateStatus;
+    const updateState = fresh ? service.UpdateStatus?.State : undefined;
     if (target.updating && updateState === "rollback_started") {
       // Report the failure only once the previous spec is back in place.
       report("update failed; rolling back to the previous spec");
@@ -91,7 +105,7 @@ export async function waitForConvergence(
         `${failedUpdateStates[updateState]}${service.UpdateStatus?.Message ? ` (${service.UpdateStatus.Message})` : ""}${lastErrors(tasks)}`,
       );
     }
-    const updateDone = !target.updating || updateState === undefined || updateState === "completed";
+    const updateDone = updateState === undefined || updateState === "completed";
 
     let done: boolean;
     if (target.mode === "job") {
@@ -100,7 +114,10 @@ export async function waitForConvergence(
       done = complete >= target.replicas;
     } else {
       const wanted = current.filter((t) => t.DesiredState === "running");
-      const running = wanted.filter((t) => t.Status.State === "running");
+      // Only tasks of the current spec count: right after an update the old ones still run.
+      const running = wanted.filter(
+        (t) => t.Status.State === "running" && ofCurrentSpec(t, service.Spec.TaskTemplate),
+      );
       // A global service gets one task per eligible node; Swarm alone knows which nodes those are.
       const expected = target.mode === "replicated" ? target.replicas : Math.max(1, wanted.length);
       report(`${running.length}/${expected} tasks running`);

@@ -71,12 +71,18 @@ async function converge(
   docker: Dockerode,
   id: string,
   inputs: ServiceInputs,
-  updating: boolean,
+  update?: { staleUpdateStatus?: string },
 ): Promise<number> {
   const { mode, replicas } = modeOf(inputs.spec);
   await waitForConvergence(
     docker,
-    { serviceId: id, mode, replicas, updating },
+    {
+      serviceId: id,
+      mode,
+      replicas,
+      updating: update !== undefined,
+      staleUpdateStatus: update?.staleUpdateStatus,
+    },
     { timeoutMs: inputs.timeoutSeconds * 1000, progress: progressLogger(inputs.spec.Name) },
   );
   const after = (await docker.getService(id).inspect()) as { Version: { Index: number } };
@@ -159,10 +165,11 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
     }
     const spec = await engineSpec(docker, inputs);
     let id: string;
+    let update: { staleUpdateStatus?: string } | undefined;
     if (existing?.ID) {
       // Left by an interrupted run of this stack: bring it to the wanted spec.
       id = existing.ID;
-      await updateWithRetry(docker, id, spec, inputs.registryAuth);
+      update = await updateWithRetry(docker, id, spec, inputs.registryAuth);
     } else {
       const created = (await docker.createService(
         inputs.registryAuth as never,
@@ -171,7 +178,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
       id = created.ID ?? created.id ?? "";
     }
     try {
-      const version = await converge(docker, id, inputs, existing !== undefined);
+      const version = await converge(docker, id, inputs, update);
       return { id, ...withoutSecrets(inputs, version) };
     } catch (err) {
       throw Object.assign(
@@ -222,9 +229,9 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
   async update(id: string, _olds: ServiceOutputs, news: ServiceInputs) {
     const docker = engineClient(news.connection);
     const spec = await engineSpec(docker, news);
-    await updateWithRetry(docker, id, spec, news.registryAuth);
+    const update = await updateWithRetry(docker, id, spec, news.registryAuth);
     try {
-      const version = await converge(docker, id, news, true);
+      const version = await converge(docker, id, news, update);
       return withoutSecrets(news, version);
     } catch (err) {
       throw new Error(`service ${news.spec.Name}: ${err instanceof Error ? err.message : String(err)}`, {
@@ -261,20 +268,26 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
-/** Sends the full spec with the current version, again when another writer got there first. */
+/**
+ * Sends the full spec with the current version, again when another writer got there first. Returns
+ * the update status the service had before, which the convergence wait must not mistake for this one's.
+ */
 async function updateWithRetry(
   docker: Dockerode,
   id: string,
   spec: ProviderServiceSpec,
   auth?: RegistryAuth,
-): Promise<void> {
+): Promise<{ staleUpdateStatus?: string }> {
   for (let attempt = 1; ; attempt++) {
-    const current = (await docker.getService(id).inspect()) as { Version: { Index: number } };
+    const current = (await docker.getService(id).inspect()) as {
+      Version: { Index: number };
+      UpdateStatus?: object;
+    };
     try {
       await docker
         .getService(id)
         .update(auth as never, { _query: { version: current.Version.Index }, _body: spec } as never);
-      return;
+      return { staleUpdateStatus: current.UpdateStatus && JSON.stringify(current.UpdateStatus) };
     } catch (err) {
       if (!outOfSequence.test(engineMessage(err)) || attempt >= maxUpdateAttempts) throw err;
     }

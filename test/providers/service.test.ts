@@ -34,6 +34,18 @@ async function runningTasks(id: string) {
 
 const fast = { interval: "1s", timeout: "1s", retries: 1 };
 
+/** Every task Swarm wants running is running and was made from a spec with `envEntry`. */
+async function assertAllTasksHave(id: string, envEntry: string): Promise<void> {
+  const tasks = (await engineClient().listTasks({
+    filters: JSON.stringify({ service: [id], "desired-state": ["running"] }),
+  })) as { Status: { State: string }; Spec: { ContainerSpec: { Env?: string[] } } }[];
+  assert.ok(tasks.length > 0);
+  for (const task of tasks) {
+    assert.equal(task.Status.State, "running");
+    assert.ok(task.Spec.ContainerSpec.Env?.includes(envEntry), JSON.stringify(task.Spec.ContainerSpec.Env));
+  }
+}
+
 describe("Swarm services (real engine)", () => {
   after(async () => {
     if (await engineReachable()) await removeLabelled(owner.project);
@@ -172,6 +184,26 @@ describe("Swarm services (real engine)", () => {
       "rollback_completed",
     );
     assert.equal((await runningTasks(id)).length, 2);
+
+    // The failed update's status stays on the service; the next good update must not be judged by it.
+    const fixed = spec("rollback", {
+      command: ["sleep", "600"],
+      replicas: 2,
+      env: { FIXED: "yes" },
+      update: { failureAction: "rollback", monitor: "3s", order: "start-first" },
+      healthCheck: { command: "true", ...fast },
+    });
+    const result = await serviceProvider.update?.(id, outs, inputs(fixed, { timeoutSeconds: 120 }));
+    assert.ok((result?.outs.version ?? 0) > outs.version);
+    await assertAllTasksHave(id, "FIXED=yes");
+  });
+
+  it("returns from an update only once every running task carries the new spec", async (t) => {
+    if (!(await needEngine(t))) return;
+    const base = { command: ["sleep", "600"], replicas: 3, update: { parallelism: 1, monitor: "1s" } };
+    const { id, outs } = await serviceProvider.create(inputs(spec("staged", { ...base, env: { V: "1" } })));
+    await serviceProvider.update?.(id, outs, inputs(spec("staged", { ...base, env: { V: "2" } })));
+    await assertAllTasksHave(id, "V=2");
   });
 
   it("fails a create that cannot converge with the task's error, and hands back the id so nothing is orphaned", async (t) => {
