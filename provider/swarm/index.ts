@@ -13,3 +13,10 @@ export {
 } from "./service";
 export { type ProviderServiceSpec } from "./service-spec";
 export { waitForConvergence } from "./convergence";
+export {
+  SwarmMode,
+  swarmModeProvider,
+  type SwarmModeArgs,
+  type SwarmModeInputs,
+  type SwarmModeOutputs,
+} from "./swarm-mode";

@@ -3,6 +3,7 @@ import type Dockerode from "dockerode";
 import { waitForConvergence } from "./convergence";
 import { connectionProblems, type EngineConnection, engineClient } from "./engine";
 import { engineMessage, isNotFound } from "./engine-errors";
+import { engineLog } from "./log";
 import { isOwnedBy, type Owner, ownerLabels, userLabels } from "./ownership";
 import { resolveReferences } from "./references";
 import type { ProviderServiceSpec } from "./service-spec";
@@ -58,13 +59,7 @@ async function engineSpec(docker: Dockerode, inputs: ServiceInputs): Promise<Pro
 }
 
 function progressLogger(name: string) {
-  return (line: string) => {
-    try {
-      pulumi.log.info(`${name}: ${line}`);
-    } catch {
-      // Outside a Pulumi engine (direct provider calls) there is no log to write to.
-    }
-  };
+  return (line: string) => engineLog("info", `${name}: ${line}`);
 }
 
 async function converge(
