@@ -4,3 +4,10 @@
  * program loads only the cloud SDKs it deploys to.
  */
 export * from "./spec";
+export * from "./cluster";
+export {
+  ContainerService,
+  type ContainerServiceArgs,
+  type ContainerFileInput,
+  ServiceSpecError,
+} from "./service";

@@ -24,4 +24,9 @@ fi
 
 stack="${BERTH_STACK:-local}"
 pulumi stack select --create "$stack" --non-interactive
+# The example's API token is a stack secret; a new stack gets a random one, kept across runs.
+if ! pulumi config get apiToken --stack "$stack" >/dev/null 2>&1; then
+  node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))' |
+    pulumi config set --secret apiToken --stack "$stack"
+fi
 pulumi up --yes --stack "$stack" "$@"

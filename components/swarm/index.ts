@@ -13,6 +13,10 @@ export {
   SwarmSecret,
   SwarmConfig,
   type SwarmFileObjectArgs,
+  SwarmMode,
+  type SwarmModeArgs,
 } from "../../provider/swarm";
 export { renderSwarm } from "../spec/render/swarm";
 export type * from "../spec/render/swarm-types";
+export { LocalSwarm, type LocalSwarmArgs, type DefaultNetworkOptions } from "./local-swarm";
+export { SwarmWorkload, type SwarmWorkloadArgs } from "./workload";

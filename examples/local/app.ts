@@ -1,39 +1,26 @@
-import type { ServiceInput } from "../../components/spec";
+/** The files the example's services serve and run; plain text, kept apart from the program. */
 
-/** Images the example runs; each can be replaced through stack config. */
-export interface AppImages {
-  web: string;
-  api: string;
-  cache: string;
+export const webPage = `<!doctype html>
+<title>Berth on the local swarm</title>
+<h1>Served by Berth's web service</h1>
+<p>The API answers at <a href="/cgi-bin/api">/cgi-bin/api</a>, through the web front.</p>
+`;
+
+/** A CGI script for the web front: forwards the request to the API by its service name. */
+export function apiProxyScript(apiHost: string, apiPort: number): string {
+  return `#!/bin/sh
+echo "Content-Type: text/plain"
+echo
+wget -qO- "http://${apiHost}:${apiPort}/" || echo "the API did not answer"
+`;
 }
 
-export const publicImages: AppImages = {
-  web: "nginx:1.27-alpine",
-  api: "traefik/whoami:v1.10",
-  cache: "redis:7-alpine",
-};
+export const apiPage = "api: ok\n";
 
-/** The example app as portable services: a public web front, an API behind it and a cache. */
-export function appServices(images: AppImages): Record<string, ServiceInput> {
-  return {
-    web: {
-      image: images.web,
-      ports: [{ target: 80, published: 8080 }],
-      replicas: 2,
-      update: { order: "start-first", failureAction: "rollback" },
-      resources: { cpu: 0.25, memory: "64Mi" },
-    },
-    api: {
-      image: images.api,
-      ports: [{ target: 80 }],
-      replicas: 2,
-      update: { order: "start-first", failureAction: "rollback" },
-      resources: { cpu: 0.25, memory: "64Mi" },
-    },
-    cache: {
-      image: images.cache,
-      ports: [{ target: 6379 }],
-      resources: { memory: "128Mi" },
-    },
-  };
+/** The worker calls the API every few seconds and records its last success for its health check. */
+export function workerScript(apiHost: string, apiPort: number): string {
+  return `while true; do
+  if wget -qO /tmp/last "http://${apiHost}:${apiPort}/"; then touch /tmp/healthy; else rm -f /tmp/healthy; fi
+  sleep 5
+done`;
 }

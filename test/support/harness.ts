@@ -28,15 +28,20 @@ export interface RecordedResource {
   outputs: Record<string, unknown>;
   /** The serialized provider text, for dynamic resources. */
   providerText?: string;
+  /** What the run did with a dynamic resource, given the previous run's state. */
+  operation?: "create" | "update" | "replace" | "same";
 }
 
 export interface ProgramRun {
   resources: RecordedResource[];
   /** The program's returned stack outputs, resolved (secrets unwrapped). */
   outputs: Record<string, unknown>;
-  byName(name: string): RecordedResource;
+  /** The resource named `name` (of `type`, when several share the name). */
+  byName(name: string, type?: string): RecordedResource;
   /** Deletes every dynamic resource in reverse creation order through its serialized provider. */
   destroy(): Promise<void>;
+  /** Dynamic resources of the previous run that this run deleted (removed or replaced), in that order. */
+  deleted: RecordedResource[];
 }
 
 export interface RunOptions {
@@ -45,6 +50,14 @@ export interface RunOptions {
   /** Stack config without the project prefix, as `pulumi config set` would hold it. */
   config?: Record<string, string>;
   preview?: boolean;
+  /** Config keys (without the project prefix) whose values are secrets. */
+  secretConfig?: string[];
+  /**
+   * The state of an earlier run of the program: its dynamic resources are diffed against the new
+   * inputs and updated, replaced or kept, and those the program no longer declares are deleted after
+   * it has run, as the engine does on a second `pulumi up`.
+   */
+  previous?: ProgramRun;
 }
 
 type DynamicProvider = pulumi.dynamic.ResourceProvider;
@@ -94,10 +107,13 @@ export async function runProgram(
 ): Promise<ProgramRun> {
   const project = options.project ?? "berth-test";
   const stack = options.stack ?? "test";
-  const config = Object.fromEntries(
-    Object.entries(options.config ?? {}).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v]),
-  );
+  const qualify = (k: string) => (k.includes(":") ? k : `${project}:${k}`);
+  const config = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [qualify(k), v]));
+  const secretKeys = (options.secretConfig ?? []).map(qualify);
   process.env.PULUMI_CONFIG = JSON.stringify(config);
+  process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(secretKeys);
+  // The runtime keeps the config it first read; a later run in this process must replace it.
+  pulumi.runtime.setAllConfig(config, secretKeys);
   const resources: RecordedResource[] = [];
   // Pulumi reports failed registrations and serialization errors as rejected promises nobody awaits;
   // the real language host fails the update on them, and so does the harness.
@@ -109,6 +125,9 @@ export async function runProgram(
   process.removeAllListeners("unhandledRejection");
   process.on("unhandledRejection", onUnhandled);
   const parents = new Map<string, string>();
+  const claimed = new Set<RecordedResource>();
+  const replaced: RecordedResource[] = [];
+  const deleted: RecordedResource[] = [];
   const pendingParent: { type: string; name: string; parent: string }[] = [];
 
   await pulumi.runtime.setMocks(
@@ -163,9 +182,13 @@ export async function runProgram(
     record: RecordedResource,
   ) {
     const provider = loadSerializedProvider(providerText);
+    const prior = options.previous?.resources.find(
+      (r) => r.dynamic && r.type === type && r.name === name && r.id !== undefined,
+    );
+    if (prior) claimed.add(prior);
     let checked = inputs;
     if (provider.check) {
-      const result = await provider.check({}, inputs);
+      const result = await provider.check(prior?.inputs ?? {}, inputs);
       if (result.failures && result.failures.length > 0) {
         const reasons = result.failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
         throw new Error(`${type} ${name}: check failed: ${reasons}`);
@@ -174,10 +197,55 @@ export async function runProgram(
     }
     record.inputs = checked;
     if (options.preview) return { id: undefined, state: checked };
-    const created = await provider.create(checked);
+    await (prior ? change(provider, prior, checked, record) : create(provider, checked, record));
+    return { id: record.id, state: { ...record.outputs, [providerKey]: providerText } };
+  }
+
+  async function create(
+    provider: DynamicProvider,
+    inputs: Record<string, unknown>,
+    record: RecordedResource,
+  ) {
+    const created = await provider.create(inputs);
     record.id = created.id;
     record.outputs = created.outs ?? {};
-    return { id: created.id, state: { ...record.outputs, [providerKey]: providerText } };
+    record.operation ??= "create";
+  }
+
+  /** Brings an existing resource to `inputs` the way the engine would: keep, update or replace. */
+  async function change(
+    provider: DynamicProvider,
+    prior: RecordedResource,
+    inputs: Record<string, unknown>,
+    record: RecordedResource,
+  ) {
+    const id = prior.id as string;
+    const diff = provider.diff ? await provider.diff(id, prior.outputs, inputs) : { changes: true };
+    if (diff.changes === false) {
+      Object.assign(record, { id, outputs: prior.outputs, operation: "same" });
+    } else if (diff.replaces && diff.replaces.length > 0) {
+      record.operation = "replace";
+      if (diff.deleteBeforeReplace) {
+        await provider.delete?.(id, prior.outputs);
+        deleted.push(prior);
+      } else {
+        replaced.push(prior);
+      }
+      await create(provider, inputs, record);
+    } else {
+      if (!provider.update) throw new Error(`harness: ${prior.type} ${prior.name} changed but has no update`);
+      const updated = await provider.update(id, prior.outputs, inputs);
+      Object.assign(record, { id, outputs: updated.outs ?? inputs, operation: "update" });
+    }
+  }
+
+  /** After the program: what it no longer declares goes in reverse order, then what it replaced. */
+  async function deleteLeftovers() {
+    const gone = (options.previous?.resources ?? []).filter((r) => r.dynamic && r.id && !claimed.has(r));
+    for (const r of [...gone.reverse(), ...replaced]) {
+      await loadSerializedProvider(r.providerText as string).delete?.(r.id as string, r.outputs);
+      deleted.push(r);
+    }
   }
 
   // The mock API hides each resource's parent; read it from the registration request itself.
@@ -200,6 +268,7 @@ export async function runProgram(
     await settings.waitForRPCs();
     // Let rejections from the last registrations reach the listener before it is removed.
     await new Promise((resolve) => setImmediate(resolve));
+    if (failures.length === 0 && !options.preview) await deleteLeftovers();
   } catch (err) {
     failures.unshift(err);
   } finally {
@@ -216,8 +285,9 @@ export async function runProgram(
   return {
     resources,
     outputs,
-    byName(name: string) {
-      const found = resources.find((r) => r.name === name);
+    deleted,
+    byName(name: string, type?: string) {
+      const found = resources.find((r) => r.name === name && (type === undefined || r.type === type));
       if (!found)
         throw new Error(
           `harness: no resource named ${name} (have ${resources.map((r) => r.name).join(", ")})`,

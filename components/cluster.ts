@@ -1,0 +1,69 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { NormalizedService } from "./spec";
+
+/** Credentials for pulling a private image. */
+export interface RegistryCredentials {
+  /** The registry host, as in the image reference: `registry.example.com`, `127.0.0.1:5000`. */
+  server: string;
+  username: string;
+  /** A password or token. Secret. */
+  password: string;
+}
+
+/** The content of a secret or config file that a service brings along, by its logical name. */
+export interface WorkloadFile {
+  source: string;
+  data: pulumi.Input<string>;
+}
+
+/** What a cluster needs to run one portable service. */
+export interface WorkloadRequest {
+  /**
+   * The service, validated now with stand-ins for values not yet known (image, env and networks from
+   * other resources). Clusters check it against their target at once, so refusals fail the preview.
+   */
+  preview: NormalizedService;
+  /** The service with every value resolved. `secretEnv` holds names only: the values are in `secretEnv`. */
+  service: pulumi.Output<NormalizedService>;
+  /** Secret variables' values. */
+  secretEnv: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Secrets and configs created with the service (the others are named in the spec and must exist). */
+  files: { secrets: WorkloadFile[]; configs: WorkloadFile[] };
+  registryAuth?: pulumi.Input<RegistryCredentials>;
+  /** How long creating or updating the service may take to converge. */
+  timeoutSeconds: number;
+}
+
+/** How a service can be reached. */
+export interface ServiceEndpoint {
+  /** The name other services on the cluster use. */
+  host: string;
+  /** The port the container listens on. */
+  port: number;
+  protocol: "tcp" | "udp";
+  /** `host:port` from outside the cluster, for public ports. */
+  publicAddress?: string;
+}
+
+/** What a cluster made of a {@link WorkloadRequest}. */
+export interface Workload {
+  /** The target's id for the service (Swarm service id, ...). */
+  serviceId: pulumi.Output<string>;
+  /** The name the target knows the service by. */
+  serviceName: pulumi.Output<string>;
+  endpoints: pulumi.Output<ServiceEndpoint[]>;
+}
+
+/**
+ * A cluster that runs portable services. Each target's cluster components implement it, so
+ * `ContainerService` deploys anywhere without importing any target's SDK.
+ */
+export interface ServiceCluster {
+  /** The target, as the renderers name it. */
+  readonly target: "swarm" | "kubernetes" | "ecs";
+  /**
+   * Creates the service's resources as children of `parent`.
+   * @throws {@link SpecError} when the service asks for what the target cannot honour.
+   */
+  deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload;
+}

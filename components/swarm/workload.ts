@@ -1,0 +1,144 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceEndpoint, WorkloadFile, WorkloadRequest } from "../cluster";
+import { type NormalizedService, renderSwarm, type SwarmServiceSpec } from "../spec";
+import {
+  type EngineConnection,
+  type ProviderServiceSpec,
+  SwarmConfig,
+  SwarmSecret,
+  SwarmService,
+} from "../../provider/swarm";
+
+export interface SwarmWorkloadArgs {
+  /** The service and its files. */
+  request: WorkloadRequest;
+  /** Default: the local engine. */
+  connection?: pulumi.Input<EngineConnection>;
+  /** Networks every service of the cluster joins (by name). Default: none. */
+  clusterNetworks?: pulumi.Input<string>[];
+  /** The host that published ports are reached at, for `endpoints`. Default: `"localhost"`. */
+  publicHost?: pulumi.Input<string>;
+}
+
+/**
+ * One portable service on a swarm: its secrets and configs (content-addressed, so new content moves the
+ * service to a new object before the old one goes) and the Swarm service itself.
+ */
+export class SwarmWorkload extends pulumi.ComponentResource {
+  declare readonly serviceId: pulumi.Output<string>;
+  declare readonly serviceName: pulumi.Output<string>;
+  declare readonly endpoints: pulumi.Output<ServiceEndpoint[]>;
+  readonly secrets: SwarmSecret[];
+  readonly configs: SwarmConfig[];
+  readonly service: SwarmService;
+
+  constructor(name: string, args: SwarmWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("berth:swarm:SwarmWorkload", name, {}, opts);
+    const { request } = args;
+    const warnIgnored = (service: NormalizedService) =>
+      renderSwarm(service, {
+        onIgnored: (issue) =>
+          pulumi.log.warn(`service ${service.name}: ${issue.path} ${issue.message}`, this),
+      });
+    // Refusals (autoscale, HTTP routing...) fail the preview, not the deployment.
+    warnIgnored(request.preview);
+
+    const childOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
+    const file = (kind: "secret" | "config", f: WorkloadFile) => {
+      const fileArgs = {
+        name: `${request.preview.name}-${f.source}`,
+        data: f.data,
+        connection: args.connection,
+        component: name,
+      };
+      return kind === "secret"
+        ? new SwarmSecret(`${name}-secret-${f.source}`, fileArgs, childOpts)
+        : new SwarmConfig(`${name}-config-${f.source}`, fileArgs, childOpts);
+    };
+    this.secrets = request.files.secrets.map((f) => file("secret", f) as SwarmSecret);
+    this.configs = request.files.configs.map((f) => file("config", f) as SwarmConfig);
+
+    const objectNames = (sources: WorkloadFile[], objects: (SwarmSecret | SwarmConfig)[]) =>
+      pulumi
+        .all(objects.map((o) => o.objectName))
+        .apply((engineNames) => Object.fromEntries(sources.map((f, i) => [f.source, engineNames[i]])));
+    const spec = pulumi
+      .all([
+        request.service,
+        objectNames(request.files.secrets, this.secrets),
+        objectNames(request.files.configs, this.configs),
+        pulumi.all(args.clusterNetworks ?? []),
+      ])
+      .apply(([service, secretNames, configNames, clusterNetworks]) =>
+        engineSpec(
+          renderSwarm({ ...service, secretEnv: {}, networks: [...clusterNetworks, ...service.networks] }),
+          secretNames,
+          configNames,
+        ),
+      );
+
+    this.service = new SwarmService(
+      name,
+      {
+        spec,
+        secretEnv: request.secretEnv,
+        registryAuth:
+          request.registryAuth &&
+          pulumi.output(request.registryAuth).apply((auth) => ({
+            serveraddress: auth.server,
+            username: auth.username,
+            password: auth.password,
+          })),
+        timeoutSeconds: request.timeoutSeconds,
+        connection: args.connection,
+        component: name,
+      },
+      childOpts,
+    );
+    this.serviceId = this.service.id;
+    this.serviceName = this.service.spec.apply((s) => s.Name);
+    this.endpoints = pulumi
+      .all([request.service, args.publicHost ?? "localhost"])
+      .apply(([service, publicHost]) => endpointsOf(service, publicHost));
+    this.registerOutputs({
+      serviceId: this.serviceId,
+      serviceName: this.serviceName,
+      endpoints: this.endpoints,
+    });
+  }
+}
+
+/** The rendered spec pointing at the engine's names of the files this workload created. */
+function engineSpec(
+  rendered: SwarmServiceSpec,
+  secretNames: Record<string, string>,
+  configNames: Record<string, string>,
+): ProviderServiceSpec {
+  const container = rendered.TaskTemplate.ContainerSpec;
+  return {
+    ...rendered,
+    TaskTemplate: {
+      ...rendered.TaskTemplate,
+      ContainerSpec: {
+        ...container,
+        Secrets: container.Secrets?.map((s) => ({
+          ...s,
+          SecretName: secretNames[s.SecretName] ?? s.SecretName,
+        })),
+        Configs: container.Configs?.map((c) => ({
+          ...c,
+          ConfigName: configNames[c.ConfigName] ?? c.ConfigName,
+        })),
+      },
+    },
+  };
+}
+
+function endpointsOf(service: NormalizedService, publicHost: string): ServiceEndpoint[] {
+  return service.ports.map((p) => ({
+    host: service.name,
+    port: p.target,
+    protocol: p.protocol,
+    ...(p.public && { publicAddress: `${publicHost}:${p.published}` }),
+  }));
+}
