@@ -50,6 +50,15 @@ export interface RunOptions {
   /** Stack config without the project prefix, as `pulumi config set` would hold it. */
   config?: Record<string, string>;
   preview?: boolean;
+  /**
+   * Component tests: instead of creating a dynamic resource, answer with its checked inputs plus these
+   * outputs (its real `check` still runs). Default: every dynamic resource runs for real.
+   */
+  mockDynamic?: (resource: {
+    name: string;
+    type: string;
+    inputs: Record<string, unknown>;
+  }) => Record<string, unknown>;
   /** Config keys (without the project prefix) whose values are secrets. */
   secretConfig?: string[];
   /**
@@ -197,6 +206,14 @@ export async function runProgram(
     }
     record.inputs = checked;
     if (options.preview) return { id: undefined, state: checked };
+    if (options.mockDynamic) {
+      Object.assign(record, {
+        id: `${name}-id`,
+        outputs: { ...checked, ...options.mockDynamic({ name, type, inputs: checked }) },
+        operation: "create",
+      });
+      return { id: record.id, state: record.outputs };
+    }
     await (prior ? change(provider, prior, checked, record) : create(provider, checked, record));
     return { id: record.id, state: { ...record.outputs, [providerKey]: providerText } };
   }
@@ -262,22 +279,30 @@ export async function runProgram(
   };
 
   let stackOutputs: Record<string, unknown> | undefined;
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
   try {
     stackOutputs = await pulumi.runtime.runInPulumiStack(async () => program());
-    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+  } catch (err) {
+    failures.unshift(err);
+  }
+  try {
+    // Even after a failure: registrations still in flight belong to this run, not to the next one.
     await settings.waitForRPCs();
     // Let rejections from the last registrations reach the listener before it is removed.
     await new Promise((resolve) => setImmediate(resolve));
     if (failures.length === 0 && !options.preview) await deleteLeftovers();
   } catch (err) {
-    failures.unshift(err);
+    failures.push(err);
   } finally {
     process.off("unhandledRejection", onUnhandled);
     for (const listener of runnerListeners) process.on("unhandledRejection", listener);
   }
   if (failures.length > 0) {
     const messages = [...new Set(failures.map((f) => (f instanceof Error ? f.message : String(f))))];
-    throw new Error(`program failed:\n${messages.join("\n")}`, { cause: failures[0] });
+    // The resources registered before the failure travel with it, for tests of what a failure spares.
+    throw Object.assign(new Error(`program failed:\n${messages.join("\n")}`, { cause: failures[0] }), {
+      resources,
+    });
   }
   for (const r of resources) r.urn = parents.get(`${r.type}::${r.name}`) ?? "";
 
