@@ -32,7 +32,8 @@ interface Task {
   Version?: { Index: number };
 }
 
-const failedStates = new Set(["failed", "rejected", "orphaned"]);
+// An array, not a Set: Pulumi's closure serialization captures a module-level Set as a plain object.
+const failedStates = ["failed", "rejected", "orphaned"];
 /** Update states that end an update without success: a rollback is never a success. */
 const failedUpdateStates: Record<string, string> = {
   paused: "the update was paused after tasks failed",
@@ -52,7 +53,7 @@ function lastErrors(tasks: Task[]): string {
   const errors = [
     ...new Set(
       tasks
-        .filter((t) => failedStates.has(t.Status.State))
+        .filter((t) => failedStates.includes(t.Status.State))
         .map((t) => t.Status.Err ?? t.Status.Message ?? t.Status.State),
     ),
   ];
