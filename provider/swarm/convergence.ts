@@ -1,4 +1,5 @@
 import type Dockerode from "dockerode";
+import { engineMessage, isTransientEngineError } from "./engine-errors";
 
 /** What a service is waiting for, and how it went. */
 export interface ConvergenceTarget {
@@ -64,6 +65,7 @@ function lastErrors(tasks: Task[]): string {
  * Polls until every task of the service's current spec is running (replicated, global) or complete
  * (job), ignoring nodes that are down. Fails on a timeout or an update that ends paused or rolled
  * back, with the failed tasks' errors in the message. The events API has no task events, so this polls.
+ * An engine that stops answering (restarting, say) is asked again until the deadline.
  */
 export async function waitForConvergence(
   docker: Dockerode,
@@ -77,15 +79,35 @@ export async function waitForConvergence(
     if (line !== lastLine) options.progress?.(line);
     lastLine = line;
   };
+  // Set while the engine does not answer (restarting, say), with the last progress seen before.
+  let unreachable: { since: number; seen: string } | undefined;
   for (;;) {
-    const [service, tasks, nodes] = await Promise.all([
-      docker.getService(target.serviceId).inspect() as Promise<{
-        UpdateStatus?: { State?: string; Message?: string };
-        Spec: { TaskTemplate: Record<string, unknown> };
-      }>,
-      docker.listTasks({ filters: JSON.stringify({ service: [target.serviceId] }) }) as Promise<Task[]>,
-      docker.listNodes() as Promise<{ ID: string; Status: { State: string } }[]>,
-    ]);
+    let polled;
+    try {
+      polled = await Promise.all([
+        docker.getService(target.serviceId).inspect() as Promise<{
+          UpdateStatus?: { State?: string; Message?: string };
+          Spec: { TaskTemplate: Record<string, unknown> };
+        }>,
+        docker.listTasks({ filters: JSON.stringify({ service: [target.serviceId] }) }) as Promise<Task[]>,
+        docker.listNodes() as Promise<{ ID: string; Status: { State: string } }[]>,
+      ]);
+    } catch (err) {
+      if (!isTransientEngineError(err)) throw err;
+      unreachable ??= { since: Date.now(), seen: lastLine };
+      report(`engine unreachable (${engineMessage(err)}); retrying`);
+      if (Date.now() > deadline) {
+        const seen = unreachable.seen ? ` (last seen: ${unreachable.seen})` : "";
+        throw new Error(
+          `the engine was unreachable for the last ${Math.round((Date.now() - unreachable.since) / 1000)} s (${engineMessage(err)}); not converged after ${Math.round(options.timeoutMs / 1000)} s${seen}`,
+          { cause: err },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      continue;
+    }
+    unreachable = undefined;
+    const [service, tasks, nodes] = polled;
     const downNodes = new Set(nodes.filter((n) => n.Status.State !== "ready").map((n) => n.ID));
     const current = tasks.filter((t) => !t.NodeID || !downNodes.has(t.NodeID));
     const fresh = service.UpdateStatus && JSON.stringify(service.UpdateStatus) !== target.staleUpdateStatus;

@@ -14,3 +14,19 @@ export function engineMessage(err: unknown): string {
   if (json?.message) return json.message;
   return err instanceof Error ? err.message : String(err);
 }
+
+// An array, not a Set: Pulumi's closure serialization captures a module-level Set as a plain object.
+/** Socket-level failures: the engine is not listening (stopped, restarting) or dropped the connection. */
+const unreachableCodes = ["ECONNREFUSED", "ENOENT", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"];
+/** What a swarm manager answers while it shuts down or comes back (20.10: 503, "not a swarm manager"). */
+const managerAway = /not a swarm manager|not part of a swarm|does not have a leader|swarm is not available/i;
+
+/**
+ * Whether the engine, or its swarm manager, could not be reached for now: worth asking again while a
+ * restarting engine comes back.
+ */
+export function isTransientEngineError(err: unknown): boolean {
+  const code = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (typeof code === "string" && unreachableCodes.includes(code)) return true;
+  return statusCode(err) === 503 || (statusCode(err) !== undefined && managerAway.test(engineMessage(err)));
+}
