@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Brings up what the engine-backed tests need on this machine: Docker's engine in swarm mode and the
-# local test image local/busybox:1 (no registry is reachable, so the image is imported from busybox-static).
+# Brings up what the engine-backed tests need on this machine: Docker's engine in swarm mode, the
+# local test image local/busybox:1 (no registry is reachable, so the image is imported from busybox-static),
+# and the programs the registry-credential tests run: docker-registry (distribution 2.8) and htpasswd.
 # Safe to run again: every step is skipped when already done.
 set -euo pipefail
 
@@ -8,10 +9,22 @@ need_packages=()
 command -v dockerd >/dev/null 2>&1 || need_packages+=(docker.io)
 # grep -q would close the pipe early, and pipefail would count busybox's SIGPIPE as a failure.
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -x httpd >/dev/null || need_packages+=(busybox-static)
+[ -x /usr/bin/docker-registry ] || need_packages+=(docker-registry)
+[ -x /usr/bin/htpasswd ] || need_packages+=(apache2-utils)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "testbed: installing ${need_packages[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}" >/dev/null
+fi
+
+# Where invoke-rc.d is allowed to start services (no policy-rc.d says 101), the package starts its own
+# registry on :5000, on every interface. Tests start theirs on loopback, so that one is only in the way.
+# Matching on --exec, not the init script's status, because a stopped registry can linger as a zombie
+# under an init that does not reap.
+registry_pid=/var/run/docker-registry.pid
+if [ -f "$registry_pid" ] && start-stop-daemon --status --pidfile "$registry_pid" --exec /usr/bin/docker-registry; then
+  echo "testbed: stopping the packaged docker-registry service"
+  start-stop-daemon --stop --quiet --retry TERM/10 --pidfile "$registry_pid" --exec /usr/bin/docker-registry
 fi
 
 if ! docker info >/dev/null 2>&1; then

@@ -2,14 +2,15 @@ import fs from "fs";
 import net from "net";
 import os from "os";
 import path from "path";
+import { type RequestHead, RequestHeadParser } from "./request-heads";
 
 /**
- * A unix-socket proxy in front of the real engine that records the request line (method and URL) of
- * every HTTP request passing through it, to prove what travels in URLs.
+ * A unix-socket proxy in front of the real engine that records every HTTP request passing through
+ * it: its request line (method and URL), to prove what travels in URLs, and the names of its headers.
  */
 export class RecordingProxy {
   readonly socketPath: string;
-  readonly requestLines: string[] = [];
+  readonly requests: RequestHead[] = [];
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
 
@@ -18,14 +19,8 @@ export class RecordingProxy {
     this.server = net.createServer((client) => {
       const upstream = net.connect(target);
       this.sockets.add(client).add(upstream);
-      let pending = "";
-      client.on("data", (chunk) => {
-        pending += chunk.toString("latin1");
-        for (const match of pending.matchAll(/^(GET|POST|PUT|DELETE|HEAD) (\S+) HTTP\/1\.[01]\r\n/gm)) {
-          this.requestLines.push(`${match[1]} ${match[2]}`);
-        }
-        pending = pending.slice(-4096);
-      });
+      const parser = new RequestHeadParser((head) => this.requests.push(head));
+      client.on("data", (chunk: Buffer) => parser.push(chunk));
       client.pipe(upstream).pipe(client);
       const close = () => {
         client.destroy();
@@ -34,6 +29,11 @@ export class RecordingProxy {
       client.on("error", close);
       upstream.on("error", close);
     });
+  }
+
+  /** "METHOD URL" of every request, in order. */
+  get requestLines(): string[] {
+    return this.requests.map((r) => r.line);
   }
 
   static async start(target = "/var/run/docker.sock"): Promise<RecordingProxy> {
