@@ -58,7 +58,18 @@ function lastErrors(tasks: Task[]): string {
         .map((t) => t.Status.Err ?? t.Status.Message ?? t.Status.State),
     ),
   ];
-  return errors.length > 0 ? `; task errors: ${errors.slice(-3).join(" | ")}` : "";
+  if (errors.length === 0) return "";
+  return `; task errors: ${errors.slice(-3).join(" | ")}${pullHint(errors)}`;
+}
+
+/**
+ * Swarm reports a failed pull only as the missing image ("No such image: <ref>"), dropping the
+ * registry's answer; say what usually lies behind it.
+ */
+function pullHint(errors: string[]): string {
+  const missing = errors.map((e) => /No such image: (\S+)/.exec(e)?.[1]).find((ref) => ref !== undefined);
+  if (!missing) return "";
+  return ` (the engine could not pull ${missing}: check that the image exists and, for a private registry, that registryAuth holds working credentials)`;
 }
 
 /**

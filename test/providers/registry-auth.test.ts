@@ -112,6 +112,10 @@ describe("registry credentials for private images (real engine, real docker-regi
       const err = await failedCreate(inputs(s, { registryAuth, timeoutSeconds: 6 }));
       assert.match(err.message, /not converged after 6 s/);
       assert.match(err.message, /No such image/);
+      assert.match(
+        err.message,
+        /could not pull \S+: check that the image exists and, for a private registry, that registryAuth/,
+      );
       assert.ok(err.message.includes(registry.image), err.message);
       assertNoneIn(err.message, [...secretForms(authFor(registry)), ...secretForms(wrong)], "the error");
       assert.equal(engineHasImage(registry.image), false, "the engine pulled nothing");
