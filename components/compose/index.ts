@@ -1,5 +1,18 @@
-/**
- * `berth/compose`: docker-compose files as Berth services. The loader and ComposeStack arrive here;
- * the subpath exists now so that imports of it are stable.
- */
-export {};
+/** `berth/compose`: Compose files loaded as Docker Compose reads them. */
+export { loadCompose } from "./load";
+export {
+  ComposeError,
+  type ComposeIssue,
+  type ComposePath,
+  type ComposeProject,
+  type ComposeService,
+  type ComposeNetwork,
+  type ComposeVolume,
+  type ComposeFileObject,
+  type ComposePort,
+  type ComposeVolumeMount,
+  type ComposeFileReference,
+  type ComposeDependency,
+  type LoadComposeOptions,
+} from "./types";
+export { composeServiceKeys } from "./schema";

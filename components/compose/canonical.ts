@@ -1,0 +1,142 @@
+import {
+  canonicalLongPort,
+  canonicalLongVolume,
+  expandPort,
+  expandVolume,
+  type PathContext,
+  resolveHostPath,
+} from "./short-syntax";
+import { splitShellWords } from "./shell-words";
+import type { ComposePath } from "./types";
+
+type Report = (path: ComposePath, message: string) => void;
+type Dict = Record<string, unknown>;
+
+const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
+const scalarText = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** `["A=1", "B"]` or `{A: 1, B: null}` -> `{A: "1", B: null}`; `listValue` is what a bare `B` means. */
+function toMapping(value: unknown, listValue: string | null): Record<string, string | null> {
+  if (Array.isArray(value)) {
+    const out: Record<string, string | null> = {};
+    for (const item of value) {
+      const text = String(item);
+      const eq = text.indexOf("=");
+      if (eq < 0) out[text] = listValue;
+      else out[text.slice(0, eq)] = text.slice(eq + 1);
+    }
+    return out;
+  }
+  if (!isDict(value)) return {};
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scalarText(v)]));
+}
+
+const toList = (value: unknown): unknown[] =>
+  Array.isArray(value) ? value : value === undefined ? [] : [value];
+
+function command(value: unknown, path: ComposePath, report: Report): unknown {
+  if (typeof value !== "string") return Array.isArray(value) ? value.map(String) : value;
+  try {
+    return splitShellWords(value);
+  } catch (err) {
+    report(path, (err as Error).message);
+    return value;
+  }
+}
+
+/** A service's short syntax expanded, relative paths resolved: the canonical form Compose prints. */
+export function canonicalService(service: Dict, path: ComposePath, ctx: PathContext, report: Report): Dict {
+  const s: Dict = { ...service };
+  const at = (key: string, ...rest: ComposePath) => [...path, key, ...rest];
+  if (typeof s.build === "string") s.build = { context: s.build };
+  if (isDict(s.build)) {
+    const context = typeof s.build.context === "string" ? s.build.context : ".";
+    const remote = /^(https?:\/\/|git@|github\.com\/)/.test(context) || context.includes(".git#");
+    s.build = {
+      dockerfile: "Dockerfile",
+      ...s.build,
+      context: remote ? context : resolveHostPath(context, ctx),
+    };
+  }
+  for (const key of ["command", "entrypoint"]) if (key in s) s[key] = command(s[key], at(key), report);
+  if ("environment" in s) s.environment = toMapping(s.environment, null);
+  for (const key of ["labels", "annotations", "sysctls"]) if (key in s) s[key] = toMapping(s[key], "");
+  if ("env_file" in s) {
+    s.env_file = toList(s.env_file).map((entry) => {
+      const long = isDict(entry) ? entry : { path: String(entry) };
+      return { required: true, ...long, path: resolveHostPath(String(long.path), ctx) };
+    });
+  }
+  if (Array.isArray(s.ports)) {
+    s.ports = s.ports.flatMap((port, i) => {
+      if (isDict(port)) return [canonicalLongPort(port)];
+      try {
+        return expandPort(port as string | number);
+      } catch (err) {
+        report(at("ports", i), (err as Error).message);
+        return [];
+      }
+    });
+  }
+  if (Array.isArray(s.expose)) s.expose = s.expose.map(String);
+  if (Array.isArray(s.volumes)) {
+    s.volumes = s.volumes.flatMap((volume, i) => {
+      if (isDict(volume)) return [canonicalLongVolume(volume, ctx)];
+      try {
+        return [expandVolume(String(volume), ctx)];
+      } catch (err) {
+        report(at("volumes", i), (err as Error).message);
+        return [];
+      }
+    });
+  }
+  for (const key of ["tmpfs", "dns", "dns_search"]) {
+    if (typeof s[key] === "string") s[key] = [s[key]];
+  }
+  if ("depends_on" in s) {
+    const deps = Array.isArray(s.depends_on)
+      ? Object.fromEntries(s.depends_on.map((name) => [String(name), {}]))
+      : isDict(s.depends_on)
+        ? s.depends_on
+        : {};
+    s.depends_on = Object.fromEntries(
+      Object.entries(deps).map(([name, dep]) => [
+        name,
+        { condition: "service_started", required: true, ...(isDict(dep) ? dep : {}) },
+      ]),
+    );
+  }
+  if (Array.isArray(s.networks)) s.networks = Object.fromEntries(s.networks.map((n) => [String(n), null]));
+  for (const key of ["secrets", "configs"]) {
+    if (Array.isArray(s[key])) {
+      s[key] = (s[key] as unknown[]).map((ref) => (isDict(ref) ? { ...ref } : { source: String(ref) }));
+    }
+  }
+  if (isDict(s.healthcheck)) {
+    const test = s.healthcheck.test;
+    if (typeof test === "string") s.healthcheck = { ...s.healthcheck, test: ["CMD-SHELL", test] };
+  }
+  if (typeof s.extends === "string") s.extends = { service: s.extends };
+  return s;
+}
+
+/** Top-level networks, volumes, secrets and configs in canonical form (file paths resolved). */
+export function canonicalResources(tree: Dict, ctx: PathContext): void {
+  for (const kind of ["networks", "volumes", "secrets", "configs"]) {
+    if (!isDict(tree[kind])) continue;
+    const resources = tree[kind];
+    for (const [name, value] of Object.entries(resources)) {
+      const r: Dict = isDict(value) ? { ...value } : {};
+      // The old `external: { name }` form.
+      if (isDict(r.external)) {
+        if (typeof r.external.name === "string") r.name ??= r.external.name;
+        r.external = true;
+      }
+      if ((kind === "secrets" || kind === "configs") && typeof r.file === "string") {
+        r.file = resolveHostPath(r.file, ctx);
+      }
+      if ("labels" in r) r.labels = toMapping(r.labels, "");
+      resources[name] = r;
+    }
+  }
+}

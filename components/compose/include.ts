@@ -1,0 +1,68 @@
+import { isDeepStrictEqual } from "util";
+import { dirname, resolve } from "path";
+import type { ComposePath } from "./types";
+import type { FileModel } from "./file-model";
+
+type Dict = Record<string, unknown>;
+const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** One `include` entry in long form, paths absolute. */
+export interface IncludeRequest {
+  files: string[];
+  projectDirectory: string;
+  /** `.env`-format files for the included project's interpolation. Default: its directory's `.env`. */
+  envFiles?: string[];
+}
+
+/** Loads an included project (itself merged, extended and included) to its plain tree. */
+export type LoadIncluded = (request: IncludeRequest) => Dict | undefined;
+
+const kinds = ["services", "networks", "volumes", "secrets", "configs"];
+
+/**
+ * Applies the top-level `include`: each included project is loaded on its own (its own directory and
+ * `.env`) and its services and resources are added to this file's. A name both define differently is
+ * an error, as in Compose.
+ */
+export function applyIncludes(
+  model: FileModel,
+  loadIncluded: LoadIncluded,
+  report: (model: FileModel, path: ComposePath, message: string) => void,
+): void {
+  const entries = model.tree.include;
+  delete model.tree.include;
+  if (!Array.isArray(entries)) return;
+  entries.forEach((entry, i) => {
+    const long: Dict = isDict(entry) ? entry : { path: entry };
+    const paths = (Array.isArray(long.path) ? long.path : [long.path]).map((p) =>
+      resolve(model.baseDir, String(p)),
+    );
+    const projectDirectory =
+      typeof long.project_directory === "string"
+        ? resolve(model.baseDir, long.project_directory)
+        : dirname(paths[0]);
+    const envFiles =
+      long.env_file === undefined
+        ? undefined
+        : (Array.isArray(long.env_file) ? long.env_file : [long.env_file]).map((p) =>
+            resolve(model.baseDir, String(p)),
+          );
+    const included = loadIncluded({ files: paths, projectDirectory, envFiles });
+    if (!included) return;
+    for (const kind of kinds) {
+      if (!isDict(included[kind])) continue;
+      const own = isDict(model.tree[kind]) ? model.tree[kind] : (model.tree[kind] = {});
+      for (const [name, value] of Object.entries(included[kind])) {
+        if (name in own && !isDeepStrictEqual(own[name], value)) {
+          report(
+            model,
+            ["include", i],
+            `${kind}.${name} is defined both here and in the included ${paths.join(", ")}`,
+          );
+          continue;
+        }
+        own[name] = value;
+      }
+    }
+  });
+}
