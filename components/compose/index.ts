@@ -1,4 +1,4 @@
-/** `berth/compose`: Compose files loaded as Docker Compose reads them. */
+/** `berth/compose`: Compose files loaded as Docker Compose reads them, and mapped to Berth services. */
 export { loadCompose } from "./load";
 export {
   ComposeError,
@@ -15,4 +15,10 @@ export {
   type ComposeDependency,
   type LoadComposeOptions,
 } from "./types";
+export {
+  toServiceSpecs,
+  type ComposeMapping,
+  type ToServiceSpecsOptions,
+  type IgnoredComposeKey,
+} from "./to-service-specs";
 export { composeServiceKeys } from "./schema";

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { composeServiceKeys } from "../../components/compose";
+import { ignoredKeys, mappedKeys, refusedKeys } from "../../components/compose/service-keys";
 import { formatPath } from "../../components/compose/types";
 import { validateComposeFile } from "../../components/compose/validate";
 
@@ -214,6 +215,13 @@ describe("validateComposeFile: bad files, each with its path and message", () =>
 });
 
 describe("composeServiceKeys", () => {
+  it("is exactly the set of keys the compose-to-Berth mapping decides on", () => {
+    const decided = [...Object.keys(mappedKeys), ...Object.keys(ignoredKeys), ...Object.keys(refusedKeys)]
+      .filter((key) => key !== "x-berth")
+      .sort();
+    assert.deepEqual([...composeServiceKeys], decided);
+  });
+
   it("is sorted and frozen", () => {
     assert.deepEqual([...composeServiceKeys], [...composeServiceKeys].sort());
     assert.ok(Object.isFrozen(composeServiceKeys));
