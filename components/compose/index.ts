@@ -1,4 +1,4 @@
-/** `berth/compose`: Compose files loaded as Docker Compose reads them, and mapped to Berth services. */
+/** `berth/compose`: Compose files loaded as Docker Compose reads them, and deployed as stacks. */
 export { loadCompose } from "./load";
 export {
   ComposeError,
@@ -21,4 +21,5 @@ export {
   type ToServiceSpecsOptions,
   type IgnoredComposeKey,
 } from "./to-service-specs";
+export { ComposeStack, type ComposeStackArgs, stackServiceSpec } from "./stack";
 export { composeServiceKeys } from "./schema";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceCluster, Workload, WorkloadRequest } from "../cluster";
 import { type EngineConnection, SwarmMode, SwarmNetwork, type SwarmNetworkArgs } from "../../provider/swarm";
+import type { SwarmEngineAccess, SwarmTarget } from "./engine-access";
 import { SwarmWorkload } from "./workload";
 
 /** The overlay network every service of the cluster joins, so they reach each other by name. */
@@ -28,8 +29,10 @@ export interface LocalSwarmArgs {
  * The local Docker engine as a cluster. Initialises swarm mode when it is off (and leaves the swarm
  * again on destroy), or uses the swarm that is already active (and leaves it as it was).
  */
-export class LocalSwarm extends pulumi.ComponentResource implements ServiceCluster {
+export class LocalSwarm extends pulumi.ComponentResource implements ServiceCluster, SwarmTarget {
   readonly target = "swarm" as const;
+  /** How stacks reach this swarm. */
+  readonly engine: SwarmEngineAccess;
   readonly swarmMode: SwarmMode;
   readonly defaultNetwork?: SwarmNetwork;
   /** The swarm's id. */
@@ -67,6 +70,7 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
         { parent: this, dependsOn: [this.swarmMode] },
       );
     }
+    this.engine = { connection: args.connection, ready: [this.swarmMode], publicHost: this.publicHost };
     this.swarmId = this.swarmMode.swarmId;
     this.nodeId = this.swarmMode.nodeId;
     this.initialized = this.swarmMode.initialized;

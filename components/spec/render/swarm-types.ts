@@ -37,6 +37,8 @@ export interface SwarmUpdateConfig {
 
 export interface SwarmContainerSpec {
   Image: string;
+  /** Labels on the containers (the renderer sets none; stacks do). */
+  Labels?: Record<string, string>;
   Command?: string[];
   Args?: string[];
   Env?: string[];

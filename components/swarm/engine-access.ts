@@ -1,0 +1,24 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { EngineConnection } from "../../provider/swarm";
+
+/** How components other than services reach a swarm's manager: stacks, for one. */
+export interface SwarmEngineAccess {
+  /** The manager's engine. Undefined: the local one. */
+  connection?: pulumi.Input<EngineConnection>;
+  /** What must exist before anything is deployed (swarm mode switched on, say). */
+  ready: pulumi.Resource[];
+  /** The host that published ports are reached at. */
+  publicHost: pulumi.Input<string>;
+}
+
+/** A cluster that is a swarm. */
+export interface SwarmTarget {
+  readonly target: "swarm";
+  readonly engine: SwarmEngineAccess;
+}
+
+/** Whether a cluster is a swarm that stacks can deploy to. */
+export function isSwarmTarget(cluster: unknown): cluster is SwarmTarget {
+  const c = cluster as Partial<SwarmTarget> | undefined;
+  return c?.target === "swarm" && typeof c.engine === "object" && c.engine !== null;
+}
