@@ -2,6 +2,7 @@
  * `npm run bench`: Berth's benchmarks. Each prints its figures; where a speed goal exists the figure
  * is a ratio against an anchor measured in the same run.
  */
+import { benchComposeLoading } from "./compose";
 import { benchSpecRendering } from "./spec-render";
 import { benchSwarm } from "./swarm";
 
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   const benches: Record<string, () => Promise<void> | void> = {
     "spec-render": benchSpecRendering,
+    compose: benchComposeLoading,
     swarm: benchSwarm,
   };
   for (const [name, bench] of Object.entries(benches)) {
