@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings up what the engine-backed tests need on this machine: Docker's engine in swarm mode, the
 # local test image local/busybox:1 (no registry is reachable, so the image is imported from busybox-static),
-# and the programs the registry-credential tests run: docker-registry (distribution 2.8) and htpasswd.
+# the programs the registry-credential tests run: docker-registry (distribution 2.8) and htpasswd, and
+# sshd for the multi-node swarm test.
 # Safe to run again: every step is skipped when already done.
 set -euo pipefail
 
@@ -11,6 +12,8 @@ command -v dockerd >/dev/null 2>&1 || need_packages+=(docker.io)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -x httpd >/dev/null || need_packages+=(busybox-static)
 [ -x /usr/bin/docker-registry ] || need_packages+=(docker-registry)
 [ -x /usr/bin/htpasswd ] || need_packages+=(apache2-utils)
+# The multi-node swarm test reaches each "VM" (a network namespace) over SSH.
+[ -x /usr/sbin/sshd ] || need_packages+=(openssh-server)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "testbed: installing ${need_packages[*]}"
   apt-get update -qq

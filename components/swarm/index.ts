@@ -20,3 +20,6 @@ export { renderSwarm } from "../spec/render/swarm";
 export type * from "../spec/render/swarm-types";
 export { LocalSwarm, type LocalSwarmArgs, type DefaultNetworkOptions } from "./local-swarm";
 export { SwarmWorkload, type SwarmWorkloadArgs } from "./workload";
+export { SwarmCluster, type SwarmClusterArgs, SwarmClusterError } from "./swarm-cluster";
+export type * from "./node-types";
+export { SwarmMembership, type SwarmMembershipArgs } from "../../provider/swarm";

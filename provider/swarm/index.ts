@@ -20,3 +20,12 @@ export {
   type SwarmModeInputs,
   type SwarmModeOutputs,
 } from "./swarm-mode";
+export {
+  membershipProvider,
+  type MembershipInputs,
+  type MembershipOutputs,
+  type SwarmSettings,
+  type RotationTriggers,
+} from "./membership";
+export { SwarmMembership, type SwarmMembershipArgs } from "./membership-resource";
+export { type MemberSpec, type MemberRole, type MemberAvailability } from "./membership-plan";

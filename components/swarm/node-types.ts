@@ -1,0 +1,57 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/** A node's role in the swarm. */
+export type SwarmNodeRole = "manager" | "worker";
+
+/** Whether the scheduler places tasks on a node: `active`, `pause` (no new tasks), `drain` (none). */
+export type SwarmNodeAvailability = "active" | "pause" | "drain";
+
+/** How Berth reaches a node's Docker engine over SSH (`docker system dial-stdio` on the node). */
+export interface SwarmNodeSsh {
+  /** Address or DNS name Berth connects to. */
+  host: pulumi.Input<string>;
+  /** Default: 22. */
+  port?: pulumi.Input<number>;
+  /** Default: `"root"`. */
+  user?: pulumi.Input<string>;
+  /** PEM or OpenSSH private key. Secret. */
+  privateKey: pulumi.Input<string>;
+  /** The node's host key, as a known_hosts entry (`ssh-ed25519 AAAA...`); any other key is refused. */
+  hostKey: pulumi.Input<string>;
+}
+
+/** How Berth reaches a node's Docker engine over its TCP API with mutual TLS. */
+export interface SwarmNodeTls {
+  host: pulumi.Input<string>;
+  /** Default: 2376. */
+  port?: pulumi.Input<number>;
+  /** PEM CA certificate that signed the engine's certificate. */
+  ca: pulumi.Input<string>;
+  /** PEM client certificate. */
+  cert: pulumi.Input<string>;
+  /** PEM client key. Secret. */
+  key: pulumi.Input<string>;
+}
+
+/** One machine of a {@link SwarmCluster}. Exactly one of `ssh` and `tls`. */
+export interface SwarmNodeArgs {
+  /** The node's key in the cluster: stable across runs, unique. Becomes the node's hostname label. */
+  name: string;
+  /** Default: `"worker"`. The first manager in the list forms the swarm. */
+  role?: SwarmNodeRole;
+  /** Node labels, for placement constraints (`node.labels.zone == a`). Default: none. */
+  labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Default: `"active"`. */
+  availability?: SwarmNodeAvailability;
+  ssh?: SwarmNodeSsh;
+  tls?: SwarmNodeTls;
+  /**
+   * The address other nodes reach this one at for swarm traffic (2377/tcp on managers, 7946, 4789).
+   * Default: the address of `ssh.host` or `tls.host`.
+   */
+  advertiseAddr?: pulumi.Input<string>;
+  /** Where the node listens for swarm traffic. Default: `0.0.0.0:2377`. */
+  listenAddr?: pulumi.Input<string>;
+  /** The address for overlay data traffic (VXLAN). Default: the advertise address. */
+  dataPathAddr?: pulumi.Input<string>;
+}

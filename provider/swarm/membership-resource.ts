@@ -1,0 +1,50 @@
+import * as pulumi from "@pulumi/pulumi";
+import { membershipProvider, type RotationTriggers, type SwarmSettings } from "./membership";
+import type { MemberSpec } from "./membership-plan";
+import { currentOwner, withSecretOutputs } from "./resource-options";
+
+export interface SwarmMembershipArgs {
+  /** Every node, resolved; the first manager forms the swarm. */
+  nodes: pulumi.Input<MemberSpec[]>;
+  /** Default: autolock off, the engine's address pool and data path port. */
+  swarm?: pulumi.Input<SwarmSettings>;
+  /** Change a value to rotate that credential. Default: all "". */
+  rotate?: pulumi.Input<Partial<RotationTriggers>>;
+  /** How long a node may take to join, drain or leave. Default: 300. */
+  timeoutSeconds?: number;
+  /** The Berth component that owns the swarm, for its labels. Default: the resource name. */
+  component?: string;
+}
+
+/** The membership of a multi-node swarm (see `membershipProvider`). */
+export class SwarmMembership extends pulumi.dynamic.Resource {
+  declare readonly swarmId: pulumi.Output<string>;
+  declare readonly nodeIds: pulumi.Output<Record<string, string>>;
+  declare readonly joinTokens: pulumi.Output<{ worker: string; manager: string }>;
+  declare readonly unlockKey: pulumi.Output<string>;
+  declare readonly managerAddresses: pulumi.Output<string[]>;
+
+  constructor(name: string, args: SwarmMembershipArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      membershipProvider,
+      name,
+      {
+        owner: currentOwner(args.component ?? name),
+        nodes: args.nodes,
+        swarm: args.swarm ?? { autolock: false },
+        rotate: pulumi
+          .output(args.rotate ?? {})
+          .apply((r) => ({ workerToken: "", managerToken: "", unlockKey: "", ...r })),
+        timeoutSeconds: args.timeoutSeconds ?? 300,
+        swarmId: undefined,
+        nodeIds: undefined,
+        joinTokens: undefined,
+        unlockKey: undefined,
+        managerAddresses: undefined,
+      },
+      withSecretOutputs(opts, ["nodes", "joinTokens", "unlockKey"]),
+      "berth/swarm",
+      "SwarmMembership",
+    );
+  }
+}

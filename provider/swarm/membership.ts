@@ -1,0 +1,393 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type Dockerode from "dockerode";
+import { connectionProblems } from "./engine";
+import { engineMessage } from "./engine-errors";
+import { engineLog } from "./log";
+import { type MemberSpec, planMembership, quorumProblem } from "./membership-plan";
+import {
+  listNodes,
+  localSwarmState,
+  type LiveNode,
+  nodeNameLabel,
+  nodeSpec,
+  reach,
+  updateNode,
+  waitFor,
+  waitUntilEmpty,
+  waitUntilReady,
+} from "./node-ops";
+import { isOwnedBy, type Owner, ownerLabels, userLabels } from "./ownership";
+
+/** Settings fixed when the swarm is formed. */
+export interface SwarmSettings {
+  /** Subnets overlay networks are carved from. Default: the engine's (10.0.0.0/8). */
+  defaultAddrPool?: string[];
+  /** Prefix length of each network from the pool. Default: 24. */
+  subnetSize?: number;
+  /** The VXLAN port. Default: 4789. */
+  dataPathPort?: number;
+  /** Lock managers' Raft keys at rest; they need the unlock key after a restart. */
+  autolock: boolean;
+}
+
+/** Change a value to rotate that credential. */
+export interface RotationTriggers {
+  workerToken: string;
+  managerToken: string;
+  unlockKey: string;
+}
+
+export interface MembershipInputs {
+  owner: Owner;
+  nodes: MemberSpec[];
+  swarm: SwarmSettings;
+  rotate: RotationTriggers;
+  /** How long a node may take to join, drain or leave. */
+  timeoutSeconds: number;
+}
+
+export interface MembershipOutputs extends MembershipInputs {
+  swarmId: string;
+  /** Swarm node ids by node name. */
+  nodeIds: Record<string, string>;
+  joinTokens: { worker: string; manager: string };
+  /** Empty unless autolock is on. */
+  unlockKey: string;
+  /** `<advertise address>:2377` of every manager. */
+  managerAddresses: string[];
+}
+
+interface SwarmObject {
+  ID: string;
+  Version: { Index: number };
+  Spec: Record<string, unknown> & { Labels?: Record<string, string> };
+  JoinTokens: { Worker: string; Manager: string };
+}
+
+const roles = ["manager", "worker"];
+const availabilities = ["active", "pause", "drain"];
+const managerAddress = (m: MemberSpec) => `${m.advertiseAddr}:2377`;
+
+async function unlockKeyOf(manager: Dockerode): Promise<string> {
+  const answer = await new Promise<{ UnlockKey?: string }>((resolve, reject) =>
+    manager.modem.dial(
+      { path: "/swarm/unlockkey", method: "GET", statusCodes: { 200: true } },
+      (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as { UnlockKey?: string })),
+    ),
+  );
+  return answer.UnlockKey ?? "";
+}
+
+/** The first manager of `members` that answers as a manager of the swarm `swarmId`. */
+async function findManager(
+  members: MemberSpec[],
+  swarmId?: string,
+): Promise<{ docker: Dockerode; member: MemberSpec }> {
+  const problems: string[] = [];
+  for (const member of members.filter((m) => m.role === "manager")) {
+    try {
+      const docker = await reach(member);
+      const swarm = (await docker.swarmInspect()) as SwarmObject;
+      if (swarmId && swarm.ID !== swarmId) {
+        problems.push(`${member.name} is in another swarm (${swarm.ID})`);
+        continue;
+      }
+      return { docker, member };
+    } catch (err) {
+      problems.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  throw new Error(`no manager of the swarm answers: ${problems.join("; ")}`);
+}
+
+async function describeSwarm(manager: Dockerode, inputs: MembershipInputs, nodeIds: Record<string, string>) {
+  const swarm = (await manager.swarmInspect()) as SwarmObject;
+  const outs: MembershipOutputs = {
+    ...inputs,
+    swarmId: swarm.ID,
+    nodeIds,
+    joinTokens: { worker: swarm.JoinTokens.Worker, manager: swarm.JoinTokens.Manager },
+    unlockKey: inputs.swarm.autolock ? await unlockKeyOf(manager) : "",
+    managerAddresses: inputs.nodes.filter((m) => m.role === "manager").map(managerAddress),
+  };
+  return outs;
+}
+
+/** Joins `member` to the swarm through `manager`, and gives its node the spec Berth wants. */
+async function join(
+  manager: { docker: Dockerode; member: MemberSpec },
+  member: MemberSpec,
+  inputs: MembershipInputs,
+): Promise<string> {
+  const docker = await reach(member);
+  const swarm = (await manager.docker.swarmInspect()) as SwarmObject;
+  const local = await localSwarmState(docker);
+  if (local.state !== "inactive") {
+    const theirs =
+      local.state === "active"
+        ? ((await docker.swarmInspect().catch(() => undefined)) as SwarmObject | undefined)
+        : undefined;
+    if (theirs?.ID !== swarm.ID)
+      throw new Error(
+        `node ${member.name} is already in a swarm (state ${local.state}); it must leave it first`,
+      );
+  } else {
+    engineLog("info", `${member.name}: joining the swarm as a ${member.role}`);
+    await docker.swarmJoin({
+      ListenAddr: member.listenAddr,
+      AdvertiseAddr: member.advertiseAddr,
+      ...(member.dataPathAddr ? { DataPathAddr: member.dataPathAddr } : {}),
+      RemoteAddrs: [managerAddress(manager.member)],
+      JoinToken: member.role === "manager" ? swarm.JoinTokens.Manager : swarm.JoinTokens.Worker,
+    });
+  }
+  const { nodeId } = await localSwarmState(docker);
+  await waitUntilReady(manager.docker, nodeId, member.name, inputs.timeoutSeconds * 1000);
+  await updateNode(manager.docker, nodeId, nodeSpec(member, inputs.owner));
+  return nodeId;
+}
+
+/** Drains a node, waits for its tasks to move, demotes it if it manages, has it leave and forgets it. */
+async function remove(
+  manager: Dockerode,
+  member: MemberSpec,
+  nodeId: string,
+  inputs: MembershipInputs,
+): Promise<void> {
+  const timeoutMs = inputs.timeoutSeconds * 1000;
+  const live = (await listNodes(manager)).find((n) => n.ID === nodeId);
+  if (live) {
+    engineLog("info", `${member.name}: draining before it leaves`);
+    await updateNode(manager, nodeId, { ...live.Spec, Availability: "drain" });
+    await waitUntilEmpty(manager, nodeId, member.name, timeoutMs);
+    if (live.Spec.Role === "manager") {
+      engineLog("info", `${member.name}: demoting to worker before it leaves`);
+      await updateNode(manager, nodeId, { ...live.Spec, Availability: "drain", Role: "worker" });
+      await waitFor(
+        async () => !(await listNodes(manager)).find((n) => n.ID === nodeId)?.ManagerStatus,
+        timeoutMs,
+        () => `${member.name} was demoted but still counts as a manager after ${inputs.timeoutSeconds} s`,
+      );
+    }
+  }
+  try {
+    const docker = await reach(member);
+    if ((await localSwarmState(docker)).state !== "inactive") await docker.swarmLeave({ force: false });
+  } catch (err) {
+    engineLog(
+      "warn",
+      `${member.name} could not be told to leave (${engineMessage(err)}); its node entry is removed anyway`,
+    );
+  }
+  if (live) await manager.getNode(nodeId).remove({ force: true });
+}
+
+async function rotate(manager: Dockerode, olds: MembershipOutputs, news: MembershipInputs): Promise<void> {
+  const worker = olds.rotate.workerToken !== news.rotate.workerToken;
+  const managerToken = olds.rotate.managerToken !== news.rotate.managerToken;
+  const unlock = olds.rotate.unlockKey !== news.rotate.unlockKey && news.swarm.autolock;
+  const autolockChanged = olds.swarm.autolock !== news.swarm.autolock;
+  if (!worker && !managerToken && !unlock && !autolockChanged) return;
+  const swarm = (await manager.swarmInspect()) as SwarmObject;
+  const spec = {
+    ...swarm.Spec,
+    EncryptionConfig: { ...(swarm.Spec.EncryptionConfig as object), AutoLockManagers: news.swarm.autolock },
+  };
+  engineLog(
+    "info",
+    `updating the swarm${worker ? ", rotating the worker join token" : ""}${managerToken ? ", rotating the manager join token" : ""}${unlock ? ", rotating the unlock key" : ""}${autolockChanged ? `, autolock ${news.swarm.autolock ? "on" : "off"}` : ""}`,
+  );
+  await manager.swarmUpdate({
+    _query: {
+      version: swarm.Version.Index,
+      rotateWorkerToken: worker,
+      rotateManagerToken: managerToken,
+      rotateManagerUnlockKey: unlock,
+    },
+    _body: spec,
+  });
+}
+
+/**
+ * A swarm's membership: forms it on the first manager, joins the other nodes, keeps each node's role,
+ * labels and availability, and takes nodes out safely (drained, demoted, left, forgotten). A change
+ * that would lose the managers' quorum is refused before anything is touched.
+ */
+export const membershipProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: MembershipInputs, news: MembershipInputs) {
+    const failures: { property: string; reason: string }[] = [];
+    const nodes = Array.isArray(news.nodes) ? news.nodes : [];
+    if (nodes.length === 0) failures.push({ property: "nodes", reason: "must list at least one node" });
+    else if (!nodes.some((n) => n.role === "manager"))
+      failures.push({ property: "nodes", reason: "must include at least one manager" });
+    const seen = new Set<string>();
+    nodes.forEach((n, i) => {
+      const at = `nodes[${i}]`;
+      if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(n.name ?? ""))
+        failures.push({
+          property: `${at}.name`,
+          reason: "must be a DNS label: lowercase letters, digits and -",
+        });
+      if (seen.has(n.name)) failures.push({ property: `${at}.name`, reason: `"${n.name}" is used twice` });
+      seen.add(n.name);
+      if (!roles.includes(n.role))
+        failures.push({ property: `${at}.role`, reason: 'must be "manager" or "worker"' });
+      if (!availabilities.includes(n.availability))
+        failures.push({ property: `${at}.availability`, reason: 'must be "active", "pause" or "drain"' });
+      if (!n.connection?.protocol)
+        failures.push({ property: `${at}`, reason: "needs ssh or tls to reach its engine" });
+      failures.push(...connectionProblems(n.connection, `${at}.connection`));
+      if (!n.advertiseAddr) failures.push({ property: `${at}.advertiseAddr`, reason: "is required" });
+    });
+    return { inputs: news, failures };
+  },
+
+  async diff(_id: string, olds: MembershipOutputs, news: MembershipInputs) {
+    const fixed = (s: SwarmSettings) => JSON.stringify([s.defaultAddrPool, s.subnetSize, s.dataPathPort]);
+    const replaces = fixed(olds.swarm) !== fixed(news.swarm) ? ["swarm"] : [];
+    const changed =
+      replaces.length > 0 ||
+      JSON.stringify([olds.nodes, olds.swarm, olds.rotate, olds.timeoutSeconds]) !==
+        JSON.stringify([news.nodes, news.swarm, news.rotate, news.timeoutSeconds]);
+    return { changes: changed, replaces, deleteBeforeReplace: true };
+  },
+
+  async create(inputs: MembershipInputs) {
+    const founder = inputs.nodes.find((n) => n.role === "manager")!;
+    const docker = await reach(founder);
+    const local = await localSwarmState(docker);
+    if (local.state === "active") {
+      const swarm = (await docker.swarmInspect()) as SwarmObject;
+      if (!isOwnedBy(swarm.Spec.Labels, inputs.owner))
+        throw new Error(
+          `node ${founder.name} is already in a swarm that this stack did not form; it must leave it first`,
+        );
+      engineLog(
+        "info",
+        `${founder.name}: carrying on with the swarm this stack formed in an interrupted run`,
+      );
+    } else if (local.state !== "inactive") {
+      throw new Error(`node ${founder.name} is in swarm state "${local.state}"; it must be inactive`);
+    } else {
+      engineLog("info", `${founder.name}: forming the swarm (advertising ${founder.advertiseAddr})`);
+      await docker.swarmInit({
+        ListenAddr: founder.listenAddr,
+        AdvertiseAddr: founder.advertiseAddr,
+        ...(founder.dataPathAddr ? { DataPathAddr: founder.dataPathAddr } : {}),
+        ...(inputs.swarm.defaultAddrPool ? { DefaultAddrPool: inputs.swarm.defaultAddrPool } : {}),
+        ...(inputs.swarm.subnetSize ? { SubnetSize: inputs.swarm.subnetSize } : {}),
+        ...(inputs.swarm.dataPathPort ? { DataPathPort: inputs.swarm.dataPathPort } : {}),
+        Spec: {
+          Labels: ownerLabels(inputs.owner),
+          EncryptionConfig: { AutoLockManagers: inputs.swarm.autolock },
+        },
+      });
+    }
+    const founderId = (await localSwarmState(docker)).nodeId;
+    await updateNode(docker, founderId, nodeSpec(founder, inputs.owner));
+    const manager = { docker, member: founder };
+    const nodeIds: Record<string, string> = { [founder.name]: founderId };
+    for (const member of inputs.nodes.filter((n) => n !== founder)) {
+      nodeIds[member.name] = await join(manager, member, inputs);
+    }
+    const outs = await describeSwarm(docker, inputs, nodeIds);
+    return { id: outs.swarmId, outs };
+  },
+
+  async read(id: string, props: MembershipOutputs) {
+    let manager: Dockerode;
+    try {
+      manager = (await findManager(props.nodes, id)).docker;
+    } catch (err) {
+      if (/another swarm/.test((err as Error).message)) return {};
+      throw err;
+    }
+    const live = await listNodes(manager);
+    const byName = new Map(live.map((n) => [n.Spec.Labels?.[nodeNameLabel], n] as const));
+    const nodes: MemberSpec[] = [];
+    const nodeIds: Record<string, string> = {};
+    for (const member of props.nodes) {
+      const node = byName.get(member.name);
+      if (!node) continue;
+      nodeIds[member.name] = node.ID;
+      nodes.push({
+        ...member,
+        role: node.Spec.Role as MemberSpec["role"],
+        availability: node.Spec.Availability as MemberSpec["availability"],
+        labels: Object.fromEntries(
+          Object.entries(userLabels(node.Spec.Labels)).filter(([key]) => key !== nodeNameLabel),
+        ),
+      });
+    }
+    const outs = await describeSwarm(manager, { ...props, nodes }, nodeIds);
+    return { id, props: { ...outs, rotate: props.rotate } };
+  },
+
+  async update(id: string, olds: MembershipOutputs, news: MembershipInputs) {
+    // Any manager that stays, or failing that any old one, speaks for the swarm.
+    const staying = news.nodes.filter((n) =>
+      olds.nodes.some((o) => o.name === n.name && o.role === "manager"),
+    );
+    const manager = await findManager([...staying, ...olds.nodes], id);
+    const steps = planMembership(olds.nodes, news.nodes);
+
+    const live = await listNodes(manager.docker);
+    const nameOf = (n: LiveNode) => n.Spec.Labels?.[nodeNameLabel] ?? n.ID;
+    const liveManagers = live
+      .filter((n) => n.ManagerStatus)
+      .map((n) => ({ name: nameOf(n), reachable: n.ManagerStatus?.Reachability === "reachable" }));
+    const problem = quorumProblem(liveManagers, steps);
+    if (problem) throw new Error(`${problem}; nothing was changed`);
+
+    const nodeIds = { ...olds.nodeIds };
+    for (const step of steps) {
+      if (step.kind === "join") {
+        nodeIds[step.member.name] = await join(manager, step.member, news);
+      } else if (step.kind === "configure") {
+        const change =
+          step.from.role !== step.member.role
+            ? ` (${step.member.role === "manager" ? "promoting" : "demoting"})`
+            : "";
+        engineLog("info", `${step.member.name}: updating its node spec${change}`);
+        await updateNode(manager.docker, nodeIds[step.member.name], nodeSpec(step.member, news.owner));
+      } else {
+        await remove(manager.docker, step.member, nodeIds[step.member.name], news);
+        delete nodeIds[step.member.name];
+      }
+    }
+    await rotate(manager.docker, olds, news);
+    return { outs: await describeSwarm(manager.docker, news, nodeIds) };
+  },
+
+  async delete(id: string, props: MembershipOutputs) {
+    let manager: { docker: Dockerode; member: MemberSpec };
+    try {
+      manager = await findManager(props.nodes, id);
+    } catch (err) {
+      engineLog("warn", `the swarm could not be reached to take apart: ${(err as Error).message}`);
+      return;
+    }
+    const swarm = (await manager.docker.swarmInspect()) as SwarmObject;
+    if (!isOwnedBy(swarm.Spec.Labels, props.owner)) return;
+    const others = props.nodes.filter((n) => n.name !== manager.member.name);
+    // Managers are demoted while the swarm still has its quorum, so that each can leave cleanly.
+    for (const member of others.filter((n) => n.role === "manager")) {
+      const nodeId = props.nodeIds[member.name];
+      const node = (await listNodes(manager.docker)).find((n) => n.ID === nodeId);
+      if (node?.ManagerStatus)
+        await updateNode(manager.docker, nodeId, { ...node.Spec, Role: "worker" }).catch((err: unknown) =>
+          engineLog("warn", `${member.name} could not be demoted: ${engineMessage(err)}`),
+        );
+    }
+    for (const member of others) {
+      try {
+        const docker = await reach(member);
+        if ((await localSwarmState(docker)).state !== "inactive") await docker.swarmLeave({ force: true });
+      } catch (err) {
+        engineLog("warn", `${member.name} could not leave the swarm: ${(err as Error).message}`);
+      }
+    }
+    engineLog("info", `${manager.member.name}: leaving; the swarm is gone`);
+    await manager.docker.swarmLeave({ force: true });
+  },
+};

@@ -1,0 +1,133 @@
+import type Dockerode from "dockerode";
+import { describeConnection, type EngineConnection, engineClient } from "./engine";
+import { engineMessage } from "./engine-errors";
+import { engineLog } from "./log";
+import type { MemberSpec } from "./membership-plan";
+import { type Owner, ownerLabels } from "./ownership";
+
+/** The node label that ties a swarm node to its name in the cluster's definition. */
+export const nodeNameLabel = "berth.node";
+
+export interface LiveNode {
+  ID: string;
+  Version: { Index: number };
+  Spec: { Role: string; Availability: string; Labels?: Record<string, string>; Name?: string };
+  Status?: { State?: string; Addr?: string };
+  ManagerStatus?: { Reachability?: string; Leader?: boolean; Addr?: string };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Why a node's engine could not be reached, in words that name the node and never a credential:
+ * SSH host-key and authentication failures are told apart from a node that is simply down.
+ */
+export function unreachable(name: string, connection: EngineConnection, err: unknown): Error {
+  const where = describeConnection(connection);
+  const text = err instanceof Error ? err.message : String(err);
+  let why = engineMessage(err);
+  if (/host denied|verification failed|host key/i.test(text))
+    why = "its SSH host key is not the hostKey given for it; refusing to connect";
+  else if (/authentication methods failed|authentication failed/i.test(text))
+    why = `the SSH server refused the private key for user ${connection.username ?? "root"}`;
+  return new Error(`node ${name} (${where}): cannot reach its Docker engine: ${why}`, { cause: err });
+}
+
+/** A client for `member`'s engine, after checking that it answers. */
+export async function reach(member: { name: string; connection: EngineConnection }): Promise<Dockerode> {
+  const docker = engineClient(member.connection);
+  try {
+    await docker.ping();
+  } catch (err) {
+    throw unreachable(member.name, member.connection, err);
+  }
+  return docker;
+}
+
+export async function localSwarmState(docker: Dockerode): Promise<{ state: string; nodeId: string }> {
+  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string; NodeID?: string } };
+  return { state: info.Swarm?.LocalNodeState ?? "inactive", nodeId: info.Swarm?.NodeID ?? "" };
+}
+
+export async function listNodes(manager: Dockerode): Promise<LiveNode[]> {
+  return (await manager.listNodes()) as unknown as LiveNode[];
+}
+
+async function inspectNode(manager: Dockerode, id: string): Promise<LiveNode | undefined> {
+  try {
+    return (await manager.getNode(id).inspect()) as LiveNode;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The node spec Berth wants for `member`: its role, availability and labels, with Berth's own. */
+export function nodeSpec(member: MemberSpec, owner: Owner): LiveNode["Spec"] {
+  return {
+    Role: member.role,
+    Availability: member.availability,
+    Labels: { ...member.labels, ...ownerLabels(owner), [nodeNameLabel]: member.name },
+  };
+}
+
+/** Writes a node's full spec at its current version, again when another change got there first. */
+export async function updateNode(manager: Dockerode, id: string, spec: LiveNode["Spec"]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const node = await inspectNode(manager, id);
+    if (!node) throw new Error(`node ${id} is not in the swarm`);
+    try {
+      await manager.getNode(id).update({ _query: { version: node.Version.Index }, _body: spec });
+      return;
+    } catch (err) {
+      if (attempt < 5 && /update out of sequence/i.test(engineMessage(err))) continue;
+      throw err;
+    }
+  }
+}
+
+/** Polls `test` every `intervalMs` until it holds; throws `failure()` after `timeoutMs`. */
+export async function waitFor(
+  test: () => Promise<boolean>,
+  timeoutMs: number,
+  failure: () => string,
+  intervalMs = 500,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await test()) return;
+    if (Date.now() > deadline) throw new Error(failure());
+    await sleep(intervalMs);
+  }
+}
+
+export async function waitUntilReady(manager: Dockerode, id: string, name: string, timeoutMs: number) {
+  await waitFor(
+    async () => (await inspectNode(manager, id))?.Status?.State === "ready",
+    timeoutMs,
+    () => `node ${name} joined but did not become ready within ${timeoutMs / 1000} s`,
+  );
+}
+
+/** Waits until no task of any service still runs on the node (after it was drained). */
+export async function waitUntilEmpty(manager: Dockerode, id: string, name: string, timeoutMs: number) {
+  let reported = -1;
+  await waitFor(
+    async () => {
+      const tasks = (await manager.listTasks({ filters: JSON.stringify({ node: [id] }) })) as {
+        Status: { State: string };
+      }[];
+      const running = tasks.filter((t) =>
+        ["new", "pending", "assigned", "accepted", "preparing", "starting", "running"].includes(
+          t.Status.State,
+        ),
+      ).length;
+      if (running !== reported && running > 0)
+        engineLog("info", `draining ${name}: ${running} tasks still on it`);
+      reported = running;
+      return running === 0;
+    },
+    timeoutMs,
+    () =>
+      `node ${name} is drained but ${reported} tasks still run on it after ${timeoutMs / 1000} s; it stays in the swarm, drained`,
+  );
+}

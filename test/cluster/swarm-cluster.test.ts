@@ -1,0 +1,305 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { ContainerService } from "../../components";
+import { SwarmCluster, type SwarmClusterArgs, type SwarmNodeArgs } from "../../components/swarm";
+import { engineClient } from "../../provider/swarm/engine";
+import { engineReachable } from "../support/engine";
+import { runProgram, type ProgramRun } from "../support/harness";
+import { type NetnsEngine, netnsUnavailable, startNetnsEngine } from "../support/netns-engine";
+import {
+  type NetnsSshd,
+  type SshKeyPair,
+  sshdUnavailable,
+  sshKeyPair,
+  startSshd,
+} from "../support/netns-sshd";
+
+/**
+ * A real multi-node swarm formed by Berth alone over SSH: four "VMs" (network namespaces, each with its
+ * own dockerd and sshd), grown, shrunk, broken and taken apart.
+ */
+
+type Host = { engine: NetnsEngine; sshd: NetnsSshd };
+const names = ["m1", "w2", "w3", "n4"] as const;
+type Name = (typeof names)[number];
+const hosts = {} as Record<Name, Host>;
+let admin: SshKeyPair;
+let intruder: SshKeyPair;
+const written: string[] = [];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function node(
+  name: Name,
+  role: "manager" | "worker",
+  overrides: Partial<SwarmNodeArgs["ssh"]> = {},
+): SwarmNodeArgs {
+  const { sshd } = hosts[name];
+  return {
+    name,
+    role,
+    labels: { host: name },
+    ssh: { host: sshd.host, user: "root", privateKey: admin.privateKey, hostKey: sshd.hostKey, ...overrides },
+  };
+}
+
+function program(nodes: SwarmNodeArgs[], extra: Partial<SwarmClusterArgs> = {}) {
+  return () => {
+    const cluster = new SwarmCluster("fleet", { nodes, timeoutSeconds: 120, ...extra });
+    const web = new ContainerService("web", {
+      cluster,
+      image: "local/busybox:1",
+      command: ["sleep", "3600"],
+      replicas: 3,
+    });
+    return {
+      nodeIds: cluster.nodeIds,
+      joinTokens: cluster.joinTokens,
+      unlockKey: cluster.unlockKey,
+      managers: cluster.managerEndpoints,
+      serviceId: web.serviceId,
+    };
+  };
+}
+
+const run = (nodes: SwarmNodeArgs[], previous?: ProgramRun, extra: Partial<SwarmClusterArgs> = {}) =>
+  runProgram(program(nodes, extra), { project: "berth", stack: "cluster", previous });
+
+interface LiveNode {
+  ID: string;
+  Spec: { Role: string; Availability: string; Labels: Record<string, string> };
+  Status: { State: string };
+  ManagerStatus?: { Reachability: string };
+}
+
+async function liveNodes(via: Name = "m1"): Promise<Record<string, LiveNode>> {
+  const nodes = (await engineClient(hosts[via].engine.connection).listNodes()) as unknown as LiveNode[];
+  return Object.fromEntries(nodes.map((n) => [n.Spec.Labels["berth.node"] ?? n.ID, n]));
+}
+
+/** Node name -> running tasks of the service, as the managers see it. */
+async function runningTasks(serviceId: string, via: Name = "m1"): Promise<Record<string, number>> {
+  const docker = engineClient(hosts[via].engine.connection);
+  const tasks = (await docker.listTasks({
+    filters: JSON.stringify({ service: [serviceId], "desired-state": ["running"] }),
+  })) as { NodeID: string; Status: { State: string } }[];
+  const byId = Object.fromEntries(Object.entries(await liveNodes(via)).map(([name, n]) => [n.ID, name]));
+  const counts: Record<string, number> = {};
+  for (const t of tasks.filter((task) => task.Status.State === "running"))
+    counts[byId[t.NodeID] ?? t.NodeID] = (counts[byId[t.NodeID] ?? t.NodeID] ?? 0) + 1;
+  return counts;
+}
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 90_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe().catch(() => undefined);
+    if (last !== undefined && ok(last)) return last;
+    await sleep(1000);
+  }
+  assert.fail(`${what} did not happen in ${timeoutMs / 1000} s; last seen: ${JSON.stringify(last)}`);
+}
+
+/** Command lines of live processes that name a path under `dir` (dockerd, containerd, sshd of one host). */
+function processesUnder(dir: string): string[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+    .map((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+      } catch {
+        return "";
+      }
+    })
+    .filter((cmdline) => cmdline.includes(`${dir}/`));
+}
+
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+describe("SwarmCluster on four SSH-reachable hosts", { concurrency: false }, () => {
+  let ready = false;
+  let latest: ProgramRun | undefined;
+  const restoreWrites: (() => void)[] = [];
+
+  before(async () => {
+    // Every line written while the cluster is formed and changed, to prove that no secret is in any.
+    for (const stream of [process.stdout, process.stderr]) {
+      const original = stream.write.bind(stream);
+      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        written.push(String(chunk));
+        return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+      }) as typeof stream.write;
+      restoreWrites.push(() => (stream.write = original));
+    }
+    const why = (await engineReachable())
+      ? (netnsUnavailable() ?? sshdUnavailable())
+      : "no Docker engine answers";
+    if (why) {
+      if (process.env.CI) throw new Error(`cluster test cannot run: ${why}`);
+      console.warn(`\n!!! SKIPPED (the cluster test needs root, an engine, namespaces and sshd): ${why}\n`);
+      return;
+    }
+    const keys = mkdtempSync(join(tmpdir(), "berth-cluster-keys-"));
+    admin = sshKeyPair(keys, "admin");
+    intruder = sshKeyPair(keys, "intruder");
+    await Promise.all(
+      names.map(async (name, i) => {
+        const engine = await startNetnsEngine({ index: 20 + i });
+        hosts[name] = { engine, sshd: await startSshd(engine, admin.publicKey) };
+      }),
+    );
+    ready = true;
+  });
+
+  after(async () => {
+    try {
+      if (latest) await latest.destroy().catch((err: unknown) => console.error(`destroy: ${String(err)}`));
+    } finally {
+      const engines = Object.values(hosts).map((h) => h.engine);
+      await Promise.all(engines.map((e) => e.destroy()));
+      for (const restore of restoreWrites) restore();
+    }
+  });
+
+  it("forms a swarm of one manager and two workers over SSH and spreads a service over them", async (t) => {
+    if (!ready) return t.skip("no cluster hosts");
+    latest = await run([node("m1", "manager"), node("w2", "worker"), node("w3", "worker")]);
+    const nodes = await liveNodes();
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(nodes).map(([name, n]) => [name, [n.Spec.Role, n.Status.State]])),
+      { m1: ["manager", "ready"], w2: ["worker", "ready"], w3: ["worker", "ready"] },
+    );
+    assert.equal(nodes.w2.Spec.Labels.host, "w2");
+    assert.deepEqual(latest.outputs.nodeIds, { m1: nodes.m1.ID, w2: nodes.w2.ID, w3: nodes.w3.ID });
+    assert.deepEqual(latest.outputs.managers, [`${hosts.m1.sshd.host}:2377`]);
+    const tasks = await runningTasks(latest.outputs.serviceId as string);
+    assert.deepEqual(tasks, { m1: 1, w2: 1, w3: 1 }, "three replicas, one on each node");
+  });
+
+  it("reconverges the service on the other nodes when a worker's engine stops", async (t) => {
+    if (!ready || !latest) return t.skip("no swarm");
+    const serviceId = latest.outputs.serviceId as string;
+    await hosts.w3.engine.stop();
+    const after = await until(
+      "the service running 3 tasks without w3",
+      () => runningTasks(serviceId),
+      (c) => total(c) === 3 && !c.w3,
+    );
+    assert.deepEqual(Object.keys(after).sort(), ["m1", "w2"]);
+    await hosts.w3.engine.start();
+    await until("w3 ready again", liveNodes, (n) => n.w3?.Status.State === "ready");
+  });
+
+  it("promotes to three managers, and removes a worker after draining it so its tasks move", async (t) => {
+    if (!ready || !latest) return t.skip("no swarm");
+    const serviceId = latest.outputs.serviceId as string;
+    const before = await runningTasks(serviceId);
+    assert.ok((before.w2 ?? 0) > 0, `w2 runs tasks before it goes: ${JSON.stringify(before)}`);
+    const oldTokens = latest.outputs.joinTokens as { worker: string; manager: string };
+    latest = await run([node("m1", "manager"), node("w3", "manager"), node("n4", "manager")], latest, {
+      rotate: { workerToken: "1" },
+    });
+    const nodes = await liveNodes();
+    assert.deepEqual(Object.keys(nodes).sort(), ["m1", "n4", "w3"], "w2 left and its node entry is gone");
+    for (const name of ["m1", "w3", "n4"])
+      assert.equal(nodes[name].ManagerStatus?.Reachability, "reachable", name);
+    assert.equal(await hosts.w2.engine.docker("info", "--format", "{{.Swarm.LocalNodeState}}"), "inactive");
+    const tasks = await runningTasks(serviceId);
+    assert.equal(total(tasks), 3);
+    assert.equal(tasks.w2, undefined);
+    const tokens = latest.outputs.joinTokens as { worker: string; manager: string };
+    assert.notEqual(tokens.worker, oldTokens.worker, "the worker token was rotated");
+    assert.equal(tokens.manager, oldTokens.manager, "the manager token was not");
+    assert.equal(latest.outputs.managers instanceof Array && (latest.outputs.managers as string[]).length, 3);
+  });
+
+  it("refuses a removal that would break the managers' quorum, touching nothing", async (t) => {
+    if (!ready || !latest) return t.skip("no swarm");
+    await hosts.n4.engine.stop();
+    try {
+      await until("n4 unreachable", liveNodes, (n) => n.n4?.ManagerStatus?.Reachability === "unreachable");
+      await assert.rejects(
+        run([node("m1", "manager"), node("n4", "manager")], latest),
+        /removing the manager w3 would lose the managers' quorum: 1 of the 2 remaining managers would be reachable, 2 are needed \(unreachable: n4\); nothing was changed/,
+      );
+      const nodes = await liveNodes();
+      assert.equal(nodes.w3.Spec.Role, "manager");
+      assert.equal(nodes.w3.Spec.Availability, "active", "w3 was not drained");
+    } finally {
+      await hosts.n4.engine.start();
+    }
+    await until("n4 reachable again", liveNodes, (n) => n.n4?.ManagerStatus?.Reachability === "reachable");
+  });
+
+  it("turns autolock on and rotates the unlock key and the manager token on request", async (t) => {
+    if (!ready || !latest) return t.skip("no swarm");
+    const nodes = [node("m1", "manager"), node("w3", "manager"), node("n4", "manager")];
+    const previousManagerToken = (latest.outputs.joinTokens as { manager: string }).manager;
+    latest = await run(nodes, latest, {
+      swarm: { autolock: true },
+      rotate: { workerToken: "1", managerToken: "1" },
+    });
+    const firstKey = latest.outputs.unlockKey as string;
+    assert.match(firstKey, /^SWMKEY-1-/);
+    assert.notEqual((latest.outputs.joinTokens as { manager: string }).manager, previousManagerToken);
+    latest = await run(nodes, latest, {
+      swarm: { autolock: true },
+      rotate: { workerToken: "1", managerToken: "1", unlockKey: "1" },
+    });
+    assert.match(latest.outputs.unlockKey as string, /^SWMKEY-1-/);
+    assert.notEqual(latest.outputs.unlockKey, firstKey, "the unlock key was rotated");
+    // Back off, so engines restarting below need no key.
+    latest = await run(nodes, latest, { rotate: { workerToken: "1", managerToken: "1", unlockKey: "1" } });
+    assert.equal(latest.outputs.unlockKey, "");
+  });
+
+  it("refuses a wrong host key and a wrong private key, naming the node and nothing secret", async (t) => {
+    if (!ready) return t.skip("no cluster hosts");
+    const wrongHostKey = node("w2", "manager", { hostKey: hosts.m1.sshd.hostKey });
+    await assert.rejects(
+      runProgram(program([wrongHostKey]), { project: "berth", stack: "intruders" }),
+      /node w2 \(ssh:\/\/root@[\d.]+:22\): cannot reach its Docker engine: its SSH host key is not the hostKey given for it; refusing to connect/,
+    );
+    const wrongKey = node("w2", "manager", { privateKey: intruder.privateKey });
+    await assert.rejects(
+      runProgram(program([wrongKey]), { project: "berth", stack: "intruders" }),
+      /node w2 \(ssh:\/\/root@[\d.]+:22\): cannot reach its Docker engine: the SSH server refused the private key for user root/,
+    );
+    assert.equal(await hosts.w2.engine.docker("info", "--format", "{{.Swarm.LocalNodeState}}"), "inactive");
+  });
+
+  it("takes the swarm apart on destroy and leaves no namespace, daemon or process", async (t) => {
+    if (!ready || !latest) return t.skip("no swarm");
+    const secrets = [admin.privateKey, intruder.privateKey].map((k) => k.split("\n").slice(1, 3).join(""));
+    const tokens = latest.outputs.joinTokens as { worker: string; manager: string };
+    await latest.destroy();
+    latest = undefined;
+    for (const name of ["m1", "w3", "n4"] as const)
+      assert.equal(
+        await hosts[name].engine.docker("info", "--format", "{{.Swarm.LocalNodeState}}"),
+        "inactive",
+        name,
+      );
+    const engines = Object.values(hosts).map((h) => h.engine);
+    await Promise.all(engines.map((e) => e.destroy()));
+    const namespaces = execFileSync("ip", ["netns", "list"], { encoding: "utf8" });
+    for (const e of engines) {
+      assert.ok(!namespaces.includes(e.name), `namespace ${e.name} is gone`);
+      const left = processesUnder(e.dir);
+      assert.deepEqual(left, [], `no process of ${e.name} is left`);
+    }
+    const log = written.join("");
+    assert.ok(log.includes("joining the swarm"), "the log was recorded");
+    for (const secret of [...secrets, tokens.worker, tokens.manager])
+      assert.ok(!log.includes(secret), "no key or token appears in any log line");
+  });
+});

@@ -1,0 +1,152 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { managerWarning, nodeIssues } from "../../components/swarm/member-spec";
+import type { SwarmNodeArgs } from "../../components/swarm";
+import { type MemberSpec, planMembership, quorumProblem } from "../../provider/swarm/membership-plan";
+
+const member = (name: string, role: MemberSpec["role"], extra: Partial<MemberSpec> = {}): MemberSpec => ({
+  name,
+  role,
+  labels: {},
+  availability: "active",
+  connection: { protocol: "ssh", host: name, username: "root", privateKey: "k", hostKey: "ssh-ed25519 AAAA" },
+  advertiseAddr: name,
+  listenAddr: "0.0.0.0:2377",
+  ...extra,
+});
+const describeSteps = (olds: MemberSpec[], news: MemberSpec[]) =>
+  planMembership(olds, news).map(
+    (s) => `${s.kind} ${s.member.name}${s.kind === "configure" ? ` -> ${s.member.role}` : ""}`,
+  );
+
+describe("planMembership", () => {
+  it("joins first, promotes before it demotes, and removes workers before managers", () => {
+    const olds = [
+      member("a", "manager"),
+      member("b", "manager"),
+      member("c", "worker"),
+      member("d", "worker"),
+      member("e", "manager"),
+    ];
+    const news = [
+      member("a", "manager"),
+      member("b", "worker"),
+      member("c", "manager"),
+      member("f", "worker"),
+    ];
+    assert.deepEqual(describeSteps(olds, news), [
+      "join f",
+      "configure c -> manager",
+      "configure b -> worker",
+      "remove d",
+      "remove e",
+    ]);
+  });
+
+  it("changes a node's labels or availability in place, and leaves unchanged nodes alone", () => {
+    const olds = [member("a", "manager", { labels: { zone: "1", rack: "x" } }), member("b", "worker")];
+    const news = [
+      member("a", "manager", { labels: { rack: "x", zone: "1" } }),
+      member("b", "worker", { availability: "drain" }),
+    ];
+    assert.deepEqual(describeSteps(olds, news), ["configure b -> worker"]);
+    assert.deepEqual(describeSteps(olds, olds), []);
+  });
+});
+
+describe("quorumProblem", () => {
+  const managers = (...spec: [string, boolean][]) => spec.map(([name, reachable]) => ({ name, reachable }));
+  const steps = (olds: MemberSpec[], news: MemberSpec[]) => planMembership(olds, news);
+  const three = [member("a", "manager"), member("b", "manager"), member("c", "manager")];
+
+  it("allows shrinking a healthy swarm from three managers to one, step by step", () => {
+    assert.equal(
+      quorumProblem(managers(["a", true], ["b", true], ["c", true]), steps(three, [three[0]])),
+      undefined,
+    );
+  });
+
+  it("refuses removing a manager when another is unreachable, naming both", () => {
+    assert.equal(
+      quorumProblem(managers(["a", true], ["b", true], ["c", false]), steps(three, [three[0], three[2]])),
+      "removing the manager b would lose the managers' quorum: 1 of the 2 remaining managers would be reachable, 2 are needed (unreachable: c)",
+    );
+  });
+
+  it("refuses a demotion that loses quorum the same way", () => {
+    const news = [three[0], member("b", "worker"), three[2]];
+    assert.match(
+      quorumProblem(managers(["a", true], ["b", true], ["c", false]), steps(three, news)) ?? "",
+      /^demoting b would lose the managers' quorum/,
+    );
+  });
+
+  it("counts managers that join before anything is removed", () => {
+    const news = [three[0], member("d", "manager"), member("e", "manager")];
+    // c is down: removing b and c is safe only because d and e join first (a, d, e reachable).
+    assert.equal(
+      quorumProblem(managers(["a", true], ["b", true], ["c", false]), steps(three, news)),
+      undefined,
+    );
+  });
+
+  it("refuses any change to a swarm that has already lost its quorum", () => {
+    assert.equal(
+      quorumProblem(
+        managers(["a", true], ["b", false], ["c", false]),
+        steps(three, [...three, member("d", "worker")]),
+      ),
+      "the swarm has lost its quorum: 1 of 3 managers are reachable, 2 are needed to change anything",
+    );
+  });
+
+  it("refuses removing the last manager", () => {
+    assert.equal(
+      quorumProblem(managers(["a", true]), [{ kind: "remove", member: member("a", "manager") }]),
+      "removing the manager a would leave the swarm without a manager",
+    );
+  });
+});
+
+describe("nodeIssues and managerWarning", () => {
+  const ssh = { host: "10.0.0.2", privateKey: "key", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB" };
+  const ok: SwarmNodeArgs = { name: "a", role: "manager", ssh };
+
+  it("accepts a well-formed list", () => assert.deepEqual(nodeIssues([ok, { name: "b", ssh }]), []));
+
+  it("lists every problem at once, with its path", () => {
+    const issues = nodeIssues([
+      { name: "Bad_Name", role: "worker", ssh: { ...ssh, hostKey: "not a key!" } },
+      { name: "b", role: "boss" as "manager", availability: "off" as "active" },
+      {
+        name: "b",
+        ssh: { host: "h", privateKey: "k" } as SwarmNodeArgs["ssh"],
+        tls: { host: "h", ca: "c", cert: "c", key: "k" },
+      },
+    ]);
+    assert.deepEqual(
+      issues.map((i) => `${i.path}: ${i.message}`),
+      [
+        'nodes: must include a node with role "manager"',
+        "nodes[0].name: must be a DNS label: lowercase letters, digits and -, at most 63",
+        'nodes[0].ssh.hostKey: must be "<type> <base64>", as a known_hosts entry',
+        'nodes[1].role: must be "manager" or "worker", not "boss"',
+        'nodes[1].availability: must be "active", "pause" or "drain", not "off"',
+        "nodes[1]: needs exactly one of ssh and tls to reach its Docker engine",
+        'nodes[2].name: "b" names two nodes',
+        "nodes[2]: needs exactly one of ssh and tls to reach its Docker engine",
+        "nodes[2].ssh.hostKey: is required: the node's host key is always verified, never trusted on first use",
+      ],
+    );
+  });
+
+  it("warns about an even number of managers only", () => {
+    const managers = (n: number) => Array.from({ length: n }, (_, i) => ({ ...ok, name: `m${i}` }));
+    assert.equal(
+      managerWarning(managers(2)),
+      "2 managers tolerate no more failures than 1: use an odd number (3 or 5)",
+    );
+    assert.equal(managerWarning(managers(3)), undefined);
+    assert.equal(managerWarning([...managers(1), { name: "w", ssh }]), undefined);
+  });
+});
