@@ -1,12 +1,14 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { ContainerService } from "../../components";
+import { ComposeStack } from "../../components/compose";
 import { SwarmCluster, type SwarmClusterArgs, type SwarmNodeArgs } from "../../components/swarm";
 import { engineClient } from "../../provider/swarm/engine";
+import { type TlsMaterial, tlsMaterial } from "../support/tls-certs";
 import { engineReachable } from "../support/engine";
 import { runProgram, type ProgramRun } from "../support/harness";
 import { type NetnsEngine, netnsUnavailable, startNetnsEngine } from "../support/netns-engine";
@@ -27,9 +29,14 @@ type Host = { engine: NetnsEngine; sshd: NetnsSshd };
 const names = ["m1", "w2", "w3", "n4"] as const;
 type Name = (typeof names)[number];
 const hosts = {} as Record<Name, Host>;
+/** A fifth host, reached over the Docker API with mutual TLS instead of SSH. */
+let tlsHost: { engine: NetnsEngine; material: TlsMaterial } | undefined;
 let admin: SshKeyPair;
+let keys: string | undefined;
 let intruder: SshKeyPair;
 const written: string[] = [];
+/** Every join token and unlock key the outputs held, to check the logs for. */
+const secretsSeen = new Set<string>();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function node(
@@ -55,6 +62,16 @@ function program(nodes: SwarmNodeArgs[], extra: Partial<SwarmClusterArgs> = {}) 
       command: ["sleep", "3600"],
       replicas: 3,
     });
+    new ComposeStack("apps", {
+      cluster,
+      project: {
+        workingDir: tmpdir(),
+        env: {},
+        projectName: "fleet-apps",
+        content:
+          "services:\n  idle:\n    image: local/busybox:1\n    command: sleep 3600\n    deploy: { mode: global }\n",
+      },
+    });
     return {
       nodeIds: cluster.nodeIds,
       joinTokens: cluster.joinTokens,
@@ -65,8 +82,12 @@ function program(nodes: SwarmNodeArgs[], extra: Partial<SwarmClusterArgs> = {}) 
   };
 }
 
-const run = (nodes: SwarmNodeArgs[], previous?: ProgramRun, extra: Partial<SwarmClusterArgs> = {}) =>
-  runProgram(program(nodes, extra), { project: "berth", stack: "cluster", previous });
+async function run(nodes: SwarmNodeArgs[], previous?: ProgramRun, extra: Partial<SwarmClusterArgs> = {}) {
+  const done = await runProgram(program(nodes, extra), { project: "berth", stack: "cluster", previous });
+  const { joinTokens, unlockKey } = done.outputs as { joinTokens: Record<string, string>; unlockKey: string };
+  for (const secret of [...Object.values(joinTokens), unlockKey]) if (secret) secretsSeen.add(secret);
+  return done;
+}
 
 interface LiveNode {
   ID: string;
@@ -148,15 +169,24 @@ describe("SwarmCluster on four SSH-reachable hosts", { concurrency: false }, () 
       console.warn(`\n!!! SKIPPED (the cluster test needs root, an engine, namespaces and sshd): ${why}\n`);
       return;
     }
-    const keys = mkdtempSync(join(tmpdir(), "berth-cluster-keys-"));
-    admin = sshKeyPair(keys, "admin");
-    intruder = sshKeyPair(keys, "intruder");
-    await Promise.all(
-      names.map(async (name, i) => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-cluster-keys-"));
+    keys = dir;
+    admin = sshKeyPair(dir, "admin");
+    intruder = sshKeyPair(dir, "intruder");
+    let material: TlsMaterial | undefined;
+    await Promise.all([
+      ...names.map(async (name, i) => {
         const engine = await startNetnsEngine({ index: 20 + i });
         hosts[name] = { engine, sshd: await startSshd(engine, admin.publicKey) };
       }),
-    );
+      (async () => {
+        const engine = await startNetnsEngine({
+          index: 24,
+          tls: (address) => (material = tlsMaterial(join(dir, "tls"), address)),
+        });
+        tlsHost = { engine, material: material! };
+      })(),
+    ]);
     ready = true;
   });
 
@@ -164,9 +194,10 @@ describe("SwarmCluster on four SSH-reachable hosts", { concurrency: false }, () 
     try {
       if (latest) await latest.destroy().catch((err: unknown) => console.error(`destroy: ${String(err)}`));
     } finally {
-      const engines = Object.values(hosts).map((h) => h.engine);
+      const engines = [...Object.values(hosts).map((h) => h.engine), ...(tlsHost ? [tlsHost.engine] : [])];
       await Promise.all(engines.map((e) => e.destroy()));
       for (const restore of restoreWrites) restore();
+      if (keys) rmSync(keys, { recursive: true, force: true });
     }
   });
 
@@ -183,6 +214,18 @@ describe("SwarmCluster on four SSH-reachable hosts", { concurrency: false }, () 
     assert.deepEqual(latest.outputs.managers, [`${hosts.m1.sshd.host}:2377`]);
     const tasks = await runningTasks(latest.outputs.serviceId as string);
     assert.deepEqual(tasks, { m1: 1, w2: 1, w3: 1 }, "three replicas, one on each node");
+    const stack = await hosts.m1.engine.docker(
+      "stack",
+      "ps",
+      "fleet-apps",
+      "--format",
+      "{{.Node}} {{.CurrentState}}",
+    );
+    assert.equal(
+      stack.split("\n").filter((line) => / Running /.test(line)).length,
+      3,
+      `a compose stack runs on every node:\n${stack}`,
+    );
   });
 
   it("reconverges the service on the other nodes when a worker's engine stops", async (t) => {
@@ -262,6 +305,25 @@ describe("SwarmCluster on four SSH-reachable hosts", { concurrency: false }, () 
     assert.equal(latest.outputs.unlockKey, "");
   });
 
+  it("joins a node reached over the Docker API with mutual TLS", async (t) => {
+    if (!ready || !latest || !tlsHost) return t.skip("no swarm");
+    const { engine, material } = tlsHost;
+    const viaTls: SwarmNodeArgs = {
+      name: "t5",
+      labels: { reached: "tls" },
+      tls: { host: engine.address, ...material.client },
+    };
+    const managers = [node("m1", "manager"), node("w3", "manager"), node("n4", "manager")];
+    const rotate = { workerToken: "1", managerToken: "1", unlockKey: "1" };
+    latest = await run([...managers, viaTls], latest, { rotate });
+    const nodes = await liveNodes();
+    assert.deepEqual(
+      [nodes.t5?.Spec.Role, nodes.t5?.Status.State, nodes.t5?.Spec.Labels.reached],
+      ["worker", "ready", "tls"],
+    );
+    assert.equal((latest.outputs.nodeIds as Record<string, string>).t5, nodes.t5.ID);
+  });
+
   it("refuses a wrong host key and a wrong private key, naming the node and nothing secret", async (t) => {
     if (!ready) return t.skip("no cluster hosts");
     const wrongHostKey = node("w2", "manager", { hostKey: hosts.m1.sshd.hostKey });
@@ -279,17 +341,23 @@ describe("SwarmCluster on four SSH-reachable hosts", { concurrency: false }, () 
 
   it("takes the swarm apart on destroy and leaves no namespace, daemon or process", async (t) => {
     if (!ready || !latest) return t.skip("no swarm");
-    const secrets = [admin.privateKey, intruder.privateKey].map((k) => k.split("\n").slice(1, 3).join(""));
-    const tokens = latest.outputs.joinTokens as { worker: string; manager: string };
+    const secrets = [admin.privateKey, intruder.privateKey, tlsHost!.material.client.key].map((k) =>
+      k.split("\n").slice(1, 3).join(""),
+    );
     await latest.destroy();
     latest = undefined;
+    assert.equal(
+      await tlsHost!.engine.docker("info", "--format", "{{.Swarm.LocalNodeState}}"),
+      "inactive",
+      "t5",
+    );
     for (const name of ["m1", "w3", "n4"] as const)
       assert.equal(
         await hosts[name].engine.docker("info", "--format", "{{.Swarm.LocalNodeState}}"),
         "inactive",
         name,
       );
-    const engines = Object.values(hosts).map((h) => h.engine);
+    const engines = [...Object.values(hosts).map((h) => h.engine), tlsHost!.engine];
     await Promise.all(engines.map((e) => e.destroy()));
     const namespaces = execFileSync("ip", ["netns", "list"], { encoding: "utf8" });
     for (const e of engines) {
@@ -299,7 +367,9 @@ describe("SwarmCluster on four SSH-reachable hosts", { concurrency: false }, () 
     }
     const log = written.join("");
     assert.ok(log.includes("joining the swarm"), "the log was recorded");
-    for (const secret of [...secrets, tokens.worker, tokens.manager])
-      assert.ok(!log.includes(secret), "no key or token appears in any log line");
+    // Two worker tokens, two manager tokens, two unlock keys.
+    assert.equal(secretsSeen.size, 6);
+    for (const secret of [...secrets, ...secretsSeen])
+      assert.ok(!log.includes(secret), "no key, token or unlock key appears in any log line");
   });
 });

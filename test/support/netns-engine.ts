@@ -39,6 +39,11 @@ export interface NetnsEngineOptions {
   images?: string[];
   /** How long to wait for dockerd to answer. Default: 60 s. */
   readyTimeoutMs?: number;
+  /**
+   * Also serve the engine API on `<address>:2376` with mutual TLS, with the PEM files this returns for
+   * the namespace's address (the server certificate must name it). Default: the unix socket only.
+   */
+  tls?: (address: string) => { caFile: string; certFile: string; keyFile: string };
 }
 
 export interface NetnsEngine {
@@ -214,7 +219,12 @@ function removeAll(t: Teardown): void {
   unmountUnder(t.dir);
   rmSync(t.dir, { recursive: true, force: true });
   if (netnsExists(t.name)) ip("netns", "del", t.name);
-  if (netnsExists(switchNs) && linkExists(t.veth, switchNs)) ip("-n", switchNs, "link", "del", t.veth);
+  // Deleting the namespace takes its veth peer with it, but the kernel may do so only after a moment.
+  if (netnsExists(switchNs) && linkExists(t.veth, switchNs)) {
+    const removed = spawnSync("ip", ["-n", switchNs, "link", "del", t.veth], { encoding: "utf8" });
+    if (removed.status !== 0 && linkExists(t.veth, switchNs))
+      throw new Error(`cannot remove ${t.veth} from ${switchNs}: ${removed.stderr.trim()}`);
+  }
   live.delete(t);
   if (t.bridged && bridge && --bridge.users <= 0) destroyBridge();
   t.bridged = false;
@@ -286,6 +296,24 @@ export async function startNetnsEngine(options: NetnsEngineOptions): Promise<Net
     return stdout.trim();
   };
 
+  let tlsFiles: { caFile: string; certFile: string; keyFile: string } | undefined;
+  const tlsArgs = () => {
+    if (!options.tls) return [];
+    tlsFiles ??= options.tls(address);
+    const { caFile, certFile, keyFile } = tlsFiles;
+    return [
+      "-H",
+      `tcp://${address}:2376`,
+      "--tlsverify",
+      "--tlscacert",
+      caFile,
+      "--tlscert",
+      certFile,
+      "--tlskey",
+      keyFile,
+    ];
+  };
+
   const start = async () => {
     if (pid() !== undefined) return;
     // Its own config and identity key (the engine ID), not the main engine's in /etc/docker.
@@ -299,6 +327,7 @@ export async function startNetnsEngine(options: NetnsEngineOptions): Promise<Net
         "dockerd",
         ...["--data-root", `${dir}/data`, "--exec-root", `${dir}/exec`, "--pidfile", pidFile],
         ...["-H", `unix://${socketPath}`, "--iptables=false", "--bridge=none"],
+        ...tlsArgs(),
         "--config-file",
         configFile,
       ],

@@ -1,0 +1,122 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { ContainerService } from "../../components";
+import { SwarmCluster, SwarmClusterError, type SwarmNodeArgs } from "../../components/swarm";
+import { runProgram } from "../support/harness";
+
+const dynamic = (kind: string) => `pulumi-nodejs:dynamic/berth/swarm:${kind}`;
+const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests";
+
+function mockOutputs({ type, inputs }: { type: string; inputs: Record<string, unknown> }) {
+  if (type === dynamic("SwarmMembership")) {
+    const nodes = inputs.nodes as { name: string }[];
+    return {
+      swarmId: "swarm-1",
+      nodeIds: Object.fromEntries(nodes.map((n, i) => [n.name, `node-${i}`])),
+      joinTokens: { worker: "SWMTKN-worker", manager: "SWMTKN-manager" },
+      unlockKey: "",
+      managerAddresses: ["10.0.0.1:2377"],
+    };
+  }
+  return {};
+}
+
+const ssh = (host: string) => ({ host, privateKey: pulumi.secret("PRIVATE"), hostKey });
+const nodes: SwarmNodeArgs[] = [
+  { name: "m1", role: "manager", ssh: ssh("10.0.0.1"), labels: { zone: "a" } },
+  { name: "w1", ssh: ssh("10.0.0.2"), availability: "drain", advertiseAddr: "192.168.0.2" },
+];
+
+describe("SwarmCluster under mocks", () => {
+  it("resolves every node with its defaults, keeps keys secret, and deploys services through the first manager", async () => {
+    const run = await runProgram(
+      () => {
+        const cluster = new SwarmCluster("fleet", { nodes, rotate: { workerToken: "2026-11" } });
+        new ContainerService("web", {
+          cluster,
+          image: "nginx:1.27",
+          ports: [{ target: 80, published: 8080, public: true }],
+        });
+        return { nodeIds: cluster.nodeIds };
+      },
+      { mockDynamic: mockOutputs },
+    );
+    const membership = run.byName("fleet-membership");
+    assert.equal(membership.type, dynamic("SwarmMembership"));
+    assert.deepEqual(membership.inputs.nodes, [
+      {
+        name: "m1",
+        role: "manager",
+        availability: "active",
+        labels: { zone: "a" },
+        connection: { protocol: "ssh", host: "10.0.0.1", username: "root", privateKey: "PRIVATE", hostKey },
+        advertiseAddr: "10.0.0.1",
+        listenAddr: "0.0.0.0:2377",
+      },
+      {
+        name: "w1",
+        role: "worker",
+        availability: "drain",
+        labels: {},
+        connection: { protocol: "ssh", host: "10.0.0.2", username: "root", privateKey: "PRIVATE", hostKey },
+        advertiseAddr: "192.168.0.2",
+        listenAddr: "0.0.0.0:2377",
+      },
+    ]);
+    assert.deepEqual(membership.inputs.rotate, { workerToken: "2026-11", managerToken: "", unlockKey: "" });
+    assert.deepEqual(membership.inputs.swarm, { autolock: false });
+    assert.ok(
+      membership.secretInputs.some((path) => path.startsWith("nodes")),
+      "the node list, with keys, is secret",
+    );
+
+    const network = run.byName("fleet-default");
+    assert.equal(network.inputs.name, "fleet-default");
+    const service = run.resources.find((r) => r.type === dynamic("SwarmService"))!;
+    assert.deepEqual(service.inputs.connection, {
+      protocol: "ssh",
+      host: "10.0.0.1",
+      username: "root",
+      privateKey: "PRIVATE",
+      hostKey,
+    });
+    assert.ok(service.secretInputs.includes("connection"), "the service's connection holds a key: secret");
+    assert.deepEqual(run.outputs.nodeIds, { m1: "node-0", w1: "node-1" });
+  });
+
+  it("lists every problem with the node list before creating anything, naming the resource", async () => {
+    let caught: unknown;
+    const run = await runProgram(
+      () => {
+        try {
+          new SwarmCluster("fleet", {
+            nodes: [
+              { name: "w1", ssh: { host: "h", privateKey: "k" } as SwarmNodeArgs["ssh"] },
+              { name: "w1", tls: { host: "h", ca: "c", cert: "c", key: "k" } },
+            ],
+          });
+        } catch (err) {
+          caught = err;
+        }
+      },
+      { mockDynamic: mockOutputs },
+    );
+    assert.ok(caught instanceof SwarmClusterError, String(caught));
+    assert.equal(caught.resource, "fleet");
+    assert.equal(
+      caught.message,
+      [
+        "SwarmCluster fleet:",
+        '  nodes: must include a node with role "manager"',
+        "  nodes[0].ssh.hostKey: is required: the node's host key is always verified, never trusted on first use",
+        '  nodes[1].name: "w1" names two nodes',
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      run.resources.filter((r) => r.custom).map((r) => r.name),
+      [],
+      "nothing was created",
+    );
+  });
+});
