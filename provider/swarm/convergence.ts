@@ -33,6 +33,33 @@ interface Task {
   Version?: { Index: number };
 }
 
+interface NodeState {
+  ID: string;
+  Status: { State: string };
+}
+
+interface ServiceState {
+  UpdateStatus?: { State?: string; Message?: string };
+  Spec: { TaskTemplate: Record<string, unknown> };
+}
+
+const nodesMaxAgeMs = 2000;
+const serviceMaxAgeMs = 1000;
+
+/** `fetch`'s answer, asked again once it is older than `maxAgeMs` (0: every time) or forgotten. */
+function cachedFor<T>(maxAgeMs: number, fetch: () => Promise<T>) {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  return {
+    get(): Promise<T> {
+      if (!cached || Date.now() - cached.at >= maxAgeMs) cached = { at: Date.now(), value: fetch() };
+      return cached.value;
+    },
+    forget(): void {
+      cached = undefined;
+    },
+  };
+}
+
 // An array, not a Set: Pulumi's closure serialization captures a module-level Set as a plain object.
 const failedStates = ["failed", "rejected", "orphaned"];
 /** Update states that end an update without success: a rollback is never a success. */
@@ -92,18 +119,25 @@ export async function waitForConvergence(
   };
   // Set while the engine does not answer (restarting, say), with the last progress seen before.
   let unreachable: { since: number; seen: string } | undefined;
+  // Tasks are asked for on every poll; what changes far less often is asked for at most every so
+  // often, which keeps the load on the engine low while many services converge at once. An update
+  // reads the service every time, for its UpdateStatus.
+  const nodes = cachedFor(nodesMaxAgeMs, () => docker.listNodes() as Promise<NodeState[]>);
+  const service = cachedFor(
+    target.updating ? 0 : serviceMaxAgeMs,
+    () => docker.getService(target.serviceId).inspect() as Promise<ServiceState>,
+  );
   for (;;) {
     let polled;
     try {
       polled = await Promise.all([
-        docker.getService(target.serviceId).inspect() as Promise<{
-          UpdateStatus?: { State?: string; Message?: string };
-          Spec: { TaskTemplate: Record<string, unknown> };
-        }>,
+        service.get(),
         docker.listTasks({ filters: JSON.stringify({ service: [target.serviceId] }) }) as Promise<Task[]>,
-        docker.listNodes() as Promise<{ ID: string; Status: { State: string } }[]>,
+        nodes.get(),
       ]);
     } catch (err) {
+      nodes.forget();
+      service.forget();
       if (!isTransientEngineError(err)) throw err;
       unreachable ??= { since: Date.now(), seen: lastLine };
       report(`engine unreachable (${engineMessage(err)}); retrying`);
@@ -118,11 +152,12 @@ export async function waitForConvergence(
       continue;
     }
     unreachable = undefined;
-    const [service, tasks, nodes] = polled;
-    const downNodes = new Set(nodes.filter((n) => n.Status.State !== "ready").map((n) => n.ID));
+    const [serviceState, tasks, nodeStates] = polled;
+    const downNodes = new Set(nodeStates.filter((n) => n.Status.State !== "ready").map((n) => n.ID));
     const current = tasks.filter((t) => !t.NodeID || !downNodes.has(t.NodeID));
-    const fresh = service.UpdateStatus && JSON.stringify(service.UpdateStatus) !== target.staleUpdateStatus;
-    const updateState = fresh ? service.UpdateStatus?.State : undefined;
+    const fresh =
+      serviceState.UpdateStatus && JSON.stringify(serviceState.UpdateStatus) !== target.staleUpdateStatus;
+    const updateState = fresh ? serviceState.UpdateStatus?.State : undefined;
     if (target.updating && updateState === "rollback_started") {
       // Report the failure only once the previous spec is back in place.
       report("update failed; rolling back to the previous spec");
@@ -136,7 +171,7 @@ export async function waitForConvergence(
     }
     if (target.updating && updateState && failedUpdateStates[updateState]) {
       throw new Error(
-        `${failedUpdateStates[updateState]}${service.UpdateStatus?.Message ? ` (${service.UpdateStatus.Message})` : ""}${lastErrors(tasks)}`,
+        `${failedUpdateStates[updateState]}${serviceState.UpdateStatus?.Message ? ` (${serviceState.UpdateStatus.Message})` : ""}${lastErrors(tasks)}`,
       );
     }
     const updateDone = updateState === undefined || updateState === "completed";
@@ -150,7 +185,7 @@ export async function waitForConvergence(
       const wanted = current.filter((t) => t.DesiredState === "running");
       // Only tasks of the current spec count: right after an update the old ones still run.
       const running = wanted.filter(
-        (t) => t.Status.State === "running" && ofCurrentSpec(t, service.Spec.TaskTemplate),
+        (t) => t.Status.State === "running" && ofCurrentSpec(t, serviceState.Spec.TaskTemplate),
       );
       // A global service gets one task per eligible node; Swarm alone knows which nodes those are.
       const expected = target.mode === "replicated" ? target.replicas : Math.max(1, wanted.length);
