@@ -1,7 +1,9 @@
 /**
  * Swarm deploy and update speed against the docker CLI, on the same engine in the same run:
- * - swarm-deploy: 10 services x 2 replicas through Berth's service provider vs `docker stack deploy`
- *   polled until every service reports 2/2 replicas;
+ * - swarm-deploy: an overlay network and 10 services x 2 replicas on it through Berth's providers (as
+ *   a cluster's default network and its services) vs `docker stack deploy`, which likewise creates the
+ *   stack's default overlay network and puts every service on it, polled until every service reports
+ *   2/2 replicas;
  * - swarm-update: one service's update until converged vs `docker service update --detach=false`
  *   with the same update config.
  * Rounds alternate between the two; each line prints the median ratio Berth / anchor.
@@ -12,6 +14,7 @@ import os from "os";
 import path from "path";
 import { randomBytes } from "crypto";
 import { normalizeService, renderSwarm } from "../components/spec";
+import { networkProvider } from "../provider/swarm/network";
 import { serviceProvider, type ServiceInputs } from "../provider/swarm/service";
 
 const image = process.env.BERTH_BENCH_IMAGE ?? "local/busybox:1";
@@ -26,13 +29,19 @@ function owner(project: string) {
   return { project, stack: "bench", component: "bench" };
 }
 
-function berthInputs(project: string, name: string, env: Record<string, string> = {}): ServiceInputs {
+function berthInputs(
+  project: string,
+  name: string,
+  env: Record<string, string> = {},
+  networks: string[] = [],
+): ServiceInputs {
   const spec = renderSwarm(
     normalizeService(name, {
       image,
       command: ["sleep", "3600"],
       replicas,
       env,
+      networks,
       stopGracePeriod: "1s",
       update: { parallelism: 1, order: "start-first", failureAction: "rollback", monitor: "5s" },
     }),
@@ -43,13 +52,23 @@ function berthInputs(project: string, name: string, env: Record<string, string> 
 async function berthDeploy(): Promise<number> {
   const project = `bench-${randomBytes(3).toString("hex")}`;
   const start = Date.now();
+  const network = await networkProvider.create({
+    connection: {},
+    name: `${project}-default`,
+    attachable: false,
+    internal: false,
+    encrypted: false,
+    owner: owner(project),
+    labels: {},
+  });
   const created = await Promise.all(
     Array.from({ length: services }, (_, i) =>
-      serviceProvider.create(berthInputs(project, `${project}-s${i}`)),
+      serviceProvider.create(berthInputs(project, `${project}-s${i}`, {}, [`${project}-default`])),
     ),
   );
   const elapsed = Date.now() - start;
   await Promise.all(created.map((c) => serviceProvider.delete?.(c.id, c.outs)));
+  await networkProvider.delete?.(network.id, network.outs);
   return elapsed;
 }
 
