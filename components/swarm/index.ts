@@ -23,3 +23,7 @@ export { SwarmWorkload, type SwarmWorkloadArgs } from "./workload";
 export { SwarmCluster, type SwarmClusterArgs, SwarmClusterError } from "./swarm-cluster";
 export type * from "./node-types";
 export { SwarmMembership, type SwarmMembershipArgs } from "../../provider/swarm";
+export { AwsSwarmNodes, type AwsSwarmNodesArgs } from "./aws-swarm-nodes";
+export { GceSwarmNodes, type GceSwarmNodesArgs } from "./gce-swarm-nodes";
+export { swarmNodeCloudInit, type SwarmNodeCloudInit } from "./cloud-init";
+export { SshHostKey, type SshHostKeyArgs } from "../../provider/ssh";

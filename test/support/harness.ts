@@ -59,6 +59,15 @@ export interface RunOptions {
     type: string;
     inputs: Record<string, unknown>;
   }) => Record<string, unknown>;
+  /**
+   * Outputs a cloud provider would compute for a resource that is not dynamic (an instance's address,
+   * say), added to its echoed inputs. Default: inputs only.
+   */
+  mockResource?: (resource: {
+    name: string;
+    type: string;
+    inputs: Record<string, unknown>;
+  }) => Record<string, unknown>;
   /** Config keys (without the project prefix) whose values are secrets. */
   secretConfig?: string[];
   /**
@@ -167,8 +176,9 @@ export async function runProgram(
         if (!record.custom) return { id: undefined, state: {} };
         if (!dynamic) {
           record.id = `${args.name}-id`;
-          record.outputs = inputs;
-          return { id: record.id, state: args.inputs };
+          const computed = options.mockResource?.({ name: args.name, type: args.type, inputs }) ?? {};
+          record.outputs = { ...inputs, ...computed };
+          return { id: record.id, state: { ...args.inputs, ...computed } };
         }
         try {
           return await runDynamic(args.type, args.name, providerText as string, inputs, record);

@@ -1,0 +1,7 @@
+export {
+  SshHostKey,
+  type SshHostKeyArgs,
+  hostKeyProvider,
+  type HostKeyInputs,
+  type HostKeyOutputs,
+} from "./host-key";
