@@ -20,7 +20,8 @@ import { serviceProvider, type ServiceInputs } from "../provider/swarm/service";
 const image = process.env.BERTH_BENCH_IMAGE ?? "local/busybox:1";
 const services = 10;
 const replicas = 2;
-const rounds = Number(process.env.BERTH_BENCH_ROUNDS ?? 3);
+// A round's deploy time varies by a second or more on a small machine; seven rounds give a steady median.
+const rounds = Number(process.env.BERTH_BENCH_ROUNDS ?? 7);
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
