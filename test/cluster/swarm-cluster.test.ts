@@ -8,6 +8,7 @@ import { ContainerService } from "../../components";
 import { ComposeStack } from "../../components/compose";
 import { SwarmCluster, type SwarmClusterArgs, type SwarmNodeArgs } from "../../components/swarm";
 import { engineClient } from "../../provider/swarm/engine";
+import { membershipProvider, type MembershipOutputs } from "../../provider/swarm";
 import { type TlsMaterial, tlsMaterial } from "../support/tls-certs";
 import { engineReachable } from "../support/engine";
 import { runProgram, type ProgramRun } from "../support/harness";
@@ -146,7 +147,7 @@ function processesUnder(dir: string): string[] {
 
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
-describe("SwarmCluster on four SSH-reachable hosts", { concurrency: false }, () => {
+describe("SwarmCluster on five hosts, four over SSH and one over TLS", { concurrency: false }, () => {
   let ready = false;
   let latest: ProgramRun | undefined;
   const restoreWrites: (() => void)[] = [];
@@ -226,6 +227,25 @@ describe("SwarmCluster on four SSH-reachable hosts", { concurrency: false }, () 
       3,
       `a compose stack runs on every node:\n${stack}`,
     );
+  });
+
+  it("sees a node changed behind its back on refresh, and puts it back on the next update", async (t) => {
+    if (!ready || !latest) return t.skip("no swarm");
+    const w2Id = (await liveNodes()).w2.ID;
+    await hosts.m1.engine.docker("node", "update", "--label-add", "rogue=1", "--availability", "pause", w2Id);
+    const record = latest.byName("fleet-membership");
+    const refreshed = await membershipProvider.read!(record.id!, record.outputs as never);
+    const w2 = (refreshed.props as MembershipOutputs).nodes.find((n) => n.name === "w2")!;
+    assert.deepEqual([w2.availability, w2.labels], ["pause", { host: "w2", rogue: "1" }]);
+    const diff = await membershipProvider.diff!(record.id!, refreshed.props as never, record.inputs as never);
+    assert.equal(diff.changes, true, "the drift shows as a change");
+    // What `pulumi refresh` would store, then `pulumi up`.
+    record.outputs = refreshed.props as Record<string, unknown>;
+    latest = await run([node("m1", "manager"), node("w2", "worker"), node("w3", "worker")], latest);
+    assert.equal(latest.byName("fleet-membership").operation, "update");
+    const nodes = await liveNodes();
+    assert.equal(nodes.w2.Spec.Availability, "active");
+    assert.equal(nodes.w2.Spec.Labels.rogue, undefined);
   });
 
   it("reconverges the service on the other nodes when a worker's engine stops", async (t) => {
