@@ -236,13 +236,24 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on("exit", () => {
+    // Every engine is told to stop first, so that their shutdowns overlap rather than queue.
+    const stopping = new Map<Teardown, number>();
+    for (const t of live) {
+      const pid = readPid(`${t.dir}/docker.pid`);
+      if (pid && ours(pid, t.dir)) {
+        process.kill(pid, "SIGTERM");
+        stopping.set(t, pid);
+      }
+    }
+    const deadline = Date.now() + 20_000;
     for (const t of [...live]) {
       try {
-        const pid = readPid(`${t.dir}/docker.pid`);
-        if (pid && ours(pid, t.dir)) {
-          process.kill(pid, "SIGTERM");
-          spawnSync("timeout", ["20", "tail", `--pid=${pid}`, "-f", "/dev/null"], { stdio: "ignore" });
-        }
+        const pid = stopping.get(t);
+        const left = Math.ceil((deadline - Date.now()) / 1000);
+        if (pid && left > 0)
+          spawnSync("timeout", [String(left), "tail", `--pid=${pid}`, "-f", "/dev/null"], {
+            stdio: "ignore",
+          });
         removeAll(t);
       } catch (err) {
         console.error(`netns engine ${t.name}: clean-up at exit failed: ${String(err)}`);
