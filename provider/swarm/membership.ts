@@ -119,7 +119,7 @@ async function join(
   member: MemberSpec,
   inputs: MembershipInputs,
 ): Promise<string> {
-  const docker = await reach(member);
+  const docker = await reach(member, inputs.timeoutSeconds * 1000);
   const swarm = (await manager.docker.swarmInspect()) as SwarmObject;
   const local = await localSwarmState(docker);
   if (local.state !== "inactive") {
@@ -254,7 +254,7 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: MembershipInputs) {
     const founder = inputs.nodes.find((n) => n.role === "manager")!;
-    const docker = await reach(founder);
+    const docker = await reach(founder, inputs.timeoutSeconds * 1000);
     const local = await localSwarmState(docker);
     if (local.state === "active") {
       const swarm = (await docker.swarmInspect()) as SwarmObject;

@@ -33,15 +33,43 @@ export function unreachable(name: string, connection: EngineConnection, err: unk
   return new Error(`node ${name} (${where}): cannot reach its Docker engine: ${why}`, { cause: err });
 }
 
-/** A client for `member`'s engine, after checking that it answers. */
-export async function reach(member: { name: string; connection: EngineConnection }): Promise<Dockerode> {
+// An array, not a Set: Pulumi's closure serialization captures a module-level Set as a plain object.
+/** A machine that is still booting: nothing listens yet, or SSH does not finish its handshake. */
+const notUpYet = ["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ECONNRESET"];
+
+export function stillBooting(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && notUpYet.includes(code)) return true;
+  return /timed out while waiting for handshake|connection lost before handshake/i.test(
+    err instanceof Error ? err.message : String(err),
+  );
+}
+
+/**
+ * A client for `member`'s engine, after checking that it answers. With `waitMs`, a machine that does
+ * not answer yet (booting, say) is asked again until then; a wrong host key or a refused private key
+ * fails at once.
+ */
+export async function reach(
+  member: { name: string; connection: EngineConnection },
+  waitMs = 0,
+): Promise<Dockerode> {
   const docker = engineClient(member.connection);
-  try {
-    await docker.ping();
-  } catch (err) {
-    throw unreachable(member.name, member.connection, err);
+  const deadline = Date.now() + waitMs;
+  let told = false;
+  for (;;) {
+    try {
+      await docker.ping();
+      return docker;
+    } catch (err) {
+      if (!stillBooting(err) || Date.now() >= deadline)
+        throw unreachable(member.name, member.connection, err);
+      if (!told)
+        engineLog("info", `${member.name}: waiting for its Docker engine to answer (${engineMessage(err)})`);
+      told = true;
+      await sleep(2000);
+    }
   }
-  return docker;
 }
 
 export async function localSwarmState(docker: Dockerode): Promise<{ state: string; nodeId: string }> {
