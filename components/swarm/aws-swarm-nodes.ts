@@ -1,22 +1,27 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SshHostKey } from "../../provider/ssh";
+import { MachineReady, SshHostKey } from "../../provider/ssh";
 import { swarmNodeCloudInit } from "./cloud-init";
 import type { SwarmNodeArgs } from "./node-types";
-import { vmArgProblems, vmRoster } from "./vm-args";
+import { swarmTrafficRules } from "./swarm-ports";
+import { labelsOf, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
 
 export interface AwsSwarmNodesArgs {
+  /** The VPC of the security groups. */
   vpcId: pulumi.Input<string>;
-  /** Subnets the instances are spread over, round-robin (one per availability zone, say). */
+  /** Subnets the instances are spread over, round-robin, managers first (one per availability zone, say). */
   subnetIds: pulumi.Input<string>[];
   /**
-   * The only source SSH (22/tcp) is open to, e.g. `203.0.113.7/32`. Required: there is no default, and
-   * nothing else reaches the nodes from outside.
+   * The only source SSH (22/tcp) is open to, e.g. `203.0.113.7/32` (IPv4 or IPv6). Required: there is
+   * no default, and nothing else reaches the nodes from outside the swarm.
    */
   adminCidr: string;
-  /** A Debian 12 or Ubuntu 22.04+ AMI of the region, with cloud-init (the official ones have it). */
+  /**
+   * The image: an Ubuntu 22.04+ or Debian 12 AMI of the region, with cloud-init (the official ones have
+   * it). Required, so that a new image never replaces the machines by surprise.
+   */
   ami: pulumi.Input<string>;
-  /** The admin's public key, allowed to log in as `sshUser`. */
+  /** The admin's OpenSSH public key, allowed to log in as `sshUser`. */
   sshPublicKey: pulumi.Input<string>;
   /** The matching private key, for the node definitions Berth connects with. Pass it as a secret. */
   sshPrivateKey: pulumi.Input<string>;
@@ -28,59 +33,92 @@ export interface AwsSwarmNodesArgs {
   instanceType?: pulumi.Input<string>;
   /** Default: `instanceType`. */
   managerInstanceType?: pulumi.Input<string>;
-  /** The user cloud-init creates for Berth (in the docker group). Default: `"berth"`. */
+  /**
+   * The user cloud-init creates for Berth (in the `docker` group), the same on every image. Default:
+   * `"berth"`.
+   */
   sshUser?: string;
   /** Give instances public addresses and connect to those. Default: false (private addresses). */
   publicAddresses?: boolean;
   /** Root volume size in GiB (gp3, always encrypted). Default: 20. */
   volumeSize?: number;
-  /** KMS key for the root volumes. Default: the account's EBS default key. */
+  /** KMS key for the root volumes. Default: the account's default EBS key. */
   kmsKeyId?: pulumi.Input<string>;
   /** Swarm node labels on every node. Default: none. */
   labels?: Record<string, pulumi.Input<string>>;
-  /** Tags on every resource. Default: none. */
+  /** Swarm node labels by node name (`<name>-worker-0`), over `labels`. Default: none. */
+  nodeLabels?: Record<string, Record<string, pulumi.Input<string>>>;
+  /** Tags on every resource and root volume. Default: none. */
   tags?: Record<string, pulumi.Input<string>>;
+  /** The VXLAN port the swarm uses (SwarmCluster's `swarm.dataPathPort`). Default: 4789. */
+  dataPathPort?: number;
+  /** Also let IPsec ESP through among nodes, for encrypted overlay networks. Default: false. */
+  encryptedOverlay?: boolean;
+  /** How long a new instance may take to let Berth in and run Docker. Default: 600 s. */
+  readyTimeoutSeconds?: number;
 }
 
-/** The swarm ports, and who may reach them. */
-const swarmPorts = {
-  control: { port: 2377, protocol: "tcp" },
-  gossip: [
-    { port: 7946, protocol: "tcp" },
-    { port: 7946, protocol: "udp" },
-  ],
-  overlay: { port: 4789, protocol: "udp" },
-} as const;
+const fields: Record<keyof AwsSwarmNodesArgs, true> = {
+  vpcId: true,
+  subnetIds: true,
+  adminCidr: true,
+  ami: true,
+  sshPublicKey: true,
+  sshPrivateKey: true,
+  managers: true,
+  workers: true,
+  instanceType: true,
+  managerInstanceType: true,
+  sshUser: true,
+  publicAddresses: true,
+  volumeSize: true,
+  kmsKeyId: true,
+  labels: true,
+  nodeLabels: true,
+  tags: true,
+  dataPathPort: true,
+  encryptedOverlay: true,
+  readyTimeoutSeconds: true,
+};
 
 /**
- * EC2 instances for a swarm, each given Docker and its own SSH host key by cloud-init, behind security
- * groups that open 2377/tcp only from nodes to managers, 7946/tcp+udp and 4789/udp only among nodes,
- * and SSH only from `adminCidr`. Root volumes are encrypted and the metadata service needs IMDSv2.
- * `nodes` feeds `SwarmCluster` directly.
+ * EC2 instances for a swarm, each given Docker and its own SSH host key by cloud-init, behind two
+ * security groups: `nodes` (every instance) accepts gossip and overlay traffic from itself and SSH from
+ * `adminCidr`; `managers` accepts 2377/tcp from `nodes`. Root volumes are encrypted and the metadata
+ * service needs IMDSv2 tokens. `nodes` feeds `SwarmCluster`, and resolves once every instance has let
+ * Berth in with its expected host key and runs Docker.
  *
  * The host key reaches the instance in its user data: readable through the EC2 API by whoever may
- * call `ec2:DescribeInstanceAttribute`, and on the instance through the metadata service.
+ * call `ec2:DescribeInstanceAttribute`, and on the instance through the metadata service. User data is
+ * read at first boot only, so changing it (a new `sshPublicKey`) leaves running instances alone.
  */
 export class AwsSwarmNodes extends pulumi.ComponentResource {
   /** One definition per instance, managers first, for `SwarmCluster`'s `nodes`. */
   readonly nodes: SwarmNodeArgs[];
+  /** In the order of `nodes`. */
   readonly instances: aws.ec2.Instance[];
-  /** `nodes`: every instance; `managers`: managers only. */
+  /** `nodes`: on every instance; `managers`: on managers only. */
   readonly securityGroups: { nodes: aws.ec2.SecurityGroup; managers: aws.ec2.SecurityGroup };
 
   constructor(name: string, args: AwsSwarmNodesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:swarm:AwsSwarmNodes", name, {}, opts);
-    const problems = vmArgProblems(args, { field: "subnetIds", count: args.subnetIds?.length ?? 0 });
-    if (args.volumeSize !== undefined && !(Number.isInteger(args.volumeSize) && args.volumeSize >= 8))
-      problems.push(
-        `volumeSize: must be a whole number of GiB, at least 8, not ${JSON.stringify(args.volumeSize)}`,
-      );
-    if (problems.length > 0)
-      throw new Error(`AwsSwarmNodes ${name}:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    const issues = vmArgIssues(name, args ?? {}, {
+      fields: Object.keys(fields),
+      required: ["vpcId", "subnetIds", "ami", "sshPublicKey", "sshPrivateKey"],
+      spreadOver: { field: "subnetIds", count: args?.subnetIds?.length ?? -1 },
+    });
+    if (args?.volumeSize !== undefined && !(Number.isInteger(args.volumeSize) && args.volumeSize >= 8))
+      issues.push({
+        path: "volumeSize",
+        message: `must be a whole number of GiB, at least 8, not ${JSON.stringify(args.volumeSize)}`,
+      });
+    if (issues.length > 0) throw new SwarmNodesError("AwsSwarmNodes", name, issues);
+    // Loaded only when AWS machines are wanted: `berth/swarm` alone never loads the AWS SDK.
+    const { ec2, vpc } = require("@pulumi/aws") as typeof aws;
 
     const tags = (suffix: string) => ({ ...args.tags, Name: `${name}-${suffix}` });
     const child = { parent: this };
-    const nodesGroup = new aws.ec2.SecurityGroup(
+    const nodesGroup = new ec2.SecurityGroup(
       `${name}-nodes`,
       {
         vpcId: args.vpcId,
@@ -89,7 +127,7 @@ export class AwsSwarmNodes extends pulumi.ComponentResource {
       },
       child,
     );
-    const managersGroup = new aws.ec2.SecurityGroup(
+    const managersGroup = new ec2.SecurityGroup(
       `${name}-managers`,
       {
         vpcId: args.vpcId,
@@ -98,78 +136,61 @@ export class AwsSwarmNodes extends pulumi.ComponentResource {
       },
       child,
     );
-    const ingress = (
-      ruleName: string,
-      group: aws.ec2.SecurityGroup,
-      port: number,
-      protocol: string,
-      from: { group?: aws.ec2.SecurityGroup; cidr?: string },
-      description: string,
-    ) =>
-      new aws.vpc.SecurityGroupIngressRule(
-        `${name}-${ruleName}`,
+    const rules: pulumi.Resource[] = swarmTrafficRules(args).map(
+      (rule) =>
+        new vpc.SecurityGroupIngressRule(
+          `${name}-${rule.name}`,
+          {
+            securityGroupId: (rule.to === "managers" ? managersGroup : nodesGroup).id,
+            referencedSecurityGroupId: nodesGroup.id,
+            ...(rule.protocol === "esp"
+              ? { ipProtocol: "50" }
+              : { ipProtocol: rule.protocol, fromPort: rule.port, toPort: rule.port }),
+            description: rule.description,
+            tags: tags(rule.name),
+          },
+          child,
+        ),
+    );
+    const ipv6 = args.adminCidr.includes(":");
+    rules.push(
+      new vpc.SecurityGroupIngressRule(
+        `${name}-ssh`,
         {
-          securityGroupId: group.id,
-          ipProtocol: protocol,
-          fromPort: port,
-          toPort: port,
-          ...(from.group ? { referencedSecurityGroupId: from.group.id } : {}),
-          ...(from.cidr?.includes(":") ? { cidrIpv6: from.cidr } : from.cidr ? { cidrIpv4: from.cidr } : {}),
-          description,
-          tags: tags(ruleName),
+          securityGroupId: nodesGroup.id,
+          ipProtocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          ...(ipv6 ? { cidrIpv6: args.adminCidr } : { cidrIpv4: args.adminCidr }),
+          description: "SSH from the admin CIDR",
+          tags: tags("ssh"),
         },
         child,
-      );
-    const { control, gossip, overlay } = swarmPorts;
-    ingress(
-      "control",
-      managersGroup,
-      control.port,
-      control.protocol,
-      { group: nodesGroup },
-      "swarm control plane, from nodes",
-    );
-    for (const g of gossip)
-      ingress(
-        `gossip-${g.protocol}`,
-        nodesGroup,
-        g.port,
-        g.protocol,
-        { group: nodesGroup },
-        "swarm gossip, among nodes",
-      );
-    ingress(
-      "overlay",
-      nodesGroup,
-      overlay.port,
-      overlay.protocol,
-      { group: nodesGroup },
-      "overlay network (VXLAN), among nodes",
-    );
-    ingress("ssh", nodesGroup, 22, "tcp", { cidr: args.adminCidr }, "SSH from the admin CIDR");
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-egress`,
-      {
-        securityGroupId: nodesGroup.id,
-        ipProtocol: "-1",
-        cidrIpv4: "0.0.0.0/0",
-        description: "packages and images",
-        tags: tags("egress"),
-      },
-      child,
+      ),
+      new vpc.SecurityGroupEgressRule(
+        `${name}-egress`,
+        {
+          securityGroupId: nodesGroup.id,
+          ipProtocol: "-1",
+          cidrIpv4: "0.0.0.0/0",
+          description: "packages and images",
+          tags: tags("egress"),
+        },
+        child,
+      ),
     );
 
     const user = args.sshUser ?? "berth";
-    const roster = vmRoster(name, args.managers ?? 3, args.workers ?? 2);
+    const privateKey = pulumi.secret(args.sshPrivateKey);
     this.instances = [];
-    this.nodes = roster.map((vm) => {
+    this.nodes = vmRoster(name, args.managers ?? 3, args.workers ?? 2).map((vm) => {
       const hostKey = new SshHostKey(`${vm.name}-host-key`, {}, child);
       const userData = pulumi
         .all([args.sshPublicKey, hostKey.privateKey, hostKey.publicKey])
-        .apply(([authorizedKey, privateKey, publicKey]) =>
-          swarmNodeCloudInit({ user, authorizedKey, hostKey: { privateKey, publicKey } }),
+        .apply(([authorizedKey, privateHostKey, publicKey]) =>
+          swarmNodeCloudInit({ user, authorizedKey, hostKey: { privateKey: privateHostKey, publicKey } }),
         );
-      const instance = new aws.ec2.Instance(
+      const instance = new ec2.Instance(
         vm.name,
         {
           ami: args.ami,
@@ -181,29 +202,36 @@ export class AwsSwarmNodes extends pulumi.ComponentResource {
           vpcSecurityGroupIds: vm.role === "manager" ? [nodesGroup.id, managersGroup.id] : [nodesGroup.id],
           associatePublicIpAddress: args.publicAddresses ?? false,
           userData: pulumi.secret(userData),
-          userDataReplaceOnChange: true,
           rootBlockDevice: {
             encrypted: true,
             volumeType: "gp3",
             volumeSize: args.volumeSize ?? 20,
             ...(args.kmsKeyId ? { kmsKeyId: args.kmsKeyId } : {}),
+            tags: { ...tags(vm.role), Name: vm.name },
           },
           metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
           tags: { ...tags(vm.role), Name: vm.name, "berth:swarm-role": vm.role },
         },
-        child,
+        // The firewall is complete before a machine exists; user data only matters at first boot.
+        { parent: this, dependsOn: rules, ignoreChanges: ["userData"] },
       );
       this.instances.push(instance);
+      const ready = new MachineReady(
+        `${vm.name}-ready`,
+        {
+          host: args.publicAddresses ? instance.publicIp : instance.privateIp,
+          username: user,
+          privateKey,
+          hostKey: hostKey.publicKey,
+          timeoutSeconds: args.readyTimeoutSeconds,
+        },
+        child,
+      );
       return {
         name: vm.name,
         role: vm.role,
-        labels: args.labels,
-        ssh: {
-          host: args.publicAddresses ? instance.publicIp : instance.privateIp,
-          user,
-          privateKey: pulumi.secret(args.sshPrivateKey),
-          hostKey: hostKey.publicKey,
-        },
+        labels: labelsOf(vm.name, args),
+        ssh: { host: ready.host, user, privateKey, hostKey: hostKey.publicKey },
         advertiseAddr: instance.privateIp,
       };
     });

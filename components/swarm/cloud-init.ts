@@ -1,23 +1,29 @@
 import { stringify } from "yaml";
 
 export interface SwarmNodeCloudInit {
-  /** The login user Berth connects as (the image's default user, which cloud-init creates). */
+  /** The login user Berth connects as. Cloud-init creates it, in the `docker` group. */
   user: string;
   /** `ssh-ed25519 AAAA...`: the admin key allowed to log in as `user`. */
   authorizedKey: string;
   /** The machine's own SSH host key, made before it boots so that clients can verify it. */
   hostKey: { privateKey: string; publicKey: string };
-  /** Files written before packages are installed. Default: none. */
+  /** Files written early in the first boot, before the SSH keys are set up. Default: none. */
   files?: { path: string; content: string }[];
 }
 
 /**
- * Cloud-init user data for a swarm node on Debian or Ubuntu: installs and starts Docker, lets the
- * admin key in as `user` (who may use Docker), and installs the given ed25519 host key as the only SSH
- * host key, so no other key is ever presented to a client.
+ * Cloud-init user data for a swarm node on Debian or Ubuntu: installs Docker (`docker.io`) with apt
+ * and starts it at every boot, lets the admin key in as `user` (who may use Docker; no passwords, no
+ * root login), and installs the given ed25519 key as the only SSH host key: the image's keys are
+ * deleted and no others are generated, so no other key is ever presented to a client.
  */
 export function swarmNodeCloudInit(options: SwarmNodeCloudInit): string {
   const config = {
+    ...(options.files?.length
+      ? {
+          write_files: options.files.map((f) => ({ path: f.path, content: f.content, permissions: "0644" })),
+        }
+      : {}),
     ssh_deletekeys: true,
     ssh_genkeytypes: [],
     ssh_keys: {
@@ -26,29 +32,18 @@ export function swarmNodeCloudInit(options: SwarmNodeCloudInit): string {
     },
     ssh_pwauth: false,
     disable_root: true,
+    groups: ["docker"],
     users: [
       "default",
       {
         name: options.user,
         groups: ["docker"],
-        ...(options.files?.length
-          ? {
-              write_files: options.files.map((f) => ({
-                path: f.path,
-                content: f.content,
-                permissions: "0644",
-              })),
-            }
-          : {}),
         sudo: "ALL=(ALL) NOPASSWD:ALL",
         shell: "/bin/bash",
+        lock_passwd: true,
         ssh_authorized_keys: [options.authorizedKey],
       },
     ],
-    groups: ["docker"],
-    ...(options.files?.length
-      ? { write_files: options.files.map((f) => ({ path: f.path, content: f.content, permissions: "0644" })) }
-      : {}),
     package_update: true,
     packages: ["docker.io"],
     runcmd: [["systemctl", "enable", "--now", "docker"]],

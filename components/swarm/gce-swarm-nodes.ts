@@ -1,23 +1,24 @@
-import * as gcp from "@pulumi/gcp";
+import type * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { SshHostKey } from "../../provider/ssh";
+import { MachineReady, SshHostKey } from "../../provider/ssh";
 import { swarmNodeCloudInit } from "./cloud-init";
 import type { SwarmNodeArgs } from "./node-types";
-import { vmArgProblems, vmRoster } from "./vm-args";
+import { swarmTrafficRules } from "./swarm-ports";
+import { labelsOf, lastNodeNames, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
 
 export interface GceSwarmNodesArgs {
   /** The VPC network (name or self link). */
   network: pulumi.Input<string>;
-  /** Zones the instances are spread over, round-robin, e.g. `["europe-west1-b", "europe-west1-c"]`. */
+  /** Zones the instances are spread over, round-robin, managers first: `["europe-west1-b", ...]`. */
   zones: string[];
-  /** Subnetwork per zone (same order), or one for all. Default: the network's auto subnet. */
+  /** One subnetwork for all zones, or one per zone (same order). Default: the network's auto subnet. */
   subnetworks?: pulumi.Input<string>[];
   /**
    * The only source SSH (22/tcp) is open to, e.g. `203.0.113.7/32`. Required: there is no default, and
-   * nothing else reaches the nodes from outside.
+   * nothing else reaches the nodes from outside the swarm.
    */
   adminCidr: string;
-  /** The admin's public key, allowed to log in as `sshUser`. */
+  /** The admin's OpenSSH public key, allowed to log in as `sshUser`. */
   sshPublicKey: pulumi.Input<string>;
   /** The matching private key, for the node definitions Berth connects with. Pass it as a secret. */
   sshPrivateKey: pulumi.Input<string>;
@@ -27,28 +28,69 @@ export interface GceSwarmNodesArgs {
   workers?: number;
   /** Default: `"e2-small"`. */
   machineType?: pulumi.Input<string>;
-  /** An image with cloud-init. Default: `"ubuntu-os-cloud/ubuntu-2404-lts-amd64"`. */
+  /** Default: `machineType`. */
+  managerMachineType?: pulumi.Input<string>;
+  /**
+   * A Debian or Ubuntu image that runs cloud-init. Default: `"ubuntu-os-cloud/ubuntu-2404-lts-amd64"`
+   * (Google's own Debian images do not run cloud-init, so they would ignore the user data).
+   */
   image?: pulumi.Input<string>;
-  /** The user cloud-init creates for Berth (in the docker group). Default: `"berth"`. */
+  /**
+   * The user cloud-init creates for Berth (in the `docker` group), the same on every image. Default:
+   * `"berth"`.
+   */
   sshUser?: string;
   /** Give instances external addresses and connect to those. Default: false (internal addresses). */
   publicAddresses?: boolean;
   /** Boot disk size in GB. Default: 20. */
   diskSizeGb?: number;
   /**
-   * A Cloud KMS key (self link) for the boot disks. Default: Google-managed encryption, which Compute
-   * Engine applies to every disk.
+   * A Cloud KMS key (`projects/.../cryptoKeys/...`) for the boot disks. Default: none, and Compute
+   * Engine encrypts every disk with a Google-managed key.
    */
   diskEncryptionKey?: pulumi.Input<string>;
   /** Swarm node labels on every node. Default: none. */
   labels?: Record<string, pulumi.Input<string>>;
-  /** GCE labels on every instance. Default: none. */
+  /** Swarm node labels by node name (`<name>-worker-0`), over `labels`. Default: none. */
+  nodeLabels?: Record<string, Record<string, pulumi.Input<string>>>;
+  /** Compute Engine labels on every instance. Default: none (Berth adds `berth-swarm-role`). */
   gceLabels?: Record<string, pulumi.Input<string>>;
   /** Default: the provider's project. */
   project?: pulumi.Input<string>;
+  /** The VXLAN port the swarm uses (SwarmCluster's `swarm.dataPathPort`). Default: 4789. */
+  dataPathPort?: number;
+  /** Also let IPsec ESP through among nodes, for encrypted overlay networks. Default: false. */
+  encryptedOverlay?: boolean;
+  /** How long a new instance may take to let Berth in and run Docker. Default: 600 s. */
+  readyTimeoutSeconds?: number;
 }
 
-/** Stops the guest agent from replacing the host keys cloud-init installs. */
+const fields: Record<keyof GceSwarmNodesArgs, true> = {
+  network: true,
+  zones: true,
+  subnetworks: true,
+  adminCidr: true,
+  sshPublicKey: true,
+  sshPrivateKey: true,
+  managers: true,
+  workers: true,
+  machineType: true,
+  managerMachineType: true,
+  image: true,
+  sshUser: true,
+  publicAddresses: true,
+  diskSizeGb: true,
+  diskEncryptionKey: true,
+  labels: true,
+  nodeLabels: true,
+  gceLabels: true,
+  project: true,
+  dataPathPort: true,
+  encryptedOverlay: true,
+  readyTimeoutSeconds: true,
+};
+
+/** Stops the guest agent from replacing the host key cloud-init installs (it starts after cloud-init). */
 const guestAgentConfig = {
   path: "/etc/default/instance_configs.cfg",
   content: "[InstanceSetup]\nset_host_keys = false\n",
@@ -56,104 +98,117 @@ const guestAgentConfig = {
 
 /**
  * Compute Engine instances for a swarm, each given Docker and its own SSH host key by cloud-init, with
- * firewall rules that open 2377/tcp only from nodes to managers, 7946/tcp+udp and 4789/udp only among
- * nodes, and SSH only from `adminCidr` (by network tags). Shielded VM is on; boot disks are encrypted
- * (with `diskEncryptionKey` when given); project-wide SSH keys are blocked. `nodes` feeds `SwarmCluster`.
+ * firewall rules by network tag: 2377/tcp only from nodes to managers, 7946/tcp+udp and 4789/udp only
+ * among nodes, SSH only from `adminCidr`. Shielded VM is on; boot disks are encrypted (with
+ * `diskEncryptionKey` when given); project-wide SSH keys are blocked and no service account is
+ * attached. `nodes` feeds `SwarmCluster`, and resolves once every instance has let Berth in with its
+ * expected host key and runs Docker.
  *
  * The host key reaches the instance in its metadata, readable to whoever may read the instance.
  */
 export class GceSwarmNodes extends pulumi.ComponentResource {
   /** One definition per instance, managers first, for `SwarmCluster`'s `nodes`. */
   readonly nodes: SwarmNodeArgs[];
+  /** In the order of `nodes`. */
   readonly instances: gcp.compute.Instance[];
+  /** The swarm's traffic rules, then SSH. */
   readonly firewalls: gcp.compute.Firewall[];
 
   constructor(name: string, args: GceSwarmNodesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:swarm:GceSwarmNodes", name, {}, opts);
-    const problems = vmArgProblems(args, { field: "zones", count: args.zones?.length ?? 0 });
-    const subnets = args.subnetworks ?? [];
+    const issues = vmArgIssues(name, args ?? {}, {
+      fields: Object.keys(fields),
+      required: ["network", "zones", "sshPublicKey", "sshPrivateKey"],
+      spreadOver: { field: "zones", count: args?.zones?.length ?? -1 },
+    });
+    const subnets = args?.subnetworks ?? [];
     if (subnets.length > 1 && subnets.length !== args.zones?.length)
-      problems.push(
-        `subnetworks: must list one subnetwork, or one per zone (${args.zones?.length ?? 0}), not ${subnets.length}`,
-      );
-    if (problems.length > 0)
-      throw new Error(`GceSwarmNodes ${name}:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+      issues.push({
+        path: "subnetworks",
+        message: `must list one subnetwork, or one per zone (${args.zones?.length ?? 0}), not ${subnets.length}`,
+      });
+    if (args?.diskSizeGb !== undefined && !(Number.isInteger(args.diskSizeGb) && args.diskSizeGb >= 10))
+      issues.push({
+        path: "diskSizeGb",
+        message: `must be a whole number of GB, at least 10, not ${JSON.stringify(args.diskSizeGb)}`,
+      });
+    const long = lastNodeNames(name, args?.managers ?? 3, args?.workers ?? 2).find((n) => n.length > 55);
+    if (long !== undefined && !issues.some((i) => i.path === "name"))
+      issues.push({
+        path: "name",
+        message: `${JSON.stringify(long)} is too long for an instance name: Pulumi adds 8 characters, and 63 is the most`,
+      });
+    if (issues.length > 0) throw new SwarmNodesError("GceSwarmNodes", name, issues);
+    // Loaded only when Compute Engine machines are wanted: `berth/swarm` alone never loads the GCP SDK.
+    const { compute } = require("@pulumi/gcp") as typeof gcp;
 
     const child = { parent: this };
     const nodeTag = `${name}-swarm-node`;
     const managerTag = `${name}-swarm-manager`;
     const firewall = (
       ruleName: string,
-      allows: { protocol: string; ports: string[] }[],
-      from: { tags?: string[]; ranges?: string[] },
+      allow: { protocol: string; ports?: string[] },
+      source: { sourceTags: string[] } | { sourceRanges: string[] },
       targetTags: string[],
       description: string,
     ) =>
-      new gcp.compute.Firewall(
+      new compute.Firewall(
         `${name}-${ruleName}`,
         {
           network: args.network,
           project: args.project,
           direction: "INGRESS",
-          allows,
-          ...(from.tags ? { sourceTags: from.tags } : {}),
-          ...(from.ranges ? { sourceRanges: from.ranges } : {}),
+          allows: [allow],
+          ...source,
           targetTags,
           description,
         },
         child,
       );
-    this.firewalls = [
+    this.firewalls = swarmTrafficRules(args).map((rule) =>
       firewall(
-        "control",
-        [{ protocol: "tcp", ports: ["2377"] }],
-        { tags: [nodeTag] },
-        [managerTag],
-        "swarm control plane, from nodes to managers",
+        rule.name,
+        rule.port === undefined
+          ? { protocol: rule.protocol }
+          : { protocol: rule.protocol, ports: [String(rule.port)] },
+        { sourceTags: [nodeTag] },
+        [rule.to === "managers" ? managerTag : nodeTag],
+        rule.description,
       ),
-      firewall(
-        "gossip",
-        [
-          { protocol: "tcp", ports: ["7946"] },
-          { protocol: "udp", ports: ["7946", "4789"] },
-        ],
-        { tags: [nodeTag] },
-        [nodeTag],
-        "swarm gossip and overlay network (VXLAN), among nodes",
-      ),
+    );
+    this.firewalls.push(
       firewall(
         "ssh",
-        [{ protocol: "tcp", ports: ["22"] }],
-        { ranges: [args.adminCidr] },
+        { protocol: "tcp", ports: ["22"] },
+        { sourceRanges: [args.adminCidr] },
         [nodeTag],
         "SSH from the admin CIDR",
       ),
-    ];
+    );
 
     const user = args.sshUser ?? "berth";
+    const privateKey = pulumi.secret(args.sshPrivateKey);
     this.instances = [];
     this.nodes = vmRoster(name, args.managers ?? 3, args.workers ?? 2).map((vm) => {
       const hostKey = new SshHostKey(`${vm.name}-host-key`, {}, child);
       const userData = pulumi
         .all([args.sshPublicKey, hostKey.privateKey, hostKey.publicKey])
-        .apply(([authorizedKey, privateKey, publicKey]) =>
+        .apply(([authorizedKey, privateHostKey, publicKey]) =>
           swarmNodeCloudInit({
             user,
             authorizedKey,
-            hostKey: { privateKey, publicKey },
+            hostKey: { privateKey: privateHostKey, publicKey },
             files: [guestAgentConfig],
           }),
         );
-      const zone = args.zones[vm.index % args.zones.length];
-      const subnetwork =
-        subnets.length === 0 ? undefined : subnets[subnets.length === 1 ? 0 : vm.index % subnets.length];
-      const instance = new gcp.compute.Instance(
+      const machineType = args.machineType ?? "e2-small";
+      const subnetwork = subnets.length === 0 ? undefined : subnets[vm.index % subnets.length];
+      const instance = new compute.Instance(
         vm.name,
         {
-          name: vm.name,
           project: args.project,
-          zone,
-          machineType: args.machineType ?? "e2-small",
+          zone: args.zones[vm.index % args.zones.length],
+          machineType: vm.role === "manager" ? (args.managerMachineType ?? machineType) : machineType,
           tags: vm.role === "manager" ? [nodeTag, managerTag] : [nodeTag],
           labels: { ...args.gceLabels, "berth-swarm-role": vm.role },
           bootDisk: {
@@ -177,21 +232,29 @@ export class GceSwarmNodes extends pulumi.ComponentResource {
             enableIntegrityMonitoring: true,
           },
         },
-        child,
+        // The firewall is complete before a machine exists.
+        { parent: this, dependsOn: this.firewalls },
       );
       this.instances.push(instance);
-      const internal = instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? "");
-      const external = instance.networkInterfaces.apply((nics) => nics[0]?.accessConfigs?.[0]?.natIp ?? "");
+      const nic = instance.networkInterfaces.apply((nics) => nics[0]);
+      const internal = nic.apply((n) => n?.networkIp ?? "");
+      const external = nic.apply((n) => n?.accessConfigs?.[0]?.natIp ?? "");
+      const ready = new MachineReady(
+        `${vm.name}-ready`,
+        {
+          host: args.publicAddresses ? external : internal,
+          username: user,
+          privateKey,
+          hostKey: hostKey.publicKey,
+          timeoutSeconds: args.readyTimeoutSeconds,
+        },
+        child,
+      );
       return {
         name: vm.name,
         role: vm.role,
-        labels: args.labels,
-        ssh: {
-          host: args.publicAddresses ? external : internal,
-          user,
-          privateKey: pulumi.secret(args.sshPrivateKey),
-          hostKey: hostKey.publicKey,
-        },
+        labels: labelsOf(vm.name, args),
+        ssh: { host: ready.host, user, privateKey, hostKey: hostKey.publicKey },
         advertiseAddr: internal,
       };
     });

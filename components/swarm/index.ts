@@ -26,4 +26,5 @@ export { SwarmMembership, type SwarmMembershipArgs } from "../../provider/swarm"
 export { AwsSwarmNodes, type AwsSwarmNodesArgs } from "./aws-swarm-nodes";
 export { GceSwarmNodes, type GceSwarmNodesArgs } from "./gce-swarm-nodes";
 export { swarmNodeCloudInit, type SwarmNodeCloudInit } from "./cloud-init";
-export { SshHostKey, type SshHostKeyArgs } from "../../provider/ssh";
+export { SshHostKey, type SshHostKeyArgs, MachineReady, type MachineReadyArgs } from "../../provider/ssh";
+export { SwarmNodesError } from "./vm-args";

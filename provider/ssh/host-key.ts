@@ -29,15 +29,33 @@ export const hostKeyProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async create(inputs: HostKeyInputs) {
-    // Loaded here, so the serialized provider captures no module.
-    const { utils } = require("ssh2") as typeof import("ssh2");
-    const pair = utils.generateKeyPairSync("ed25519");
-    const publicKey = pair.public.split(" ").slice(0, 2).join(" ");
-    const id = `sha256:${require("crypto").createHash("sha256").update(publicKey).digest("hex").slice(0, 16)}`;
-    const outs: HostKeyOutputs = { ...inputs, privateKey: pair.private, publicKey };
+    const { privateKey, publicKey } = wellFormedPair();
+    const { createHash } = require("crypto") as typeof import("crypto");
+    const id = `sha256:${createHash("sha256").update(publicKey).digest("hex").slice(0, 16)}`;
+    const outs: HostKeyOutputs = { ...inputs, privateKey, publicKey };
     return { id, outs };
   },
 };
+
+/**
+ * A fresh ed25519 pair in OpenSSH format. ssh2 drops the leading zero byte of a public key that starts
+ * with one (about one key in 256, mscdex/ssh2#1390), which leaves a pair that neither OpenSSH nor ssh2
+ * can read; such a pair is thrown away and another made.
+ */
+function wellFormedPair(): { privateKey: string; publicKey: string } {
+  // Loaded here, so the serialized provider captures no module.
+  const { utils } = require("ssh2") as typeof import("ssh2");
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const pair = utils.generateKeyPairSync("ed25519");
+    const publicKey = pair.public.split(" ").slice(0, 2).join(" ");
+    const blob = Buffer.from(publicKey.split(" ")[1] ?? "", "base64");
+    const parsed = utils.parseKey(pair.private);
+    // The blob is the type name (4 + 11 bytes) and the 32-byte key (4 + 32).
+    if (blob.length === 51 && !(parsed instanceof Error) && parsed.getPublicSSH().equals(blob))
+      return { privateKey: pair.private, publicKey };
+  }
+  throw new Error("could not generate a well-formed ed25519 host key");
+}
 
 export interface SshHostKeyArgs {
   /** Change it to replace the key. Default: "". */

@@ -5,3 +5,10 @@ export {
   type HostKeyInputs,
   type HostKeyOutputs,
 } from "./host-key";
+export {
+  MachineReady,
+  type MachineReadyArgs,
+  machineReadyProvider,
+  type MachineReadyInputs,
+  type MachineReadyOutputs,
+} from "./machine-ready";

@@ -1,40 +1,57 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import type * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { AwsSwarmNodes, type AwsSwarmNodesArgs, SwarmCluster } from "../../components/swarm";
+import { AwsSwarmNodes, type AwsSwarmNodesArgs } from "../../components/swarm/aws-swarm-nodes";
+import { SwarmCluster } from "../../components/swarm";
+import { SwarmNodesError } from "../../components/swarm/vm-args";
 import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
 
-const hostKeyType = "pulumi-nodejs:dynamic/berth/ssh:SshHostKey";
+const dynamic = (kind: string) => `pulumi-nodejs:dynamic/berth/ssh:${kind}`;
+const instanceType = "aws:ec2/instance:Instance";
+const ingressType = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const egressType = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const base: AwsSwarmNodesArgs = {
   vpcId: "vpc-1",
   subnetIds: ["subnet-a", "subnet-b"],
   adminCidr: "203.0.113.7/32",
-  ami: "ami-debian12",
+  ami: "ami-ubuntu2404",
   sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAdmin admin",
   sshPrivateKey: "ADMIN-PRIVATE",
 };
 
-/** Addresses by role and index: fleet-worker-0 gets 10.0.2.0 and 198.51.100.20. */
+/** Addresses by role and index: fleet-worker-0 gets 10.0.2.0 inside and 198.51.100.20 outside. */
 function mockResource({ type, name }: { type: string; name: string }) {
   const vm = /-(manager|worker)-(\d+)$/.exec(name);
-  if (type !== "aws:ec2/instance:Instance" || !vm) return {};
+  if (type !== instanceType || !vm) return {};
   const role = vm[1] === "manager" ? 1 : 2;
   return { privateIp: `10.0.${role}.${vm[2]}`, publicIp: `198.51.100.${role}${vm[2]}` };
 }
-const mockDynamic = ({ type, name }: { type: string; name: string }) =>
-  type === hostKeyType
-    ? { privateKey: `HOSTKEY-${name}`, publicKey: `ssh-ed25519 AAAA${name.replace(/-/g, "")}` }
-    : {};
+function mockDynamic({ type, name }: { type: string; name: string }) {
+  if (type === dynamic("SshHostKey"))
+    return { privateKey: `HOSTKEY-${name}`, publicKey: `ssh-ed25519 AAAA${name.replace(/-/g, "")}` };
+  if (type === dynamic("MachineReady")) return { dockerVersion: "26.1.3" };
+  return {};
+}
 
-async function deploy(args: Partial<AwsSwarmNodesArgs> = {}, withCluster = false): Promise<ProgramRun> {
+/** Resource options as the component set them, by resource name. */
+type Captured = Map<string, { opts: pulumi.ResourceOptions; names: Map<pulumi.Resource, string> }>;
+
+async function deploy(
+  args: Partial<AwsSwarmNodesArgs> = {},
+  withCluster = false,
+  captured?: Captured,
+): Promise<ProgramRun> {
+  const names = new Map<pulumi.Resource, string>();
+  const capture: pulumi.ResourceTransformation = (a) => {
+    names.set(a.resource, a.name);
+    captured?.set(a.name, { opts: a.opts, names });
+    return undefined;
+  };
   return runProgram(
     () => {
-      const vms = new AwsSwarmNodes("fleet", { ...base, ...args });
-      if (withCluster) {
-        const cluster = new SwarmCluster("swarm", { nodes: vms.nodes, defaultNetwork: { skip: true } });
-        return { tokens: cluster.joinTokens };
-      }
-      return {};
+      const vms = new AwsSwarmNodes("fleet", { ...base, ...args }, { transformations: [capture] });
+      if (withCluster) new SwarmCluster("swarm", { nodes: vms.nodes, defaultNetwork: { skip: true } });
     },
     { mockResource, mockDynamic },
   );
@@ -43,80 +60,133 @@ async function deploy(args: Partial<AwsSwarmNodesArgs> = {}, withCluster = false
 const ofType = (run: ProgramRun, type: string) =>
   run.resources.filter((r) => r.type === type).sort((a, b) => a.name.localeCompare(b.name));
 const ruleText = (r: RecordedResource) => {
-  const i = r.inputs as Record<string, unknown>;
+  const i = r.inputs;
   const from = i.referencedSecurityGroupId ?? i.cidrIpv4 ?? i.cidrIpv6;
-  return `${r.name}: ${String(i.securityGroupId)} ${String(i.ipProtocol)} ${String(i.fromPort)}-${String(i.toPort)} from ${String(from)}`;
+  const ports = i.fromPort === undefined ? "" : ` ${String(i.fromPort)}-${String(i.toPort)}`;
+  return `${r.name}: ${String(i.securityGroupId)} ${String(i.ipProtocol)}${ports} from ${String(from)}`;
 };
 
+/** The error a component threw, and the custom resources that exist after it. */
+async function refusal(args: Partial<AwsSwarmNodesArgs> | Record<string, unknown>, name = "fleet") {
+  let caught: unknown;
+  const run = await runProgram(() => {
+    try {
+      new AwsSwarmNodes(name, { ...base, ...args } as AwsSwarmNodesArgs);
+    } catch (err) {
+      caught = err;
+    }
+  });
+  assert.ok(caught instanceof SwarmNodesError, `expected a SwarmNodesError, got ${String(caught)}`);
+  assert.deepEqual(
+    run.resources.filter((r) => r.custom).map((r) => r.name),
+    [],
+    "nothing was created",
+  );
+  return caught;
+}
+
 describe("AwsSwarmNodes under mocks", () => {
-  it("makes three managers and two workers by default, spread over the subnets", async () => {
+  it("makes three managers and two workers by default, spread over the subnets, all children of the component", async () => {
     const run = await deploy();
-    const instances = ofType(run, "aws:ec2/instance:Instance");
     assert.deepEqual(
-      instances.map((r) => [
+      ofType(run, instanceType).map((r) => [
         r.name,
         r.inputs.subnetId,
+        r.inputs.instanceType,
         (r.inputs.tags as Record<string, string>)["berth:swarm-role"],
       ]),
       [
-        ["fleet-manager-0", "subnet-a", "manager"],
-        ["fleet-manager-1", "subnet-b", "manager"],
-        ["fleet-manager-2", "subnet-a", "manager"],
-        ["fleet-worker-0", "subnet-b", "worker"],
-        ["fleet-worker-1", "subnet-a", "worker"],
+        ["fleet-manager-0", "subnet-a", "t3.small", "manager"],
+        ["fleet-manager-1", "subnet-b", "t3.small", "manager"],
+        ["fleet-manager-2", "subnet-a", "t3.small", "manager"],
+        ["fleet-worker-0", "subnet-b", "t3.small", "worker"],
+        ["fleet-worker-1", "subnet-a", "t3.small", "worker"],
       ],
     );
-    const component = run.resources.find((r) => r.type === "berth:swarm:AwsSwarmNodes")!;
-    for (const r of instances) assert.equal(r.parent, component.urn, `${r.name} is a child of the component`);
-    assert.equal(ofType(run, hostKeyType).length, 5, "one host key per instance");
+    const component = run.byName("fleet", "berth:swarm:AwsSwarmNodes");
+    const children = run.resources.filter((r) => r !== component && r.type !== "pulumi:pulumi:Stack");
+    for (const r of children) assert.equal(r.parent, component.urn, `${r.name} is a child of the component`);
+    const counts = Object.fromEntries(
+      [
+        "aws:ec2/securityGroup:SecurityGroup",
+        ingressType,
+        egressType,
+        instanceType,
+        dynamic("SshHostKey"),
+        dynamic("MachineReady"),
+      ].map((t) => [t, ofType(run, t).length]),
+    );
+    assert.deepEqual(Object.values(counts), [2, 5, 1, 5, 5, 5]);
+    assert.equal(children.length, 23, "nothing else");
   });
 
   it("opens exactly the swarm ports among nodes, the control plane only to managers, and SSH only to the admin CIDR", async () => {
     const run = await deploy();
-    const rules = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(ruleText);
-    assert.deepEqual(rules, [
+    assert.deepEqual(ofType(run, ingressType).map(ruleText), [
       "fleet-control: fleet-managers-id tcp 2377-2377 from fleet-nodes-id",
       "fleet-gossip-tcp: fleet-nodes-id tcp 7946-7946 from fleet-nodes-id",
       "fleet-gossip-udp: fleet-nodes-id udp 7946-7946 from fleet-nodes-id",
       "fleet-overlay: fleet-nodes-id udp 4789-4789 from fleet-nodes-id",
       "fleet-ssh: fleet-nodes-id tcp 22-22 from 203.0.113.7/32",
     ]);
-    const groups = ofType(run, "aws:ec2/securityGroup:SecurityGroup");
-    for (const g of groups) {
-      assert.equal(
-        g.inputs.ingress,
-        undefined,
-        `${g.name} has no inline rules that would fight the rule resources`,
+    for (const rule of ofType(run, ingressType)) {
+      const sources = ["referencedSecurityGroupId", "cidrIpv4", "cidrIpv6", "prefixListId"].filter(
+        (k) => rule.inputs[k] !== undefined,
       );
+      assert.equal(sources.length, 1, `${rule.name} has exactly one source`);
+      if (rule.name !== "fleet-ssh")
+        assert.equal(rule.inputs.referencedSecurityGroupId, "fleet-nodes-id", `${rule.name} only from nodes`);
+    }
+    for (const g of ofType(run, "aws:ec2/securityGroup:SecurityGroup")) {
+      assert.equal(g.inputs.ingress, undefined, `${g.name} has no inline rules to fight the rule resources`);
+      assert.equal(g.inputs.egress, undefined);
       assert.equal(g.inputs.vpcId, "vpc-1");
     }
-    const egress = ofType(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
     assert.deepEqual(
-      egress.map((r) => [r.inputs.securityGroupId, r.inputs.ipProtocol, r.inputs.cidrIpv4]),
+      ofType(run, egressType).map((r) => [r.inputs.securityGroupId, r.inputs.ipProtocol, r.inputs.cidrIpv4]),
       [["fleet-nodes-id", "-1", "0.0.0.0/0"]],
     );
-    const byRole = Object.fromEntries(
-      ofType(run, "aws:ec2/instance:Instance").map((r) => [r.name, r.inputs.vpcSecurityGroupIds]),
+    const groupsOf = Object.fromEntries(
+      ofType(run, instanceType).map((r) => [r.name, r.inputs.vpcSecurityGroupIds]),
     );
-    assert.deepEqual(byRole["fleet-manager-0"], ["fleet-nodes-id", "fleet-managers-id"]);
-    assert.deepEqual(byRole["fleet-worker-0"], ["fleet-nodes-id"], "workers do not accept the control plane");
+    assert.deepEqual(groupsOf, {
+      "fleet-manager-0": ["fleet-nodes-id", "fleet-managers-id"],
+      "fleet-manager-1": ["fleet-nodes-id", "fleet-managers-id"],
+      "fleet-manager-2": ["fleet-nodes-id", "fleet-managers-id"],
+      "fleet-worker-0": ["fleet-nodes-id"],
+      "fleet-worker-1": ["fleet-nodes-id"],
+    });
   });
 
-  it("accepts an IPv6 admin CIDR as such", async () => {
-    const run = await deploy({ adminCidr: "2001:db8::/48" });
-    const ssh = run.byName("fleet-ssh");
-    assert.equal(ssh.inputs.cidrIpv6, "2001:db8::/48");
-    assert.equal(ssh.inputs.cidrIpv4, undefined);
+  it("takes the IPv6 admin CIDR as such, another data path port, and ESP only when encrypted overlays are wanted", async () => {
+    const run = await deploy({ adminCidr: "2001:db8::/48", dataPathPort: 4790, encryptedOverlay: true });
+    assert.deepEqual(ofType(run, ingressType).map(ruleText), [
+      "fleet-control: fleet-managers-id tcp 2377-2377 from fleet-nodes-id",
+      "fleet-gossip-tcp: fleet-nodes-id tcp 7946-7946 from fleet-nodes-id",
+      "fleet-gossip-udp: fleet-nodes-id udp 7946-7946 from fleet-nodes-id",
+      "fleet-overlay: fleet-nodes-id udp 4790-4790 from fleet-nodes-id",
+      "fleet-overlay-esp: fleet-nodes-id 50 from fleet-nodes-id",
+      "fleet-ssh: fleet-nodes-id tcp 22-22 from 2001:db8::/48",
+    ]);
+    assert.equal(run.byName("fleet-ssh").inputs.cidrIpv4, undefined);
   });
 
   it("encrypts root volumes, requires IMDSv2 and gives no public address by default", async () => {
-    const run = await deploy({ kmsKeyId: "arn:aws:kms:eu-west-1:1:key/k", volumeSize: 40 });
-    for (const r of ofType(run, "aws:ec2/instance:Instance")) {
+    const run = await deploy({
+      kmsKeyId: "arn:aws:kms:eu-west-1:1:key/k",
+      volumeSize: 40,
+      tags: { team: "ops" },
+      instanceType: "t3.medium",
+      managerInstanceType: "m7i.large",
+    });
+    for (const r of ofType(run, instanceType)) {
+      const role = r.name.includes("manager") ? "manager" : "worker";
       assert.deepEqual(r.inputs.rootBlockDevice, {
         encrypted: true,
         volumeType: "gp3",
         volumeSize: 40,
         kmsKeyId: "arn:aws:kms:eu-west-1:1:key/k",
+        tags: { team: "ops", Name: r.name },
       });
       assert.deepEqual(r.inputs.metadataOptions, {
         httpEndpoint: "enabled",
@@ -124,40 +194,91 @@ describe("AwsSwarmNodes under mocks", () => {
         httpPutResponseHopLimit: 1,
       });
       assert.equal(r.inputs.associatePublicIpAddress, false);
-      assert.equal(r.inputs.instanceType, "t3.small");
+      assert.equal(r.inputs.ami, "ami-ubuntu2404");
+      assert.equal(r.inputs.instanceType, role === "manager" ? "m7i.large" : "t3.medium");
+      assert.equal(r.inputs.keyName, undefined, "no EC2 key pair: only the admin key of the user data");
+      assert.equal(r.inputs.iamInstanceProfile, undefined, "no instance role");
+      assert.deepEqual(r.inputs.tags, { team: "ops", Name: r.name, "berth:swarm-role": role });
       assert.ok(r.secretInputs.includes("userData"), "user data holds a private host key: secret");
     }
   });
 
-  it("gives each instance cloud-init that installs Docker, its own host key and the admin key", async () => {
-    const run = await deploy();
-    const manager = run.byName("fleet-manager-1");
-    const userData = manager.inputs.userData as string;
-    assert.match(userData, /^#cloud-config\n/);
-    const config = parse(userData) as Record<string, unknown>;
-    assert.deepEqual(config.packages, ["docker.io"]);
-    assert.deepEqual(config.ssh_keys, {
-      ed25519_private: "HOSTKEY-fleet-manager-1-host-key",
-      ed25519_public: "ssh-ed25519 AAAAfleetmanager1hostkey",
-    });
-    assert.equal(config.ssh_deletekeys, true);
-    const users = config.users as (string | Record<string, unknown>)[];
-    assert.deepEqual((users[1] as { ssh_authorized_keys: string[] }).ssh_authorized_keys, [
-      base.sshPublicKey,
+  it("creates machines only after their firewall, and never touches them for new user data", async () => {
+    const captured: Captured = new Map();
+    await deploy({}, false, captured);
+    const { opts, names } = captured.get("fleet-worker-1")!;
+    assert.deepEqual(opts.ignoreChanges, ["userData"]);
+    assert.deepEqual((opts.dependsOn as pulumi.Resource[]).map((r) => names.get(r)).sort(), [
+      "fleet-control",
+      "fleet-egress",
+      "fleet-gossip-tcp",
+      "fleet-gossip-udp",
+      "fleet-overlay",
+      "fleet-ssh",
     ]);
-    assert.equal((users[1] as { name: string }).name, "berth");
+  });
+
+  it("gives each instance cloud-init that installs Docker, its own host key and the admin key", async () => {
+    const run = await deploy({ sshUser: "ops" });
+    for (const r of ofType(run, instanceType)) {
+      const userData = r.inputs.userData as string;
+      assert.match(userData, /^#cloud-config\n/);
+      const config = parse(userData) as Record<string, unknown>;
+      assert.deepEqual(config.packages, ["docker.io"]);
+      assert.deepEqual(config.runcmd, [["systemctl", "enable", "--now", "docker"]]);
+      assert.deepEqual(config.ssh_keys, {
+        ed25519_private: `HOSTKEY-${r.name}-host-key`,
+        ed25519_public: `ssh-ed25519 AAAA${r.name.replace(/-/g, "")}hostkey`,
+      });
+      assert.equal(config.ssh_deletekeys, true);
+      assert.deepEqual(config.ssh_genkeytypes, []);
+      const user = (config.users as Record<string, unknown>[])[1];
+      assert.equal(user.name, "ops");
+      assert.deepEqual(user.groups, ["docker"]);
+      assert.deepEqual(user.ssh_authorized_keys, [base.sshPublicKey]);
+      assert.ok(!userData.includes("ADMIN-PRIVATE"), "the admin's private key never reaches a machine");
+    }
+  });
+
+  it("waits for each machine over SSH with its own host key before handing it over", async () => {
+    const run = await deploy({ readyTimeoutSeconds: 900 });
+    const ready = run.byName("fleet-manager-2-ready");
+    assert.deepEqual(ready.inputs, {
+      machine: "fleet-manager-2-ready",
+      host: "10.0.1.2",
+      port: 22,
+      username: "berth",
+      privateKey: "ADMIN-PRIVATE",
+      hostKey: "ssh-ed25519 AAAAfleetmanager2hostkey",
+      timeoutSeconds: 900,
+      pollSeconds: 5,
+    });
+    assert.deepEqual(ready.secretInputs, ["privateKey"]);
   });
 
   it("feeds SwarmCluster with node definitions that verify each instance's own host key", async () => {
-    const run = await deploy({ publicAddresses: true, labels: { cloud: "aws" } }, true);
+    const run = await deploy(
+      { publicAddresses: true, labels: { cloud: "aws" }, nodeLabels: { "fleet-worker-0": { gpu: "yes" } } },
+      true,
+    );
+    assert.equal(run.byName("fleet-worker-0-ready").inputs.host, "198.51.100.20", "public address");
     const membership = run.byName("swarm-membership");
     const nodes = membership.inputs.nodes as Record<string, unknown>[];
-    assert.equal(nodes.length, 5);
+    assert.deepEqual(
+      nodes.map((n) => [n.name, n.role]),
+      [
+        ["fleet-manager-0", "manager"],
+        ["fleet-manager-1", "manager"],
+        ["fleet-manager-2", "manager"],
+        ["fleet-worker-0", "worker"],
+        ["fleet-worker-1", "worker"],
+      ],
+    );
     assert.deepEqual(nodes[3], {
       name: "fleet-worker-0",
       role: "worker",
       availability: "active",
-      labels: { cloud: "aws" },
+      labels: { cloud: "aws", gpu: "yes" },
       connection: {
         protocol: "ssh",
         host: "198.51.100.20",
@@ -168,40 +289,80 @@ describe("AwsSwarmNodes under mocks", () => {
       advertiseAddr: "10.0.2.0",
       listenAddr: "0.0.0.0:2377",
     });
+    assert.deepEqual(nodes[4].labels, { cloud: "aws" });
     assert.ok(membership.secretInputs.some((p) => p.startsWith("nodes")));
   });
 
-  it("refuses a missing or malformed admin CIDR and bad counts before creating anything", async () => {
-    const failing = async (args: Partial<AwsSwarmNodesArgs>) => {
-      let caught: unknown;
-      const run = await runProgram(() => {
-        try {
-          new AwsSwarmNodes("fleet", { ...base, ...args } as AwsSwarmNodesArgs);
-        } catch (err) {
-          caught = err;
-        }
-      });
-      assert.deepEqual(
-        run.resources.filter((r) => r.custom),
-        [],
-        "nothing was created",
-      );
-      return (caught as Error).message;
-    };
+  it("refuses a missing admin CIDR, naming the resource and the field, before creating anything", async () => {
+    const err = (await refusal({ adminCidr: undefined })) as SwarmNodesError;
     assert.equal(
-      await failing({ adminCidr: undefined }),
+      err.message,
       "AwsSwarmNodes fleet:\n  adminCidr: is required: the only addresses SSH (22/tcp) is open to, e.g. your office's 203.0.113.0/24; there is no default",
     );
+    assert.equal(err.resource, "fleet");
+    assert.deepEqual(
+      err.issues.map((i) => i.path),
+      ["adminCidr"],
+    );
+  });
+
+  it("lists every other problem at once: a malformed CIDR, counts, subnets, sizes, unknown fields", async () => {
+    const err = await refusal({
+      adminCidr: "203.0.113.7",
+      managers: 0,
+      workers: -1,
+      subnetIds: [],
+      volumeSize: 4,
+      instanceTyp: "t3.large",
+      nodeLabels: { "fleet-worker-7": {} },
+    });
     assert.equal(
-      await failing({ adminCidr: "203.0.113.7", managers: 0, workers: -1, subnetIds: [], volumeSize: 4 }),
+      (err as Error).message,
       [
         "AwsSwarmNodes fleet:",
+        '  instanceTyp: unknown field; did you mean "instanceType"?',
         "  managers: must be a whole number of at least 1, not 0",
         "  workers: must be a whole number of at least 0, not -1",
         '  adminCidr: must be a CIDR block such as 203.0.113.7/32, not "203.0.113.7"',
         "  subnetIds: must list at least one",
         "  volumeSize: must be a whole number of GiB, at least 8, not 4",
       ].join("\n"),
+    );
+  });
+
+  it("refuses a private key given as the public one, root as the user, and labels for a node it does not make", async () => {
+    const err = (await refusal({
+      sshPublicKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----",
+      sshUser: "root",
+      workers: 1,
+      nodeLabels: { "fleet-worker-1": { gpu: "yes" } },
+    })) as SwarmNodesError;
+    assert.deepEqual(err.issues, [
+      {
+        path: "sshUser",
+        message: 'must be a Linux user name other than root (lowercase letters, digits, _ and -), not "root"',
+      },
+      {
+        path: "sshPublicKey",
+        message: "is a private key: pass the public half (ssh-ed25519 AAAA...), never the private one",
+      },
+      {
+        path: "nodeLabels.fleet-worker-1",
+        message: 'is not a node of fleet; did you mean "fleet-worker-0"?',
+      },
+    ]);
+    assert.ok(!err.message.includes("b3Blbn"), "the key itself is not repeated in the error");
+  });
+
+  it("refuses required fields that are missing", async () => {
+    const err = (await refusal({
+      vpcId: undefined,
+      ami: undefined,
+      sshPrivateKey: undefined,
+    })) as SwarmNodesError;
+    assert.deepEqual(
+      err.issues.map((i) => `${i.path}: ${i.message}`),
+      ["vpcId: is required", "ami: is required", "sshPrivateKey: is required"],
     );
   });
 });

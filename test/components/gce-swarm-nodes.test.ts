@@ -1,10 +1,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import type * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { GceSwarmNodes, type GceSwarmNodesArgs, SwarmCluster } from "../../components/swarm";
-import { runProgram, type ProgramRun } from "../support/harness";
+import { GceSwarmNodes, type GceSwarmNodesArgs } from "../../components/swarm/gce-swarm-nodes";
+import { SwarmCluster } from "../../components/swarm";
+import { SwarmNodesError } from "../../components/swarm/vm-args";
+import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
 
-const hostKeyType = "pulumi-nodejs:dynamic/berth/ssh:SshHostKey";
+const dynamic = (kind: string) => `pulumi-nodejs:dynamic/berth/ssh:${kind}`;
+const instanceType = "gcp:compute/instance:Instance";
+const firewallType = "gcp:compute/firewall:Firewall";
 const base: GceSwarmNodesArgs = {
   network: "swarm-vpc",
   zones: ["europe-west1-b", "europe-west1-c", "europe-west1-d"],
@@ -25,7 +30,7 @@ function mockResource({
   inputs: Record<string, unknown>;
 }) {
   const vm = /-(manager|worker)-(\d+)$/.exec(name);
-  if (type !== "gcp:compute/instance:Instance" || !vm) return {};
+  if (type !== instanceType || !vm) return {};
   const role = vm[1] === "manager" ? 1 : 2;
   const [nic] = inputs.networkInterfaces as { accessConfigs: unknown[] }[];
   return {
@@ -38,15 +43,27 @@ function mockResource({
     ],
   };
 }
-const mockDynamic = ({ type, name }: { type: string; name: string }) =>
-  type === hostKeyType
-    ? { privateKey: `HOSTKEY-${name}`, publicKey: `ssh-ed25519 AAAA${name.replace(/-/g, "")}` }
-    : {};
+function mockDynamic({ type, name }: { type: string; name: string }) {
+  if (type === dynamic("SshHostKey"))
+    return { privateKey: `HOSTKEY-${name}`, publicKey: `ssh-ed25519 AAAA${name.replace(/-/g, "")}` };
+  if (type === dynamic("MachineReady")) return { dockerVersion: "26.1.3" };
+  return {};
+}
 
-function deploy(args: Partial<GceSwarmNodesArgs> = {}, withCluster = false): Promise<ProgramRun> {
+function deploy(
+  args: Partial<GceSwarmNodesArgs> = {},
+  withCluster = false,
+  captured?: Map<string, pulumi.ResourceOptions>,
+  names?: Map<pulumi.Resource, string>,
+): Promise<ProgramRun> {
+  const capture: pulumi.ResourceTransformation = (a) => {
+    names?.set(a.resource, a.name);
+    captured?.set(a.name, a.opts);
+    return undefined;
+  };
   return runProgram(
     () => {
-      const vms = new GceSwarmNodes("fleet", { ...base, ...args });
+      const vms = new GceSwarmNodes("fleet", { ...base, ...args }, { transformations: [capture] });
       if (withCluster) new SwarmCluster("swarm", { nodes: vms.nodes, defaultNetwork: { skip: true } });
     },
     { mockResource, mockDynamic },
@@ -55,76 +72,176 @@ function deploy(args: Partial<GceSwarmNodesArgs> = {}, withCluster = false): Pro
 
 const ofType = (run: ProgramRun, type: string) =>
   run.resources.filter((r) => r.type === type).sort((a, b) => a.name.localeCompare(b.name));
+const ruleOf = (r: RecordedResource) => ({
+  name: r.name,
+  allows: r.inputs.allows,
+  from: r.inputs.sourceTags ?? r.inputs.sourceRanges,
+  to: r.inputs.targetTags,
+});
+
+async function refusal(args: Partial<GceSwarmNodesArgs> | Record<string, unknown>, name = "fleet") {
+  let caught: unknown;
+  const run = await runProgram(() => {
+    try {
+      new GceSwarmNodes(name, { ...base, ...args } as GceSwarmNodesArgs);
+    } catch (err) {
+      caught = err;
+    }
+  });
+  assert.ok(caught instanceof SwarmNodesError, `expected a SwarmNodesError, got ${String(caught)}`);
+  assert.deepEqual(
+    run.resources.filter((r) => r.custom).map((r) => r.name),
+    [],
+    "nothing was created",
+  );
+  return caught;
+}
 
 describe("GceSwarmNodes under mocks", () => {
   it("spreads three managers and two workers over the zones and their subnetworks, tagged by role", async () => {
     const run = await deploy();
     assert.deepEqual(
-      ofType(run, "gcp:compute/instance:Instance").map((r) => [
+      ofType(run, instanceType).map((r) => [
         r.name,
         r.inputs.zone,
         (r.inputs.networkInterfaces as { subnetwork: string }[])[0].subnetwork,
         r.inputs.tags,
+        r.inputs.labels,
       ]),
       [
-        ["fleet-manager-0", "europe-west1-b", "subnet-b", ["fleet-swarm-node", "fleet-swarm-manager"]],
-        ["fleet-manager-1", "europe-west1-c", "subnet-c", ["fleet-swarm-node", "fleet-swarm-manager"]],
-        ["fleet-manager-2", "europe-west1-d", "subnet-d", ["fleet-swarm-node", "fleet-swarm-manager"]],
-        ["fleet-worker-0", "europe-west1-b", "subnet-b", ["fleet-swarm-node"]],
-        ["fleet-worker-1", "europe-west1-c", "subnet-c", ["fleet-swarm-node"]],
+        [
+          "fleet-manager-0",
+          "europe-west1-b",
+          "subnet-b",
+          ["fleet-swarm-node", "fleet-swarm-manager"],
+          { "berth-swarm-role": "manager" },
+        ],
+        [
+          "fleet-manager-1",
+          "europe-west1-c",
+          "subnet-c",
+          ["fleet-swarm-node", "fleet-swarm-manager"],
+          { "berth-swarm-role": "manager" },
+        ],
+        [
+          "fleet-manager-2",
+          "europe-west1-d",
+          "subnet-d",
+          ["fleet-swarm-node", "fleet-swarm-manager"],
+          { "berth-swarm-role": "manager" },
+        ],
+        [
+          "fleet-worker-0",
+          "europe-west1-b",
+          "subnet-b",
+          ["fleet-swarm-node"],
+          { "berth-swarm-role": "worker" },
+        ],
+        [
+          "fleet-worker-1",
+          "europe-west1-c",
+          "subnet-c",
+          ["fleet-swarm-node"],
+          { "berth-swarm-role": "worker" },
+        ],
       ],
     );
-    assert.equal(ofType(run, hostKeyType).length, 5);
+    const component = run.byName("fleet", "berth:swarm:GceSwarmNodes");
+    const children = run.resources.filter((r) => r !== component && r.type !== "pulumi:pulumi:Stack");
+    for (const r of children) assert.equal(r.parent, component.urn, `${r.name} is a child of the component`);
+    assert.deepEqual(
+      [firewallType, instanceType, dynamic("SshHostKey"), dynamic("MachineReady")].map(
+        (t) => ofType(run, t).length,
+      ),
+      [5, 5, 5, 5],
+    );
+    assert.equal(children.length, 20, "nothing else");
+  });
+
+  it("uses one subnetwork for every zone when given one, and the network's own when given none", async () => {
+    const one = await deploy({ subnetworks: ["shared"] });
+    assert.deepEqual(
+      ofType(one, instanceType).map(
+        (r) => (r.inputs.networkInterfaces as { subnetwork?: string }[])[0].subnetwork,
+      ),
+      ["shared", "shared", "shared", "shared", "shared"],
+    );
+    const none = await deploy({ subnetworks: undefined, zones: ["us-east1-b"] });
+    for (const r of ofType(none, instanceType)) {
+      assert.deepEqual(r.inputs.networkInterfaces, [{ network: "swarm-vpc", accessConfigs: [] }]);
+      assert.equal(r.inputs.zone, "us-east1-b");
+    }
   });
 
   it("opens 2377 only from nodes to managers, gossip and VXLAN only among nodes, SSH only from the admin CIDR", async () => {
     const run = await deploy();
-    const rules = ofType(run, "gcp:compute/firewall:Firewall").map((r) => ({
-      name: r.name,
-      direction: r.inputs.direction,
-      allows: r.inputs.allows,
-      from: r.inputs.sourceTags ?? r.inputs.sourceRanges,
-      to: r.inputs.targetTags,
-      network: r.inputs.network,
-    }));
-    assert.deepEqual(rules, [
+    assert.deepEqual(ofType(run, firewallType).map(ruleOf), [
       {
         name: "fleet-control",
-        direction: "INGRESS",
         allows: [{ protocol: "tcp", ports: ["2377"] }],
         from: ["fleet-swarm-node"],
         to: ["fleet-swarm-manager"],
-        network: "swarm-vpc",
       },
       {
-        name: "fleet-gossip",
-        direction: "INGRESS",
-        allows: [
-          { protocol: "tcp", ports: ["7946"] },
-          { protocol: "udp", ports: ["7946", "4789"] },
-        ],
+        name: "fleet-gossip-tcp",
+        allows: [{ protocol: "tcp", ports: ["7946"] }],
         from: ["fleet-swarm-node"],
         to: ["fleet-swarm-node"],
-        network: "swarm-vpc",
+      },
+      {
+        name: "fleet-gossip-udp",
+        allows: [{ protocol: "udp", ports: ["7946"] }],
+        from: ["fleet-swarm-node"],
+        to: ["fleet-swarm-node"],
+      },
+      {
+        name: "fleet-overlay",
+        allows: [{ protocol: "udp", ports: ["4789"] }],
+        from: ["fleet-swarm-node"],
+        to: ["fleet-swarm-node"],
       },
       {
         name: "fleet-ssh",
-        direction: "INGRESS",
         allows: [{ protocol: "tcp", ports: ["22"] }],
         from: ["203.0.113.0/24"],
         to: ["fleet-swarm-node"],
-        network: "swarm-vpc",
       },
     ]);
-    for (const r of ofType(run, "gcp:compute/firewall:Firewall")) {
+    for (const r of ofType(run, firewallType)) {
+      assert.equal(r.inputs.direction, "INGRESS");
+      assert.equal(r.inputs.network, "swarm-vpc");
       const tagged = r.inputs.sourceTags !== undefined;
       assert.ok(tagged !== (r.inputs.sourceRanges !== undefined), `${r.name} has exactly one kind of source`);
+      assert.equal(r.inputs.sourceServiceAccounts, undefined);
+      assert.equal(r.inputs.denies, undefined);
+      if (r.name !== "fleet-ssh") assert.equal(tagged, true, `${r.name} admits swarm machines only`);
     }
   });
 
+  it("follows the data path port and lets ESP through among nodes for encrypted overlays", async () => {
+    const run = await deploy({ dataPathPort: 4790, encryptedOverlay: true });
+    const rules = ofType(run, firewallType).map(ruleOf);
+    assert.deepEqual(rules.find((r) => r.name === "fleet-overlay")?.allows, [
+      { protocol: "udp", ports: ["4790"] },
+    ]);
+    assert.deepEqual(
+      rules.find((r) => r.name === "fleet-overlay-esp"),
+      {
+        name: "fleet-overlay-esp",
+        allows: [{ protocol: "esp" }],
+        from: ["fleet-swarm-node"],
+        to: ["fleet-swarm-node"],
+      },
+    );
+  });
+
   it("turns Shielded VM on, blocks project SSH keys, keeps addresses internal, and encrypts with the KMS key given", async () => {
-    const run = await deploy({ diskEncryptionKey: "projects/p/locations/l/keyRings/r/cryptoKeys/k" });
-    for (const r of ofType(run, "gcp:compute/instance:Instance")) {
+    const run = await deploy({
+      diskEncryptionKey: "projects/p/locations/l/keyRings/r/cryptoKeys/k",
+      managerMachineType: "e2-medium",
+      project: "p1",
+    });
+    for (const r of ofType(run, instanceType)) {
       assert.deepEqual(r.inputs.shieldedInstanceConfig, {
         enableSecureBoot: true,
         enableVtpm: true,
@@ -136,41 +253,85 @@ describe("GceSwarmNodes under mocks", () => {
         initializeParams: { image: "ubuntu-os-cloud/ubuntu-2404-lts-amd64", size: 20 },
         kmsKeySelfLink: "projects/p/locations/l/keyRings/r/cryptoKeys/k",
       });
-      assert.equal(r.inputs.machineType, "e2-small");
+      assert.equal(r.inputs.machineType, r.name.includes("manager") ? "e2-medium" : "e2-small");
+      assert.equal(r.inputs.project, "p1");
+      assert.equal(
+        r.inputs.serviceAccount,
+        undefined,
+        "no service account, so no cloud credentials on the VM",
+      );
       assert.ok(
         r.secretInputs.some((path) => path === "metadata" || path === "metadata.user-data"),
         "user data holds a private host key: secret",
       );
     }
+    for (const r of ofType(run, firewallType)) assert.equal(r.inputs.project, "p1");
+  });
+
+  it("leaves the boot disk to Google-managed encryption when no key is given", async () => {
+    const run = await deploy({ image: "my-project/debian-12-cloud-init", diskSizeGb: 50 });
+    assert.deepEqual(run.byName("fleet-worker-0").inputs.bootDisk, {
+      initializeParams: { image: "my-project/debian-12-cloud-init", size: 50 },
+    });
+  });
+
+  it("creates machines only after their firewall", async () => {
+    const captured = new Map<string, pulumi.ResourceOptions>();
+    const names = new Map<pulumi.Resource, string>();
+    await deploy({}, false, captured, names);
+    assert.deepEqual(
+      (captured.get("fleet-manager-0")!.dependsOn as pulumi.Resource[]).map((r) => names.get(r)),
+      ["fleet-control", "fleet-gossip-tcp", "fleet-gossip-udp", "fleet-overlay", "fleet-ssh"],
+    );
   });
 
   it("gives each instance cloud-init with its own host key, and keeps the guest agent from replacing it", async () => {
     const run = await deploy();
-    const config = parse(
-      (run.byName("fleet-worker-1").inputs.metadata as Record<string, string>)["user-data"],
-    ) as Record<string, unknown>;
-    assert.deepEqual(config.ssh_keys, {
-      ed25519_private: "HOSTKEY-fleet-worker-1-host-key",
-      ed25519_public: "ssh-ed25519 AAAAfleetworker1hostkey",
-    });
-    assert.deepEqual(config.write_files, [
-      {
-        path: "/etc/default/instance_configs.cfg",
-        content: "[InstanceSetup]\nset_host_keys = false\n",
-        permissions: "0644",
-      },
-    ]);
-    assert.deepEqual(config.packages, ["docker.io"]);
+    for (const r of ofType(run, instanceType)) {
+      const config = parse((r.inputs.metadata as Record<string, string>)["user-data"]) as Record<
+        string,
+        unknown
+      >;
+      assert.deepEqual(config.ssh_keys, {
+        ed25519_private: `HOSTKEY-${r.name}-host-key`,
+        ed25519_public: `ssh-ed25519 AAAA${r.name.replace(/-/g, "")}hostkey`,
+      });
+      assert.equal(config.ssh_deletekeys, true);
+      assert.deepEqual(config.write_files, [
+        {
+          path: "/etc/default/instance_configs.cfg",
+          content: "[InstanceSetup]\nset_host_keys = false\n",
+          permissions: "0644",
+        },
+      ]);
+      assert.deepEqual(config.packages, ["docker.io"]);
+      assert.deepEqual((config.users as { ssh_authorized_keys?: string[] }[])[1].ssh_authorized_keys, [
+        base.sshPublicKey,
+      ]);
+    }
   });
 
-  it("feeds SwarmCluster with each instance's addresses and host key", async () => {
-    const run = await deploy({ publicAddresses: true, sshUser: "ops" }, true);
+  it("feeds SwarmCluster with each instance's addresses and host key, once the machine is ready", async () => {
+    const run = await deploy(
+      { publicAddresses: true, sshUser: "ops", nodeLabels: { "fleet-manager-0": { zone: "b" } } },
+      true,
+    );
+    assert.deepEqual(
+      (run.byName("fleet-manager-0").inputs.networkInterfaces as { accessConfigs: unknown[] }[])[0]
+        .accessConfigs,
+      [{}],
+      "an external address",
+    );
+    const ready = run.byName("fleet-manager-0-ready");
+    assert.equal(ready.inputs.host, "198.51.100.10");
+    assert.equal(ready.inputs.hostKey, "ssh-ed25519 AAAAfleetmanager0hostkey");
+    assert.deepEqual(ready.secretInputs, ["privateKey"]);
     const nodes = run.byName("swarm-membership").inputs.nodes as Record<string, unknown>[];
     assert.deepEqual(nodes[0], {
       name: "fleet-manager-0",
       role: "manager",
       availability: "active",
-      labels: {},
+      labels: { zone: "b" },
       connection: {
         protocol: "ssh",
         host: "198.51.100.10",
@@ -181,32 +342,62 @@ describe("GceSwarmNodes under mocks", () => {
       advertiseAddr: "10.0.1.0",
       listenAddr: "0.0.0.0:2377",
     });
+    assert.deepEqual(
+      nodes.slice(1).map((n) => [n.name, (n.connection as { host: string }).host, n.advertiseAddr, n.labels]),
+      [
+        ["fleet-manager-1", "198.51.100.11", "10.0.1.1", {}],
+        ["fleet-manager-2", "198.51.100.12", "10.0.1.2", {}],
+        ["fleet-worker-0", "198.51.100.20", "10.0.2.0", {}],
+        ["fleet-worker-1", "198.51.100.21", "10.0.2.1", {}],
+      ],
+    );
   });
 
-  it("refuses a missing admin CIDR and a subnetwork list that does not match the zones", async () => {
-    let caught: unknown;
-    const run = await runProgram(() => {
-      try {
-        new GceSwarmNodes("fleet", {
-          ...base,
-          adminCidr: undefined,
-          subnetworks: ["a", "b"],
-        } as unknown as GceSwarmNodesArgs);
-      } catch (err) {
-        caught = err;
-      }
-    });
+  it("refuses a missing admin CIDR and a subnetwork list that does not match the zones, before creating anything", async () => {
+    const err = await refusal({ adminCidr: undefined, subnetworks: ["a", "b"] });
     assert.equal(
-      (caught as Error).message,
+      (err as Error).message,
       [
         "GceSwarmNodes fleet:",
         "  adminCidr: is required: the only addresses SSH (22/tcp) is open to, e.g. your office's 203.0.113.0/24; there is no default",
         "  subnetworks: must list one subnetwork, or one per zone (3), not 2",
       ].join("\n"),
     );
+  });
+
+  it("refuses a malformed CIDR, no managers, no zones, a small disk and unknown fields", async () => {
+    const err = (await refusal({
+      adminCidr: "203.0.113.0/40",
+      managers: 0,
+      zones: [],
+      subnetworks: [],
+      diskSizeGb: 5,
+      machinetype: "e2-micro",
+    })) as SwarmNodesError;
     assert.deepEqual(
-      run.resources.filter((r) => r.custom),
-      [],
+      err.issues.map((i) => `${i.path}: ${i.message}`),
+      [
+        'machinetype: unknown field; did you mean "machineType"?',
+        "managers: must be a whole number of at least 1, not 0",
+        'adminCidr: must be a CIDR block such as 203.0.113.7/32, not "203.0.113.0/40"',
+        "zones: must list at least one",
+        "diskSizeGb: must be a whole number of GB, at least 10, not 5",
+      ],
     );
+  });
+
+  it("refuses a name that would make instance names Compute Engine rejects", async () => {
+    const upper = (await refusal({}, "Fleet")) as SwarmNodesError;
+    assert.deepEqual(
+      upper.issues.map((i) => i.path),
+      ["name"],
+    );
+    const long = (await refusal({}, "f".repeat(46))) as SwarmNodesError;
+    assert.deepEqual(long.issues, [
+      {
+        path: "name",
+        message: `"${"f".repeat(46)}-manager-2" is too long for an instance name: Pulumi adds 8 characters, and 63 is the most`,
+      },
+    ]);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "crypto";
 import { utils } from "ssh2";
-import { SshHostKey } from "../../components/swarm";
+import type * as pulumi from "@pulumi/pulumi";
+import { hostKeyProvider, SshHostKey } from "../../provider/ssh";
 import { runProgram } from "../support/harness";
 
 const program = (rotate?: string) => () => {
@@ -35,5 +37,57 @@ describe("SshHostKey through Pulumi's serialization", () => {
       (first.outputs.a as { publicKey: string }).publicKey,
     );
     assert.equal(rotated.outputs.b, first.outputs.b, "the other key stays");
+  });
+
+  it("keeps the private key a secret in the stack's state", async () => {
+    let options: pulumi.ResourceOptions | undefined;
+    const run = await runProgram(() => {
+      const key = new SshHostKey(
+        "k",
+        {},
+        {
+          transformations: [
+            (a) => {
+              options = a.opts;
+              return undefined;
+            },
+          ],
+        },
+      );
+      return { key: key.publicKey };
+    });
+    assert.deepEqual((options as pulumi.CustomResourceOptions).additionalSecretOutputs, ["privateKey"]);
+    assert.equal(
+      run.byName("k").id,
+      `sha256:${createHash("sha256")
+        .update(run.outputs.key as string)
+        .digest("hex")
+        .slice(0, 16)}`,
+      "the id derives from the public key only",
+    );
+  });
+
+  it("throws away a pair ssh2 encodes wrongly (a public key starting with a zero byte) and makes another", async () => {
+    type Pair = { private: string; public: string };
+    let broken: Pair | undefined;
+    for (let i = 0; i < 20_000 && !broken; i++) {
+      const pair = utils.generateKeyPairSync("ed25519");
+      if (utils.parseKey(pair.private) instanceof Error) broken = pair;
+    }
+    assert.ok(broken, "ssh2 made a pair it cannot read itself (about one in 256)");
+    const stubbed = utils as unknown as { generateKeyPairSync(type: string): Pair };
+    const generate = stubbed.generateKeyPairSync;
+    let calls = 0;
+    stubbed.generateKeyPairSync = (type) => (++calls === 1 ? broken! : generate(type));
+    try {
+      const { outs } = await hostKeyProvider.create({ rotate: "" });
+      assert.equal(calls, 2, "the broken pair was discarded");
+      assert.notEqual(outs.privateKey, broken.private);
+      const parsed = utils.parseKey(outs.privateKey as string);
+      assert.ok(!(parsed instanceof Error), String(parsed));
+      assert.equal(`ssh-ed25519 ${parsed.getPublicSSH().toString("base64")}`, outs.publicKey);
+    } finally {
+      stubbed.generateKeyPairSync = generate;
+    }
   });
 });
