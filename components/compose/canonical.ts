@@ -8,11 +8,10 @@ import {
 } from "./short-syntax";
 import { splitShellWords } from "./shell-words";
 import type { ComposePath } from "./types";
+import { type Dict, isDict } from "./dict";
 
 type Report = (path: ComposePath, message: string) => void;
-type Dict = Record<string, unknown>;
 
-const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
 const scalarText = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 /** `["A=1", "B"]` or `{A: 1, B: null}` -> `{A: "1", B: null}`; `listValue` is what a bare `B` means. */

@@ -2,9 +2,7 @@ import { resolve } from "path";
 import { mergeCompose } from "./merge";
 import type { ComposePath } from "./types";
 import type { FileModel } from "./file-model";
-
-type Dict = Record<string, unknown>;
-const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
+import { type Dict, isDict } from "./dict";
 
 /** Loads another file for `extends: { file }` (cached by the caller), or undefined when it failed. */
 export type LoadOtherFile = (absolutePath: string) => FileModel | undefined;

@@ -5,9 +5,7 @@ import type { ComposeIssue, ComposePath } from "./types";
 import { formatPath } from "./types";
 import { validateComposeFile } from "./validate";
 import { type MergeMark, parseComposeYaml } from "./yaml-source";
-
-type Dict = Record<string, unknown>;
-const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
+import { type Dict, isDict } from "./dict";
 
 /** One Compose file, interpolated, validated and in canonical form. */
 export interface FileModel {

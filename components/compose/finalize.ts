@@ -2,9 +2,7 @@ import { readFileSync } from "fs";
 import { parseDotenv } from "./dotenv";
 import type { Lookup } from "./interpolate";
 import type { ComposeIssue, ComposeProject } from "./types";
-
-type Dict = Record<string, unknown>;
-const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
+import { type Dict, isDict } from "./dict";
 
 /**
  * Drops services outside the active profiles (`"*"` enables all). A service that stays and requires a

@@ -2,9 +2,7 @@ import { isDeepStrictEqual } from "util";
 import { dirname, resolve } from "path";
 import type { ComposePath } from "./types";
 import type { FileModel } from "./file-model";
-
-type Dict = Record<string, unknown>;
-const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
+import { type Dict, isDict } from "./dict";
 
 /** One `include` entry in long form, paths absolute. */
 export interface IncludeRequest {

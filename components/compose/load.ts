@@ -15,8 +15,8 @@ import {
   formatPath,
   type LoadComposeOptions,
 } from "./types";
+import type { Dict } from "./dict";
 
-type Dict = Record<string, unknown>;
 type Env = Record<string, string | undefined>;
 
 /** The files Compose looks for when none is named, in its order of preference. */

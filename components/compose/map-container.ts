@@ -1,6 +1,7 @@
 import type { HealthCheckInput, ServiceInput, SpecField } from "../spec/types";
 import { closestName } from "../spec/suggest";
-import { type Dict, isDict, isTrue, type MapContext, refuseUnknown } from "./map-context";
+import { type Dict, isDict } from "./dict";
+import { isTrue, type MapContext, refuseUnknown } from "./map-context";
 import { berthExtensionKeys } from "./service-keys";
 import type { ComposeService } from "./types";
 

@@ -1,4 +1,5 @@
 import { closestName } from "../spec/suggest";
+import { type Dict, isDict } from "./dict";
 
 /** What a field mapper reports to; every path is relative to the service (`deploy.mode`). */
 export interface MapContext {
@@ -9,9 +10,6 @@ export interface MapContext {
   /** Notes that the Berth field at `berthPath` was read from the Compose key at `composePath`. */
   from(berthPath: string, composePath: string): void;
 }
-
-export type Dict = Record<string, unknown>;
-export const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** `{a: 1}` or `["a=1"]` -> `{a: "1"}`. */
 export function stringMap(value: unknown): Record<string, string> {

@@ -1,6 +1,7 @@
 import type { PlacementInput, RestartPolicyInput, ServiceInput, UpdatePolicyInput } from "../spec/types";
 import { parseDuration } from "../spec/units";
-import { type Dict, isDict, type MapContext, refuseUnknown, stringMap } from "./map-context";
+import { type Dict, isDict } from "./dict";
+import { type MapContext, refuseUnknown, stringMap } from "./map-context";
 import { mapResources } from "./map-resources";
 import type { ComposeService } from "./types";
 

@@ -1,5 +1,6 @@
 import type { FileMountInput, VolumeInput } from "../spec/types";
-import { type Dict, isTrue, type MapContext, refuseUnknown } from "./map-context";
+import { type Dict } from "./dict";
+import { isTrue, type MapContext, refuseUnknown } from "./map-context";
 import type { ComposeFileReference, ComposeService } from "./types";
 
 const mountKeys = [

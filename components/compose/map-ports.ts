@@ -1,5 +1,6 @@
 import type { PortInput } from "../spec/types";
-import { type Dict, type MapContext, refuseUnknown } from "./map-context";
+import { type Dict } from "./dict";
+import { type MapContext, refuseUnknown } from "./map-context";
 import type { ComposeService } from "./types";
 
 const allAddresses = ["", "0.0.0.0", "::"];

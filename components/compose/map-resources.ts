@@ -1,5 +1,6 @@
 import type { ResourcesInput } from "../spec/types";
-import { type Dict, isDict, isEmpty, type MapContext, refuseUnknown } from "./map-context";
+import { type Dict, isDict } from "./dict";
+import { isEmpty, type MapContext, refuseUnknown } from "./map-context";
 import type { ComposeService } from "./types";
 
 /** A Compose size as bytes: `"512m"`, `"1g"`, `"100k"`, `"1.5GiB"` (powers of 1024, as Docker reads them). */

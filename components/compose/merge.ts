@@ -1,8 +1,6 @@
 import { type MergeMark, pathKey } from "./yaml-source";
 import type { ComposePath } from "./types";
-
-type Dict = Record<string, unknown>;
-const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
+import { type Dict, isDict } from "./dict";
 
 /** Lists whose entries are unique by a key: a later entry with the same key replaces the earlier one. */
 const uniqueBy: Record<string, (entry: Dict) => string> = {
