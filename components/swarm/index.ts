@@ -18,7 +18,8 @@ export {
 } from "../../provider/swarm";
 export { renderSwarm } from "../spec/render/swarm";
 export type * from "../spec/render/swarm-types";
-export { LocalSwarm, type LocalSwarmArgs, type DefaultNetworkOptions } from "./local-swarm";
+export { LocalSwarm, type LocalSwarmArgs } from "./local-swarm";
+export { type DefaultNetworkOptions } from "./cluster-services";
 export { SwarmWorkload, type SwarmWorkloadArgs } from "./workload";
 export { SwarmCluster, type SwarmClusterArgs, SwarmClusterError } from "./swarm-cluster";
 export type * from "./node-types";

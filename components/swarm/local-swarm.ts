@@ -1,16 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceCluster, Workload, WorkloadRequest } from "../cluster";
-import { type EngineConnection, SwarmMode, SwarmNetwork, type SwarmNetworkArgs } from "../../provider/swarm";
+import { type EngineConnection, SwarmMode, type SwarmNetwork } from "../../provider/swarm";
+import { createDefaultNetwork, type DefaultNetworkOptions, deploySwarmWorkload } from "./cluster-services";
 import type { SwarmEngineAccess, SwarmTarget } from "./engine-access";
-import { SwarmWorkload } from "./workload";
-
-/** The overlay network every service of the cluster joins, so they reach each other by name. */
-export interface DefaultNetworkOptions {
-  /** Create no default network; services join only the networks they name. Default: false. */
-  skip?: boolean;
-  /** Default: name `<cluster>-default`, not attachable, not internal, not encrypted. */
-  args?: Pick<SwarmNetworkArgs, "name" | "attachable" | "internal" | "encrypted" | "labels">;
-}
 
 export interface LocalSwarmArgs {
   /** The engine. Default: the local one (`DOCKER_HOST`, else `/var/run/docker.sock`). */
@@ -41,13 +33,9 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
   declare readonly nodeId: pulumi.Output<string>;
   /** Whether Berth initialised swarm mode (and so leaves the swarm on destroy). */
   declare readonly initialized: pulumi.Output<boolean>;
-  private readonly connection?: pulumi.Input<EngineConnection>;
-  private readonly publicHost: pulumi.Input<string>;
 
   constructor(name: string, args: LocalSwarmArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("berth:swarm:LocalSwarm", name, {}, opts);
-    this.connection = args.connection;
-    this.publicHost = args.publicHost ?? "localhost";
     this.swarmMode = new SwarmMode(
       `${name}-swarm`,
       {
@@ -58,19 +46,12 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
       },
       { parent: this },
     );
-    if (!args.defaultNetwork?.skip) {
-      this.defaultNetwork = new SwarmNetwork(
-        `${name}-default`,
-        {
-          name: `${name}-default`,
-          ...args.defaultNetwork?.args,
-          connection: args.connection,
-          component: name,
-        },
-        { parent: this, dependsOn: [this.swarmMode] },
-      );
-    }
-    this.engine = { connection: args.connection, ready: [this.swarmMode], publicHost: this.publicHost };
+    this.engine = {
+      connection: args.connection,
+      ready: [this.swarmMode],
+      publicHost: args.publicHost ?? "localhost",
+    };
+    this.defaultNetwork = createDefaultNetwork(name, args.defaultNetwork, this.engine, this);
     this.swarmId = this.swarmMode.swarmId;
     this.nodeId = this.swarmMode.nodeId;
     this.initialized = this.swarmMode.initialized;
@@ -79,15 +60,6 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
 
   /** Runs a portable service on this swarm (used by `ContainerService`). */
   deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
-    return new SwarmWorkload(
-      name,
-      {
-        request,
-        connection: this.connection,
-        clusterNetworks: this.defaultNetwork ? [this.defaultNetwork.name] : [],
-        publicHost: this.publicHost,
-      },
-      { parent, dependsOn: [this.swarmMode] },
-    );
+    return deploySwarmWorkload(name, request, parent, this.engine, this.defaultNetwork);
   }
 }

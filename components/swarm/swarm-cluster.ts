@@ -7,10 +7,9 @@ import {
   type SwarmSettings,
 } from "../../provider/swarm";
 import type { SwarmEngineAccess, SwarmTarget } from "./engine-access";
-import type { DefaultNetworkOptions } from "./local-swarm";
+import { createDefaultNetwork, type DefaultNetworkOptions, deploySwarmWorkload } from "./cluster-services";
 import { managerWarning, memberSpec, nodeConnection, nodeIssues } from "./member-spec";
 import type { SwarmNodeArgs } from "./node-types";
-import { SwarmWorkload } from "./workload";
 
 export interface SwarmClusterArgs {
   /**
@@ -72,7 +71,6 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
   declare readonly unlockKey: pulumi.Output<string>;
   /** The first manager's engine: what services are deployed through. Secret (it holds a key). */
   readonly connection: pulumi.Output<EngineConnection>;
-  private readonly publicHost: pulumi.Input<string>;
 
   constructor(name: string, args: SwarmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:swarm:SwarmCluster", name, {}, opts);
@@ -83,7 +81,7 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
 
     const founder = args.nodes.find((n) => n.role === "manager")!;
     this.connection = pulumi.secret(nodeConnection(founder));
-    this.publicHost = args.publicHost ?? founder.ssh?.host ?? founder.tls!.host;
+    const publicHost = args.publicHost ?? founder.ssh?.host ?? founder.tls!.host;
     this.membership = new SwarmMembership(
       `${name}-membership`,
       {
@@ -95,19 +93,8 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
       },
       { parent: this },
     );
-    if (!args.defaultNetwork?.skip) {
-      this.defaultNetwork = new SwarmNetwork(
-        `${name}-default`,
-        {
-          name: `${name}-default`,
-          ...args.defaultNetwork?.args,
-          connection: this.connection,
-          component: name,
-        },
-        { parent: this, dependsOn: [this.membership] },
-      );
-    }
-    this.engine = { connection: this.connection, ready: [this.membership], publicHost: this.publicHost };
+    this.engine = { connection: this.connection, ready: [this.membership], publicHost };
+    this.defaultNetwork = createDefaultNetwork(name, args.defaultNetwork, this.engine, this);
     this.swarmId = this.membership.swarmId;
     this.nodeIds = this.membership.nodeIds;
     this.managerEndpoints = this.membership.managerAddresses;
@@ -124,15 +111,6 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
 
   /** Runs a portable service on this swarm (used by `ContainerService`). */
   deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
-    return new SwarmWorkload(
-      name,
-      {
-        request,
-        connection: this.connection,
-        clusterNetworks: this.defaultNetwork ? [this.defaultNetwork.name] : [],
-        publicHost: this.publicHost,
-      },
-      { parent, dependsOn: [this.membership] },
-    );
+    return deploySwarmWorkload(name, request, parent, this.engine, this.defaultNetwork);
   }
 }

@@ -1,0 +1,48 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { Workload, WorkloadRequest } from "../cluster";
+import { SwarmNetwork, type SwarmNetworkArgs } from "../../provider/swarm";
+import type { SwarmEngineAccess } from "./engine-access";
+import { SwarmWorkload } from "./workload";
+
+/** The overlay network every service of the cluster joins, so they reach each other by name. */
+export interface DefaultNetworkOptions {
+  /** Create no default network; services join only the networks they name. Default: false. */
+  skip?: boolean;
+  /** Default: name `<cluster>-default`, not attachable, not internal, not encrypted. */
+  args?: Pick<SwarmNetworkArgs, "name" | "attachable" | "internal" | "encrypted" | "labels">;
+}
+
+/** A swarm cluster's default network (`<cluster>-default`), or none when `options.skip`. */
+export function createDefaultNetwork(
+  cluster: string,
+  options: DefaultNetworkOptions | undefined,
+  engine: SwarmEngineAccess,
+  parent: pulumi.Resource,
+): SwarmNetwork | undefined {
+  if (options?.skip) return undefined;
+  return new SwarmNetwork(
+    `${cluster}-default`,
+    { name: `${cluster}-default`, ...options?.args, connection: engine.connection, component: cluster },
+    { parent, dependsOn: engine.ready },
+  );
+}
+
+/** A portable service on a swarm cluster, joined to its default network: what `deployWorkload` does. */
+export function deploySwarmWorkload(
+  name: string,
+  request: WorkloadRequest,
+  parent: pulumi.Resource,
+  engine: SwarmEngineAccess,
+  defaultNetwork: SwarmNetwork | undefined,
+): Workload {
+  return new SwarmWorkload(
+    name,
+    {
+      request,
+      connection: engine.connection,
+      clusterNetworks: defaultNetwork ? [defaultNetwork.name] : [],
+      publicHost: engine.publicHost,
+    },
+    { parent, dependsOn: engine.ready },
+  );
+}
