@@ -1,84 +1,42 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { MachineReady, SshHostKey } from "../../provider/ssh";
-import { swarmNodeCloudInit } from "./cloud-init";
 import type { SwarmNodeArgs } from "./node-types";
 import { swarmTrafficRules } from "./swarm-ports";
-import { labelsOf, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
+import { SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
+import { readyVmNode, type SwarmVmArgs, swarmVmFields, vmBootstrap } from "./vm-node";
 
-export interface AwsSwarmNodesArgs {
+export interface AwsSwarmNodesArgs extends SwarmVmArgs {
   /** The VPC of the security groups. */
   vpcId: pulumi.Input<string>;
   /** Subnets the instances are spread over, round-robin, managers first (one per availability zone, say). */
   subnetIds: pulumi.Input<string>[];
   /**
-   * The only source SSH (22/tcp) is open to, e.g. `203.0.113.7/32` (IPv4 or IPv6). Required: there is
-   * no default, and nothing else reaches the nodes from outside the swarm.
-   */
-  adminCidr: string;
-  /**
    * The image: an Ubuntu 22.04+ or Debian 12 AMI of the region, with cloud-init (the official ones have
    * it). Required, so that a new image never replaces the machines by surprise.
    */
   ami: pulumi.Input<string>;
-  /** The admin's OpenSSH public key, allowed to log in as `sshUser`. */
-  sshPublicKey: pulumi.Input<string>;
-  /** The matching private key, for the node definitions Berth connects with. Pass it as a secret. */
-  sshPrivateKey: pulumi.Input<string>;
-  /** Default: 3. */
-  managers?: number;
-  /** Default: 2. */
-  workers?: number;
   /** Default: `"t3.small"`. */
   instanceType?: pulumi.Input<string>;
   /** Default: `instanceType`. */
   managerInstanceType?: pulumi.Input<string>;
-  /**
-   * The user cloud-init creates for Berth (in the `docker` group), the same on every image. Default:
-   * `"berth"`.
-   */
-  sshUser?: string;
-  /** Give instances public addresses and connect to those. Default: false (private addresses). */
-  publicAddresses?: boolean;
   /** Root volume size in GiB (gp3, always encrypted). Default: 20. */
   volumeSize?: number;
   /** KMS key for the root volumes. Default: the account's default EBS key. */
   kmsKeyId?: pulumi.Input<string>;
-  /** Swarm node labels on every node. Default: none. */
-  labels?: Record<string, pulumi.Input<string>>;
-  /** Swarm node labels by node name (`<name>-worker-0`), over `labels`. Default: none. */
-  nodeLabels?: Record<string, Record<string, pulumi.Input<string>>>;
   /** Tags on every resource and root volume. Default: none. */
   tags?: Record<string, pulumi.Input<string>>;
-  /** The VXLAN port the swarm uses (SwarmCluster's `swarm.dataPathPort`). Default: 4789. */
-  dataPathPort?: number;
-  /** Also let IPsec ESP through among nodes, for encrypted overlay networks. Default: false. */
-  encryptedOverlay?: boolean;
-  /** How long a new instance may take to let Berth in and run Docker. Default: 600 s. */
-  readyTimeoutSeconds?: number;
 }
 
 const fields: Record<keyof AwsSwarmNodesArgs, true> = {
+  ...swarmVmFields,
   vpcId: true,
   subnetIds: true,
-  adminCidr: true,
   ami: true,
-  sshPublicKey: true,
-  sshPrivateKey: true,
-  managers: true,
-  workers: true,
   instanceType: true,
   managerInstanceType: true,
-  sshUser: true,
-  publicAddresses: true,
   volumeSize: true,
   kmsKeyId: true,
-  labels: true,
-  nodeLabels: true,
   tags: true,
-  dataPathPort: true,
-  encryptedOverlay: true,
-  readyTimeoutSeconds: true,
 };
 
 /**
@@ -180,16 +138,9 @@ export class AwsSwarmNodes extends pulumi.ComponentResource {
       ),
     );
 
-    const user = args.sshUser ?? "berth";
-    const privateKey = pulumi.secret(args.sshPrivateKey);
     this.instances = [];
     this.nodes = vmRoster(name, args.managers ?? 3, args.workers ?? 2).map((vm) => {
-      const hostKey = new SshHostKey(`${vm.name}-host-key`, {}, child);
-      const userData = pulumi
-        .all([args.sshPublicKey, hostKey.privateKey, hostKey.publicKey])
-        .apply(([authorizedKey, privateHostKey, publicKey]) =>
-          swarmNodeCloudInit({ user, authorizedKey, hostKey: { privateKey: privateHostKey, publicKey } }),
-        );
+      const { hostKey, userData } = vmBootstrap(vm.name, args, this);
       const instance = new ec2.Instance(
         vm.name,
         {
@@ -201,7 +152,7 @@ export class AwsSwarmNodes extends pulumi.ComponentResource {
           subnetId: args.subnetIds[vm.index % args.subnetIds.length],
           vpcSecurityGroupIds: vm.role === "manager" ? [nodesGroup.id, managersGroup.id] : [nodesGroup.id],
           associatePublicIpAddress: args.publicAddresses ?? false,
-          userData: pulumi.secret(userData),
+          userData,
           rootBlockDevice: {
             encrypted: true,
             volumeType: "gp3",
@@ -216,24 +167,8 @@ export class AwsSwarmNodes extends pulumi.ComponentResource {
         { parent: this, dependsOn: rules, ignoreChanges: ["userData"] },
       );
       this.instances.push(instance);
-      const ready = new MachineReady(
-        `${vm.name}-ready`,
-        {
-          host: args.publicAddresses ? instance.publicIp : instance.privateIp,
-          username: user,
-          privateKey,
-          hostKey: hostKey.publicKey,
-          timeoutSeconds: args.readyTimeoutSeconds,
-        },
-        child,
-      );
-      return {
-        name: vm.name,
-        role: vm.role,
-        labels: labelsOf(vm.name, args),
-        ssh: { host: ready.host, user, privateKey, hostKey: hostKey.publicKey },
-        advertiseAddr: instance.privateIp,
-      };
+      const connectAt = args.publicAddresses ? instance.publicIp : instance.privateIp;
+      return readyVmNode(vm, args, hostKey, { connectAt, advertise: instance.privateIp }, this);
     });
     this.securityGroups = { nodes: nodesGroup, managers: managersGroup };
     this.registerOutputs({ instanceIds: this.instances.map((i) => i.id) });

@@ -1,31 +1,17 @@
 import type * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { MachineReady, SshHostKey } from "../../provider/ssh";
-import { swarmNodeCloudInit } from "./cloud-init";
 import type { SwarmNodeArgs } from "./node-types";
 import { swarmTrafficRules } from "./swarm-ports";
-import { labelsOf, lastNodeNames, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
+import { lastNodeNames, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
+import { readyVmNode, type SwarmVmArgs, swarmVmFields, vmBootstrap } from "./vm-node";
 
-export interface GceSwarmNodesArgs {
+export interface GceSwarmNodesArgs extends SwarmVmArgs {
   /** The VPC network (name or self link). */
   network: pulumi.Input<string>;
   /** Zones the instances are spread over, round-robin, managers first: `["europe-west1-b", ...]`. */
   zones: string[];
   /** One subnetwork for all zones, or one per zone (same order). Default: the network's auto subnet. */
   subnetworks?: pulumi.Input<string>[];
-  /**
-   * The only source SSH (22/tcp) is open to, e.g. `203.0.113.7/32`. Required: there is no default, and
-   * nothing else reaches the nodes from outside the swarm.
-   */
-  adminCidr: string;
-  /** The admin's OpenSSH public key, allowed to log in as `sshUser`. */
-  sshPublicKey: pulumi.Input<string>;
-  /** The matching private key, for the node definitions Berth connects with. Pass it as a secret. */
-  sshPrivateKey: pulumi.Input<string>;
-  /** Default: 3. */
-  managers?: number;
-  /** Default: 2. */
-  workers?: number;
   /** Default: `"e2-small"`. */
   machineType?: pulumi.Input<string>;
   /** Default: `machineType`. */
@@ -35,13 +21,6 @@ export interface GceSwarmNodesArgs {
    * (Google's own Debian images do not run cloud-init, so they would ignore the user data).
    */
   image?: pulumi.Input<string>;
-  /**
-   * The user cloud-init creates for Berth (in the `docker` group), the same on every image. Default:
-   * `"berth"`.
-   */
-  sshUser?: string;
-  /** Give instances external addresses and connect to those. Default: false (internal addresses). */
-  publicAddresses?: boolean;
   /** Boot disk size in GB. Default: 20. */
   diskSizeGb?: number;
   /**
@@ -49,45 +28,24 @@ export interface GceSwarmNodesArgs {
    * Engine encrypts every disk with a Google-managed key.
    */
   diskEncryptionKey?: pulumi.Input<string>;
-  /** Swarm node labels on every node. Default: none. */
-  labels?: Record<string, pulumi.Input<string>>;
-  /** Swarm node labels by node name (`<name>-worker-0`), over `labels`. Default: none. */
-  nodeLabels?: Record<string, Record<string, pulumi.Input<string>>>;
   /** Compute Engine labels on every instance. Default: none (Berth adds `berth-swarm-role`). */
   gceLabels?: Record<string, pulumi.Input<string>>;
   /** Default: the provider's project. */
   project?: pulumi.Input<string>;
-  /** The VXLAN port the swarm uses (SwarmCluster's `swarm.dataPathPort`). Default: 4789. */
-  dataPathPort?: number;
-  /** Also let IPsec ESP through among nodes, for encrypted overlay networks. Default: false. */
-  encryptedOverlay?: boolean;
-  /** How long a new instance may take to let Berth in and run Docker. Default: 600 s. */
-  readyTimeoutSeconds?: number;
 }
 
 const fields: Record<keyof GceSwarmNodesArgs, true> = {
+  ...swarmVmFields,
   network: true,
   zones: true,
   subnetworks: true,
-  adminCidr: true,
-  sshPublicKey: true,
-  sshPrivateKey: true,
-  managers: true,
-  workers: true,
   machineType: true,
   managerMachineType: true,
   image: true,
-  sshUser: true,
-  publicAddresses: true,
   diskSizeGb: true,
   diskEncryptionKey: true,
-  labels: true,
-  nodeLabels: true,
   gceLabels: true,
   project: true,
-  dataPathPort: true,
-  encryptedOverlay: true,
-  readyTimeoutSeconds: true,
 };
 
 /** Stops the guest agent from replacing the host key cloud-init installs (it starts after cloud-init). */
@@ -186,21 +144,9 @@ export class GceSwarmNodes extends pulumi.ComponentResource {
       ),
     );
 
-    const user = args.sshUser ?? "berth";
-    const privateKey = pulumi.secret(args.sshPrivateKey);
     this.instances = [];
     this.nodes = vmRoster(name, args.managers ?? 3, args.workers ?? 2).map((vm) => {
-      const hostKey = new SshHostKey(`${vm.name}-host-key`, {}, child);
-      const userData = pulumi
-        .all([args.sshPublicKey, hostKey.privateKey, hostKey.publicKey])
-        .apply(([authorizedKey, privateHostKey, publicKey]) =>
-          swarmNodeCloudInit({
-            user,
-            authorizedKey,
-            hostKey: { privateKey: privateHostKey, publicKey },
-            files: [guestAgentConfig],
-          }),
-        );
+      const { hostKey, userData } = vmBootstrap(vm.name, args, this, [guestAgentConfig]);
       const machineType = args.machineType ?? "e2-small";
       const subnetwork = subnets.length === 0 ? undefined : subnets[vm.index % subnets.length];
       const instance = new compute.Instance(
@@ -225,7 +171,7 @@ export class GceSwarmNodes extends pulumi.ComponentResource {
               accessConfigs: args.publicAddresses ? [{}] : [],
             },
           ],
-          metadata: { "user-data": pulumi.secret(userData), "block-project-ssh-keys": "true" },
+          metadata: { "user-data": userData, "block-project-ssh-keys": "true" },
           shieldedInstanceConfig: {
             enableSecureBoot: true,
             enableVtpm: true,
@@ -239,24 +185,8 @@ export class GceSwarmNodes extends pulumi.ComponentResource {
       const nic = instance.networkInterfaces.apply((nics) => nics[0]);
       const internal = nic.apply((n) => n?.networkIp ?? "");
       const external = nic.apply((n) => n?.accessConfigs?.[0]?.natIp ?? "");
-      const ready = new MachineReady(
-        `${vm.name}-ready`,
-        {
-          host: args.publicAddresses ? external : internal,
-          username: user,
-          privateKey,
-          hostKey: hostKey.publicKey,
-          timeoutSeconds: args.readyTimeoutSeconds,
-        },
-        child,
-      );
-      return {
-        name: vm.name,
-        role: vm.role,
-        labels: labelsOf(vm.name, args),
-        ssh: { host: ready.host, user, privateKey, hostKey: hostKey.publicKey },
-        advertiseAddr: internal,
-      };
+      const connectAt = args.publicAddresses ? external : internal;
+      return readyVmNode(vm, args, hostKey, { connectAt, advertise: internal }, this);
     });
     this.registerOutputs({ instanceIds: this.instances.map((i) => i.id) });
   }
