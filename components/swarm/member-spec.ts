@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EngineConnection, MemberSpec } from "../../provider/swarm";
+import { memberAvailabilities, memberNamePattern, memberRoles } from "../../provider/swarm/membership-plan";
 import type { SwarmNodeArgs } from "./node-types";
 
 /** One problem with the nodes of a cluster, at a path such as `nodes[1].ssh.hostKey`. */
@@ -10,7 +11,6 @@ export interface NodeIssue {
 
 /** `<type> <base64 key blob>` with an optional comment, as in known_hosts. */
 const knownHostsEntry = /^(ssh|ecdsa|sk)-[a-z0-9-@.]+ AAAA[A-Za-z0-9+/]+={0,3}( .*)?$/;
-const nameRule = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * Everything wrong with a cluster's node list that can be told without reaching a node, all at once.
@@ -24,13 +24,13 @@ export function nodeIssues(nodes: SwarmNodeArgs[]): NodeIssue[] {
   const seen = new Set<string>();
   nodes.forEach((node, i) => {
     const at = `nodes[${i}]`;
-    if (typeof node.name !== "string" || !nameRule.test(node.name))
+    if (typeof node.name !== "string" || !memberNamePattern.test(node.name))
       add(`${at}.name`, "must be a DNS label: lowercase letters, digits and -, at most 63");
     else if (seen.has(node.name)) add(`${at}.name`, `"${node.name}" names two nodes`);
     seen.add(node.name);
-    if (node.role !== undefined && node.role !== "manager" && node.role !== "worker")
+    if (node.role !== undefined && !memberRoles.includes(node.role))
       add(`${at}.role`, `must be "manager" or "worker", not ${JSON.stringify(node.role)}`);
-    if (node.availability !== undefined && !["active", "pause", "drain"].includes(node.availability))
+    if (node.availability !== undefined && !memberAvailabilities.includes(node.availability))
       add(
         `${at}.availability`,
         `must be "active", "pause" or "drain", not ${JSON.stringify(node.availability)}`,

@@ -1,10 +1,9 @@
 /** Checks shared by the components that make swarm nodes from cloud VMs. */
 import { closestName } from "../spec/suggest";
+import { memberNamePattern } from "../../provider/swarm/membership-plan";
 
 const ipv4Cidr = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const ipv6Cidr = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|\d?\d)$/;
-/** What SwarmCluster accepts as a node name, and what VM names and network tags allow. */
-const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const linuxUser = /^[a-z_][a-z0-9_-]{0,31}$/;
 const publicKeyLine = /^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9-]+@openssh\.com) AAAA/;
 
@@ -114,7 +113,7 @@ export function vmArgIssues(name: string, args: object, rules: VmArgRules): Swar
 
   // Node names are judged only once the counts that make them are sound.
   if (Number.isInteger(managers) && Number.isInteger(workers) && managers >= 1 && workers >= 0) {
-    const badName = lastNodeNames(name, managers, workers).find((n) => !dnsLabel.test(n));
+    const badName = lastNodeNames(name, managers, workers).find((n) => !memberNamePattern.test(n));
     if (badName !== undefined)
       add(
         "name",

@@ -3,6 +3,15 @@ import type { EngineConnection } from "./engine";
 export type MemberRole = "manager" | "worker";
 export type MemberAvailability = "active" | "pause" | "drain";
 
+export const memberRoles: readonly string[] = ["manager", "worker"] satisfies MemberRole[];
+export const memberAvailabilities: readonly string[] = [
+  "active",
+  "pause",
+  "drain",
+] satisfies MemberAvailability[];
+/** A node's name in a cluster: a DNS label, as it also names VMs and network tags. */
+export const memberNamePattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
 /** One node as the membership provider sees it: plain data, resolved. */
 export interface MemberSpec {
   name: string;

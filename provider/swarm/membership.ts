@@ -3,7 +3,14 @@ import type Dockerode from "dockerode";
 import { connectionProblems } from "./engine";
 import { engineMessage } from "./engine-errors";
 import { engineLog } from "./log";
-import { type MemberSpec, planMembership, quorumProblem } from "./membership-plan";
+import {
+  memberAvailabilities,
+  memberNamePattern,
+  memberRoles,
+  type MemberSpec,
+  planMembership,
+  quorumProblem,
+} from "./membership-plan";
 import {
   listNodes,
   localSwarmState,
@@ -64,8 +71,6 @@ interface SwarmObject {
   JoinTokens: { Worker: string; Manager: string };
 }
 
-const roles = ["manager", "worker"];
-const availabilities = ["active", "pause", "drain"];
 const managerAddress = (m: MemberSpec) => `${m.advertiseAddr}:2377`;
 
 async function unlockKeyOf(manager: Dockerode): Promise<string> {
@@ -223,16 +228,16 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
     const seen = new Set<string>();
     nodes.forEach((n, i) => {
       const at = `nodes[${i}]`;
-      if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(n.name ?? ""))
+      if (!memberNamePattern.test(n.name ?? ""))
         failures.push({
           property: `${at}.name`,
           reason: "must be a DNS label: lowercase letters, digits and -",
         });
       if (seen.has(n.name)) failures.push({ property: `${at}.name`, reason: `"${n.name}" is used twice` });
       seen.add(n.name);
-      if (!roles.includes(n.role))
+      if (!memberRoles.includes(n.role))
         failures.push({ property: `${at}.role`, reason: 'must be "manager" or "worker"' });
-      if (!availabilities.includes(n.availability))
+      if (!memberAvailabilities.includes(n.availability))
         failures.push({ property: `${at}.availability`, reason: 'must be "active", "pause" or "drain"' });
       if (!n.connection?.protocol)
         failures.push({ property: `${at}`, reason: "needs ssh or tls to reach its engine" });
