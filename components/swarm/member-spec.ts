@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { EngineConnection, MemberSpec } from "../../provider/swarm";
+import { type EngineConnection, knownHostsEntry, type MemberSpec } from "../../provider/swarm";
 import { memberAvailabilities, memberNamePattern, memberRoles } from "../../provider/swarm/membership-plan";
 import type { SwarmNodeArgs } from "./node-types";
 
@@ -8,9 +8,6 @@ export interface NodeIssue {
   path: string;
   message: string;
 }
-
-/** `<type> <base64 key blob>` with an optional comment, as in known_hosts. */
-const knownHostsEntry = /^(ssh|ecdsa|sk)-[a-z0-9-@.]+ AAAA[A-Za-z0-9+/]+={0,3}( .*)?$/;
 
 /**
  * Everything wrong with a cluster's node list that can be told without reaching a node, all at once.

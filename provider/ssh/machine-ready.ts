@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { hostKeyBlob } from "../swarm/engine";
 import { engineLog } from "../swarm/log";
 
 export interface MachineReadyInputs {
@@ -23,7 +24,7 @@ export interface MachineReadyOutputs extends MachineReadyInputs {
 type Probe = { ready: true; version: string } | { ready: false; reason: string };
 
 /** `<type> <base64>` of an SSH public key blob, as in known_hosts. */
-function knownHostsEntry(blob: Buffer): string {
+function knownHostsEntryOf(blob: Buffer): string {
   const typeLength = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
   const type = blob.subarray(4, 4 + typeLength).toString("latin1") || "unknown";
   return `${type} ${blob.toString("base64")}`;
@@ -36,7 +37,7 @@ function knownHostsEntry(blob: Buffer): string {
 function probe(inputs: MachineReadyInputs, readyTimeout: number): Promise<Probe> {
   // Loaded here, so the serialized provider captures no module.
   const { Client } = require("ssh2") as typeof import("ssh2");
-  const expected = Buffer.from(inputs.hostKey.trim().split(/\s+/)[1] ?? "", "base64");
+  const expected = hostKeyBlob(inputs.hostKey);
   return new Promise((resolve) => {
     const client = new Client();
     let presented: Buffer | undefined;
@@ -51,7 +52,7 @@ function probe(inputs: MachineReadyInputs, readyTimeout: number): Promise<Probe>
       if (presented && !presented.equals(expected))
         finish({
           ready: false,
-          reason: `it presented the host key ${knownHostsEntry(presented)}, not the expected one; nothing was sent to it`,
+          reason: `it presented the host key ${knownHostsEntryOf(presented)}, not the expected one; nothing was sent to it`,
         });
       else if (err.level === "client-authentication")
         finish({ ready: false, reason: `it did not accept the private key for user ${inputs.username}` });

@@ -29,6 +29,14 @@ export interface EngineConnection {
   hostKey?: string;
 }
 
+/** `<type> <base64 key blob>` with an optional comment, as in known_hosts. */
+export const knownHostsEntry = /^(ssh|ecdsa|sk)-[a-z0-9-@.]+ AAAA[A-Za-z0-9+/]+={0,3}( .*)?$/;
+
+/** The key blob of a known_hosts entry: the bytes a server presents as its host key. */
+export function hostKeyBlob(entry: string): Buffer {
+  return Buffer.from(entry.trim().split(/\s+/)[1] ?? "", "base64");
+}
+
 /** Problems with a connection, as `{ property, reason }` for a provider's `check`. */
 export function connectionProblems(c: EngineConnection | undefined, at = "connection") {
   const problems: { property: string; reason: string }[] = [];
@@ -48,7 +56,7 @@ export function connectionProblems(c: EngineConnection | undefined, at = "connec
   } else if (c.protocol === "ssh") {
     for (const field of ["host", "username", "privateKey"] as const) need(field, "for an SSH connection");
     need("hostKey", "for an SSH connection: the server's host key is always verified");
-    if (c.hostKey && !/^[a-z0-9-@.]+ [A-Za-z0-9+/=]+/.test(c.hostKey)) {
+    if (c.hostKey && !knownHostsEntry.test(c.hostKey)) {
       problems.push({
         property: `${at}.hostKey`,
         reason: 'must be "<type> <base64>", as a known_hosts entry',
@@ -87,7 +95,7 @@ export function engineClient(c: EngineConnection = {}): Dockerode {
     });
   }
   if (c.protocol === "ssh") {
-    const expected = Buffer.from((c.hostKey ?? "").split(/\s+/)[1] ?? "", "base64");
+    const expected = hostKeyBlob(c.hostKey ?? "");
     return new Docker({
       protocol: "ssh",
       host: c.host,
