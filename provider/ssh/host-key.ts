@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { withSecretOutputs } from "../swarm/resource-options";
 
 export interface HostKeyInputs {
   /** Change it to generate a new key (the machine using it must then be given the new one). */
@@ -73,7 +74,7 @@ export class SshHostKey extends pulumi.dynamic.Resource {
       hostKeyProvider,
       name,
       { rotate: args.rotate ?? "", privateKey: undefined, publicKey: undefined },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "privateKey"] },
+      withSecretOutputs(opts, ["privateKey"]),
       "berth/ssh",
       "SshHostKey",
     );

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { withSecretOutputs } from "../swarm/resource-options";
 import { hostKeyBlob } from "../swarm/engine";
 import { engineLog } from "../swarm/log";
 
@@ -182,7 +183,7 @@ export class MachineReady extends pulumi.dynamic.Resource {
         pollSeconds: args.pollSeconds ?? 5,
         dockerVersion: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "privateKey"] },
+      withSecretOutputs(opts, ["privateKey"]),
       "berth/ssh",
       "MachineReady",
     );
