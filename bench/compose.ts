@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { loadCompose, toServiceSpecs } from "../components/compose";
+import { printPerService, timeMs } from "./timing";
 
 const count = 300;
 
@@ -43,12 +44,6 @@ ${volumes}secrets:
 `;
 }
 
-function timeMs(work: () => void): number {
-  const start = process.hrtime.bigint();
-  work();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
 export function benchComposeLoading(): void {
   const dir = mkdtempSync(join(tmpdir(), "berth-bench-compose-"));
   try {
@@ -67,16 +62,8 @@ export function benchComposeLoading(): void {
       loading.push(timeMs(() => (project = load())));
       mapping.push(timeMs(() => toServiceSpecs(project)));
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    for (const [label, samples] of [
-      ["compose-load", loading],
-      ["compose-to-spec", mapping],
-    ] as const) {
-      const ms = median(samples);
-      console.log(
-        `${label} services=${count} median=${ms.toFixed(1)}ms per-service=${((ms * 1000) / count).toFixed(1)}us`,
-      );
-    }
+    printPerService("compose-load", count, loading);
+    printPerService("compose-to-spec", count, mapping);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,6 +9,7 @@ import {
   renderSwarm,
   type ServiceInput,
 } from "../components/spec";
+import { printPerService, timeMs } from "./timing";
 
 function generated(count: number): [string, ServiceInput][] {
   return Array.from({ length: count }, (_, i) => [
@@ -26,12 +27,6 @@ function generated(count: number): [string, ServiceInput][] {
   ]);
 }
 
-function timeMs(work: () => void): number {
-  const start = process.hrtime.bigint();
-  work();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
 export function benchSpecRendering(): void {
   const services = generated(300);
   const rounds = 5;
@@ -43,10 +38,6 @@ export function benchSpecRendering(): void {
     samples.kubernetes.push(timeMs(() => normalized.forEach((n) => renderKubernetes(n))));
     samples.ecs.push(timeMs(() => normalized.forEach((n) => renderEcs(n))));
   }
-  for (const [step, times] of Object.entries(samples)) {
-    const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
-    console.log(
-      `spec-${step} services=${services.length} median=${median.toFixed(1)}ms per-service=${((median / services.length) * 1000).toFixed(1)}us`,
-    );
-  }
+  for (const [step, times] of Object.entries(samples))
+    printPerService(`spec-${step}`, services.length, times);
 }

@@ -16,6 +16,7 @@ import { randomBytes } from "crypto";
 import { normalizeService, renderSwarm } from "../components/spec";
 import { networkProvider } from "../provider/swarm/network";
 import { serviceProvider, type ServiceInputs } from "../provider/swarm/service";
+import { median } from "./timing";
 
 const image = process.env.BERTH_BENCH_IMAGE ?? "local/busybox:1";
 const services = 10;
@@ -24,7 +25,6 @@ const replicas = 2;
 const rounds = Number(process.env.BERTH_BENCH_ROUNDS ?? 7);
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function owner(project: string) {
   return { project, stack: "bench", component: "bench" };
