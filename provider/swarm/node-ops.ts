@@ -4,6 +4,7 @@ import { engineMessage } from "./engine-errors";
 import { engineLog } from "./log";
 import type { MemberSpec } from "./membership-plan";
 import { type Owner, ownerLabels } from "./ownership";
+import { swarmInfo } from "./swarm-mode";
 
 /** The node label that ties a swarm node to its name in the cluster's definition. */
 export const nodeNameLabel = "berth.node";
@@ -73,8 +74,8 @@ export async function reach(
 }
 
 export async function localSwarmState(docker: Dockerode): Promise<{ state: string; nodeId: string }> {
-  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string; NodeID?: string } };
-  return { state: info.Swarm?.LocalNodeState ?? "inactive", nodeId: info.Swarm?.NodeID ?? "" };
+  const info = await swarmInfo(docker);
+  return { state: info.LocalNodeState ?? "inactive", nodeId: info.NodeID ?? "" };
 }
 
 export async function listNodes(manager: Dockerode): Promise<LiveNode[]> {

@@ -21,14 +21,15 @@ export interface SwarmModeOutputs extends SwarmModeInputs {
   initialized: boolean;
 }
 
-interface EngineSwarmInfo {
+/** An engine's own view of its swarm membership (`docker info`'s `Swarm`). */
+export interface EngineSwarmInfo {
   LocalNodeState?: string;
   NodeID?: string;
   ControlAvailable?: boolean;
   Error?: string;
 }
 
-async function swarmInfo(docker: Dockerode): Promise<EngineSwarmInfo> {
+export async function swarmInfo(docker: Dockerode): Promise<EngineSwarmInfo> {
   const info = (await docker.info()) as { Swarm?: EngineSwarmInfo };
   return info.Swarm ?? {};
 }
