@@ -371,9 +371,13 @@ export async function startNetnsEngine(options: NetnsEngineOptions): Promise<Net
     );
   };
 
+  // A dockerd this process spawned stays a zombie until Node reaps it, so wait for that too:
+  // callers look for its /proc entry being gone.
+  const reaped = (running: number) =>
+    child?.pid !== running || child.exitCode !== null || child.signalCode !== null;
   const exited = async (running: number, waitMs: number) => {
     const deadline = Date.now() + waitMs;
-    while (ours(running, dir)) {
+    while (ours(running, dir) || !reaped(running)) {
       if (Date.now() > deadline) return false;
       await sleep(100);
     }
