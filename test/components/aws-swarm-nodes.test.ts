@@ -1,13 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { AwsSwarmNodes, type AwsSwarmNodesArgs } from "../../components/swarm/aws-swarm-nodes";
-import { SwarmCluster } from "../../components/swarm";
-import { SwarmNodesError } from "../../components/swarm/vm-args";
-import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
+import type { RecordedResource } from "../support/harness";
+import { deployVmNodes, nodesRefusal, ofType, OptionsCapture, sshDynamicType } from "../support/vm-nodes";
 
-const dynamic = (kind: string) => `pulumi-nodejs:dynamic/berth/ssh:${kind}`;
 const instanceType = "aws:ec2/instance:Instance";
 const ingressType = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const egressType = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
@@ -27,38 +24,14 @@ function mockResource({ type, name }: { type: string; name: string }) {
   const role = vm[1] === "manager" ? 1 : 2;
   return { privateIp: `10.0.${role}.${vm[2]}`, publicIp: `198.51.100.${role}${vm[2]}` };
 }
-function mockDynamic({ type, name }: { type: string; name: string }) {
-  if (type === dynamic("SshHostKey"))
-    return { privateKey: `HOSTKEY-${name}`, publicKey: `ssh-ed25519 AAAA${name.replace(/-/g, "")}` };
-  if (type === dynamic("MachineReady")) return { dockerVersion: "26.1.3" };
-  return {};
-}
 
-/** Resource options as the component set them, by resource name. */
-type Captured = Map<string, { opts: pulumi.ResourceOptions; names: Map<pulumi.Resource, string> }>;
+const deploy = (args: Partial<AwsSwarmNodesArgs> = {}, withCluster = false, capture?: OptionsCapture) =>
+  deployVmNodes((opts) => new AwsSwarmNodes("fleet", { ...base, ...args }, opts), {
+    mockResource,
+    withCluster,
+    capture,
+  });
 
-async function deploy(
-  args: Partial<AwsSwarmNodesArgs> = {},
-  withCluster = false,
-  captured?: Captured,
-): Promise<ProgramRun> {
-  const names = new Map<pulumi.Resource, string>();
-  const capture: pulumi.ResourceTransformation = (a) => {
-    names.set(a.resource, a.name);
-    captured?.set(a.name, { opts: a.opts, names });
-    return undefined;
-  };
-  return runProgram(
-    () => {
-      const vms = new AwsSwarmNodes("fleet", { ...base, ...args }, { transformations: [capture] });
-      if (withCluster) new SwarmCluster("swarm", { nodes: vms.nodes, defaultNetwork: { skip: true } });
-    },
-    { mockResource, mockDynamic },
-  );
-}
-
-const ofType = (run: ProgramRun, type: string) =>
-  run.resources.filter((r) => r.type === type).sort((a, b) => a.name.localeCompare(b.name));
 const ruleText = (r: RecordedResource) => {
   const i = r.inputs;
   const from = i.referencedSecurityGroupId ?? i.cidrIpv4 ?? i.cidrIpv6;
@@ -66,24 +39,8 @@ const ruleText = (r: RecordedResource) => {
   return `${r.name}: ${String(i.securityGroupId)} ${String(i.ipProtocol)}${ports} from ${String(from)}`;
 };
 
-/** The error a component threw, and the custom resources that exist after it. */
-async function refusal(args: Partial<AwsSwarmNodesArgs> | Record<string, unknown>, name = "fleet") {
-  let caught: unknown;
-  const run = await runProgram(() => {
-    try {
-      new AwsSwarmNodes(name, { ...base, ...args } as AwsSwarmNodesArgs);
-    } catch (err) {
-      caught = err;
-    }
-  });
-  assert.ok(caught instanceof SwarmNodesError, `expected a SwarmNodesError, got ${String(caught)}`);
-  assert.deepEqual(
-    run.resources.filter((r) => r.custom).map((r) => r.name),
-    [],
-    "nothing was created",
-  );
-  return caught;
-}
+const refusal = (args: Partial<AwsSwarmNodesArgs> | Record<string, unknown>, name = "fleet") =>
+  nodesRefusal(() => new AwsSwarmNodes(name, { ...base, ...args } as AwsSwarmNodesArgs));
 
 describe("AwsSwarmNodes under mocks", () => {
   it("makes three managers and two workers by default, spread over the subnets, all children of the component", async () => {
@@ -112,8 +69,8 @@ describe("AwsSwarmNodes under mocks", () => {
         ingressType,
         egressType,
         instanceType,
-        dynamic("SshHostKey"),
-        dynamic("MachineReady"),
+        sshDynamicType("SshHostKey"),
+        sshDynamicType("MachineReady"),
       ].map((t) => [t, ofType(run, t).length]),
     );
     assert.deepEqual(Object.values(counts), [2, 5, 1, 5, 5, 5]);
@@ -204,11 +161,10 @@ describe("AwsSwarmNodes under mocks", () => {
   });
 
   it("creates machines only after their firewall, and never touches them for new user data", async () => {
-    const captured: Captured = new Map();
-    await deploy({}, false, captured);
-    const { opts, names } = captured.get("fleet-worker-1")!;
-    assert.deepEqual(opts.ignoreChanges, ["userData"]);
-    assert.deepEqual((opts.dependsOn as pulumi.Resource[]).map((r) => names.get(r)).sort(), [
+    const capture = new OptionsCapture();
+    await deploy({}, false, capture);
+    assert.deepEqual(capture.optionsOf("fleet-worker-1").ignoreChanges, ["userData"]);
+    assert.deepEqual(capture.dependsOnOf("fleet-worker-1").sort(), [
       "fleet-control",
       "fleet-egress",
       "fleet-gossip-tcp",
@@ -294,7 +250,7 @@ describe("AwsSwarmNodes under mocks", () => {
   });
 
   it("refuses a missing admin CIDR, naming the resource and the field, before creating anything", async () => {
-    const err = (await refusal({ adminCidr: undefined })) as SwarmNodesError;
+    const err = await refusal({ adminCidr: undefined });
     assert.equal(
       err.message,
       "AwsSwarmNodes fleet:\n  adminCidr: is required: the only addresses SSH (22/tcp) is open to, e.g. your office's 203.0.113.0/24; there is no default",
@@ -317,7 +273,7 @@ describe("AwsSwarmNodes under mocks", () => {
       nodeLabels: { "fleet-worker-7": {} },
     });
     assert.equal(
-      (err as Error).message,
+      err.message,
       [
         "AwsSwarmNodes fleet:",
         '  instanceTyp: unknown field; did you mean "instanceType"?',
@@ -331,12 +287,12 @@ describe("AwsSwarmNodes under mocks", () => {
   });
 
   it("refuses a private key given as the public one, root as the user, and labels for a node it does not make", async () => {
-    const err = (await refusal({
+    const err = await refusal({
       sshPublicKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----",
       sshUser: "root",
       workers: 1,
       nodeLabels: { "fleet-worker-1": { gpu: "yes" } },
-    })) as SwarmNodesError;
+    });
     assert.deepEqual(err.issues, [
       {
         path: "sshUser",
@@ -355,11 +311,11 @@ describe("AwsSwarmNodes under mocks", () => {
   });
 
   it("refuses required fields that are missing", async () => {
-    const err = (await refusal({
+    const err = await refusal({
       vpcId: undefined,
       ami: undefined,
       sshPrivateKey: undefined,
-    })) as SwarmNodesError;
+    });
     assert.deepEqual(
       err.issues.map((i) => `${i.path}: ${i.message}`),
       ["vpcId: is required", "ami: is required", "sshPrivateKey: is required"],

@@ -1,13 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { GceSwarmNodes, type GceSwarmNodesArgs } from "../../components/swarm/gce-swarm-nodes";
-import { SwarmCluster } from "../../components/swarm";
-import { SwarmNodesError } from "../../components/swarm/vm-args";
-import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
+import type { RecordedResource } from "../support/harness";
+import { deployVmNodes, nodesRefusal, ofType, OptionsCapture, sshDynamicType } from "../support/vm-nodes";
 
-const dynamic = (kind: string) => `pulumi-nodejs:dynamic/berth/ssh:${kind}`;
 const instanceType = "gcp:compute/instance:Instance";
 const firewallType = "gcp:compute/firewall:Firewall";
 const base: GceSwarmNodesArgs = {
@@ -43,35 +40,13 @@ function mockResource({
     ],
   };
 }
-function mockDynamic({ type, name }: { type: string; name: string }) {
-  if (type === dynamic("SshHostKey"))
-    return { privateKey: `HOSTKEY-${name}`, publicKey: `ssh-ed25519 AAAA${name.replace(/-/g, "")}` };
-  if (type === dynamic("MachineReady")) return { dockerVersion: "26.1.3" };
-  return {};
-}
+const deploy = (args: Partial<GceSwarmNodesArgs> = {}, withCluster = false, capture?: OptionsCapture) =>
+  deployVmNodes((opts) => new GceSwarmNodes("fleet", { ...base, ...args }, opts), {
+    mockResource,
+    withCluster,
+    capture,
+  });
 
-function deploy(
-  args: Partial<GceSwarmNodesArgs> = {},
-  withCluster = false,
-  captured?: Map<string, pulumi.ResourceOptions>,
-  names?: Map<pulumi.Resource, string>,
-): Promise<ProgramRun> {
-  const capture: pulumi.ResourceTransformation = (a) => {
-    names?.set(a.resource, a.name);
-    captured?.set(a.name, a.opts);
-    return undefined;
-  };
-  return runProgram(
-    () => {
-      const vms = new GceSwarmNodes("fleet", { ...base, ...args }, { transformations: [capture] });
-      if (withCluster) new SwarmCluster("swarm", { nodes: vms.nodes, defaultNetwork: { skip: true } });
-    },
-    { mockResource, mockDynamic },
-  );
-}
-
-const ofType = (run: ProgramRun, type: string) =>
-  run.resources.filter((r) => r.type === type).sort((a, b) => a.name.localeCompare(b.name));
 const ruleOf = (r: RecordedResource) => ({
   name: r.name,
   allows: r.inputs.allows,
@@ -79,23 +54,8 @@ const ruleOf = (r: RecordedResource) => ({
   to: r.inputs.targetTags,
 });
 
-async function refusal(args: Partial<GceSwarmNodesArgs> | Record<string, unknown>, name = "fleet") {
-  let caught: unknown;
-  const run = await runProgram(() => {
-    try {
-      new GceSwarmNodes(name, { ...base, ...args } as GceSwarmNodesArgs);
-    } catch (err) {
-      caught = err;
-    }
-  });
-  assert.ok(caught instanceof SwarmNodesError, `expected a SwarmNodesError, got ${String(caught)}`);
-  assert.deepEqual(
-    run.resources.filter((r) => r.custom).map((r) => r.name),
-    [],
-    "nothing was created",
-  );
-  return caught;
-}
+const refusal = (args: Partial<GceSwarmNodesArgs> | Record<string, unknown>, name = "fleet") =>
+  nodesRefusal(() => new GceSwarmNodes(name, { ...base, ...args } as GceSwarmNodesArgs));
 
 describe("GceSwarmNodes under mocks", () => {
   it("spreads three managers and two workers over the zones and their subnetworks, tagged by role", async () => {
@@ -150,7 +110,7 @@ describe("GceSwarmNodes under mocks", () => {
     const children = run.resources.filter((r) => r !== component && r.type !== "pulumi:pulumi:Stack");
     for (const r of children) assert.equal(r.parent, component.urn, `${r.name} is a child of the component`);
     assert.deepEqual(
-      [firewallType, instanceType, dynamic("SshHostKey"), dynamic("MachineReady")].map(
+      [firewallType, instanceType, sshDynamicType("SshHostKey"), sshDynamicType("MachineReady")].map(
         (t) => ofType(run, t).length,
       ),
       [5, 5, 5, 5],
@@ -276,13 +236,15 @@ describe("GceSwarmNodes under mocks", () => {
   });
 
   it("creates machines only after their firewall", async () => {
-    const captured = new Map<string, pulumi.ResourceOptions>();
-    const names = new Map<pulumi.Resource, string>();
-    await deploy({}, false, captured, names);
-    assert.deepEqual(
-      (captured.get("fleet-manager-0")!.dependsOn as pulumi.Resource[]).map((r) => names.get(r)),
-      ["fleet-control", "fleet-gossip-tcp", "fleet-gossip-udp", "fleet-overlay", "fleet-ssh"],
-    );
+    const capture = new OptionsCapture();
+    await deploy({}, false, capture);
+    assert.deepEqual(capture.dependsOnOf("fleet-manager-0"), [
+      "fleet-control",
+      "fleet-gossip-tcp",
+      "fleet-gossip-udp",
+      "fleet-overlay",
+      "fleet-ssh",
+    ]);
   });
 
   it("gives each instance cloud-init with its own host key, and keeps the guest agent from replacing it", async () => {
@@ -356,7 +318,7 @@ describe("GceSwarmNodes under mocks", () => {
   it("refuses a missing admin CIDR and a subnetwork list that does not match the zones, before creating anything", async () => {
     const err = await refusal({ adminCidr: undefined, subnetworks: ["a", "b"] });
     assert.equal(
-      (err as Error).message,
+      err.message,
       [
         "GceSwarmNodes fleet:",
         "  adminCidr: is required: the only addresses SSH (22/tcp) is open to, e.g. your office's 203.0.113.0/24; there is no default",
@@ -366,14 +328,14 @@ describe("GceSwarmNodes under mocks", () => {
   });
 
   it("refuses a malformed CIDR, no managers, no zones, a small disk and unknown fields", async () => {
-    const err = (await refusal({
+    const err = await refusal({
       adminCidr: "203.0.113.0/40",
       managers: 0,
       zones: [],
       subnetworks: [],
       diskSizeGb: 5,
       machinetype: "e2-micro",
-    })) as SwarmNodesError;
+    });
     assert.deepEqual(
       err.issues.map((i) => `${i.path}: ${i.message}`),
       [
@@ -387,12 +349,12 @@ describe("GceSwarmNodes under mocks", () => {
   });
 
   it("refuses a name that would make instance names Compute Engine rejects", async () => {
-    const upper = (await refusal({}, "Fleet")) as SwarmNodesError;
+    const upper = await refusal({}, "Fleet");
     assert.deepEqual(
       upper.issues.map((i) => i.path),
       ["name"],
     );
-    const long = (await refusal({}, "f".repeat(46))) as SwarmNodesError;
+    const long = await refusal({}, "f".repeat(46));
     assert.deepEqual(long.issues, [
       {
         path: "name",
