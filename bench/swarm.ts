@@ -13,6 +13,7 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import { randomBytes } from "crypto";
+import { setTimeout as sleep } from "timers/promises";
 import { normalizeService, renderSwarm } from "../components/spec";
 import { networkProvider } from "../provider/swarm/network";
 import { serviceProvider, type ServiceInputs } from "../provider/swarm/service";
@@ -24,7 +25,6 @@ const replicas = 2;
 // A round's deploy time varies by a second or more on a small machine; seven rounds give a steady median.
 const rounds = Number(process.env.BERTH_BENCH_ROUNDS ?? 7);
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function owner(project: string) {
   return { project, stack: "bench", component: "bench" };

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "timers/promises";
 import * as pulumi from "@pulumi/pulumi";
 import { withSecretOutputs } from "../swarm/resource-options";
 import { hostKeyBlob } from "../swarm/engine";
@@ -108,7 +109,7 @@ async function waitUntilReady(inputs: MachineReadyInputs): Promise<string> {
       lastLog = Date.now();
       engineLog("info", `${inputs.machine}: waiting for SSH and Docker (${result.reason})`);
     }
-    await new Promise((resolve) => setTimeout(resolve, inputs.pollSeconds * 1000));
+    await sleep(inputs.pollSeconds * 1000);
   }
 }
 

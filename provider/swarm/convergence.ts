@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "timers/promises";
 import type Dockerode from "dockerode";
 import { engineMessage, isTransientEngineError } from "./engine-errors";
 
@@ -148,7 +149,7 @@ export async function waitForConvergence(
           { cause: err },
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      await sleep(pollMs);
       continue;
     }
     unreachable = undefined;
@@ -166,7 +167,7 @@ export async function waitForConvergence(
           `the update failed and its rollback did not finish within the timeout${lastErrors(tasks)}`,
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      await sleep(pollMs);
       continue;
     }
     if (target.updating && updateState && failedUpdateStates[updateState]) {
@@ -198,6 +199,6 @@ export async function waitForConvergence(
         `not converged after ${Math.round(options.timeoutMs / 1000)} s (${lastLine})${lastErrors(tasks)}`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await sleep(pollMs);
   }
 }

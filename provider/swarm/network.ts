@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "timers/promises";
 import * as pulumi from "@pulumi/pulumi";
 import { connectionProblems, type EngineConnection, engineClient } from "./engine";
 import { engineMessage, isNotFound } from "./engine-errors";
@@ -107,7 +108,6 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
       );
     }
     const deadline = Date.now() + endpointsGoneTimeoutMs;
-    const pause = () => new Promise((resolve) => setTimeout(resolve, 500));
     for (;;) {
       try {
         await engineClient(props.connection).getNetwork(id).remove();
@@ -119,7 +119,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
         if (!inUse || Date.now() > deadline) {
           throw new Error(`cannot delete network ${props.name}: ${engineMessage(err)}`, { cause: err });
         }
-        await pause();
+        await sleep(500);
       }
     }
     // Swarm accepts the removal of a network that tasks still hold and finishes it once they are gone;
@@ -135,7 +135,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
         throw new Error(
           `network ${props.name} is still being removed after ${endpointsGoneTimeoutMs / 1000} s`,
         );
-      await pause();
+      await sleep(500);
     }
   },
 };

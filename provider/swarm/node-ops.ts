@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "timers/promises";
 import type Dockerode from "dockerode";
 import { describeConnection, type EngineConnection, engineClient } from "./engine";
 import { engineMessage } from "./engine-errors";
@@ -16,8 +17,6 @@ export interface LiveNode {
   Status?: { State?: string; Addr?: string };
   ManagerStatus?: { Reachability?: string; Leader?: boolean; Addr?: string };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Why a node's engine could not be reached, in words that name the node and never a credential:

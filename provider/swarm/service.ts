@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "timers/promises";
 import * as pulumi from "@pulumi/pulumi";
 import type Dockerode from "dockerode";
 import { waitForConvergence } from "./convergence";
@@ -258,7 +259,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
       if (tasks.length === 0) return;
       if (Date.now() > deadline)
         throw new Error(`service ${props.spec.Name}: ${tasks.length} tasks still present after delete`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
     }
   },
 };

@@ -4,6 +4,7 @@ import { execFileSync } from "child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { setTimeout as sleep } from "timers/promises";
 import { ContainerService } from "../../components";
 import { ComposeStack } from "../../components/compose";
 import { SwarmCluster, type SwarmClusterArgs, type SwarmNodeArgs } from "../../components/swarm";
@@ -38,7 +39,6 @@ let intruder: SshKeyPair;
 const written: string[] = [];
 /** Every join token and unlock key the outputs held, to check the logs for. */
 const secretsSeen = new Set<string>();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function node(
   name: Name,

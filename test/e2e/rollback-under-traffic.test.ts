@@ -2,6 +2,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
+import { setTimeout as sleep } from "timers/promises";
 import { ContainerService } from "../../components";
 import { LocalSwarm } from "../../components/swarm";
 import { runProgram, type ProgramRun } from "../support/harness";
@@ -75,7 +76,7 @@ describe("a failing update under traffic (real swarm)", () => {
         t.diagnostic(err.message.split("\n")[1]);
         return true;
       });
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await sleep(1000);
     } finally {
       lines = stopTraffic(traffic);
     }

@@ -1,5 +1,6 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { setTimeout as sleep } from "timers/promises";
 import { engineClient } from "../../provider/swarm/engine";
 import { serviceProvider, type ServiceInputs, type ServiceOutputs } from "../../provider/swarm/service";
 import { normalizeService, renderSwarm } from "../../components/spec";
@@ -10,7 +11,6 @@ import { destroyBridge, type NetnsEngine, needNetns, startNetnsEngine } from "..
 const owner = testOwner("restart");
 // Tasks wait for this node label, so a create is surely still waiting when its engine goes away.
 const gate = `${owner.project}-gate`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function inputs(engine: NetnsEngine, name: string, timeoutSeconds: number): ServiceInputs {
   const service = normalizeService(`${owner.project}-${name}`, {

@@ -1,6 +1,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
+import { setTimeout as sleep } from "timers/promises";
 import { networkProvider, type NetworkInputs } from "../../provider/swarm/network";
 import { SwarmNetwork } from "../../provider/swarm";
 import { engineReachable, needEngine } from "../support/engine";
@@ -88,7 +89,7 @@ describe("Swarm overlay networks (real engine)", () => {
     );
     const running = () =>
       docker("service", "ps", service, "--format", "{{.CurrentState}}").startsWith("Running");
-    for (let i = 0; i < 60 && !running(); i++) await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 60 && !running(); i++) await sleep(500);
     assert.ok(running(), "the service's task is attached to the network before the test removes it");
     docker("service", "rm", service);
     await networkProvider.delete?.(id, net);

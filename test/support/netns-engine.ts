@@ -12,6 +12,7 @@ import {
 } from "fs";
 import type { TestContext } from "node:test";
 import { promisify } from "util";
+import { setTimeout as sleep } from "timers/promises";
 import { engineClient } from "../../provider/swarm/engine";
 
 /**
@@ -28,7 +29,6 @@ const run = randomBytes(3).toString("hex");
 const switchNs = `berth-${run}-sw`;
 const hostLink = `bh${run}`;
 const execFileAsync = promisify(execFile);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface NetnsEngineOptions {
   /** 1-253. The namespace gets `<subnet>.<index + 1>` on the shared bridge (which has `.1`). */

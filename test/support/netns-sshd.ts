@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from "child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { connect } from "net";
+import { setTimeout as sleep } from "timers/promises";
 import type { NetnsEngine } from "./netns-engine";
 
 /**
@@ -22,8 +23,6 @@ export interface SshKeyPair {
   privateKey: string;
   publicKey: string;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function sshKeyPair(dir: string, name: string): SshKeyPair {
   mkdirSync(dir, { recursive: true });

@@ -5,6 +5,7 @@ import net from "net";
 import os from "os";
 import path from "path";
 import type { TestContext } from "node:test";
+import { setTimeout as sleep } from "timers/promises";
 
 /** From Debian's docker-registry and apache2-utils (scripts/docker-testbed.sh installs both). */
 const programs = { registry: "/usr/bin/docker-registry", htpasswd: "/usr/bin/htpasswd" };
@@ -57,7 +58,7 @@ async function waitUntilServing(address: string, child: ChildProcess, log: () =>
     );
     if (status === 401) return;
     if (Date.now() > deadline) throw new Error(`docker-registry on ${address} not serving: ${log()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 
