@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { loadCompose, toServiceSpecs } from "../components/compose";
-import { printPerService, timeMs } from "./timing";
+import { printPerService, timed } from "./timing";
 
 const count = 300;
 
@@ -58,9 +58,9 @@ export function benchComposeLoading(): void {
     const loading: number[] = [];
     const mapping: number[] = [];
     for (let round = 0; round < 5; round++) {
-      let project = load();
-      loading.push(timeMs(() => (project = load())));
-      mapping.push(timeMs(() => toServiceSpecs(project)));
+      const { value: project, ms } = timed(load);
+      loading.push(ms);
+      mapping.push(timed(() => toServiceSpecs(project)).ms);
     }
     printPerService("compose-load", count, loading);
     printPerService("compose-to-spec", count, mapping);

@@ -9,7 +9,7 @@ import {
   renderSwarm,
   type ServiceInput,
 } from "../components/spec";
-import { printPerService, timeMs } from "./timing";
+import { printPerService, timed } from "./timing";
 
 function generated(count: number): [string, ServiceInput][] {
   return Array.from({ length: count }, (_, i) => [
@@ -32,11 +32,13 @@ export function benchSpecRendering(): void {
   const rounds = 5;
   const samples: Record<string, number[]> = { normalize: [], swarm: [], kubernetes: [], ecs: [] };
   for (let round = 0; round < rounds; round++) {
-    const normalized = services.map(([name, input]) => normalizeService(name, input));
-    samples.normalize.push(timeMs(() => services.forEach(([name, input]) => normalizeService(name, input))));
-    samples.swarm.push(timeMs(() => normalized.forEach((n) => renderSwarm(n))));
-    samples.kubernetes.push(timeMs(() => normalized.forEach((n) => renderKubernetes(n))));
-    samples.ecs.push(timeMs(() => normalized.forEach((n) => renderEcs(n))));
+    const { value: normalized, ms } = timed(() =>
+      services.map(([name, input]) => normalizeService(name, input)),
+    );
+    samples.normalize.push(ms);
+    samples.swarm.push(timed(() => normalized.forEach((n) => renderSwarm(n))).ms);
+    samples.kubernetes.push(timed(() => normalized.forEach((n) => renderKubernetes(n))).ms);
+    samples.ecs.push(timed(() => normalized.forEach((n) => renderEcs(n))).ms);
   }
   for (const [step, times] of Object.entries(samples))
     printPerService(`spec-${step}`, services.length, times);

@@ -1,10 +1,10 @@
 /** Timing helpers the benchmarks share. */
 
-/** How long `work` takes, in milliseconds. */
-export function timeMs(work: () => void): number {
+/** What `work` returns, and how long it took in milliseconds. */
+export function timed<T>(work: () => T): { value: T; ms: number } {
   const start = process.hrtime.bigint();
-  work();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const value = work();
+  return { value, ms: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
