@@ -15,6 +15,14 @@ export function engineMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** How often a write at a stale object version is tried again before giving up. */
+export const maxVersionRetries = 5;
+
+/** The engine refused a write because the object changed since it was read (its version moved on). */
+export function isOutOfSequence(err: unknown): boolean {
+  return /update out of sequence/i.test(engineMessage(err));
+}
+
 // An array, not a Set: Pulumi's closure serialization captures a module-level Set as a plain object.
 /** Socket-level failures: the engine is not listening (stopped, restarting) or dropped the connection. */
 const unreachableCodes = ["ECONNREFUSED", "ENOENT", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"];

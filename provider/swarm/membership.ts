@@ -12,6 +12,7 @@ import {
   quorumProblem,
 } from "./membership-plan";
 import {
+  inspectNode,
   listNodes,
   localSwarmState,
   type LiveNode,
@@ -148,7 +149,7 @@ async function join(
   }
   const { nodeId } = await localSwarmState(docker);
   await waitUntilReady(manager.docker, nodeId, member.name, inputs.timeoutSeconds * 1000);
-  await updateNode(manager.docker, nodeId, nodeSpec(member, inputs.owner));
+  await updateNode(manager.docker, nodeId, () => nodeSpec(member, inputs.owner));
   return nodeId;
 }
 
@@ -160,16 +161,16 @@ async function remove(
   inputs: MembershipInputs,
 ): Promise<void> {
   const timeoutMs = inputs.timeoutSeconds * 1000;
-  const live = (await listNodes(manager)).find((n) => n.ID === nodeId);
+  const live = await inspectNode(manager, nodeId);
   if (live) {
     engineLog("info", `${member.name}: draining before it leaves`);
-    await updateNode(manager, nodeId, { ...live.Spec, Availability: "drain" });
+    await updateNode(manager, nodeId, (spec) => ({ ...spec, Availability: "drain" }));
     await waitUntilEmpty(manager, nodeId, member.name, timeoutMs);
     if (live.Spec.Role === "manager") {
       engineLog("info", `${member.name}: demoting to worker before it leaves`);
-      await updateNode(manager, nodeId, { ...live.Spec, Availability: "drain", Role: "worker" });
+      await updateNode(manager, nodeId, (spec) => ({ ...spec, Availability: "drain", Role: "worker" }));
       await waitFor(
-        async () => !(await listNodes(manager)).find((n) => n.ID === nodeId)?.ManagerStatus,
+        async () => !(await inspectNode(manager, nodeId))?.ManagerStatus,
         timeoutMs,
         () => `${member.name} was demoted but still counts as a manager after ${inputs.timeoutSeconds} s`,
       );
@@ -289,7 +290,7 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
       });
     }
     const founderId = (await localSwarmState(docker)).nodeId;
-    await updateNode(docker, founderId, nodeSpec(founder, inputs.owner));
+    await updateNode(docker, founderId, () => nodeSpec(founder, inputs.owner));
     const manager = { docker, member: founder };
     const nodeIds: Record<string, string> = { [founder.name]: founderId };
     for (const member of inputs.nodes.filter((n) => n !== founder)) {
@@ -354,7 +355,7 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
             ? ` (${step.member.role === "manager" ? "promoting" : "demoting"})`
             : "";
         engineLog("info", `${step.member.name}: updating its node spec${change}`);
-        await updateNode(manager.docker, nodeIds[step.member.name], nodeSpec(step.member, news.owner));
+        await updateNode(manager.docker, nodeIds[step.member.name], () => nodeSpec(step.member, news.owner));
       } else {
         await remove(manager.docker, step.member, nodeIds[step.member.name], news);
         delete nodeIds[step.member.name];
@@ -378,10 +379,10 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
     // Managers are demoted while the swarm still has its quorum, so that each can leave cleanly.
     for (const member of others.filter((n) => n.role === "manager")) {
       const nodeId = props.nodeIds[member.name];
-      const node = (await listNodes(manager.docker)).find((n) => n.ID === nodeId);
+      const node = await inspectNode(manager.docker, nodeId);
       if (node?.ManagerStatus)
-        await updateNode(manager.docker, nodeId, { ...node.Spec, Role: "worker" }).catch((err: unknown) =>
-          engineLog("warn", `${member.name} could not be demoted: ${engineMessage(err)}`),
+        await updateNode(manager.docker, nodeId, (spec) => ({ ...spec, Role: "worker" })).catch(
+          (err: unknown) => engineLog("warn", `${member.name} could not be demoted: ${engineMessage(err)}`),
         );
     }
     for (const member of others) {

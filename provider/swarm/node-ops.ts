@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "timers/promises";
 import type Dockerode from "dockerode";
 import { describeConnection, type EngineConnection, engineClient } from "./engine";
-import { engineMessage } from "./engine-errors";
+import { engineMessage, isNotFound, isOutOfSequence, maxVersionRetries } from "./engine-errors";
 import { engineLog } from "./log";
 import type { MemberSpec } from "./membership-plan";
 import { type Owner, ownerLabels } from "./ownership";
@@ -81,11 +81,13 @@ export async function listNodes(manager: Dockerode): Promise<LiveNode[]> {
   return (await manager.listNodes()) as unknown as LiveNode[];
 }
 
-async function inspectNode(manager: Dockerode, id: string): Promise<LiveNode | undefined> {
+/** The node `id` as `manager` sees it; undefined when the swarm has no such node. */
+export async function inspectNode(manager: Dockerode, id: string): Promise<LiveNode | undefined> {
   try {
     return (await manager.getNode(id).inspect()) as LiveNode;
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
   }
 }
 
@@ -98,17 +100,23 @@ export function nodeSpec(member: MemberSpec, owner: Owner): LiveNode["Spec"] {
   };
 }
 
-/** Writes a node's full spec at its current version, again when another change got there first. */
-export async function updateNode(manager: Dockerode, id: string, spec: LiveNode["Spec"]): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+/**
+ * Writes the full spec `change` makes of a node's current one, at its current version; when another
+ * write got there first, reads the node again and applies `change` to what that write left.
+ */
+export async function updateNode(
+  manager: Dockerode,
+  id: string,
+  change: (current: LiveNode["Spec"]) => LiveNode["Spec"],
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
     const node = await inspectNode(manager, id);
     if (!node) throw new Error(`node ${id} is not in the swarm`);
     try {
-      await manager.getNode(id).update({ _query: { version: node.Version.Index }, _body: spec });
+      await manager.getNode(id).update({ _query: { version: node.Version.Index }, _body: change(node.Spec) });
       return;
     } catch (err) {
-      if (attempt < 5 && /update out of sequence/i.test(engineMessage(err))) continue;
-      throw err;
+      if (!isOutOfSequence(err) || attempt > maxVersionRetries) throw err;
     }
   }
 }
@@ -130,7 +138,8 @@ export async function waitFor(
 
 export async function waitUntilReady(manager: Dockerode, id: string, name: string, timeoutMs: number) {
   await waitFor(
-    async () => (await inspectNode(manager, id))?.Status?.State === "ready",
+    // A node that has just joined may be unknown to the manager, or the manager busy, for a moment.
+    async () => (await inspectNode(manager, id).catch(() => undefined))?.Status?.State === "ready",
     timeoutMs,
     () => `node ${name} joined but did not become ready within ${timeoutMs / 1000} s`,
   );

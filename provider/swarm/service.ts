@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type Dockerode from "dockerode";
 import { waitForConvergence } from "./convergence";
 import { connectionProblems, type EngineConnection, engineClient } from "./engine";
-import { engineMessage, isNotFound } from "./engine-errors";
+import { isNotFound, isOutOfSequence, maxVersionRetries } from "./engine-errors";
 import { engineLog } from "./log";
 import { isOwnedBy, type Owner, ownerLabels, userLabels } from "./ownership";
 import { resolveReferences } from "./references";
@@ -33,9 +33,6 @@ export interface ServiceOutputs extends ServiceInputs {
   /** The engine's spec version after the last change. */
   version: number;
 }
-
-const outOfSequence = /update out of sequence/i;
-const maxUpdateAttempts = 5;
 
 function modeOf(spec: ProviderServiceSpec): { mode: "replicated" | "global" | "job"; replicas: number } {
   if ("Global" in spec.Mode) return { mode: "global", replicas: 0 };
@@ -285,7 +282,7 @@ async function updateWithRetry(
         .update(auth as never, { _query: { version: current.Version.Index }, _body: spec } as never);
       return { staleUpdateStatus: current.UpdateStatus && JSON.stringify(current.UpdateStatus) };
     } catch (err) {
-      if (!outOfSequence.test(engineMessage(err)) || attempt >= maxUpdateAttempts) throw err;
+      if (!isOutOfSequence(err) || attempt > maxVersionRetries) throw err;
     }
   }
 }
