@@ -84,21 +84,28 @@ async function unlockKeyOf(manager: Dockerode): Promise<string> {
   return answer.UnlockKey ?? "";
 }
 
-/** The first manager of `members` that answers as a manager of the swarm `swarmId`. */
-async function findManager(
-  members: MemberSpec[],
-  swarmId?: string,
-): Promise<{ docker: Dockerode; member: MemberSpec }> {
+/** A manager Berth speaks to the swarm through, and the swarm as it answered. */
+interface Manager {
+  docker: Dockerode;
+  member: MemberSpec;
+  swarm: SwarmObject;
+}
+
+/** The first manager of `members` (each name tried once) that answers as a manager of the swarm `swarmId`. */
+async function findManager(members: MemberSpec[], swarmId: string): Promise<Manager> {
   const problems: string[] = [];
-  for (const member of members.filter((m) => m.role === "manager")) {
+  const candidates = members.filter(
+    (m, i) => m.role === "manager" && members.findIndex((o) => o.name === m.name) === i,
+  );
+  for (const member of candidates) {
     try {
       const docker = await reach(member);
       const swarm = (await docker.swarmInspect()) as SwarmObject;
-      if (swarmId && swarm.ID !== swarmId) {
+      if (swarm.ID !== swarmId) {
         problems.push(`${member.name} is in another swarm (${swarm.ID})`);
         continue;
       }
-      return { docker, member };
+      return { docker, member, swarm };
     } catch (err) {
       problems.push(err instanceof Error ? err.message : String(err));
     }
@@ -120,20 +127,13 @@ async function describeSwarm(manager: Dockerode, inputs: MembershipInputs, nodeI
 }
 
 /** Joins `member` to the swarm through `manager`, and gives its node the spec Berth wants. */
-async function join(
-  manager: { docker: Dockerode; member: MemberSpec },
-  member: MemberSpec,
-  inputs: MembershipInputs,
-): Promise<string> {
+async function join(manager: Manager, member: MemberSpec, inputs: MembershipInputs): Promise<string> {
   const docker = await reach(member, inputs.timeoutSeconds * 1000);
-  const swarm = (await manager.docker.swarmInspect()) as SwarmObject;
   const local = await localSwarmState(docker);
   if (local.state !== "inactive") {
-    const theirs =
-      local.state === "active"
-        ? ((await docker.swarmInspect().catch(() => undefined)) as SwarmObject | undefined)
-        : undefined;
-    if (theirs?.ID !== swarm.ID)
+    // Joined in an interrupted run: the manager knows the node. (A worker cannot inspect the swarm itself.)
+    const ours = local.state === "active" && (await inspectNode(manager.docker, local.nodeId)) !== undefined;
+    if (!ours)
       throw new Error(
         `node ${member.name} is already in a swarm (state ${local.state}); it must leave it first`,
       );
@@ -144,7 +144,8 @@ async function join(
       AdvertiseAddr: member.advertiseAddr,
       ...(member.dataPathAddr ? { DataPathAddr: member.dataPathAddr } : {}),
       RemoteAddrs: [managerAddress(manager.member)],
-      JoinToken: member.role === "manager" ? swarm.JoinTokens.Manager : swarm.JoinTokens.Worker,
+      JoinToken:
+        member.role === "manager" ? manager.swarm.JoinTokens.Manager : manager.swarm.JoinTokens.Worker,
     });
   }
   const { nodeId } = await localSwarmState(docker);
@@ -251,10 +252,10 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: MembershipOutputs, news: MembershipInputs) {
     const fixed = (s: SwarmSettings) => JSON.stringify([s.defaultAddrPool, s.subnetSize, s.dataPathPort]);
     const replaces = fixed(olds.swarm) !== fixed(news.swarm) ? ["swarm"] : [];
+    // The settings that force a replacement are in `swarm`, so this covers them too.
     const changed =
-      replaces.length > 0 ||
       JSON.stringify([olds.nodes, olds.swarm, olds.rotate, olds.timeoutSeconds]) !==
-        JSON.stringify([news.nodes, news.swarm, news.rotate, news.timeoutSeconds]);
+      JSON.stringify([news.nodes, news.swarm, news.rotate, news.timeoutSeconds]);
     return { changes: changed, replaces, deleteBeforeReplace: true };
   },
 
@@ -263,8 +264,8 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
     const docker = await reach(founder, inputs.timeoutSeconds * 1000);
     const local = await localSwarmState(docker);
     if (local.state === "active") {
-      const swarm = (await docker.swarmInspect()) as SwarmObject;
-      if (!isOwnedBy(swarm.Spec.Labels, inputs.owner))
+      const adopted = (await docker.swarmInspect()) as SwarmObject;
+      if (!isOwnedBy(adopted.Spec.Labels, inputs.owner))
         throw new Error(
           `node ${founder.name} is already in a swarm that this stack did not form; it must leave it first`,
         );
@@ -291,7 +292,7 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
     }
     const founderId = (await localSwarmState(docker)).nodeId;
     await updateNode(docker, founderId, () => nodeSpec(founder, inputs.owner));
-    const manager = { docker, member: founder };
+    const manager: Manager = { docker, member: founder, swarm: (await docker.swarmInspect()) as SwarmObject };
     const nodeIds: Record<string, string> = { [founder.name]: founderId };
     for (const member of inputs.nodes.filter((n) => n !== founder)) {
       nodeIds[member.name] = await join(manager, member, inputs);
@@ -366,15 +367,14 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async delete(id: string, props: MembershipOutputs) {
-    let manager: { docker: Dockerode; member: MemberSpec };
+    let manager: Manager;
     try {
       manager = await findManager(props.nodes, id);
     } catch (err) {
       engineLog("warn", `the swarm could not be reached to take apart: ${(err as Error).message}`);
       return;
     }
-    const swarm = (await manager.docker.swarmInspect()) as SwarmObject;
-    if (!isOwnedBy(swarm.Spec.Labels, props.owner)) return;
+    if (!isOwnedBy(manager.swarm.Spec.Labels, props.owner)) return;
     const others = props.nodes.filter((n) => n.name !== manager.member.name);
     // Managers are demoted while the swarm still has its quorum, so that each can leave cleanly.
     for (const member of others.filter((n) => n.role === "manager")) {

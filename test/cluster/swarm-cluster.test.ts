@@ -325,23 +325,35 @@ describe("SwarmCluster on five hosts, four over SSH and one over TLS", { concurr
     assert.equal(latest.outputs.unlockKey, "");
   });
 
+  const threeManagers = () => [node("m1", "manager"), node("w3", "manager"), node("n4", "manager")];
+  const rotated = { rotate: { workerToken: "1", managerToken: "1", unlockKey: "1" } };
+  const viaTls = (): SwarmNodeArgs => ({
+    name: "t5",
+    labels: { reached: "tls" },
+    tls: { host: tlsHost!.engine.address, ...tlsHost!.material.client },
+  });
+
   it("joins a node reached over the Docker API with mutual TLS", async (t) => {
     if (!ready || !latest || !tlsHost) return t.skip("no swarm");
-    const { engine, material } = tlsHost;
-    const viaTls: SwarmNodeArgs = {
-      name: "t5",
-      labels: { reached: "tls" },
-      tls: { host: engine.address, ...material.client },
-    };
-    const managers = [node("m1", "manager"), node("w3", "manager"), node("n4", "manager")];
-    const rotate = { workerToken: "1", managerToken: "1", unlockKey: "1" };
-    latest = await run([...managers, viaTls], latest, { rotate });
+    latest = await run([...threeManagers(), viaTls()], latest, rotated);
     const nodes = await liveNodes();
     assert.deepEqual(
       [nodes.t5?.Spec.Role, nodes.t5?.Status.State, nodes.t5?.Spec.Labels.reached],
       ["worker", "ready", "tls"],
     );
     assert.equal((latest.outputs.nodeIds as Record<string, string>).t5, nodes.t5.ID);
+  });
+
+  it("carries on with a worker that joined in an interrupted run, then takes it out again", async (t) => {
+    if (!ready || !latest || !tlsHost) return t.skip("no swarm");
+    const token = await hosts.m1.engine.docker("swarm", "join-token", "-q", "worker");
+    await hosts.w2.engine.docker("swarm", "join", "--token", token, `${hosts.m1.engine.address}:2377`);
+    latest = await run([...threeManagers(), viaTls(), node("w2", "worker")], latest, rotated);
+    const nodes = await liveNodes();
+    assert.deepEqual([nodes.w2?.Spec.Role, nodes.w2?.Spec.Labels.host], ["worker", "w2"]);
+    assert.equal((latest.outputs.nodeIds as Record<string, string>).w2, nodes.w2.ID);
+    latest = await run([...threeManagers(), viaTls()], latest, rotated);
+    assert.equal(await hosts.w2.engine.docker("info", "--format", "{{.Swarm.LocalNodeState}}"), "inactive");
   });
 
   it("refuses a wrong host key and a wrong private key, naming the node and nothing secret", async (t) => {
