@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { hostKeyBlob } from "../swarm/engine";
 import { withSecretOutputs } from "../swarm/resource-options";
 
 export interface HostKeyInputs {
@@ -49,7 +50,7 @@ function wellFormedPair(): { privateKey: string; publicKey: string } {
   for (let attempt = 0; attempt < 16; attempt++) {
     const pair = utils.generateKeyPairSync("ed25519");
     const publicKey = pair.public.split(" ").slice(0, 2).join(" ");
-    const blob = Buffer.from(publicKey.split(" ")[1] ?? "", "base64");
+    const blob = hostKeyBlob(publicKey);
     const parsed = utils.parseKey(pair.private);
     // The blob is the type name (4 + 11 bytes) and the 32-byte key (4 + 32).
     if (blob.length === 51 && !(parsed instanceof Error) && parsed.getPublicSSH().equals(blob))
