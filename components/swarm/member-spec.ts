@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type EngineConnection, knownHostsEntry, type MemberSpec } from "../../provider/swarm";
-import { memberAvailabilities, memberNamePattern, memberRoles } from "../../provider/swarm/membership-plan";
+import { memberListIssues } from "../../provider/swarm/membership-plan";
 import type { SwarmNodeArgs } from "./node-types";
 
 /** One problem with the nodes of a cluster, at a path such as `nodes[1].ssh.hostKey`. */
@@ -14,24 +14,14 @@ export interface NodeIssue {
  * Values not yet known (outputs of other resources) are not judged.
  */
 export function nodeIssues(nodes: SwarmNodeArgs[]): NodeIssue[] {
-  const issues: NodeIssue[] = [];
-  const add = (path: string, message: string) => issues.push({ path, message });
-  if (nodes.length === 0) add("nodes", "must list at least one node");
-  else if (!nodes.some((n) => n.role === "manager")) add("nodes", 'must include a node with role "manager"');
-  const seen = new Set<string>();
-  nodes.forEach((node, i) => {
-    const at = `nodes[${i}]`;
-    if (typeof node.name !== "string" || !memberNamePattern.test(node.name))
-      add(`${at}.name`, "must be a DNS label: lowercase letters, digits and -, at most 63");
-    else if (seen.has(node.name)) add(`${at}.name`, `"${node.name}" names two nodes`);
-    seen.add(node.name);
-    if (node.role !== undefined && !memberRoles.includes(node.role))
-      add(`${at}.role`, `must be "manager" or "worker", not ${JSON.stringify(node.role)}`);
-    if (node.availability !== undefined && !memberAvailabilities.includes(node.availability))
-      add(
-        `${at}.availability`,
-        `must be "active", "pause" or "drain", not ${JSON.stringify(node.availability)}`,
-      );
+  // The shared checks see each node with its defaults, as the provider will.
+  const withDefaults = nodes.map((n) => ({
+    name: n.name,
+    role: n.role ?? "worker",
+    availability: n.availability ?? "active",
+  }));
+  return memberListIssues(withDefaults, (i, at, add) => {
+    const node = nodes[i];
     if (!node.ssh === !node.tls) add(at, "needs exactly one of ssh and tls to reach its Docker engine");
     if (node.ssh) {
       if (node.ssh.host === undefined) add(`${at}.ssh.host`, "is required");
@@ -49,7 +39,6 @@ export function nodeIssues(nodes: SwarmNodeArgs[]): NodeIssue[] {
         if (node.tls[field] === undefined) add(`${at}.tls.${field}`, "is required");
     }
   });
-  return issues;
 }
 
 /** How many managers the list has, and a warning when that number cannot tolerate failures well. */

@@ -3,14 +3,42 @@ import type { EngineConnection } from "./engine";
 export type MemberRole = "manager" | "worker";
 export type MemberAvailability = "active" | "pause" | "drain";
 
-export const memberRoles: readonly string[] = ["manager", "worker"] satisfies MemberRole[];
-export const memberAvailabilities: readonly string[] = [
-  "active",
-  "pause",
-  "drain",
-] satisfies MemberAvailability[];
+const memberRoles: readonly string[] = ["manager", "worker"] satisfies MemberRole[];
+const memberAvailabilities: readonly string[] = ["active", "pause", "drain"] satisfies MemberAvailability[];
 /** A node's name in a cluster: a DNS label, as it also names VMs and network tags. */
 export const memberNamePattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * What is wrong with a node list's names, roles and availabilities, at paths such as `nodes[1].role`:
+ * the checks the SwarmCluster component makes at program time and the membership provider repeats.
+ */
+export function memberListIssues(
+  nodes: readonly { name?: unknown; role?: unknown; availability?: unknown }[],
+  /** The caller's own checks of node `index`, listed with that node's. */
+  nodeChecks?: (index: number, at: string, add: (path: string, message: string) => void) => void,
+): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  if (nodes.length === 0) add("nodes", "must list at least one node");
+  else if (!nodes.some((n) => n.role === "manager")) add("nodes", 'must include a node with role "manager"');
+  const seen = new Set<unknown>();
+  nodes.forEach((node, i) => {
+    const at = `nodes[${i}]`;
+    if (typeof node.name !== "string" || !memberNamePattern.test(node.name))
+      add(`${at}.name`, "must be a DNS label: lowercase letters, digits and -, at most 63");
+    else if (seen.has(node.name)) add(`${at}.name`, `"${node.name}" names two nodes`);
+    seen.add(node.name);
+    if (!memberRoles.includes(node.role as string))
+      add(`${at}.role`, `must be "manager" or "worker", not ${JSON.stringify(node.role)}`);
+    if (!memberAvailabilities.includes(node.availability as string))
+      add(
+        `${at}.availability`,
+        `must be "active", "pause" or "drain", not ${JSON.stringify(node.availability)}`,
+      );
+    nodeChecks?.(i, at, add);
+  });
+  return issues;
+}
 
 /** One node as the membership provider sees it: plain data, resolved. */
 export interface MemberSpec {

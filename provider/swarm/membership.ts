@@ -3,14 +3,7 @@ import type Dockerode from "dockerode";
 import { connectionProblems } from "./engine";
 import { engineMessage } from "./engine-errors";
 import { engineLog } from "./log";
-import {
-  memberAvailabilities,
-  memberNamePattern,
-  memberRoles,
-  type MemberSpec,
-  planMembership,
-  quorumProblem,
-} from "./membership-plan";
+import { memberListIssues, type MemberSpec, planMembership, quorumProblem } from "./membership-plan";
 import {
   inspectNode,
   listNodes,
@@ -222,31 +215,14 @@ async function rotate(manager: Dockerode, olds: MembershipOutputs, news: Members
  */
 export const membershipProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: MembershipInputs, news: MembershipInputs) {
-    const failures: { property: string; reason: string }[] = [];
     const nodes = Array.isArray(news.nodes) ? news.nodes : [];
-    if (nodes.length === 0) failures.push({ property: "nodes", reason: "must list at least one node" });
-    else if (!nodes.some((n) => n.role === "manager"))
-      failures.push({ property: "nodes", reason: "must include at least one manager" });
-    const seen = new Set<string>();
-    nodes.forEach((n, i) => {
-      const at = `nodes[${i}]`;
-      if (!memberNamePattern.test(n.name ?? ""))
-        failures.push({
-          property: `${at}.name`,
-          reason: "must be a DNS label: lowercase letters, digits and -",
-        });
-      if (seen.has(n.name)) failures.push({ property: `${at}.name`, reason: `"${n.name}" is used twice` });
-      seen.add(n.name);
-      if (!memberRoles.includes(n.role))
-        failures.push({ property: `${at}.role`, reason: 'must be "manager" or "worker"' });
-      if (!memberAvailabilities.includes(n.availability))
-        failures.push({ property: `${at}.availability`, reason: 'must be "active", "pause" or "drain"' });
-      if (!n.connection?.protocol)
-        failures.push({ property: `${at}`, reason: "needs ssh or tls to reach its engine" });
-      failures.push(...connectionProblems(n.connection, `${at}.connection`));
-      if (!n.advertiseAddr) failures.push({ property: `${at}.advertiseAddr`, reason: "is required" });
+    const issues = memberListIssues(nodes, (i, at, add) => {
+      const n = nodes[i];
+      if (!n.connection?.protocol) add(at, "needs ssh or tls to reach its engine");
+      for (const p of connectionProblems(n.connection, `${at}.connection`)) add(p.property, p.reason);
+      if (!n.advertiseAddr) add(`${at}.advertiseAddr`, "is required");
     });
-    return { inputs: news, failures };
+    return { inputs: news, failures: issues.map((i) => ({ property: i.path, reason: i.message })) };
   },
 
   async diff(_id: string, olds: MembershipOutputs, news: MembershipInputs) {

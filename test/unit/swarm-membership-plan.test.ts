@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { managerWarning, nodeIssues } from "../../components/swarm/member-spec";
 import type { SwarmNodeArgs } from "../../components/swarm";
+import { membershipProvider } from "../../provider/swarm/membership";
 import { type MemberSpec, planMembership, quorumProblem } from "../../provider/swarm/membership-plan";
 
 const member = (name: string, role: MemberSpec["role"], extra: Partial<MemberSpec> = {}): MemberSpec => ({
@@ -148,5 +149,34 @@ describe("nodeIssues and managerWarning", () => {
     );
     assert.equal(managerWarning(managers(3)), undefined);
     assert.equal(managerWarning([...managers(1), { name: "w", ssh }]), undefined);
+  });
+});
+
+describe("the membership provider's check", () => {
+  it("refuses the same node lists the component does, with the same words, plus its own resolved fields", async () => {
+    const nodes = [
+      member("w1", "worker", {
+        advertiseAddr: "",
+        connection: {
+          protocol: "ssh",
+          host: "w1",
+          username: "root",
+          privateKey: "k",
+          hostKey: "ssh-ed25519 AAAAC3Nz",
+        },
+      }),
+      member("w1", "boss" as "worker", { connection: {} }),
+    ];
+    const { failures } = await membershipProvider.check!({}, { nodes });
+    assert.deepEqual(
+      failures!.map((f) => `${f.property}: ${f.reason}`),
+      [
+        'nodes: must include a node with role "manager"',
+        "nodes[0].advertiseAddr: is required",
+        'nodes[1].name: "w1" names two nodes',
+        'nodes[1].role: must be "manager" or "worker", not "boss"',
+        "nodes[1]: needs ssh or tls to reach its engine",
+      ],
+    );
   });
 });
