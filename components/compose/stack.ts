@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RegistryCredentials } from "../cluster";
 import { normalizeService, renderSwarm, SpecError, type SwarmServiceSpec } from "../spec";
-import type { SwarmContainerSpec, SwarmMount } from "../spec/render/swarm-types";
 import { isSwarmTarget, type SwarmTarget } from "../swarm/engine-access";
+import { engineRegistryAuth, engineSpec } from "../swarm/engine-spec";
 import {
   type ProviderServiceSpec,
   SwarmConfig,
@@ -149,6 +149,7 @@ export class ComposeStack extends pulumi.ComponentResource {
     } catch (err) {
       throw fail((err as Error).message);
     }
+    const registryAuth = engineRegistryAuth(args.registryAuth);
     this.services = {};
     for (const key of order) {
       const input = mapping.services[key];
@@ -180,13 +181,7 @@ export class ComposeStack extends pulumi.ComponentResource {
           ...common,
           spec,
           secretEnv: input.secretEnv,
-          registryAuth:
-            args.registryAuth &&
-            pulumi.output(args.registryAuth).apply((auth) => ({
-              serveraddress: auth.server,
-              username: auth.username,
-              password: auth.password,
-            })),
+          registryAuth,
           timeoutSeconds: args.timeoutSeconds,
         },
         childOpts([...Object.values(networks), ...secrets.objects, ...configs.objects, ...dependencies]),
@@ -225,25 +220,18 @@ export function stackServiceSpec(rendered: SwarmServiceSpec, names: StackNames):
         }
       : m,
   );
-  const containerSpec: SwarmContainerSpec & { Mounts?: (SwarmMount & { VolumeOptions?: object })[] } = {
-    ...container,
+  const named = engineSpec(rendered, names.secrets, names.configs);
+  const containerSpec = {
+    ...named.TaskTemplate.ContainerSpec,
     Labels: { ...names.containerLabels, ...namespace },
     Mounts: mounts,
-    Secrets: container.Secrets?.map((s) => ({
-      ...s,
-      SecretName: names.secrets[s.SecretName] ?? s.SecretName,
-    })),
-    Configs: container.Configs?.map((c) => ({
-      ...c,
-      ConfigName: names.configs[c.ConfigName] ?? c.ConfigName,
-    })),
   };
   return {
-    ...rendered,
+    ...named,
     Name: `${project.name}_${service}`,
     Labels: { ...rendered.Labels, ...namespace, "com.docker.stack.image": container.Image },
     TaskTemplate: {
-      ...rendered.TaskTemplate,
+      ...named.TaskTemplate,
       ContainerSpec: containerSpec,
       Networks: rendered.TaskTemplate.Networks?.map((n) => ({
         Target: names.networks[n.Target] ?? n.Target,

@@ -1,13 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceEndpoint, WorkloadFile, WorkloadRequest } from "../cluster";
-import { type NormalizedService, renderSwarm, type SwarmServiceSpec } from "../spec";
-import {
-  type EngineConnection,
-  type ProviderServiceSpec,
-  SwarmConfig,
-  SwarmSecret,
-  SwarmService,
-} from "../../provider/swarm";
+import { type NormalizedService, renderSwarm } from "../spec";
+import { type EngineConnection, SwarmConfig, SwarmSecret, SwarmService } from "../../provider/swarm";
+import { engineRegistryAuth, engineSpec } from "./engine-spec";
 
 export interface SwarmWorkloadArgs {
   /** The service and its files. */
@@ -82,13 +77,7 @@ export class SwarmWorkload extends pulumi.ComponentResource {
       {
         spec,
         secretEnv: request.secretEnv,
-        registryAuth:
-          request.registryAuth &&
-          pulumi.output(request.registryAuth).apply((auth) => ({
-            serveraddress: auth.server,
-            username: auth.username,
-            password: auth.password,
-          })),
+        registryAuth: engineRegistryAuth(request.registryAuth),
         timeoutSeconds: request.timeoutSeconds,
         connection: args.connection,
         component: name,
@@ -106,32 +95,6 @@ export class SwarmWorkload extends pulumi.ComponentResource {
       endpoints: this.endpoints,
     });
   }
-}
-
-/** The rendered spec pointing at the engine's names of the files this workload created. */
-function engineSpec(
-  rendered: SwarmServiceSpec,
-  secretNames: Record<string, string>,
-  configNames: Record<string, string>,
-): ProviderServiceSpec {
-  const container = rendered.TaskTemplate.ContainerSpec;
-  return {
-    ...rendered,
-    TaskTemplate: {
-      ...rendered.TaskTemplate,
-      ContainerSpec: {
-        ...container,
-        Secrets: container.Secrets?.map((s) => ({
-          ...s,
-          SecretName: secretNames[s.SecretName] ?? s.SecretName,
-        })),
-        Configs: container.Configs?.map((c) => ({
-          ...c,
-          ConfigName: configNames[c.ConfigName] ?? c.ConfigName,
-        })),
-      },
-    },
-  };
 }
 
 function endpointsOf(service: NormalizedService, publicHost: string): ServiceEndpoint[] {
