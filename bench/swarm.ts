@@ -27,7 +27,12 @@ const rounds = Number(process.env.BERTH_BENCH_ROUNDS ?? 7);
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 
 function owner(project: string) {
-  return { project, stack: "bench", component: "bench" };
+  return {
+    project,
+    stack: "bench",
+    component: "bench",
+    urn: `urn:pulumi:bench::${project}::bench:Bench::bench`,
+  };
 }
 
 function berthInputs(

@@ -29,7 +29,7 @@ export class SwarmMembership extends pulumi.dynamic.Resource {
       membershipProvider,
       name,
       {
-        owner: currentOwner(args.component ?? name),
+        owner: currentOwner(args.component ?? name, { name, type: "SwarmMembership", opts }),
         nodes: args.nodes,
         swarm: args.swarm ?? { autolock: false },
         rotate: pulumi

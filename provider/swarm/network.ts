@@ -174,7 +174,7 @@ export class SwarmNetwork extends pulumi.dynamic.Resource {
         attachable: args.attachable ?? false,
         internal: args.internal ?? false,
         encrypted: args.encrypted ?? false,
-        owner: currentOwner(args.component ?? name),
+        owner: currentOwner(args.component ?? name, { name, type: "SwarmNetwork", opts }),
         labels: args.labels ?? {},
       },
       withSecretOutputs(opts, ["connection"]),

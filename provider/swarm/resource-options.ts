@@ -1,9 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Owner } from "./ownership";
 
-/** The owner of objects created by this program's stack, for the given Berth component. */
-export function currentOwner(component: string): Owner {
-  return { project: pulumi.getProject(), stack: pulumi.getStack(), component };
+/** The Pulumi type token of a Berth Swarm resource, as the engine sees it. */
+export function swarmResourceType(type: string): string {
+  return `pulumi-nodejs:dynamic/berth/swarm:${type}`;
+}
+
+/**
+ * The owner of the objects a resource creates: this program's project and stack, the Berth component,
+ * and the resource's own URN (as the engine will name it: type, name and parent chain).
+ */
+export function currentOwner(
+  component: string,
+  resource: { name: string; type: string; opts?: pulumi.CustomResourceOptions },
+): pulumi.Output<Owner> {
+  const urn = pulumi.createUrn(resource.name, swarmResourceType(resource.type), resource.opts?.parent);
+  return urn.apply((urn) => ({ project: pulumi.getProject(), stack: pulumi.getStack(), component, urn }));
 }
 
 /** `opts` with `names` added to the outputs Pulumi must keep secret. */

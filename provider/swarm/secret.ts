@@ -19,12 +19,18 @@ export interface SwarmFileObjectArgs {
   component?: string;
 }
 
-function inputs(name: string, args: SwarmFileObjectArgs, secret: boolean) {
+function inputs(
+  name: string,
+  args: SwarmFileObjectArgs,
+  type: "SwarmSecret" | "SwarmConfig",
+  opts: pulumi.CustomResourceOptions | undefined,
+) {
+  const secret = type === "SwarmSecret";
   return {
     connection: args.connection ?? {},
     name: args.name ?? name,
     data: secret ? pulumi.secret(args.data) : args.data,
-    owner: currentOwner(args.component ?? name),
+    owner: currentOwner(args.component ?? name, { name, type, opts }),
     labels: args.labels ?? {},
     objectName: undefined,
     contentHash: undefined,
@@ -44,7 +50,7 @@ export class SwarmSecret extends pulumi.dynamic.Resource {
     super(
       secretProvider,
       name,
-      inputs(name, args, true),
+      inputs(name, args, "SwarmSecret", opts),
       withSecretOutputs(opts, ["connection", "contentHash"]),
       "berth/swarm",
       "SwarmSecret",
@@ -61,7 +67,7 @@ export class SwarmConfig extends pulumi.dynamic.Resource {
     super(
       configProvider,
       name,
-      inputs(name, args, false),
+      inputs(name, args, "SwarmConfig", opts),
       withSecretOutputs(opts, ["connection"]),
       "berth/swarm",
       "SwarmConfig",

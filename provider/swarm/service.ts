@@ -316,7 +316,7 @@ export class SwarmService extends pulumi.dynamic.Resource {
       name,
       {
         connection: args.connection ?? {},
-        owner: currentOwner(args.component ?? name),
+        owner: currentOwner(args.component ?? name, { name, type: "SwarmService", opts }),
         spec: args.spec,
         secretEnv: pulumi.secret(args.secretEnv ?? {}),
         registryAuth: args.registryAuth === undefined ? undefined : pulumi.secret(args.registryAuth),

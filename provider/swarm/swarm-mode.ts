@@ -184,7 +184,7 @@ export class SwarmMode extends pulumi.dynamic.Resource {
       name,
       {
         connection: args.connection ?? {},
-        owner: currentOwner(args.component ?? name),
+        owner: currentOwner(args.component ?? name, { name, type: "SwarmMode", opts }),
         advertiseAddr: args.advertiseAddr ?? "127.0.0.1",
         listenAddr: args.listenAddr ?? "127.0.0.1:2377",
         swarmId: undefined,

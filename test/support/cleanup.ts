@@ -4,7 +4,13 @@ import type { Owner } from "../../provider/swarm/ownership";
 
 /** A project name no other run uses, so clean-up can go by label. */
 export function testOwner(component = "test"): Owner {
-  return { project: `berth-test-${randomBytes(4).toString("hex")}`, stack: "test", component };
+  const project = `berth-test-${randomBytes(4).toString("hex")}`;
+  return {
+    project,
+    stack: "test",
+    component,
+    urn: `urn:pulumi:test::${project}::berth:test:Resource::${component}`,
+  };
 }
 
 /** Removes every service, secret, config and network labelled with `project`. */
