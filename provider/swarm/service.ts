@@ -5,10 +5,20 @@ import { waitForConvergence } from "./convergence";
 import { connectionProblems, type EngineConnection, engineClient } from "./engine";
 import { isNotFound, isOutOfSequence, maxVersionRetries } from "./engine-errors";
 import { engineLog } from "./log";
-import { isOwnedBy, type Owner, ownerLabels, userLabels } from "./ownership";
-import { resolveReferences } from "./references";
-import type { ProviderServiceSpec } from "./service-spec";
+import { isUnknown, isKnown } from "../unknowns";
+import {
+  adoptionRefusal,
+  isOwnedBy,
+  type Owner,
+  ownerLabelKeys,
+  ownerLabels,
+  ownershipOf,
+  userLabels,
+} from "./ownership";
+import { referencesAsWritten, resolveReferences } from "./references";
+import { type ProviderServiceSpec, specAsWritten } from "./service-spec";
 import { currentOwner, withSecretOutputs } from "./resource-options";
+import { dynamicProvider } from "../reference";
 
 /** Credentials for a private image, sent to the engine as `X-Registry-Auth`. */
 export interface RegistryAuth {
@@ -30,6 +40,11 @@ export interface ServiceInputs {
 }
 
 export interface ServiceOutputs extends ServiceInputs {
+  /**
+   * The ID of the swarm the service belongs to. With the service's ID it is the resource's identity:
+   * a connection that reaches another swarm is refused, whatever else about it changed.
+   */
+  swarmId: string;
   /** The engine's spec version after the last change. */
   version: number;
 }
@@ -82,150 +97,278 @@ async function converge(
   return after.Version.Index;
 }
 
-function withoutSecrets(inputs: ServiceInputs, version: number): { id?: string; outs: ServiceOutputs } {
-  return { outs: { ...inputs, version } };
+/**
+ * The outputs of create and update: the inputs as given (with the host's `__provider`, which destroy
+ * and refresh need to load this provider again), the swarm and the spec version. They include
+ * `secretEnv` and `registryAuth`, which `SwarmService` keeps secret in state through
+ * `additionalSecretOutputs`.
+ */
+function outputsOf(inputs: ServiceInputs, swarmId: string, version: number): ServiceOutputs {
+  return { ...inputs, swarmId, version };
 }
 
-function isZero(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length === 0;
-  if (value && typeof value === "object") return Object.keys(value).length === 0;
-  return value === false || value === 0 || value === "";
+/** The ID of the swarm whose manager the client talks to. */
+async function swarmIdOf(docker: Dockerode): Promise<string> {
+  return ((await docker.swarmInspect()) as { ID: string }).ID;
 }
 
 /**
- * Reads the engine's spec back onto the shape Berth wrote, so only Berth's fields are compared. The
- * engine leaves zero values out (`false`, `0`, `[]`), which read back as the zero Berth wrote.
+ * The swarm the connection reaches, which must be `expected` when that is known: credentials or the
+ * manager may change, but a service is never changed, read or deleted in another swarm.
  */
-function projectOnto(ours: unknown, theirs: unknown): unknown {
-  if (theirs === undefined && isZero(ours)) return ours;
-  if (Array.isArray(ours)) {
-    return Array.isArray(theirs)
-      ? theirs.map((t, i) => projectOnto(ours[Math.min(i, ours.length - 1)], t))
-      : theirs;
-  }
-  if (ours && typeof ours === "object" && theirs && typeof theirs === "object") {
-    return Object.fromEntries(
-      Object.keys(ours).map((k) => [
-        k,
-        projectOnto((ours as Record<string, unknown>)[k], (theirs as Record<string, unknown>)[k]),
-      ]),
+async function sameSwarm(docker: Dockerode, expected: string | undefined, name: string): Promise<string> {
+  const actual = await swarmIdOf(docker);
+  if (expected && actual !== expected) {
+    throw new Error(
+      `service ${name} belongs to swarm ${expected}, but the connection now reaches swarm ${actual}; ` +
+        `point the connection at a manager of swarm ${expected} (Berth does not move services between swarms)`,
     );
   }
-  return theirs;
+  return actual;
 }
+
+/** Why `owner` may not change or delete an object with `labels`, or undefined when it may. */
+function notOwnedReason(
+  what: string,
+  labels: Record<string, string> | undefined,
+  owner: Owner,
+  action: string,
+): string | undefined {
+  if (isOwnedBy(labels, owner)) return undefined;
+  if (ownershipOf(labels, owner) === "other-resource") {
+    return `${what} is managed by ${labels?.[ownerLabelKeys.resource]}, not by ${owner.urn}; not ${action} it`;
+  }
+  return `${what} does not belong to stack ${owner.project}/${owner.stack}; not ${action} it`;
+}
+
+/** The owner an imported service's labels name. */
+function ownerFromLabels(spec: { Name: string; Labels?: Record<string, string> }): Owner {
+  const labels = spec.Labels ?? {};
+  const project = labels[ownerLabelKeys.project];
+  const stack = labels[ownerLabelKeys.stack];
+  if (!project || !stack) {
+    throw new Error(
+      `service ${spec.Name} has no ${ownerLabelKeys.project} and ${ownerLabelKeys.stack} labels, so it is ` +
+        `no stack's service; label it first (docker service update --label-add ${ownerLabelKeys.project}=<project> ` +
+        `--label-add ${ownerLabelKeys.stack}=<stack> ${spec.Name}), then import it`,
+    );
+  }
+  return {
+    project,
+    stack,
+    component: labels[ownerLabelKeys.component] ?? spec.Name,
+    urn: labels[ownerLabelKeys.resource] ?? "",
+  };
+}
+
+/** The service's spec version, or 0 when it cannot be read. */
+async function versionOf(docker: Dockerode, id: string): Promise<number> {
+  try {
+    return ((await docker.getService(id).inspect()) as { Version: { Index: number } }).Version.Index;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * JSON with object keys sorted: state comes back from the engine with its keys reordered, which is
+ * no change. `undefined` and `null` compare equal.
+ */
+function canonical(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** The mode's kind, or undefined while the spec or its mode is not known yet. */
+function modeKind(spec: unknown): "replicated" | "global" | "job" | undefined {
+  const mode = spec && typeof spec === "object" ? (spec as { Mode?: unknown }).Mode : undefined;
+  if (!mode || typeof mode !== "object") return undefined;
+  if ("Global" in mode) return "global";
+  if ("ReplicatedJob" in mode) return "job";
+  if ("Replicated" in mode) return "replicated";
+  return undefined;
+}
+
+/** Problems in the known parts of a spec; parts not known yet (preview) pass. */
+function specProblems(spec: unknown): { property: string; reason: string }[] {
+  if (isUnknown(spec)) return [];
+  const s = spec as { Name?: unknown; TaskTemplate?: unknown; Mode?: unknown } | undefined;
+  const template = s?.TaskTemplate as { ContainerSpec?: unknown } | undefined;
+  const container = isUnknown(template)
+    ? template
+    : (template?.ContainerSpec as { Image?: unknown } | undefined);
+  const image = isUnknown(container) ? container : (container as { Image?: unknown } | undefined)?.Image;
+  const problems: { property: string; reason: string }[] = [];
+  // The placeholder is a string, so a Name or Image not known yet passes these checks.
+  if (!s || typeof s !== "object" || typeof s.Name !== "string" || typeof image !== "string" || !image) {
+    problems.push({
+      property: "spec",
+      reason: "must be a Swarm ServiceSpec with Name and TaskTemplate.ContainerSpec.Image",
+    });
+  } else if (!isUnknown(s.Mode) && modeKind(s) === undefined) {
+    problems.push({ property: "spec.Mode", reason: "must hold Replicated, Global or ReplicatedJob" });
+  }
+  return problems;
+}
+
+/** Problems in the known fields of a connection; fields not known yet (preview) pass. */
+function knownConnectionProblems(connection: unknown): { property: string; reason: string }[] {
+  if (isUnknown(connection)) return [];
+  const c = (connection ?? {}) as Record<string, unknown>;
+  if (isUnknown(c.protocol)) return [];
+  return connectionProblems(c as EngineConnection).filter(
+    (p) => !isUnknown(c[p.property.slice("connection.".length)]),
+  );
+}
+
+/** The inputs `diff` compares, each with the value an absent one stands for. */
+const comparedInputs = {
+  spec: null,
+  secretEnv: {},
+  registryAuth: null,
+  timeoutSeconds: 300,
+  connection: {},
+  owner: null,
+} as const;
 
 /** The dynamic provider for Swarm services: creates, updates and waits until the service has converged. */
 export const serviceProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: ServiceInputs, news: ServiceInputs) {
-    const failures = connectionProblems(news.connection);
-    if (!news.spec || typeof news.spec.Name !== "string" || !news.spec.TaskTemplate?.ContainerSpec?.Image) {
-      failures.push({
-        property: "spec",
-        reason: "must be a Swarm ServiceSpec with Name and TaskTemplate.ContainerSpec.Image",
-      });
-    }
-    if (!(typeof news.timeoutSeconds === "number" && news.timeoutSeconds > 0)) {
+    const failures = [...knownConnectionProblems(news.connection), ...specProblems(news.spec)];
+    const timeout: unknown = news.timeoutSeconds;
+    if (!isUnknown(timeout) && !(typeof timeout === "number" && timeout > 0)) {
       failures.push({ property: "timeoutSeconds", reason: "must be a positive number of seconds" });
     }
     return { inputs: news, failures };
   },
 
+  /**
+   * Replaces only on a known change of the service's name or mode kind, which Swarm cannot update.
+   * A new connection (credentials, another manager) or owner (an aliased rename) updates in place;
+   * an input not known yet is a change.
+   */
   async diff(_id: string, olds: ServiceOutputs, news: ServiceInputs) {
     const replaces: string[] = [];
-    if (olds.spec?.Name !== news.spec.Name) replaces.push("spec.Name");
-    if (modeOf(olds.spec).mode !== modeOf(news.spec).mode) replaces.push("spec.Mode");
-    const sameEngine = JSON.stringify(olds.connection ?? {}) === JSON.stringify(news.connection ?? {});
-    if (!sameEngine) replaces.push("connection");
-    const changed = (["spec", "secretEnv", "registryAuth", "timeoutSeconds"] as const).some(
-      (k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null),
+    const newSpec: unknown = news.spec;
+    const newName = newSpec && typeof newSpec === "object" ? (newSpec as { Name?: unknown }).Name : newSpec;
+    if (isKnown(newName) && olds.spec?.Name !== newName) replaces.push("spec.Name");
+    const newMode = modeKind(newSpec);
+    if (newMode !== undefined && modeKind(olds.spec) !== newMode) replaces.push("spec.Mode");
+    const changed = (Object.keys(comparedInputs) as (keyof typeof comparedInputs)[]).some(
+      (k) => canonical(olds[k] ?? comparedInputs[k]) !== canonical(news[k] ?? comparedInputs[k]),
     );
     return {
       changes: changed || replaces.length > 0,
       replaces,
-      deleteBeforeReplace: replaces.includes("spec.Name") === false,
+      // Under the same name the old service must go first.
+      deleteBeforeReplace: replaces.length > 0 && !replaces.includes("spec.Name"),
     };
   },
 
   async create(inputs: ServiceInputs) {
     const docker = engineClient(inputs.connection);
-    const existing = (
-      await docker.listServices({ filters: JSON.stringify({ name: [inputs.spec.Name] }) })
-    ).find((s) => s.Spec?.Name === inputs.spec.Name);
-    if (existing && !isOwnedBy(existing.Spec?.Labels, inputs.owner)) {
-      throw new Error(
-        `service ${inputs.spec.Name} already exists and does not belong to stack ${inputs.owner.project}/${inputs.owner.stack}; Berth will not take it over`,
-      );
-    }
+    const swarmId = await swarmIdOf(docker);
+    const name = inputs.spec.Name;
+    const existing = (await docker.listServices({ filters: JSON.stringify({ name: [name] }) })).find(
+      (s) => s.Spec?.Name === name,
+    );
+    const refusal = existing && adoptionRefusal(`service ${name}`, existing.Spec?.Labels, inputs.owner);
+    if (refusal) throw new Error(refusal);
     const spec = await engineSpec(docker, inputs);
-    let id: string;
-    let update: { staleUpdateStatus?: string } | undefined;
-    if (existing?.ID) {
-      // Left by an interrupted run of this stack: bring it to the wanted spec.
-      id = existing.ID;
-      update = await updateWithRetry(docker, id, spec, inputs.registryAuth);
-    } else {
-      const created = (await docker.createService(
-        inputs.registryAuth as never,
-        { _query: {}, _body: spec } as never,
-      )) as unknown as { ID?: string; id?: string };
-      id = created.ID ?? created.id ?? "";
-    }
+    let id = existing?.ID ?? "";
     try {
+      let update: { staleUpdateStatus?: string } | undefined;
+      if (id) {
+        // Left by an interrupted run of this resource: bring it to the wanted spec.
+        update = await updateWithRetry(docker, id, spec, inputs.registryAuth);
+      } else {
+        const created = (await docker.createService(
+          inputs.registryAuth as never,
+          { _query: {}, _body: spec } as never,
+        )) as unknown as { ID?: string; id?: string };
+        id = created.ID ?? created.id ?? "";
+      }
       const version = await converge(docker, id, inputs, update);
-      return { id, ...withoutSecrets(inputs, version) };
+      return { id, outs: outputsOf(inputs, swarmId, version) };
     } catch (err) {
-      throw Object.assign(
-        new Error(`service ${inputs.spec.Name}: ${err instanceof Error ? err.message : String(err)}`),
-        {
-          // Tell the engine the service exists, so a failed create is not orphaned.
-          id,
-          properties: { ...inputs, version: 0 },
-          reasons: [String(err)],
-        },
-      );
+      if (!id) throw err;
+      // The service exists: hand the host its ID and full state (with `__provider`), so that destroy
+      // and refresh work from the failed create.
+      throw Object.assign(new Error(`service ${name}: ${err instanceof Error ? err.message : String(err)}`), {
+        id,
+        properties: outputsOf(inputs, swarmId, await versionOf(docker, id)),
+        reasons: [String(err)],
+      });
     }
   },
 
-  async read(id: string, props: ServiceOutputs) {
+  /**
+   * Reads the service back in the shape its inputs carry, so an unchanged service shows no
+   * difference and every change made on the engine does. With empty props (`pulumi import`) the
+   * state is rebuilt from the local engine and the service's ownership labels.
+   */
+  async read(id: string, props: Partial<ServiceOutputs>) {
     const docker = engineClient(props.connection);
-    let found: { Spec: ProviderServiceSpec; Version: { Index: number } };
+    const swarmId = await sameSwarm(docker, props.swarmId, props.spec?.Name ?? id);
+    let found: { ID: string; Spec: ProviderServiceSpec; Version: { Index: number } };
     try {
       found = (await docker.getService(id).inspect()) as typeof found;
     } catch (err) {
       if (isNotFound(err)) return {};
       throw err;
     }
+    const owner = props.owner ?? ownerFromLabels(found.Spec);
     const secretKeys = new Set(Object.keys(props.secretEnv ?? {}));
     const env = found.Spec.TaskTemplate.ContainerSpec.Env ?? [];
+    const isSecret = (entry: string) => secretKeys.has(entry.split("=")[0]);
     const secretEnv = Object.fromEntries(
-      env
-        .filter((e) => secretKeys.has(e.split("=")[0]))
-        .map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]),
+      env.filter(isSecret).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]),
     );
     const engine: ProviderServiceSpec = {
       ...found.Spec,
       Labels: userLabels(found.Spec.Labels),
       TaskTemplate: {
         ...found.Spec.TaskTemplate,
-        ContainerSpec: {
-          ...found.Spec.TaskTemplate.ContainerSpec,
-          Env: env.filter((e) => !secretKeys.has(e.split("=")[0])),
-        },
-        // Networks are kept by name in Berth's spec; the engine returns IDs.
-        Networks: props.spec.TaskTemplate.Networks,
+        ContainerSpec: { ...found.Spec.TaskTemplate.ContainerSpec, Env: env.filter((e) => !isSecret(e)) },
       },
     };
-    const spec = projectOnto(props.spec, engine) as ProviderServiceSpec;
-    return { id, props: { ...props, spec, secretEnv, version: found.Version.Index } };
+    // IDs the provider filled in are mapped back last: the shape keeps them as non-empty values.
+    const shaped = specAsWritten(props.spec, engine) as ProviderServiceSpec;
+    const inputs: ServiceInputs = {
+      ...props,
+      connection: props.connection ?? {},
+      owner,
+      spec: await referencesAsWritten(docker, shaped, props.spec),
+      secretEnv,
+      timeoutSeconds: props.timeoutSeconds ?? 300,
+    };
+    const outs: ServiceOutputs = { ...inputs, swarmId, version: found.Version.Index };
+    // On import there were no inputs: give the engine the ones the service was made from.
+    return props.spec === undefined ? { id: found.ID, props: outs, inputs } : { id: found.ID, props: outs };
   },
 
-  async update(id: string, _olds: ServiceOutputs, news: ServiceInputs) {
+  async update(id: string, olds: ServiceOutputs, news: ServiceInputs) {
     const docker = engineClient(news.connection);
+    const swarmId = await sameSwarm(docker, olds.swarmId, news.spec.Name);
+    const current = (await docker.getService(id).inspect()) as { Spec: ProviderServiceSpec };
+    // After an aliased rename the labels still name the old URN; an interrupted relabel, the new one.
+    const refusal = isOwnedBy(current.Spec.Labels, news.owner)
+      ? undefined
+      : notOwnedReason(
+          `service ${current.Spec.Name}`,
+          current.Spec.Labels,
+          olds.owner ?? news.owner,
+          "changing",
+        );
+    if (refusal) throw new Error(refusal);
     const spec = await engineSpec(docker, news);
     const update = await updateWithRetry(docker, id, spec, news.registryAuth);
     try {
       const version = await converge(docker, id, news, update);
-      return withoutSecrets(news, version);
+      return { outs: outputsOf(news, swarmId, version) };
     } catch (err) {
       throw new Error(`service ${news.spec.Name}: ${err instanceof Error ? err.message : String(err)}`, {
         cause: err,
@@ -235,20 +378,23 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
 
   async delete(id: string, props: ServiceOutputs) {
     const docker = engineClient(props.connection);
+    await sameSwarm(docker, props.swarmId, props.spec?.Name ?? id);
     try {
       const found = (await docker.getService(id).inspect()) as { Spec: ProviderServiceSpec };
-      if (!isOwnedBy(found.Spec.Labels, props.owner)) {
-        throw new Error(
-          `service ${found.Spec.Name} does not belong to stack ${props.owner.project}/${props.owner.stack}; not deleting it`,
-        );
-      }
+      const refusal = notOwnedReason(
+        `service ${found.Spec.Name}`,
+        found.Spec.Labels,
+        props.owner,
+        "deleting",
+      );
+      if (refusal) throw new Error(refusal);
       await docker.getService(id).remove();
     } catch (err) {
       if (isNotFound(err)) return;
       throw err;
     }
     // Networks and secrets the service used can only go once its tasks have.
-    const deadline = Date.now() + props.timeoutSeconds * 1000;
+    const deadline = Date.now() + (props.timeoutSeconds ?? 300) * 1000;
     for (;;) {
       // A service filter answers 404 once the service is gone, while its tasks are still stopping.
       const all = (await docker.listTasks()) as { ServiceID: string }[];
@@ -296,32 +442,46 @@ export interface SwarmServiceArgs {
   registryAuth?: pulumi.Input<RegistryAuth>;
   /** How long to wait for convergence. Default: 300. */
   timeoutSeconds?: pulumi.Input<number>;
-  /** Default: the local engine. */
+  /**
+   * How to reach a manager of the service's swarm. Default: the local engine. Changing it (new
+   * credentials, another manager of the same swarm) updates in place; a connection that reaches a
+   * different swarm than the one recorded in `swarmId` is refused.
+   */
   connection?: pulumi.Input<EngineConnection>;
-  /** The Berth component that owns the service, for its labels. Default: the resource name. */
+  /**
+   * The Berth component that owns the service, for its labels. Default: the resource name. The
+   * service is also labelled with this resource's URN; a rename with an alias relabels it in place.
+   */
   component?: string;
 }
 
 /**
  * A Swarm service. Create and update return once every task of the new spec runs (or a job's tasks
- * complete); an update that Swarm pauses or rolls back is reported as a failure.
+ * complete); an update that Swarm pauses or rolls back is reported as a failure. Only a change of the
+ * service's name or mode kind replaces it. Refresh reports changes made on the engine to any field of
+ * the spec; `pulumi import <type> <name> <service ID>` rebuilds the state of a service labelled by
+ * Berth from the local engine.
  */
 export class SwarmService extends pulumi.dynamic.Resource {
   declare readonly spec: pulumi.Output<ProviderServiceSpec>;
   declare readonly version: pulumi.Output<number>;
+  /** The ID of the swarm the service belongs to (`docker info` Swarm.Cluster.ID). */
+  declare readonly swarmId: pulumi.Output<string>;
 
   constructor(name: string, args: SwarmServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      serviceProvider,
+      dynamicProvider("swarm:service", serviceProvider),
       name,
       {
-        connection: args.connection ?? {},
+        // A connection may carry a key: it is secret in state whether or not the caller wrapped it.
+        connection: args.connection === undefined ? {} : pulumi.secret(args.connection),
         owner: currentOwner(args.component ?? name, { name, type: "SwarmService", opts }),
         spec: args.spec,
         secretEnv: pulumi.secret(args.secretEnv ?? {}),
         registryAuth: args.registryAuth === undefined ? undefined : pulumi.secret(args.registryAuth),
         timeoutSeconds: args.timeoutSeconds ?? 300,
         version: undefined,
+        swarmId: undefined,
       },
       withSecretOutputs(opts, ["connection", "secretEnv", "registryAuth"]),
       "berth/swarm",
