@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type EngineConnection, engineClient } from "./engine";
+import { knownConnectionProblems, sameValue } from "./swarm-mode";
+import { dynamicProvider } from "../reference";
 
 /** What {@link EngineInfo} reads from an engine. */
 export interface EngineFacts {
@@ -32,19 +34,31 @@ async function readEngineFacts(connection: EngineConnection): Promise<EngineFact
   };
 }
 
-/** Reads facts about an engine; `read` refreshes them, so a changed engine shows up as drift. */
+/**
+ * Reads facts about an engine; `read` refreshes them, so a changed engine shows up as drift. A changed
+ * connection reads the facts again in place: the resource stands for "the engine this connection
+ * reaches", and new credentials must not replace it.
+ */
 export const engineInfoProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: EngineInfoInputs, news: EngineInfoInputs) {
+    return { inputs: news, failures: knownConnectionProblems(news.connection) };
+  },
   async create(inputs: EngineInfoInputs) {
     const facts = await readEngineFacts(inputs.connection);
     return { id: facts.engineId, outs: { ...inputs, ...facts } };
   },
   async read(id: string, props: EngineInfoInputs & EngineFacts) {
-    const facts = await readEngineFacts(props.connection);
-    return { id: facts.engineId === id ? id : facts.engineId, props: { ...props, ...facts } };
+    // `pulumi import` sends no props: the local engine is read.
+    const connection = props.connection ?? {};
+    const facts = await readEngineFacts(connection);
+    return { id: facts.engineId === id ? id : facts.engineId, props: { ...props, connection, ...facts } };
   },
   async diff(_id: string, olds: EngineInfoInputs, news: EngineInfoInputs) {
-    const changed = JSON.stringify(olds.connection ?? {}) !== JSON.stringify(news.connection ?? {});
-    return { changes: changed, replaces: changed ? ["connection"] : [] };
+    // An unknown connection differs from any known one, so it reports a change too.
+    return { changes: !sameValue(olds.connection ?? {}, news.connection ?? {}), replaces: [] };
+  },
+  async update(_id: string, _olds: EngineInfoInputs & EngineFacts, news: EngineInfoInputs) {
+    return { outs: { ...news, ...(await readEngineFacts(news.connection)) } };
   },
 };
 
@@ -64,10 +78,11 @@ export class EngineInfo extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: EngineInfoArgs = {}, opts?: pulumi.CustomResourceOptions) {
     super(
-      engineInfoProvider,
+      dynamicProvider("swarm:engine-info", engineInfoProvider),
       name,
       {
-        connection: args.connection ?? {},
+        // A connection may carry a key: it is secret in state whether or not the caller wrapped it.
+        connection: args.connection === undefined ? {} : pulumi.secret(args.connection),
         engineId: undefined,
         serverVersion: undefined,
         apiVersion: undefined,

@@ -1,9 +1,19 @@
 import { setTimeout as sleep } from "timers/promises";
 import * as pulumi from "@pulumi/pulumi";
-import { connectionProblems, type EngineConnection, engineClient } from "./engine";
+import { isKnown, isUnknown } from "../unknowns";
+import { type EngineConnection, engineClient } from "./engine";
 import { engineMessage, isNotFound } from "./engine-errors";
-import { isOwnedBy, type Owner, ownerLabels, userLabels } from "./ownership";
+import { adoptionRefusal, isOwnedBy, type Owner, ownerLabelKeys, ownerLabels, userLabels } from "./ownership";
 import { currentOwner, withSecretOutputs } from "./resource-options";
+import {
+  createFailure,
+  knownConnectionProblems,
+  ownerFromLabels,
+  requireSameSwarm,
+  sameValue,
+  swarmIdOf,
+} from "./swarm-mode";
+import { dynamicProvider } from "../reference";
 
 export interface NetworkInputs {
   connection: EngineConnection;
@@ -22,79 +32,179 @@ const networkNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 /** How long delete waits for a removed service's tasks to leave the network. */
 const endpointsGoneTimeoutMs = 60_000;
 
-async function inspect(connection: EngineConnection, id: string) {
-  const found = (await engineClient(connection).getNetwork(id).inspect()) as {
-    Name: string;
-    Attachable?: boolean;
-    Internal?: boolean;
-    Options?: Record<string, string>;
-    Labels?: Record<string, string>;
-  };
-  return found;
+/** What the provider keeps in state: the inputs, and where the network lives. */
+export interface NetworkOutputs extends NetworkInputs {
+  /** The swarm the network was made in (its cluster ID). */
+  swarmId: string;
+  /**
+   * The URN in the network's `berth.resource` label. Docker cannot relabel a network, so after a
+   * rename with an alias the label keeps the old URN while `owner` holds the new one.
+   */
+  labelledUrn: string;
 }
 
-/** The dynamic provider for Swarm overlay networks. Docker cannot change a network, so every change replaces it. */
+interface EngineNetwork {
+  Id: string;
+  Name: string;
+  Attachable?: boolean;
+  Internal?: boolean;
+  Options?: Record<string, string>;
+  Labels?: Record<string, string>;
+}
+
+const identityFields = ["name", "attachable", "internal", "encrypted"] as const;
+
+async function inspect(connection: EngineConnection, id: string): Promise<EngineNetwork> {
+  return (await engineClient(connection).getNetwork(id).inspect()) as EngineNetwork;
+}
+
+/** The network named exactly `name`, if any (the engine's name filter matches substrings). */
+async function findByName(connection: EngineConnection, name: string): Promise<EngineNetwork | undefined> {
+  const found = (await engineClient(connection).listNetworks({
+    filters: JSON.stringify({ name: [name] }),
+  })) as EngineNetwork[];
+  return found.find((n) => n.Name === name);
+}
+
+/** The owner the network's labels were written for: `owner` under the URN it was labelled with. */
+function labelledOwner(props: Pick<NetworkOutputs, "owner" | "labelledUrn">): Owner {
+  return { ...props.owner, urn: props.labelledUrn ?? props.owner.urn };
+}
+
+/** The state fields the engine holds, as the inputs spell them. */
+function asWritten(found: EngineNetwork) {
+  return {
+    name: found.Name,
+    attachable: Boolean(found.Attachable),
+    internal: Boolean(found.Internal),
+    encrypted: found.Options?.encrypted !== undefined,
+    labels: userLabels(found.Labels),
+  };
+}
+
+/** Fails unless the network is `props`' own to change or delete. */
+function requireOwned(found: EngineNetwork, props: NetworkOutputs, doing: string): void {
+  if (!isOwnedBy(found.Labels, labelledOwner(props))) {
+    throw new Error(
+      `network ${found.Name} does not belong to ${props.owner.urn} (stack ${props.owner.project}/${props.owner.stack}); not ${doing} it`,
+    );
+  }
+}
+
+/**
+ * The dynamic provider for Swarm overlay networks. Docker cannot change a network, so a change of name,
+ * flags or labels replaces it; a new connection (to the same swarm) or owner is kept in state only.
+ */
 export const networkProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: NetworkInputs, news: NetworkInputs) {
-    const failures = connectionProblems(news.connection);
-    if (typeof news.name !== "string" || !networkNamePattern.test(news.name)) {
+    const failures = knownConnectionProblems(news.connection);
+    if (!isUnknown(news.name) && (typeof news.name !== "string" || !networkNamePattern.test(news.name))) {
       failures.push({
         property: "name",
         reason: `${JSON.stringify(news.name)} must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit`,
       });
     }
     for (const flag of ["attachable", "internal", "encrypted"] as const) {
-      if (typeof news[flag] !== "boolean") failures.push({ property: flag, reason: "must be true or false" });
+      if (!isUnknown(news[flag]) && typeof news[flag] !== "boolean")
+        failures.push({ property: flag, reason: "must be true or false" });
     }
     return { inputs: news, failures };
   },
 
-  async diff(_id: string, olds: NetworkInputs, news: NetworkInputs) {
-    const fields = ["name", "attachable", "internal", "encrypted", "labels", "connection"] as const;
-    const replaces = fields.filter(
-      (f) => JSON.stringify(olds[f] ?? null) !== JSON.stringify(news[f] ?? null),
+  async diff(_id: string, olds: NetworkOutputs, news: NetworkInputs) {
+    // Labels are immutable too, so a known label change replaces; an unknown one waits for its value.
+    const replaces = [...identityFields, "labels" as const].filter(
+      (f) => isKnown(news[f]) && !sameValue(olds[f] ?? (f === "labels" ? {} : null), news[f]),
     );
+    const changes =
+      replaces.length > 0 ||
+      (["name", "attachable", "internal", "encrypted", "labels", "connection", "owner"] as const).some(
+        (f) => !sameValue(olds[f] ?? (f === "labels" || f === "connection" ? {} : null), news[f]),
+      );
     // The name must be free before the new network is made.
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: olds.name === news.name };
+    return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && olds.name === news.name };
   },
 
   async create(inputs: NetworkInputs) {
-    const created = (await engineClient(inputs.connection).createNetwork({
-      _query: {},
-      _body: {
-        Name: inputs.name,
-        Driver: "overlay",
-        Attachable: inputs.attachable,
-        Internal: inputs.internal,
-        CheckDuplicate: true,
-        Options: inputs.encrypted ? { encrypted: "" } : {},
-        Labels: { ...inputs.labels, ...ownerLabels(inputs.owner) },
-      },
-    } as never)) as { id: string };
-    return { id: created.id, outs: inputs };
+    const swarmId = await swarmIdOf(inputs.connection);
+    const existing = await findByName(inputs.connection, inputs.name);
+    let id: string;
+    if (existing) {
+      // Only this resource's own network, left by an interrupted run, is taken back.
+      const refusal = adoptionRefusal(`network ${inputs.name}`, existing.Labels, inputs.owner);
+      if (refusal) throw new Error(refusal);
+      id = existing.Id;
+    } else {
+      const created = (await engineClient(inputs.connection).createNetwork({
+        _query: {},
+        _body: {
+          Name: inputs.name,
+          Driver: "overlay",
+          Attachable: inputs.attachable,
+          Internal: inputs.internal,
+          CheckDuplicate: true,
+          Options: inputs.encrypted ? { encrypted: "" } : {},
+          Labels: { ...inputs.labels, ...ownerLabels(inputs.owner) },
+        },
+      } as never)) as { id: string };
+      id = created.id;
+    }
+    const planned: NetworkOutputs = { ...inputs, swarmId, labelledUrn: inputs.owner.urn };
+    try {
+      // What the engine holds, so an adopted network that differs shows as a change on the next up.
+      const found = await inspect(inputs.connection, id);
+      const labelledUrn = found.Labels?.[ownerLabelKeys.resource] ?? inputs.owner.urn;
+      return { id, outs: { ...planned, ...asWritten(found), labelledUrn } };
+    } catch (err) {
+      throw createFailure(err, id, planned);
+    }
   },
 
-  async read(id: string, props: NetworkInputs) {
+  /**
+   * Reports drift in name, flags and labels; a network that is gone reads as {}. With empty props
+   * (`pulumi import`) the network is read from the local engine and its owner from its `berth.*`
+   * labels; a network without them is refused, since Docker cannot relabel a network for Berth to own.
+   */
+  async read(id: string, props: Partial<NetworkOutputs>) {
+    const connection = props.connection ?? {};
+    const swarmId = await requireSameSwarm(connection, props.swarmId, `network ${props.name ?? id}`);
+    let found: EngineNetwork;
     try {
-      const found = await inspect(props.connection, id);
-      return {
-        id,
-        props: {
-          ...props,
-          name: found.Name,
-          attachable: Boolean(found.Attachable),
-          internal: Boolean(found.Internal),
-          encrypted: found.Options?.encrypted !== undefined,
-          labels: userLabels(found.Labels),
-        },
-      };
+      found = await inspect(connection, id);
     } catch (err) {
       if (isNotFound(err)) return {};
       throw err;
     }
+    if (props.owner) {
+      const labelledUrn = props.labelledUrn ?? found.Labels?.[ownerLabelKeys.resource] ?? props.owner.urn;
+      return { id, props: { ...props, connection, ...asWritten(found), swarmId, labelledUrn } };
+    }
+    const owner = ownerFromLabels(found.Labels);
+    if (!owner) {
+      throw new Error(
+        `network ${found.Name} carries no Berth owner labels (${Object.values(ownerLabelKeys).join(", ")}); ` +
+          `Docker cannot relabel a network, so Berth cannot take it over: create the network with Berth instead`,
+      );
+    }
+    const inputs: NetworkInputs = { connection, owner, ...asWritten(found) };
+    return { id, props: { ...inputs, swarmId, labelledUrn: owner.urn }, inputs };
   },
 
-  async delete(id: string, props: NetworkInputs) {
+  /**
+   * Keeps a new connection (to the same swarm) and a new owner in state. Docker cannot relabel a
+   * network, and replacing it would detach every service on it, so after a rename with an alias the
+   * network keeps its old `berth.resource` label, recorded as `labelledUrn`.
+   */
+  async update(id: string, olds: NetworkOutputs, news: NetworkInputs) {
+    const swarmId = await requireSameSwarm(news.connection, olds.swarmId, `network ${olds.name}`);
+    const found = await inspect(news.connection, id);
+    requireOwned(found, olds, "updating");
+    const labelledUrn = found.Labels?.[ownerLabelKeys.resource] ?? olds.labelledUrn ?? olds.owner.urn;
+    return { outs: { ...news, swarmId, labelledUrn } };
+  },
+
+  async delete(id: string, props: NetworkOutputs) {
+    await requireSameSwarm(props.connection, props.swarmId, `network ${props.name}`);
     let found;
     try {
       found = await inspect(props.connection, id);
@@ -102,11 +212,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
       if (isNotFound(err)) return;
       throw err;
     }
-    if (!isOwnedBy(found.Labels, props.owner)) {
-      throw new Error(
-        `network ${found.Name} does not belong to stack ${props.owner.project}/${props.owner.stack}; not deleting it`,
-      );
-    }
+    requireOwned(found, props, "deleting");
     const deadline = Date.now() + endpointsGoneTimeoutMs;
     for (;;) {
       try {
@@ -163,19 +269,24 @@ export class SwarmNetwork extends pulumi.dynamic.Resource {
   declare readonly attachable: pulumi.Output<boolean>;
   declare readonly internal: pulumi.Output<boolean>;
   declare readonly encrypted: pulumi.Output<boolean>;
+  /** The swarm the network lives in (its cluster ID). */
+  declare readonly swarmId: pulumi.Output<string>;
 
   constructor(name: string, args: SwarmNetworkArgs = {}, opts?: pulumi.CustomResourceOptions) {
     super(
-      networkProvider,
+      dynamicProvider("swarm:network", networkProvider),
       name,
       {
-        connection: args.connection ?? {},
+        // A connection may carry a key: it is secret in state whether or not the caller wrapped it.
+        connection: args.connection === undefined ? {} : pulumi.secret(args.connection),
         name: args.name ?? name,
         attachable: args.attachable ?? false,
         internal: args.internal ?? false,
         encrypted: args.encrypted ?? false,
         owner: currentOwner(args.component ?? name, { name, type: "SwarmNetwork", opts }),
         labels: args.labels ?? {},
+        swarmId: undefined,
+        labelledUrn: undefined,
       },
       withSecretOutputs(opts, ["connection"]),
       "berth/swarm",

@@ -1,9 +1,92 @@
 import * as pulumi from "@pulumi/pulumi";
 import type Dockerode from "dockerode";
+import { isUnknown } from "../unknowns";
 import { connectionProblems, describeConnection, type EngineConnection, engineClient } from "./engine";
 import { engineLog } from "./log";
-import { isOwnedBy, type Owner, ownerLabels } from "./ownership";
+import { isOwnedBy, type Owner, ownerLabelKeys, ownerLabels } from "./ownership";
 import { currentOwner, withSecretOutputs } from "./resource-options";
+import { dynamicProvider } from "../reference";
+
+// Shared by the providers of Swarm objects (networks, secrets, configs) and engine facts.
+/**
+ * {@link connectionProblems} for a connection that may hold values not known yet (at preview): an
+ * unknown connection or protocol is not checked; a problem with a field that is unknown is dropped.
+ */
+export function knownConnectionProblems(c: unknown, at = "connection") {
+  if (c === undefined || isUnknown(c)) return [];
+  if (typeof c !== "object" || c === null || Array.isArray(c))
+    return [{ property: at, reason: "must be an object" }];
+  const connection = c as Record<string, unknown>;
+  if (isUnknown(connection.protocol)) return [];
+  return connectionProblems(c as EngineConnection, at).filter(
+    (p) => !isUnknown(connection[p.property.slice(at.length + 1)]),
+  );
+}
+
+/** Whether two plain values are equal, whatever the order of their keys. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return JSON.stringify(canonical(a ?? null)) === JSON.stringify(canonical(b ?? null));
+}
+
+/** The ID of the swarm `connection` reaches (`docker swarm inspect`). */
+export async function swarmIdOf(connection: EngineConnection = {}): Promise<string> {
+  return ((await engineClient(connection).swarmInspect()) as { ID: string }).ID;
+}
+
+/**
+ * The ID of the swarm `connection` reaches, after checking it is `expected` (the swarm `what` was made
+ * in). A connection may change (new credentials, another manager) but never move an object to another
+ * swarm. `expected` is absent in state written before swarm IDs were kept: then any swarm is accepted.
+ */
+export async function requireSameSwarm(
+  connection: EngineConnection | undefined,
+  expected: string | undefined,
+  what: string,
+): Promise<string> {
+  const actual = await swarmIdOf(connection);
+  if (expected && actual !== expected) {
+    throw new Error(
+      `${what} belongs to swarm ${expected}, but the connection (${describeConnection(connection)}) ` +
+        `reaches swarm ${actual}. A connection may change only to reach the same swarm; to move the ` +
+        `object to another swarm, replace the resource (pulumi up --replace)`,
+    );
+  }
+  return actual;
+}
+
+/**
+ * The error a create throws when it fails after the engine object exists: the host then keeps `id`
+ * and `properties` (which must carry `__provider`) as the resource's state, so destroy and refresh
+ * still work.
+ */
+export function createFailure(err: unknown, id: string, properties: object): Error {
+  const failure = new Error(
+    `created ${id}, then failed: ${err instanceof Error ? err.message : String(err)}`,
+    { cause: err },
+  ) as Error & { id: string; properties: object };
+  failure.id = id;
+  failure.properties = properties;
+  return failure;
+}
+
+/** The owner an engine object's labels name, or undefined when they do not name a whole one. */
+export function ownerFromLabels(labels: Record<string, string> | undefined): Owner | undefined {
+  const project = labels?.[ownerLabelKeys.project];
+  const stack = labels?.[ownerLabelKeys.stack];
+  const urn = labels?.[ownerLabelKeys.resource];
+  if (!project || !stack || !urn) return undefined;
+  return { project, stack, component: labels?.[ownerLabelKeys.component] ?? "", urn };
+}
 
 export interface SwarmModeInputs {
   connection: EngineConnection;
@@ -40,6 +123,18 @@ async function swarmOf(
   return (await docker.swarmInspect()) as { ID: string; Spec?: { Labels?: Record<string, string> } };
 }
 
+/** Puts `owner`'s labels on the swarm (a resource renamed with an alias keeps its swarm). */
+async function relabelSwarm(docker: Dockerode, owner: Owner): Promise<void> {
+  const swarm = (await docker.swarmInspect()) as {
+    Version: { Index: number };
+    Spec: { Labels?: Record<string, string> };
+  };
+  await docker.swarmUpdate({
+    _query: { version: swarm.Version.Index },
+    _body: { ...swarm.Spec, Labels: { ...swarm.Spec.Labels, ...ownerLabels(owner) } },
+  } as never);
+}
+
 /** What remains on the swarm that leaving it would destroy, or "" when nothing does. */
 async function leftovers(docker: Dockerode): Promise<string> {
   const [services, secrets, configs, networks] = await Promise.all([
@@ -67,21 +162,27 @@ async function leftovers(docker: Dockerode): Promise<string> {
  */
 export const swarmModeProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: SwarmModeInputs, news: SwarmModeInputs) {
-    const failures = connectionProblems(news.connection);
-    if (typeof news.advertiseAddr !== "string" || news.advertiseAddr === "") {
+    const failures = knownConnectionProblems(news.connection);
+    const known = (v: unknown) => !isUnknown(v);
+    if (known(news.advertiseAddr) && (typeof news.advertiseAddr !== "string" || news.advertiseAddr === "")) {
       failures.push({ property: "advertiseAddr", reason: "must be an address or interface name" });
     }
-    if (typeof news.listenAddr !== "string" || !/^.+:\d{1,5}$/.test(news.listenAddr)) {
+    if (
+      known(news.listenAddr) &&
+      (typeof news.listenAddr !== "string" || !/^.+:\d{1,5}$/.test(news.listenAddr))
+    ) {
       failures.push({ property: "listenAddr", reason: 'must be "<address>:<port>", e.g. "127.0.0.1:2377"' });
     }
     return { inputs: news, failures };
   },
 
+  // The swarm is the resource's identity (its ID), not the connection: new credentials or another
+  // manager of the same swarm update in place, and update checks the swarm is the same one.
   async diff(_id: string, olds: SwarmModeOutputs, news: SwarmModeInputs) {
-    const sameEngine = JSON.stringify(olds.connection ?? {}) === JSON.stringify(news.connection ?? {});
-    const changed =
-      !sameEngine || olds.advertiseAddr !== news.advertiseAddr || olds.listenAddr !== news.listenAddr;
-    return { changes: changed, replaces: sameEngine ? [] : ["connection"], deleteBeforeReplace: true };
+    const changes = (["connection", "owner", "advertiseAddr", "listenAddr"] as const).some(
+      (field) => !sameValue(olds[field] ?? (field === "connection" ? {} : null), news[field]),
+    );
+    return { changes, replaces: [], deleteBeforeReplace: false };
   },
 
   async create(inputs: SwarmModeInputs) {
@@ -120,24 +221,63 @@ export const swarmModeProvider: pulumi.dynamic.ResourceProvider = {
     return { id: swarm.ID, outs };
   },
 
-  async read(id: string, props: SwarmModeOutputs) {
-    const docker = engineClient(props.connection);
-    const info = await swarmInfo(docker);
-    if (info.LocalNodeState !== "active") return {};
+  /**
+   * Refreshes the node ID; a swarm that is gone, or replaced by another on the engine, reads as gone.
+   * With empty props (`pulumi import`) the local engine's swarm is read: it counts as initialised by
+   * Berth (left on destroy) only when its labels name its Berth owner.
+   */
+  async read(id: string, props: Partial<SwarmModeOutputs>) {
+    const connection = props.connection ?? {};
+    const docker = engineClient(connection);
+    const info = (await docker.info()) as {
+      Swarm?: EngineSwarmInfo & { NodeAddr?: string; RemoteManagers?: { NodeID: string; Addr: string }[] };
+    };
+    if (info.Swarm?.LocalNodeState !== "active") return {};
     const swarm = await swarmOf(docker);
     // A different swarm on the same engine is not the one this resource stands for.
     if (swarm.ID !== id) return {};
-    return { id, props: { ...props, nodeId: info.NodeID ?? props.nodeId } };
+    const nodeId = info.Swarm.NodeID ?? props.nodeId ?? "";
+    if (props.owner) return { id, props: { ...props, connection, nodeId } };
+    const owner = ownerFromLabels(swarm.Spec?.Labels);
+    const listenAddr = info.Swarm.RemoteManagers?.find((m) => m.NodeID === nodeId)?.Addr ?? "";
+    const imported = {
+      connection,
+      owner,
+      advertiseAddr: info.Swarm.NodeAddr ?? "",
+      listenAddr,
+      swarmId: swarm.ID,
+      nodeId,
+      initialized: owner !== undefined,
+    };
+    const { swarmId: _s, nodeId: _n, initialized: _i, ...inputs } = imported;
+    return { id, props: imported, inputs };
   },
 
-  async update(_id: string, olds: SwarmModeOutputs, news: SwarmModeInputs) {
+  /**
+   * Takes a new connection (checked to reach the same swarm) and owner (relabelling a swarm Berth
+   * initialised). A running swarm keeps the addresses it was initialised with: changing them on a
+   * swarm Berth initialised fails with what to do, rather than being ignored; on an adopted swarm they
+   * were never used and are only recorded.
+   */
+  async update(id: string, olds: SwarmModeOutputs, news: SwarmModeInputs) {
+    const docker = engineClient(news.connection);
+    const swarmId = await requireSameSwarm(news.connection, id, `SwarmMode ${id}`);
     if (olds.initialized) {
-      engineLog(
-        "warn",
-        "advertiseAddr and listenAddr apply when swarm mode is initialised; the running swarm keeps its addresses",
-      );
+      const moved = (["advertiseAddr", "listenAddr"] as const).filter((f) => olds[f] !== news[f]);
+      if (moved.length > 0) {
+        const changes = moved.map((f) => `${f} ${JSON.stringify(olds[f])} -> ${JSON.stringify(news[f])}`);
+        throw new Error(
+          `cannot change ${changes.join(", ")} of the running swarm ${id} at ${describeConnection(news.connection)}: ` +
+            `a swarm keeps the addresses it was initialised with, and moving it means leaving it and ` +
+            `initialising a new one, which destroys its services, secrets, configs and networks. Put the ` +
+            `old value back; to really move it, destroy what runs on it, then replace this resource ` +
+            `(pulumi up --replace <its URN>)`,
+        );
+      }
+      if (!sameValue(olds.owner, news.owner)) await relabelSwarm(docker, news.owner);
     }
-    return { outs: { ...olds, ...news } };
+    const info = await swarmInfo(docker);
+    return { outs: { ...olds, ...news, swarmId, nodeId: info.NodeID ?? olds.nodeId } };
   },
 
   async delete(id: string, props: SwarmModeOutputs) {
@@ -180,10 +320,11 @@ export class SwarmMode extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SwarmModeArgs = {}, opts?: pulumi.CustomResourceOptions) {
     super(
-      swarmModeProvider,
+      dynamicProvider("swarm:mode", swarmModeProvider),
       name,
       {
-        connection: args.connection ?? {},
+        // A connection may carry a key: it is secret in state whether or not the caller wrapped it.
+        connection: args.connection === undefined ? {} : pulumi.secret(args.connection),
         owner: currentOwner(args.component ?? name, { name, type: "SwarmMode", opts }),
         advertiseAddr: args.advertiseAddr ?? "127.0.0.1",
         listenAddr: args.listenAddr ?? "127.0.0.1:2377",

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "crypto";
+import { createHash, createHmac } from "crypto";
 import { execFileSync } from "child_process";
 import type * as pulumi from "@pulumi/pulumi";
 import { engineClient } from "../../provider/swarm/engine";
@@ -19,6 +19,7 @@ const owner = testOwner("files");
 const secrets = fileObjectProvider("secret");
 const configs = fileObjectProvider("config");
 const hash12 = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 12);
+const hmac = (salt: string, s: string) => createHmac("sha256", salt).update(s).digest("hex");
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 
 function secretInputs(name: string, data: string, labels: Record<string, string> = {}): FileObjectInputs {
@@ -41,7 +42,9 @@ describe("Swarm secrets and configs (real engine)", () => {
   it("creates a content-addressed secret with ownership labels and keeps the content out of outputs", async (t) => {
     if (!(await needEngine(t))) return;
     const { id, outs } = await create(secrets, secretInputs("db-password", "s3cr3t!", { tier: "db" }));
-    assert.equal(outs.objectName, `db-password-${hash12("s3cr3t!")}`);
+    // Named by an HMAC under the salt made at create, never by the plain hash of the content.
+    assert.equal(outs.objectName, `db-password-${hmac(outs.salt ?? "", "s3cr3t!").slice(0, 12)}`);
+    assert.notEqual(outs.objectName, `db-password-${hash12("s3cr3t!")}`);
     assert.equal("data" in outs, false);
     assert.equal(JSON.stringify(outs).includes("s3cr3t!"), false);
     const labels = JSON.parse(docker("secret", "inspect", id, "--format", "{{json .Spec.Labels}}"));
@@ -50,6 +53,7 @@ describe("Swarm secrets and configs (real engine)", () => {
       "berth.project": owner.project,
       "berth.stack": "test",
       "berth.component": "files",
+      "berth.resource": owner.urn,
     });
   });
 
@@ -64,8 +68,10 @@ describe("Swarm secrets and configs (real engine)", () => {
   it("diffs content as a create-before-delete replacement and labels as an in-place update", async () => {
     const olds = {
       ...secretInputs("k", "one"),
-      objectName: `k-${hash12("one")}`,
-      contentHash: createHash("sha256").update("one").digest("hex"),
+      objectName: `k-${hmac("salt", "one").slice(0, 12)}`,
+      contentHash: hmac("salt", "one"),
+      salt: "salt",
+      swarmId: "swarm",
     };
     const { data: _d, ...oldOuts } = olds;
     assert.deepEqual(await secrets.diff?.("id", oldOuts, secretInputs("k", "two")), {
@@ -125,19 +131,20 @@ describe("Swarm secrets and configs (real engine)", () => {
 
   it("takes back its own leftover after an interrupted create but refuses a foreign object of that name", async (t) => {
     if (!(await needEngine(t))) return;
-    const first = await create(secrets, secretInputs("leftover", "same"));
-    const again = await create(secrets, secretInputs("leftover", "same"));
+    // Configs are named by content alone; a secret's name has a fresh salt each create.
+    const first = await create(configs, secretInputs("leftover", "same"));
+    const again = await create(configs, secretInputs("leftover", "same"));
     assert.equal(again.id, first.id);
 
     const name = `taken-${hash12("v")}`;
-    const foreign = execFileSync("docker", ["secret", "create", name, "-"], {
+    const foreign = execFileSync("docker", ["config", "create", name, "-"], {
       input: "v",
       encoding: "utf8",
     }).trim();
     try {
-      await assert.rejects(create(secrets, secretInputs("taken", "v")), /already exists and does not belong/);
+      await assert.rejects(create(configs, secretInputs("taken", "v")), /already exists and does not belong/);
     } finally {
-      docker("secret", "rm", foreign);
+      docker("config", "rm", foreign);
     }
   });
 
@@ -199,7 +206,9 @@ describe("Swarm secrets and configs (real engine)", () => {
     const token = run.byName("token");
     assert.ok(token.secretInputs.includes("data"));
     assert.deepEqual(run.byName("settings").secretInputs, []);
-    assert.equal(run.outputs.secretName, `token-${hash12("tok-123")}`);
+    assert.match(String(run.outputs.secretName), /^token-[0-9a-f]{12}$/);
+    assert.notEqual(run.outputs.secretName, `token-${hash12("tok-123")}`);
+    assert.ok(token.secretOutputs.includes("salt"), "the salt is kept secret");
     const engine = engineClient();
     const inspected = (await engine.getSecret(token.id ?? "").inspect()) as { Spec: { Name: string } };
     assert.equal(inspected.Spec.Name, run.outputs.secretName);
