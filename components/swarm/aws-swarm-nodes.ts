@@ -2,7 +2,7 @@ import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { SwarmNodeArgs } from "./node-types";
 import { swarmTrafficRules } from "./swarm-ports";
-import { SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
+import { checkedAdminCidr, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
 import { readyVmNode, type SwarmVmArgs, swarmVmFields, vmBootstrap } from "./vm-node";
 
 export interface AwsSwarmNodesArgs extends SwarmVmArgs {
@@ -70,7 +70,7 @@ export class AwsSwarmNodes extends pulumi.ComponentResource {
         path: "volumeSize",
         message: `must be a whole number of GiB, at least 8, not ${JSON.stringify(args.volumeSize)}`,
       });
-    if (issues.length > 0) throw new SwarmNodesError("AwsSwarmNodes", name, issues);
+    if (issues.length > 0) throw new SwarmNodesError("AwsSwarmNodes", name, issues, this);
     // Loaded only when AWS machines are wanted: `berth/swarm` alone never loads the AWS SDK.
     const { ec2, vpc } = require("@pulumi/aws") as typeof aws;
 
@@ -110,7 +110,8 @@ export class AwsSwarmNodes extends pulumi.ComponentResource {
           child,
         ),
     );
-    const ipv6 = args.adminCidr.includes(":");
+    const adminCidr = checkedAdminCidr("AwsSwarmNodes", name, args.adminCidr, this);
+    const ipv6 = (yes: boolean) => adminCidr.apply((c) => (c.includes(":") === yes ? c : undefined));
     rules.push(
       new vpc.SecurityGroupIngressRule(
         `${name}-ssh`,
@@ -119,7 +120,8 @@ export class AwsSwarmNodes extends pulumi.ComponentResource {
           ipProtocol: "tcp",
           fromPort: 22,
           toPort: 22,
-          ...(ipv6 ? { cidrIpv6: args.adminCidr } : { cidrIpv4: args.adminCidr }),
+          cidrIpv6: ipv6(true),
+          cidrIpv4: ipv6(false),
           description: "SSH from the admin CIDR",
           tags: tags("ssh"),
         },

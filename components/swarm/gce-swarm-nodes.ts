@@ -2,7 +2,7 @@ import type * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { SwarmNodeArgs } from "./node-types";
 import { swarmTrafficRules } from "./swarm-ports";
-import { lastNodeNames, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
+import { checkedAdminCidr, lastNodeNames, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
 import { readyVmNode, type SwarmVmArgs, swarmVmFields, vmBootstrap } from "./vm-node";
 
 export interface GceSwarmNodesArgs extends SwarmVmArgs {
@@ -96,7 +96,7 @@ export class GceSwarmNodes extends pulumi.ComponentResource {
         path: "name",
         message: `${JSON.stringify(long)} is too long for an instance name: Pulumi adds 8 characters, and 63 is the most`,
       });
-    if (issues.length > 0) throw new SwarmNodesError("GceSwarmNodes", name, issues);
+    if (issues.length > 0) throw new SwarmNodesError("GceSwarmNodes", name, issues, this);
     // Loaded only when Compute Engine machines are wanted: `berth/swarm` alone never loads the GCP SDK.
     const { compute } = require("@pulumi/gcp") as typeof gcp;
 
@@ -106,7 +106,7 @@ export class GceSwarmNodes extends pulumi.ComponentResource {
     const firewall = (
       ruleName: string,
       allow: { protocol: string; ports?: string[] },
-      source: { sourceTags: string[] } | { sourceRanges: string[] },
+      source: { sourceTags: string[] } | { sourceRanges: pulumi.Input<string>[] },
       targetTags: string[],
       description: string,
     ) =>
@@ -138,7 +138,7 @@ export class GceSwarmNodes extends pulumi.ComponentResource {
       firewall(
         "ssh",
         { protocol: "tcp", ports: ["22"] },
-        { sourceRanges: [args.adminCidr] },
+        { sourceRanges: [checkedAdminCidr("GceSwarmNodes", name, args.adminCidr, this)] },
         [nodeTag],
         "SSH from the admin CIDR",
       ),

@@ -36,10 +36,12 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
 
   constructor(name: string, args: LocalSwarmArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("berth:swarm:LocalSwarm", name, {}, opts);
+    // A connection may carry a key: every resource made with it keeps it secret in state.
+    const connection = args.connection === undefined ? undefined : pulumi.secret(args.connection);
     this.swarmMode = new SwarmMode(
       `${name}-swarm`,
       {
-        connection: args.connection,
+        connection,
         advertiseAddr: args.advertiseAddr,
         listenAddr: args.listenAddr,
         component: name,
@@ -47,7 +49,7 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
       { parent: this },
     );
     this.engine = {
-      connection: args.connection,
+      connection,
       ready: [this.swarmMode],
       publicHost: args.publicHost ?? "localhost",
     };

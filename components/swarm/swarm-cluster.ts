@@ -8,6 +8,7 @@ import {
 } from "../../provider/swarm";
 import type { SwarmEngineAccess, SwarmTarget } from "./engine-access";
 import { createDefaultNetwork, type DefaultNetworkOptions, deploySwarmWorkload } from "./cluster-services";
+import type { MemberSpec } from "../../provider/swarm/membership-plan";
 import { managerWarning, memberSpec, nodeConnection, nodeIssues } from "./member-spec";
 import type { SwarmNodeArgs } from "./node-types";
 
@@ -15,9 +16,12 @@ export interface SwarmClusterArgs {
   /**
    * The machines, each reached over SSH or TLS. The first manager forms the swarm; the others join.
    * Add, remove or change entries to grow, shrink or reconfigure the swarm: a node that goes is drained
-   * (its tasks move), demoted if it manages, and leaves.
+   * (its tasks move), demoted if it manages, and leaves. A node whose swarm addresses change leaves
+   * and joins again with the new ones (refused for a swarm's only manager). The list may come from
+   * other resources (`AwsSwarmNodes.nodes`, say); a list that is itself an output is checked once it
+   * resolves.
    */
-  nodes: SwarmNodeArgs[];
+  nodes: pulumi.Input<SwarmNodeArgs[]>;
   /** Settings fixed when the swarm forms (changing one re-forms it). Default: the engine's. */
   swarm?: {
     /** Subnets for overlay networks. Default: `10.0.0.0/8`. */
@@ -39,16 +43,30 @@ export interface SwarmClusterArgs {
   publicHost?: pulumi.Input<string>;
 }
 
-/** A cluster's node list is wrong; `issues` lists every problem. */
-export class SwarmClusterError extends Error {
+/**
+ * A cluster's node list is wrong; `issues` lists every problem. Pulumi reports it against the
+ * component (`resource`), named in the message.
+ */
+export class SwarmClusterError extends pulumi.ResourceError {
   constructor(
-    readonly resource: string,
+    /** The cluster's name. */
+    readonly resourceName: string,
     readonly issues: { path: string; message: string }[],
+    /** The SwarmCluster the node list was given to. */
+    resource?: pulumi.Resource,
   ) {
-    super(`SwarmCluster ${resource}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`);
+    super(
+      `SwarmCluster ${resourceName}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`,
+      resource,
+      true,
+    );
     this.name = "SwarmClusterError";
   }
 }
+
+/** The first manager of a node list that passed `nodeIssues`. */
+const founderOf = (nodes: SwarmNodeArgs[]) => nodes.find((n) => n.role === "manager")!;
+const hostOf = (node: SwarmNodeArgs) => node.ssh?.host ?? node.tls!.host;
 
 /**
  * A swarm formed from ordinary machines over SSH (host keys verified) or the Docker API with TLS, and
@@ -74,18 +92,36 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
 
   constructor(name: string, args: SwarmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:swarm:SwarmCluster", name, {}, opts);
-    const issues = nodeIssues(args.nodes ?? []);
-    if (issues.length > 0) throw new SwarmClusterError(name, issues);
-    const warning = managerWarning(args.nodes);
-    if (warning) pulumi.log.warn(`SwarmCluster ${name}: ${warning}`, this);
-
-    const founder = args.nodes.find((n) => n.role === "manager")!;
-    this.connection = pulumi.secret(nodeConnection(founder));
-    const publicHost = args.publicHost ?? founder.ssh?.host ?? founder.tls!.host;
+    const checked = (nodes: SwarmNodeArgs[]) => {
+      const issues = nodeIssues(nodes ?? []);
+      if (issues.length > 0) throw new SwarmClusterError(name, issues, this);
+      const warning = managerWarning(nodes);
+      if (warning) pulumi.log.warn(`SwarmCluster ${name}: ${warning}`, this);
+      return nodes;
+    };
+    let connection: pulumi.Output<EngineConnection>;
+    let members: pulumi.Output<MemberSpec[]>;
+    let founderHost: pulumi.Input<string>;
+    if (Array.isArray(args.nodes) || args.nodes === undefined) {
+      // A list written in the program is refused before anything is registered.
+      const nodes = checked(args.nodes as SwarmNodeArgs[]);
+      const founder = founderOf(nodes);
+      connection = nodeConnection(founder);
+      members = pulumi.all(nodes.map(memberSpec));
+      founderHost = hostOf(founder);
+    } else {
+      const nodes = pulumi.output(args.nodes).apply((list) => checked(list as SwarmNodeArgs[]));
+      connection = nodes.apply((list) => nodeConnection(founderOf(list)));
+      members = nodes.apply((list) => pulumi.all(list.map(memberSpec)));
+      // Only the host: the list as a whole is secret when any key in it is.
+      founderHost = pulumi.unsecret(nodes.apply((list) => pulumi.output(hostOf(founderOf(list)))));
+    }
+    this.connection = pulumi.secret(connection);
+    const publicHost = args.publicHost ?? founderHost;
     this.membership = new SwarmMembership(
       `${name}-membership`,
       {
-        nodes: pulumi.all(args.nodes.map(memberSpec)),
+        nodes: members,
         swarm: { ...args.swarm, autolock: args.swarm?.autolock ?? false } as SwarmSettings,
         rotate: args.rotate,
         timeoutSeconds: args.timeoutSeconds,

@@ -1,4 +1,5 @@
 /** Checks shared by the components that make swarm nodes from cloud VMs. */
+import * as pulumi from "@pulumi/pulumi";
 import { closestName } from "../spec/suggest";
 import { memberNamePattern } from "../../provider/swarm/membership-plan";
 
@@ -12,22 +13,59 @@ export function isCidr(value: unknown): value is string {
   return typeof value === "string" && (ipv4Cidr.test(value) || ipv6Cidr.test(value));
 }
 
+/** Whether `value` is an output of another resource (or a promise): judged once it resolves. */
+const isDeferred = (value: unknown) => pulumi.Output.isInstance(value) || value instanceof Promise;
+
+const cidrMessage = (value: unknown) =>
+  `must be a CIDR block such as 203.0.113.7/32, not ${JSON.stringify(value)}`;
+
+/**
+ * `adminCidr` as an output, judged when it comes from another resource (a known value was judged with
+ * the other arguments): a bad one fails the deployment with the component's error.
+ */
+export function checkedAdminCidr(
+  component: string,
+  name: string,
+  adminCidr: pulumi.Input<string>,
+  resource: pulumi.Resource,
+): pulumi.Output<string> {
+  return pulumi.output(adminCidr).apply((cidr) => {
+    if (!isCidr(cidr))
+      throw new SwarmNodesError(
+        component,
+        name,
+        [{ path: "adminCidr", message: cidrMessage(cidr) }],
+        resource,
+      );
+    return cidr;
+  });
+}
+
 /** One problem with a component's arguments, at a path such as `adminCidr` or `nodeLabels.x`. */
 export interface SwarmNodesIssue {
   path: string;
   message: string;
 }
 
-/** A VM component's arguments are wrong; `issues` lists every problem, and nothing was created. */
-export class SwarmNodesError extends Error {
+/**
+ * A VM component's arguments are wrong; `issues` lists every problem, and nothing was created. Pulumi
+ * reports it against the component (`resource`), named in the message.
+ */
+export class SwarmNodesError extends pulumi.ResourceError {
   constructor(
     /** `AwsSwarmNodes` or `GceSwarmNodes`. */
     readonly component: string,
-    /** The resource name. */
-    readonly resource: string,
+    /** The component's name. */
+    readonly resourceName: string,
     readonly issues: SwarmNodesIssue[],
+    /** The component the arguments were given to. */
+    resource?: pulumi.Resource,
   ) {
-    super(`${component} ${resource}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`);
+    super(
+      `${component} ${resourceName}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`,
+      resource,
+      true,
+    );
     this.name = "SwarmNodesError";
   }
 }
@@ -36,7 +74,7 @@ export class SwarmNodesError extends Error {
 export interface CommonVmArgs {
   managers?: number;
   workers?: number;
-  adminCidr?: string;
+  adminCidr?: unknown;
   sshUser?: string;
   sshPublicKey?: unknown;
   labels?: Record<string, unknown>;
@@ -81,8 +119,8 @@ export function vmArgIssues(name: string, args: object, rules: VmArgRules): Swar
       "adminCidr",
       "is required: the only addresses SSH (22/tcp) is open to, e.g. your office's 203.0.113.0/24; there is no default",
     );
-  else if (!isCidr(common.adminCidr))
-    add("adminCidr", `must be a CIDR block such as 203.0.113.7/32, not ${JSON.stringify(common.adminCidr)}`);
+  else if (!isDeferred(common.adminCidr) && !isCidr(common.adminCidr))
+    add("adminCidr", cidrMessage(common.adminCidr));
   const port = common.dataPathPort;
   if (port !== undefined && !(Number.isInteger(port) && port >= 1024 && port <= 49151))
     add(

@@ -10,7 +10,7 @@ export interface SwarmVmArgs {
    * The only source SSH (22/tcp) is open to, e.g. `203.0.113.7/32` (IPv4 or IPv6). Required: there is
    * no default, and nothing else reaches the nodes from outside the swarm.
    */
-  adminCidr: string;
+  adminCidr: pulumi.Input<string>;
   /** The admin's OpenSSH public key, allowed to log in as `sshUser`. */
   sshPublicKey: pulumi.Input<string>;
   /** The matching private key, for the node definitions Berth connects with. Pass it as a secret. */

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { hostKeyBlob } from "../swarm/engine";
+import { isUnknown } from "../unknowns";
 import { withSecretOutputs } from "../swarm/resource-options";
+import { dynamicProvider } from "../reference";
 
 export interface HostKeyInputs {
   /** Change it to generate a new key (the machine using it must then be given the new one). */
@@ -20,12 +22,15 @@ export interface HostKeyOutputs extends HostKeyInputs {
  */
 export const hostKeyProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: HostKeyInputs, news: HostKeyInputs) {
+    // A trigger not known yet (at preview) is a string once it is.
     const failures =
       typeof news.rotate === "string" ? [] : [{ property: "rotate", reason: "must be a string" }];
     return { inputs: news, failures };
   },
 
   async diff(_id: string, olds: HostKeyOutputs, news: HostKeyInputs) {
+    // Only a known new trigger replaces the key; one not known yet may change it, and is diffed again once known.
+    if (isUnknown(news.rotate)) return { changes: true, replaces: [] };
     const rotated = olds.rotate !== news.rotate;
     return { changes: rotated, replaces: rotated ? ["rotate"] : [] };
   },
@@ -72,7 +77,7 @@ export class SshHostKey extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SshHostKeyArgs = {}, opts?: pulumi.CustomResourceOptions) {
     super(
-      hostKeyProvider,
+      dynamicProvider("ssh:host-key", hostKeyProvider),
       name,
       { rotate: args.rotate ?? "", privateKey: undefined, publicKey: undefined },
       withSecretOutputs(opts, ["privateKey"]),

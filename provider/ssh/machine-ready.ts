@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from "timers/promises";
 import * as pulumi from "@pulumi/pulumi";
 import { withSecretOutputs } from "../swarm/resource-options";
-import { hostKeyBlob } from "../swarm/engine";
+import { hostKeyBlob, knownHostsEntry } from "../swarm/engine";
+import { isUnknown } from "../unknowns";
 import { engineLog } from "../swarm/log";
+import { dynamicProvider } from "../reference";
 
 export interface MachineReadyInputs {
   /** The machine's name, for messages. */
@@ -122,18 +124,23 @@ const watched: (keyof MachineReadyInputs)[] = ["host", "port", "username", "priv
  */
 export const machineReadyProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: MachineReadyInputs, news: MachineReadyInputs) {
+    // Values not known yet (a new instance's address, a new host key) are judged once they are.
     const failures: { property: string; reason: string }[] = [];
     for (const field of ["host", "username", "privateKey", "hostKey"] as const)
-      if (typeof news[field] !== "string" || news[field] === "")
+      if (!isUnknown(news[field]) && (typeof news[field] !== "string" || news[field] === ""))
         failures.push({ property: field, reason: "is required" });
+    if (!isUnknown(news.hostKey) && typeof news.hostKey === "string" && news.hostKey !== "")
+      if (!knownHostsEntry.test(news.hostKey))
+        failures.push({ property: "hostKey", reason: 'must be "<type> <base64>", as a known_hosts entry' });
     for (const field of ["port", "timeoutSeconds", "pollSeconds"] as const)
-      if (typeof news[field] !== "number" || !(news[field] > 0))
+      if (!isUnknown(news[field]) && (typeof news[field] !== "number" || !(news[field] > 0)))
         failures.push({ property: field, reason: "must be a number above 0" });
     return { inputs: news, failures };
   },
 
   async diff(_id: string, olds: MachineReadyOutputs, news: MachineReadyInputs) {
-    return { changes: watched.some((field) => olds[field] !== news[field]) };
+    // Nothing replaces: a new address or credential is waited for again, in place.
+    return { changes: watched.some((field) => isUnknown(news[field]) || olds[field] !== news[field]) };
   },
 
   async create(inputs: MachineReadyInputs) {
@@ -171,7 +178,7 @@ export class MachineReady extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: MachineReadyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      machineReadyProvider,
+      dynamicProvider("ssh:machine-ready", machineReadyProvider),
       name,
       {
         machine: name,

@@ -1,3 +1,4 @@
+import { containsUnknown, isKnown, isUnknown } from "../unknowns";
 import type { EngineConnection } from "./engine";
 
 export type MemberRole = "manager" | "worker";
@@ -8,29 +9,47 @@ const memberAvailabilities: readonly string[] = ["active", "pause", "drain"] sat
 /** A node's name in a cluster: a DNS label, as it also names VMs and network tags. */
 export const memberNamePattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** A node's fields that the shared checks judge; any of them may be a value not known yet. */
+interface MemberFields {
+  name?: unknown;
+  role?: unknown;
+  availability?: unknown;
+}
+
 /**
  * What is wrong with a node list's names, roles and availabilities, at paths such as `nodes[1].role`:
  * the checks the SwarmCluster component makes at program time and the membership provider repeats.
+ * A node or field not known yet (the engine's placeholder at preview) is not judged, nor is any check
+ * of the whole list that it could change.
  */
 export function memberListIssues(
-  nodes: readonly { name?: unknown; role?: unknown; availability?: unknown }[],
-  /** The caller's own checks of node `index`, listed with that node's. */
+  nodes: readonly unknown[],
+  /** The caller's own checks of node `index` (only of a node that is an object), listed with that node's. */
   nodeChecks?: (index: number, at: string, add: (path: string, message: string) => void) => void,
 ): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
+  const objects = nodes.map((n) => (n && typeof n === "object" ? (n as MemberFields) : undefined));
+  const rolesKnown = objects.every((n) => n !== undefined && !isUnknown(n.role));
   if (nodes.length === 0) add("nodes", "must list at least one node");
-  else if (!nodes.some((n) => n.role === "manager")) add("nodes", 'must include a node with role "manager"');
+  else if (rolesKnown && !objects.some((n) => n?.role === "manager"))
+    add("nodes", 'must include a node with role "manager"');
   const seen = new Set<unknown>();
-  nodes.forEach((node, i) => {
+  objects.forEach((node, i) => {
     const at = `nodes[${i}]`;
-    if (typeof node.name !== "string" || !memberNamePattern.test(node.name))
+    if (!node) {
+      if (!isUnknown(nodes[i])) add(at, "must be a node definition (an object)");
+      return;
+    }
+    if (isUnknown(node.name)) {
+      // Not known yet: neither judged nor counted as a duplicate.
+    } else if (typeof node.name !== "string" || !memberNamePattern.test(node.name))
       add(`${at}.name`, "must be a DNS label: lowercase letters, digits and -, at most 63");
     else if (seen.has(node.name)) add(`${at}.name`, `"${node.name}" names two nodes`);
-    seen.add(node.name);
-    if (!memberRoles.includes(node.role as string))
+    else seen.add(node.name);
+    if (!isUnknown(node.role) && !memberRoles.includes(node.role as string))
       add(`${at}.role`, `must be "manager" or "worker", not ${JSON.stringify(node.role)}`);
-    if (!memberAvailabilities.includes(node.availability as string))
+    if (!isUnknown(node.availability) && !memberAvailabilities.includes(node.availability as string))
       add(
         `${at}.availability`,
         `must be "active", "pause" or "drain", not ${JSON.stringify(node.availability)}`,
@@ -38,6 +57,20 @@ export function memberListIssues(
     nodeChecks?.(i, at, add);
   });
   return issues;
+}
+
+/**
+ * Whether the value at `path` (such as `nodes[1].connection.host`) under `root`, or any value on the
+ * way to it, is not known yet: a failure about such a value is the placeholder's, not the user's.
+ */
+export function unknownAt(root: unknown, path: string): boolean {
+  let value = root;
+  for (const step of path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== "")) {
+    if (isUnknown(value)) return true;
+    if (!value || typeof value !== "object") return false;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return isUnknown(value);
 }
 
 /** One node as the membership provider sees it: plain data, resolved. */
@@ -52,10 +85,15 @@ export interface MemberSpec {
   dataPathAddr?: string;
 }
 
-/** One change to a running swarm's membership. */
+/**
+ * One change to a running swarm's membership. A node whose swarm addresses change (advertise, listen
+ * or data path) is `rejoin`ed: Swarm fixes a node's addresses when it joins, so it leaves (drained,
+ * demoted first if it manages) and joins again with the new ones, under a new node ID.
+ */
 export type MembershipStep =
   | { kind: "join"; member: MemberSpec }
   | { kind: "configure"; member: MemberSpec; from: MemberSpec }
+  | { kind: "rejoin"; member: MemberSpec; from: MemberSpec }
   | { kind: "remove"; member: MemberSpec };
 
 const sameSpec = (a: MemberSpec, b: MemberSpec) =>
@@ -63,10 +101,19 @@ const sameSpec = (a: MemberSpec, b: MemberSpec) =>
   a.availability === b.availability &&
   JSON.stringify(Object.entries(a.labels).sort()) === JSON.stringify(Object.entries(b.labels).sort());
 
+/** The swarm addresses of a node that differ between `a` and `b`, by field name. */
+export function addressChanges(a: MemberSpec, b: MemberSpec): string[] {
+  const fields = ["advertiseAddr", "listenAddr", "dataPathAddr"] as const;
+  return fields.filter((f) => (a[f] ?? "") !== (b[f] ?? ""));
+}
+
+const workersFirst = (a: MembershipStep, b: MembershipStep) =>
+  Number(a.member.role === "manager") - Number(b.member.role === "manager");
+
 /**
  * The steps from `olds` to `news`, in the order that keeps the swarm safe: new nodes join first (more
  * capacity, more managers), then roles and specs change (promotions before demotions), then nodes
- * leave, workers before managers.
+ * move to new addresses one at a time (workers first), then nodes leave, workers before managers.
  */
 export function planMembership(olds: MemberSpec[], news: MemberSpec[]): MembershipStep[] {
   const old = new Map(olds.map((m) => [m.name, m]));
@@ -74,15 +121,33 @@ export function planMembership(olds: MemberSpec[], news: MemberSpec[]): Membersh
   const joins: MembershipStep[] = news
     .filter((m) => !old.has(m.name))
     .map((member) => ({ kind: "join", member }));
-  const configures = news
-    .filter((m) => old.has(m.name) && !sameSpec(old.get(m.name)!, m))
+  const stayed = news.filter((m) => old.has(m.name));
+  const moves = stayed.filter((m) => addressChanges(old.get(m.name)!, m).length > 0);
+  const configures = stayed
+    .filter((m) => !moves.includes(m) && !sameSpec(old.get(m.name)!, m))
     .map((member): MembershipStep => ({ kind: "configure", member, from: old.get(member.name)! }))
     .sort((a, b) => Number(a.member.role === "worker") - Number(b.member.role === "worker"));
+  // A node that was a worker moves first: its move never costs the swarm a manager.
+  const rejoins = moves
+    .map((member) => ({ kind: "rejoin" as const, member, from: old.get(member.name)! }))
+    .sort((a, b) => Number(a.from.role === "manager") - Number(b.from.role === "manager"));
   const removals = olds
     .filter((m) => !kept.has(m.name))
     .map((member): MembershipStep => ({ kind: "remove", member }))
-    .sort((a, b) => Number(a.member.role === "manager") - Number(b.member.role === "manager"));
-  return [...joins, ...configures, ...removals];
+    .sort(workersFirst);
+  return [...joins, ...configures, ...rejoins, ...removals];
+}
+
+/** What a step does, in a log line or a refusal: "w1 moves from 10.0.0.2 to 10.0.1.2 (leaves and joins again)". */
+export function describeStep(step: MembershipStep): string {
+  if (step.kind !== "rejoin") return `${step.kind} ${step.member.name}`;
+  const moved = addressChanges(step.from, step.member)
+    .map((f) => {
+      const field = f as "advertiseAddr" | "listenAddr" | "dataPathAddr";
+      return `${f} ${step.from[field] ?? "(default)"} -> ${step.member[field] ?? "(default)"}`;
+    })
+    .join(", ");
+  return `${step.member.name} moves (${moved}): it leaves the swarm and joins again`;
 }
 
 /** A manager as the swarm reports it. */
@@ -108,18 +173,74 @@ export function quorumProblem(live: LiveManager[], steps: MembershipStep[]): str
   for (const step of steps) {
     const { name, role } = step.member;
     const losesManager =
-      (step.kind === "remove" && managers.has(name)) ||
+      ((step.kind === "remove" || step.kind === "rejoin") && managers.has(name)) ||
       (step.kind === "configure" && role === "worker" && managers.has(name));
-    if (step.kind === "join" && role === "manager") managers.set(name, true);
+    const becomesManager = step.kind === "join" || (step.kind === "rejoin" && !managers.has(name));
+    if (becomesManager && role === "manager") managers.set(name, true);
     if (step.kind === "configure" && role === "manager") managers.set(name, true);
     if (!losesManager) continue;
     managers.delete(name);
-    const what = step.kind === "remove" ? `removing the manager ${name}` : `demoting ${name}`;
-    if (managers.size === 0) return `${what} would leave the swarm without a manager`;
-    if (reachable() < majority(managers.size)) {
+    const what =
+      step.kind === "remove"
+        ? `removing the manager ${name}`
+        : step.kind === "rejoin"
+          ? `moving the manager ${name} to new addresses (it must leave the swarm and join again)`
+          : `demoting ${name}`;
+    if (managers.size === 0)
+      return step.kind === "rejoin"
+        ? `${what} would leave the swarm without a manager: add another manager first, then change the addresses, or replace the cluster`
+        : `${what} would leave the swarm without a manager`;
+    const problem = reachable() < majority(managers.size);
+    if (step.kind === "rejoin" && role === "manager" && !problem) managers.set(name, true);
+    if (problem) {
       const down = [...live].filter((m) => !m.reachable && managers.has(m.name)).map((m) => m.name);
       return `${what} would lose the managers' quorum: ${reachable()} of the ${managers.size} remaining managers would be reachable, ${majority(managers.size)} are needed${down.length ? ` (unreachable: ${down.join(", ")})` : ""}`;
     }
   }
   return undefined;
+}
+
+/** JSON with object keys sorted: state read back from the engine may order keys differently. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** The inputs of a swarm's membership that its diff compares; any may hold the placeholder at preview. */
+export interface MembershipDiffInputs {
+  owner?: unknown;
+  nodes?: unknown;
+  swarm?: unknown;
+  rotate?: unknown;
+  timeoutSeconds?: unknown;
+}
+
+/** Swarm settings fixed when the swarm is formed: a known change to one re-forms the swarm. */
+const formingSettings = ["defaultAddrPool", "subnetSize", "dataPathPort"] as const;
+
+/**
+ * The membership's diff, from the previous outputs to the checked inputs. Only the swarm itself is
+ * identity: a known change to a setting fixed at `swarm init` replaces it. Nodes, their credentials,
+ * connections and addresses, the rotation triggers and the owner (a renamed resource) all update in
+ * place (addresses by having the node leave and join again). Anything not known yet counts as a change.
+ */
+export function diffMembership(
+  olds: MembershipDiffInputs,
+  news: MembershipDiffInputs,
+): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+  const oldSwarm = (olds.swarm ?? {}) as Record<string, unknown>;
+  const newSwarm = news.swarm;
+  const reformed =
+    newSwarm !== null &&
+    typeof newSwarm === "object" &&
+    formingSettings.some((key) => {
+      const value = (newSwarm as Record<string, unknown>)[key];
+      return isKnown(value) && JSON.stringify(value) !== JSON.stringify(oldSwarm[key]);
+    });
+  const compared = (x: MembershipDiffInputs) => [x.owner, x.nodes, x.swarm, x.rotate, x.timeoutSeconds];
+  const changed = containsUnknown(compared(news)) || canonical(compared(olds)) !== canonical(compared(news));
+  return { changes: changed || reformed, replaces: reformed ? ["swarm"] : [], deleteBeforeReplace: true };
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { membershipProvider, type RotationTriggers, type SwarmSettings } from "./membership";
 import type { MemberSpec } from "./membership-plan";
 import { currentOwner, withSecretOutputs } from "./resource-options";
+import { dynamicProvider } from "../reference";
 
 export interface SwarmMembershipArgs {
   /** Every node, resolved; the first manager forms the swarm. */
@@ -26,11 +27,13 @@ export class SwarmMembership extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SwarmMembershipArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      membershipProvider,
+      dynamicProvider("swarm:membership", membershipProvider),
       name,
       {
         owner: currentOwner(args.component ?? name, { name, type: "SwarmMembership", opts }),
-        nodes: args.nodes,
+        // Connections carry keys: secret in state whether or not the caller marked them.
+        // (pulumi.secret straight over a list of outputs never resolved under the test harness.)
+        nodes: pulumi.output(args.nodes).apply((nodes) => pulumi.secret(nodes)),
         swarm: args.swarm ?? { autolock: false },
         rotate: pulumi
           .output(args.rotate ?? {})

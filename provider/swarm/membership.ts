@@ -1,9 +1,18 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type Dockerode from "dockerode";
-import { connectionProblems } from "./engine";
+import { connectionProblems, describeConnection } from "./engine";
 import { engineMessage } from "./engine-errors";
 import { engineLog } from "./log";
-import { memberListIssues, type MemberSpec, planMembership, quorumProblem } from "./membership-plan";
+import { isKnown, isUnknown } from "../unknowns";
+import {
+  describeStep,
+  diffMembership,
+  memberListIssues,
+  type MemberSpec,
+  planMembership,
+  quorumProblem,
+  unknownAt,
+} from "./membership-plan";
 import {
   inspectNode,
   listNodes,
@@ -84,18 +93,40 @@ interface Manager {
   swarm: SwarmObject;
 }
 
+/** No manager of the swarm answered; `elsewhere` lists the nodes found managing another swarm. */
+class NoManagerError extends Error {
+  constructor(
+    message: string,
+    readonly elsewhere: string[],
+    /** Every candidate answered, outside any swarm. */
+    readonly allLeft: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /** The first manager of `members` (each name tried once) that answers as a manager of the swarm `swarmId`. */
 async function findManager(members: MemberSpec[], swarmId: string): Promise<Manager> {
   const problems: string[] = [];
+  const elsewhere: string[] = [];
+  let left = 0;
   const candidates = members.filter(
     (m, i) => m.role === "manager" && members.findIndex((o) => o.name === m.name) === i,
   );
   for (const member of candidates) {
     try {
       const docker = await reach(member);
+      if ((await localSwarmState(docker)).state === "inactive") {
+        left++;
+        problems.push(`${member.name} is in no swarm`);
+        continue;
+      }
       const swarm = (await docker.swarmInspect()) as SwarmObject;
       if (swarm.ID !== swarmId) {
-        problems.push(`${member.name} is in another swarm (${swarm.ID})`);
+        elsewhere.push(member.name);
+        problems.push(
+          `${member.name} (${describeConnection(member.connection)}) manages the swarm ${swarm.ID}, not this resource's swarm ${swarmId}`,
+        );
         continue;
       }
       return { docker, member, swarm };
@@ -103,7 +134,11 @@ async function findManager(members: MemberSpec[], swarmId: string): Promise<Mana
       problems.push(err instanceof Error ? err.message : String(err));
     }
   }
-  throw new Error(`no manager of the swarm answers: ${problems.join("; ")}`);
+  throw new NoManagerError(
+    `no manager of the swarm ${swarmId} answers: ${problems.join("; ")}`,
+    elsewhere,
+    candidates.length > 0 && left === candidates.length,
+  );
 }
 
 async function describeSwarm(manager: Dockerode, inputs: MembershipInputs, nodeIds: Record<string, string>) {
@@ -117,6 +152,15 @@ async function describeSwarm(manager: Dockerode, inputs: MembershipInputs, nodeI
     managerAddresses: inputs.nodes.filter((m) => m.role === "manager").map(managerAddress),
   };
   return outs;
+}
+
+/**
+ * Where `manager` takes swarm traffic, as the swarm knows it: its definition's address may be one it
+ * is about to move to.
+ */
+async function controlAddress(manager: Manager): Promise<string> {
+  const self = await inspectNode(manager.docker, (await localSwarmState(manager.docker)).nodeId);
+  return self?.ManagerStatus?.Addr ?? managerAddress(manager.member);
 }
 
 /** Joins `member` to the swarm through `manager`, and gives its node the spec Berth wants. */
@@ -136,7 +180,7 @@ async function join(manager: Manager, member: MemberSpec, inputs: MembershipInpu
       ListenAddr: member.listenAddr,
       AdvertiseAddr: member.advertiseAddr,
       ...(member.dataPathAddr ? { DataPathAddr: member.dataPathAddr } : {}),
-      RemoteAddrs: [managerAddress(manager.member)],
+      RemoteAddrs: [await controlAddress(manager)],
       JoinToken:
         member.role === "manager" ? manager.swarm.JoinTokens.Manager : manager.swarm.JoinTokens.Worker,
     });
@@ -182,15 +226,19 @@ async function remove(
   if (live) await manager.getNode(nodeId).remove({ force: true });
 }
 
+const sameOwner = (a: Owner, b: Owner) => JSON.stringify(ownerLabels(a)) === JSON.stringify(ownerLabels(b));
+
 async function rotate(manager: Dockerode, olds: MembershipOutputs, news: MembershipInputs): Promise<void> {
   const worker = olds.rotate.workerToken !== news.rotate.workerToken;
   const managerToken = olds.rotate.managerToken !== news.rotate.managerToken;
   const unlock = olds.rotate.unlockKey !== news.rotate.unlockKey && news.swarm.autolock;
   const autolockChanged = olds.swarm.autolock !== news.swarm.autolock;
-  if (!worker && !managerToken && !unlock && !autolockChanged) return;
+  const relabel = !sameOwner(olds.owner, news.owner);
+  if (!worker && !managerToken && !unlock && !autolockChanged && !relabel) return;
   const swarm = (await manager.swarmInspect()) as SwarmObject;
   const spec = {
     ...swarm.Spec,
+    Labels: { ...swarm.Spec.Labels, ...ownerLabels(news.owner) },
     EncryptionConfig: { ...(swarm.Spec.EncryptionConfig as object), AutoLockManagers: news.swarm.autolock },
   };
   engineLog(
@@ -208,31 +256,53 @@ async function rotate(manager: Dockerode, olds: MembershipOutputs, news: Members
   });
 }
 
+type Failure = { property: string; reason: string };
+
+/** What is wrong with the known part of the node list; values not known yet are not judged. */
+function nodeFailures(news: MembershipInputs): Failure[] {
+  const nodes: unknown = news.nodes;
+  if (isUnknown(nodes)) return [];
+  if (!Array.isArray(nodes)) return [{ property: "nodes", reason: "must be a list of nodes" }];
+  const issues = memberListIssues(nodes, (i, at, add) => {
+    const n = nodes[i] as Partial<Record<keyof MemberSpec, unknown>>;
+    if (!isUnknown(n.connection)) {
+      const connection = n.connection as MemberSpec["connection"] | undefined;
+      if (!connection?.protocol) add(at, "needs ssh or tls to reach its engine");
+      for (const p of connectionProblems(connection, `${at}.connection`)) add(p.property, p.reason);
+    }
+    if (!isUnknown(n.advertiseAddr) && !n.advertiseAddr) add(`${at}.advertiseAddr`, "is required");
+  });
+  return issues.filter((i) => !unknownAt(news, i.path)).map((i) => ({ property: i.path, reason: i.message }));
+}
+
+/**
+ * A change of a known node list that no live state could make safe (the only manager moving to new
+ * addresses, say), told at preview. The live swarm is checked again before anything is touched.
+ */
+function planFailure(olds: Partial<MembershipInputs>, news: MembershipInputs): Failure | undefined {
+  if (!Array.isArray(olds.nodes) || !isKnown(olds.nodes) || !isKnown(news.nodes)) return undefined;
+  const managers = olds.nodes
+    .filter((n) => n.role === "manager")
+    .map((n) => ({ name: n.name, reachable: true }));
+  const problem = quorumProblem(managers, planMembership(olds.nodes, news.nodes));
+  return problem ? { property: "nodes", reason: problem } : undefined;
+}
+
 /**
  * A swarm's membership: forms it on the first manager, joins the other nodes, keeps each node's role,
  * labels and availability, and takes nodes out safely (drained, demoted, left, forgotten). A change
  * that would lose the managers' quorum is refused before anything is touched.
  */
 export const membershipProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds: MembershipInputs, news: MembershipInputs) {
-    const nodes = Array.isArray(news.nodes) ? news.nodes : [];
-    const issues = memberListIssues(nodes, (i, at, add) => {
-      const n = nodes[i];
-      if (!n.connection?.protocol) add(at, "needs ssh or tls to reach its engine");
-      for (const p of connectionProblems(n.connection, `${at}.connection`)) add(p.property, p.reason);
-      if (!n.advertiseAddr) add(`${at}.advertiseAddr`, "is required");
-    });
-    return { inputs: news, failures: issues.map((i) => ({ property: i.path, reason: i.message })) };
+  async check(olds: Partial<MembershipInputs>, news: MembershipInputs) {
+    const failures = nodeFailures(news);
+    const planned = failures.length === 0 ? planFailure(olds, news) : undefined;
+    if (planned) failures.push(planned);
+    return { inputs: news, failures };
   },
 
   async diff(_id: string, olds: MembershipOutputs, news: MembershipInputs) {
-    const fixed = (s: SwarmSettings) => JSON.stringify([s.defaultAddrPool, s.subnetSize, s.dataPathPort]);
-    const replaces = fixed(olds.swarm) !== fixed(news.swarm) ? ["swarm"] : [];
-    // The settings that force a replacement are in `swarm`, so this covers them too.
-    const changed =
-      JSON.stringify([olds.nodes, olds.swarm, olds.rotate, olds.timeoutSeconds]) !==
-      JSON.stringify([news.nodes, news.swarm, news.rotate, news.timeoutSeconds]);
-    return { changes: changed, replaces, deleteBeforeReplace: true };
+    return diffMembership(olds, news);
   },
 
   async create(inputs: MembershipInputs) {
@@ -282,7 +352,8 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
     try {
       manager = (await findManager(props.nodes, id)).docker;
     } catch (err) {
-      if (/another swarm/.test((err as Error).message)) return {};
+      // Every manager answered and has left: the swarm is gone. One in another swarm is an error.
+      if (err instanceof NoManagerError && err.allLeft) return {};
       throw err;
     }
     const live = await listNodes(manager);
@@ -307,11 +378,14 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(id: string, olds: MembershipOutputs, news: MembershipInputs) {
-    // Any manager that stays, or failing that any old one, speaks for the swarm.
-    const staying = news.nodes.filter((n) =>
-      olds.nodes.some((o) => o.name === n.name && o.role === "manager"),
-    );
-    const manager = await findManager([...staying, ...olds.nodes], id);
+    // Any manager that stays (through its new connection), or failing that any old one, speaks for it.
+    const speakers = () => [
+      ...news.nodes.filter((n) => olds.nodes.some((o) => o.name === n.name && o.role === "manager")),
+      ...olds.nodes,
+    ];
+    let manager = await findManager(speakers(), id);
+    if (!isOwnedBy(manager.swarm.Spec.Labels, olds.owner))
+      throw new Error(`the swarm ${id} is not labelled as this resource's; nothing was changed`);
     const steps = planMembership(olds.nodes, news.nodes);
 
     const live = await listNodes(manager.docker);
@@ -323,7 +397,9 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
     if (problem) throw new Error(`${problem}; nothing was changed`);
 
     const nodeIds = { ...olds.nodeIds };
+    const touched = new Set<string>();
     for (const step of steps) {
+      touched.add(step.member.name);
       if (step.kind === "join") {
         nodeIds[step.member.name] = await join(manager, step.member, news);
       } else if (step.kind === "configure") {
@@ -333,10 +409,23 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
             : "";
         engineLog("info", `${step.member.name}: updating its node spec${change}`);
         await updateNode(manager.docker, nodeIds[step.member.name], () => nodeSpec(step.member, news.owner));
+      } else if (step.kind === "rejoin") {
+        // Another manager speaks while this node is out of the swarm.
+        const others = speakers().filter((n) => n.name !== step.member.name);
+        const speaker = await findManager(others, id);
+        engineLog("info", describeStep(step));
+        await remove(speaker.docker, step.member, nodeIds[step.member.name], news);
+        nodeIds[step.member.name] = await join(speaker, step.member, news);
+        manager = await findManager(speakers(), id);
       } else {
         await remove(manager.docker, step.member, nodeIds[step.member.name], news);
         delete nodeIds[step.member.name];
       }
+    }
+    if (!sameOwner(olds.owner, news.owner)) {
+      // A renamed resource (with an alias): every node carries the new name.
+      for (const member of news.nodes.filter((n) => !touched.has(n.name)))
+        await updateNode(manager.docker, nodeIds[member.name], () => nodeSpec(member, news.owner));
     }
     await rotate(manager.docker, olds, news);
     return { outs: await describeSwarm(manager.docker, news, nodeIds) };
@@ -347,6 +436,7 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
     try {
       manager = await findManager(props.nodes, id);
     } catch (err) {
+      if (err instanceof NoManagerError && err.elsewhere.length > 0) throw err;
       engineLog("warn", `the swarm could not be reached to take apart: ${(err as Error).message}`);
       return;
     }

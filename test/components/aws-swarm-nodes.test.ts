@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { AwsSwarmNodes, type AwsSwarmNodesArgs } from "../../components/swarm/aws-swarm-nodes";
 import type { RecordedResource } from "../support/harness";
@@ -255,7 +256,8 @@ describe("AwsSwarmNodes under mocks", () => {
       err.message,
       "AwsSwarmNodes fleet:\n  adminCidr: is required: the only addresses SSH (22/tcp) is open to, e.g. your office's 203.0.113.0/24; there is no default",
     );
-    assert.equal(err.resource, "fleet");
+    assert.equal(err.resourceName, "fleet");
+    assert.ok(pulumi.ResourceError.isInstance(err), "reported against the component");
     assert.deepEqual(
       err.issues.map((i) => i.path),
       ["adminCidr"],

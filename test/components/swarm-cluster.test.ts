@@ -103,7 +103,9 @@ describe("SwarmCluster under mocks", () => {
       { mockDynamic: mockOutputs },
     );
     assert.ok(caught instanceof SwarmClusterError, String(caught));
-    assert.equal(caught.resource, "fleet");
+    assert.equal(caught.resourceName, "fleet");
+    assert.ok(pulumi.ResourceError.isInstance(caught), "reported against the component");
+    assert.equal((caught.resource as pulumi.ComponentResource | undefined)?.constructor.name, "SwarmCluster");
     assert.equal(
       caught.message,
       [
@@ -117,6 +119,61 @@ describe("SwarmCluster under mocks", () => {
       run.resources.filter((r) => r.custom).map((r) => r.name),
       [],
       "nothing was created",
+    );
+  });
+
+  it("takes a node list, addresses, host keys and keys that other resources produce", async () => {
+    const later = <T>(value: T) => pulumi.output(Promise.resolve(value));
+    const fed: SwarmNodeArgs[] = [
+      {
+        name: "m1",
+        role: "manager",
+        ssh: {
+          host: later("10.0.0.1"),
+          privateKey: pulumi.secret(later("PRIVATE")),
+          hostKey: later(hostKey),
+        },
+        advertiseAddr: later("192.168.0.1"),
+      },
+    ];
+    const run = await runProgram(
+      () => {
+        const cluster = new SwarmCluster("fleet", { nodes: later(fed), defaultNetwork: { skip: true } });
+        return { connection: cluster.connection };
+      },
+      { mockDynamic: mockOutputs },
+    );
+    const membership = run.byName("fleet-membership");
+    assert.deepEqual(membership.inputs.nodes, [
+      {
+        name: "m1",
+        role: "manager",
+        availability: "active",
+        labels: {},
+        connection: { protocol: "ssh", host: "10.0.0.1", username: "root", privateKey: "PRIVATE", hostKey },
+        advertiseAddr: "192.168.0.1",
+        listenAddr: "0.0.0.0:2377",
+      },
+    ]);
+    assert.ok(membership.secretInputs.includes("nodes"));
+    assert.deepEqual((run.outputs.connection as { host: string }).host, "10.0.0.1");
+  });
+
+  it("checks a node list that is an output once it resolves, with the component's error", async () => {
+    await assert.rejects(
+      runProgram(
+        () => {
+          new SwarmCluster("fleet", {
+            nodes: pulumi.output(Promise.resolve([{ name: "w1", ssh: ssh("10.0.0.2") }] as SwarmNodeArgs[])),
+          });
+        },
+        { mockDynamic: mockOutputs },
+      ),
+      (err: unknown) => {
+        const text = String((err as Error).message ?? err);
+        assert.match(text, /SwarmCluster fleet:\n {2}nodes: must include a node with role "manager"/);
+        return true;
+      },
     );
   });
 });
