@@ -13,6 +13,8 @@ if ! docker info >/dev/null 2>&1; then
   exit 1
 fi
 [ -d node_modules ] || npm ci --no-audit --no-fund
+# The program imports berth/... as a user's would; from this repository that resolves to the build.
+npm run build --silent
 
 mkdir -p .pulumi-state
 export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$PWD/.pulumi-state}"

@@ -1,4 +1,7 @@
-/** `berth/swarm`: Docker Swarm clusters and workloads. */
+/**
+ * `berth/swarm`: Docker Swarm clusters and workloads. Machines on AWS and Google Cloud are behind their
+ * own subpaths (`berth/swarm/aws`, `berth/swarm/gce`), so only their users need those SDKs.
+ */
 export {
   EngineInfo,
   type EngineInfoArgs,
@@ -24,8 +27,6 @@ export { SwarmWorkload, type SwarmWorkloadArgs } from "./workload";
 export { SwarmCluster, type SwarmClusterArgs, SwarmClusterError } from "./swarm-cluster";
 export type * from "./node-types";
 export { SwarmMembership, type SwarmMembershipArgs } from "../../provider/swarm";
-export { AwsSwarmNodes, type AwsSwarmNodesArgs } from "./aws-swarm-nodes";
-export { GceSwarmNodes, type GceSwarmNodesArgs } from "./gce-swarm-nodes";
 export { swarmNodeCloudInit, type SwarmNodeCloudInit } from "./cloud-init";
 export { SshHostKey, type SshHostKeyArgs, MachineReady, type MachineReadyArgs } from "../../provider/ssh";
 export { SwarmNodesError } from "./vm-args";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerService } from "../../components";
-import { LocalSwarm } from "../../components/swarm";
+import { ContainerService } from "berth";
+import { LocalSwarm } from "berth/swarm";
 import { apiPage, apiProxyScript, webPage, workerScript } from "./app";
 
 const config = new pulumi.Config();

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "timers/promises";
-import type Dockerode from "dockerode";
+// `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
+import Dockerode = require("dockerode");
 import { engineMessage, isTransientEngineError } from "./engine-errors";
 
 /** What a service is waiting for, and how it went. */

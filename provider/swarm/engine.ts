@@ -1,4 +1,5 @@
-import type Dockerode from "dockerode";
+// `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
+import Dockerode = require("dockerode");
 
 /**
  * How to reach a Docker engine. Plain data only, so it can travel in a dynamic resource's inputs.

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type Dockerode from "dockerode";
+// `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
+import Dockerode = require("dockerode");
 import { connectionProblems, describeConnection } from "./engine";
 import { engineMessage } from "./engine-errors";
 import { engineLog } from "./log";

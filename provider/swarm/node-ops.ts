@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "timers/promises";
-import type Dockerode from "dockerode";
+// `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
+import Dockerode = require("dockerode");
 import { describeConnection, type EngineConnection, engineClient } from "./engine";
 import { engineMessage, isNotFound, isOutOfSequence, maxVersionRetries } from "./engine-errors";
 import { engineLog } from "./log";

@@ -1,4 +1,5 @@
-import type Dockerode from "dockerode";
+// `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
+import Dockerode = require("dockerode");
 import type { ProviderServiceSpec as SwarmServiceSpec } from "./service-spec";
 
 /**

@@ -14,7 +14,11 @@ export function currentOwner(
   component: string,
   resource: { name: string; type: string; opts?: pulumi.CustomResourceOptions },
 ): pulumi.Output<Owner> {
-  const urn = pulumi.createUrn(resource.name, swarmResourceType(resource.type), resource.opts?.parent);
+  const parent = resource.opts?.parent;
+  // The parent's URN without the parent as a dependency: depending on a component means depending on
+  // all its children, this resource included, which would never resolve.
+  const parentUrn = parent && pulumi.output(new Promise<string>((resolve) => parent.urn.apply(resolve)));
+  const urn = pulumi.createUrn(resource.name, swarmResourceType(resource.type), parentUrn);
   return urn.apply((urn) => ({ project: pulumi.getProject(), stack: pulumi.getStack(), component, urn }));
 }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "timers/promises";
 import * as pulumi from "@pulumi/pulumi";
-import type Dockerode from "dockerode";
+// `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
+import Dockerode = require("dockerode");
 import { waitForConvergence } from "./convergence";
 import { connectionProblems, type EngineConnection, engineClient } from "./engine";
 import { isNotFound, isOutOfSequence, maxVersionRetries } from "./engine-errors";

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type Dockerode from "dockerode";
+// `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
+import Dockerode = require("dockerode");
 import { isUnknown } from "../unknowns";
 import { connectionProblems, describeConnection, type EngineConnection, engineClient } from "./engine";
 import { engineLog } from "./log";

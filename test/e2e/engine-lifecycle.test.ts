@@ -1,0 +1,312 @@
+/**
+ * The lifecycle the Pulumi engine puts dynamic resources through (preview, up, refresh, failed create,
+ * destroy, new connection, rename, import), each run through the test engine and Pulumi's own
+ * dynamic-provider host against the real swarm.
+ */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "child_process";
+import path from "path";
+import { randomBytes } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { runProgram, type ProgramRun, type RecordedResource, unknownValue } from "../support/harness";
+import { engineReachable, needEngine } from "../support/engine";
+import { removeLabelled } from "../support/cleanup";
+import { ContainerService } from "../../components/service";
+import { LocalSwarm } from "../../components/swarm";
+import { normalizeService, renderSwarm } from "../../components/spec";
+import { SwarmService } from "../../provider/swarm";
+import type { ProviderServiceSpec } from "../../provider/swarm/service-spec";
+
+const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
+const image = "local/busybox:1";
+const swarmServiceType = "pulumi-nodejs:dynamic/berth/swarm:SwarmService";
+const fileKinds = ["service", "secret", "config", "network"] as const;
+
+/** The stack the example runs as; everything it makes carries `berth.stack=<stack>`. */
+const exampleStack = `e2e-life-${randomBytes(3).toString("hex")}`;
+/** The project the small programs run as; everything they make carries `berth.project=<project>`. */
+const project = `berth-test-${randomBytes(4).toString("hex")}`;
+
+function labelled(label: string): Record<string, string> {
+  return Object.fromEntries(
+    fileKinds.map((kind) => [kind, docker(kind, "ls", "-q", "--filter", `label=${label}`)]),
+  );
+}
+
+function removeByLabel(label: string): void {
+  for (const kind of fileKinds) {
+    const ids = docker(kind, "ls", "-q", "--filter", `label=${label}`);
+    if (ids) execFileSync("docker", [kind, "rm", ...ids.split("\n")], { stdio: "ignore" });
+  }
+}
+
+function hasUnknown(value: unknown): boolean {
+  return JSON.stringify(value).includes(unknownValue);
+}
+
+function operations(run: ProgramRun): Record<string, string | undefined> {
+  return Object.fromEntries(run.resources.filter((r) => r.custom).map((r) => [r.urn, r.operation]));
+}
+
+function inspectService<T>(id: string, field: string): T {
+  return JSON.parse(docker("service", "inspect", id, "--format", `{{json ${field}}}`)) as T;
+}
+
+/** Loads examples/local afresh, as each `pulumi up` does. */
+function exampleProgram(): unknown {
+  const dir = path.join("examples", "local") + path.sep;
+  for (const file of Object.keys(require.cache)) if (file.includes(dir)) delete require.cache[file];
+  return require("../../examples/local");
+}
+
+function runExample(apiToken: string, options: { preview?: boolean; previous?: ProgramRun } = {}) {
+  return runProgram(exampleProgram, {
+    project: "berth",
+    stack: exampleStack,
+    config: { image, webPort: "18081", apiToken },
+    secretConfig: ["apiToken"],
+    ...options,
+  });
+}
+
+/** A plain long-running service spec, as `renderSwarm` makes it. */
+function sleeperSpec(name: string): ProviderServiceSpec {
+  return renderSwarm(
+    normalizeService(`${project}-${name}`, { image, command: ["sleep", "600"], stopGracePeriod: "1s" }),
+  );
+}
+
+function runSmall(program: () => unknown, previous?: ProgramRun): Promise<ProgramRun> {
+  return runProgram(program, { project, stack: "test", previous });
+}
+
+/** The failed run the engine kept, from a rejected `runProgram`. */
+async function failedRun(promise: Promise<ProgramRun>): Promise<Error & { run: ProgramRun }> {
+  try {
+    await promise;
+  } catch (err) {
+    const failed = err as Error & { run?: ProgramRun };
+    assert.ok(failed.run, `the failure carries the run: ${failed.message}`);
+    return failed as Error & { run: ProgramRun };
+  }
+  assert.fail("the run was expected to fail");
+}
+
+describe("the engine's lifecycle through Pulumi's dynamic-provider host, on the real swarm", () => {
+  after(async () => {
+    if (!(await engineReachable())) return;
+    removeByLabel(`berth.stack=${exampleStack}`);
+    await removeLabelled(project);
+  });
+
+  it("examples/local: previews, deploys, previews no change, a rotation, drift, repairs it, destroys", async (t) => {
+    if (!(await needEngine(t))) return;
+
+    const fresh = await runExample("token-one", { preview: true });
+    const dynamic = fresh.resources.filter((r) => r.dynamic);
+    assert.ok(dynamic.length >= 8, `dynamic resources: ${dynamic.map((r) => r.name).join(", ")}`);
+    for (const r of dynamic) assert.equal(r.operation, "create", `${r.type} ${r.name}`);
+    // The secret and config names are computed by their creates, so the specs naming them are unknown.
+    for (const name of ["api", "web"]) {
+      assert.ok(hasUnknown(fresh.byName(name, swarmServiceType).outputs.spec), `${name} spec`);
+    }
+    assert.equal(labelled(`berth.stack=${exampleStack}`).service, "", "a preview creates nothing");
+
+    const up = await runExample("token-one");
+    const services = up.outputs.services as Record<string, string>;
+
+    const unchanged = await runExample("token-one", { preview: true, previous: up });
+    for (const [urn, operation] of Object.entries(operations(unchanged)))
+      assert.equal(operation, "same", urn);
+
+    const rotation = await runExample("token-two", { preview: true, previous: up });
+    assert.equal(rotation.byName("api-secret-token").operation, "replace");
+    const api = rotation.byName("api", swarmServiceType);
+    assert.equal(api.operation, "update");
+    assert.equal(api.id, services.api);
+    assert.ok(hasUnknown(api.programInputs.spec), "api's spec names a secret not created yet");
+    assert.equal(rotation.byName("worker", swarmServiceType).operation, "update");
+    assert.equal(rotation.byName("web", swarmServiceType).operation, "same");
+    for (const name of ["local-swarm", "local-default", "web-config-index", "api-config-index"]) {
+      assert.equal(rotation.byName(name).operation, "same", name);
+    }
+
+    // A change made by hand on the engine shows on refresh, and only on the service it was made to.
+    docker("service", "update", "--quiet", "--env-add", "X=1", "--limit-memory", "64M", services.web);
+    const refreshed = await up.refresh();
+    const drift = await runExample("token-one", { preview: true, previous: refreshed });
+    const web = drift.byName("web", swarmServiceType);
+    assert.equal(web.operation, "update");
+    for (const r of drift.resources.filter((r) => r.custom && r.urn !== web.urn)) {
+      assert.equal(r.operation, "same", `${r.name} after refresh`);
+    }
+
+    const repaired = await runExample("token-one", { previous: refreshed });
+    assert.equal(repaired.byName("web", swarmServiceType).operation, "update");
+    assert.equal(repaired.byName("web", swarmServiceType).id, services.web);
+    const container = inspectService<{ Env?: string[] }>(services.web, ".Spec.TaskTemplate.ContainerSpec");
+    assert.ok(!(container.Env ?? []).includes("X=1"), `env: ${JSON.stringify(container.Env)}`);
+    const limits = inspectService<{ MemoryBytes?: number }>(
+      services.web,
+      ".Spec.TaskTemplate.Resources.Limits",
+    );
+    assert.equal(limits.MemoryBytes, 32 * 1024 * 1024);
+
+    await repaired.destroy();
+    assert.deepEqual(labelled(`berth.stack=${exampleStack}`), {
+      service: "",
+      secret: "",
+      config: "",
+      network: "",
+    });
+  });
+
+  it("a refresh and then a preview of the unchanged program is a no-op for a service with files and secretEnv", async (t) => {
+    if (!(await needEngine(t))) return;
+    const program = () => {
+      const cluster = new LocalSwarm(`${project}-files`);
+      new ContainerService("files", {
+        cluster,
+        serviceName: `${project}-files`,
+        image,
+        command: ["sleep", "600"],
+        secrets: [{ source: "token", data: pulumi.secret("secret-file") }],
+        configs: [{ source: "conf", target: "/etc/app.conf", data: "a=1\n" }],
+        secretEnv: { TOKEN: pulumi.secret("secret-env") },
+        stopGracePeriod: "1s",
+        timeoutSeconds: 60,
+      });
+    };
+    const up = await runSmall(program);
+    const refreshed = await up.refresh();
+    const preview = await runProgram(program, { project, stack: "test", preview: true, previous: refreshed });
+    const custom = preview.resources.filter((r) => r.custom);
+    assert.deepEqual(custom.map((r) => r.type.split(":").pop()).sort(), [
+      "SwarmConfig",
+      "SwarmMode",
+      "SwarmNetwork",
+      "SwarmSecret",
+      "SwarmService",
+    ]);
+    for (const r of custom) assert.equal(r.operation, "same", `${r.name} after refresh`);
+    await up.destroy();
+  });
+
+  it("a failed create keeps state that refresh and destroy load the provider from", async (t) => {
+    if (!(await needEngine(t))) return;
+    const failed = await failedRun(
+      runSmall(() => {
+        const cluster = new LocalSwarm(`${project}-fail`, { defaultNetwork: { skip: true } });
+        new ContainerService("unhealthy", {
+          cluster,
+          serviceName: `${project}-unhealthy`,
+          image,
+          command: ["sleep", "600"],
+          // Never healthy, so never running. (A command that exits at once is not used: its task is
+          // "running" for an instant, which the convergence wait takes for success.)
+          healthCheck: { command: "false", interval: "1s", timeout: "1s", retries: 1 },
+          stopGracePeriod: "1s",
+          timeoutSeconds: 5,
+        });
+      }),
+    );
+    assert.match(failed.message, /not converged after 5 s/);
+    const kept = failed.run.state.find((e) => e.type === swarmServiceType);
+    assert.ok(
+      kept?.id,
+      `the failed service is in state: ${JSON.stringify(failed.run.state.map((e) => e.name))}`,
+    );
+    assert.equal(typeof kept.outputs.__provider, "string");
+    assert.equal(docker("service", "inspect", kept.id, "--format", "{{.ID}}"), kept.id);
+
+    const refreshed = await failed.run.refresh();
+    const read = refreshed.state.find((e) => e.urn === kept.urn);
+    assert.equal(read?.id, kept.id);
+    assert.equal(typeof read?.outputs.__provider, "string");
+
+    await failed.run.destroy();
+    assert.equal(docker("service", "ls", "-q", "--filter", `id=${kept.id}`), "");
+  });
+
+  it("a new connection to the same engine updates the service in place", async (t) => {
+    if (!(await needEngine(t))) return;
+    const spec = sleeperSpec("conn");
+    const first = await runSmall(() => {
+      new SwarmService("conn", { spec, connection: {}, timeoutSeconds: 60 });
+    });
+    const second = await runSmall(() => {
+      new SwarmService("conn", {
+        spec,
+        connection: { socketPath: "/var/run/docker.sock" },
+        timeoutSeconds: 60,
+      });
+    }, first);
+    const before = first.byName("conn");
+    const after = second.byName("conn");
+    assert.equal(after.operation, "update");
+    assert.equal(after.id, before.id);
+    assert.deepEqual(second.deleted, []);
+    assert.equal(docker("service", "inspect", before.id!, "--format", "{{.ID}}"), before.id);
+    await second.destroy();
+  });
+
+  it("never takes over another resource's service; a rename with an alias keeps and relabels it", async (t) => {
+    if (!(await needEngine(t))) return;
+    const spec = sleeperSpec("a");
+    const one = await runSmall(() => {
+      new SwarmService("one", { spec, timeoutSeconds: 60 });
+    });
+    const owned = one.byName("one");
+    const versionBefore = inspectService<{ Index: number }>(owned.id!, ".Version").Index;
+
+    const refused = await failedRun(
+      runSmall(() => {
+        new SwarmService("two", { spec, timeoutSeconds: 60 });
+      }, one),
+    );
+    assert.match(refused.message, /alias/);
+    assert.equal(inspectService<{ Index: number }>(owned.id!, ".Version").Index, versionBefore);
+    const labels = () => inspectService<Record<string, string>>(owned.id!, ".Spec.Labels");
+    assert.equal(labels()["berth.resource"], owned.urn);
+
+    const renamed = await runSmall(() => {
+      new SwarmService("two", { spec, timeoutSeconds: 60 }, { aliases: [{ name: "one" }] });
+    }, refused.run);
+    const two: RecordedResource = renamed.byName("two");
+    assert.ok(two.operation === "update" || two.operation === "same", `operation ${two.operation}`);
+    assert.equal(two.id, owned.id);
+    assert.deepEqual(renamed.deleted, []);
+    assert.equal(labels()["berth.resource"], two.urn);
+    await renamed.destroy();
+    assert.equal(docker("service", "ls", "-q", "--filter", `id=${owned.id}`), "");
+  });
+
+  it("import of a dynamic resource cannot work through Pulumi's host (pulumi/pulumi#16175)", async (t) => {
+    if (!(await needEngine(t))) return;
+    const name = `${project}-imported`;
+    const id = docker(
+      "service",
+      "create",
+      "--detach",
+      "--quiet",
+      "--name",
+      name,
+      "--label",
+      `berth.project=${project}`,
+      "--label",
+      "berth.stack=test",
+      image,
+      "sleep",
+      "600",
+    );
+    // With no prior state, the host's read has no `__provider` to load the provider's code from.
+    await assert.rejects(
+      runSmall(() => {
+        new SwarmService("imported", { spec: sleeperSpec("imported") }, { import: id });
+      }),
+      (err: Error) => /code must be a string/.test(err.message),
+    );
+    assert.equal(docker("service", "inspect", id, "--format", "{{.ID}}"), id, "the service is untouched");
+  });
+});
