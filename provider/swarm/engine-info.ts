@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type EngineConnection, engineClient } from "./engine";
-import { knownConnectionProblems, sameValue } from "./swarm-mode";
+import { knownConnectionProblems, sameValue } from "./identity";
 import { dynamicProvider } from "../reference";
 
 /** What {@link EngineInfo} reads from an engine. */

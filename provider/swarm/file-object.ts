@@ -2,14 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, isKnown, isUnknown } from "../unknowns";
 import { type EngineConnection, engineClient } from "./engine";
 import { engineMessage, isNotFound } from "./engine-errors";
-import { adoptionRefusal, isOwnedBy, type Owner, ownerLabelKeys, ownerLabels, userLabels } from "./ownership";
 import {
   knownConnectionProblems,
+  notOwnedReason,
   ownerFromLabels,
   requireSameSwarm,
   sameValue,
   swarmIdOf,
-} from "./swarm-mode";
+} from "./identity";
+import { adoptionRefusal, isOwnedBy, type Owner, ownerLabelKeys, ownerLabels, userLabels } from "./ownership";
 
 function randomHex(bytes: number): string {
   return (require("crypto") as typeof import("crypto")).randomBytes(bytes).toString("hex");
@@ -203,7 +204,7 @@ export function fileObjectProvider(kind: FileObjectKind): pulumi.dynamic.Resourc
         return { id, props: { ...props, connection, objectName, labels, swarmId } };
       }
       const owner = ownerFromLabels(found.Spec.Labels);
-      if (!owner) {
+      if (!owner?.urn) {
         throw new Error(
           `${kind} ${objectName} carries no Berth owner labels (${Object.values(ownerLabelKeys).join(", ")}); ` +
             `Berth imports only objects it labelled: let Berth create the ${kind} instead`,
@@ -223,11 +224,13 @@ export function fileObjectProvider(kind: FileObjectKind): pulumi.dynamic.Resourc
       const swarmId = await requireSameSwarm(news.connection, olds.swarmId, `${kind} ${olds.objectName}`);
       const handle = api(kind, news.connection).get(id);
       const current = await handle.inspect();
-      if (!isOwnedBy(current.Spec.Labels, olds.owner)) {
-        throw new Error(
-          `${kind} ${current.Spec.Name} does not belong to ${olds.owner.urn} (stack ${olds.owner.project}/${olds.owner.stack}); not updating it`,
-        );
-      }
+      const refusal = notOwnedReason(
+        `${kind} ${current.Spec.Name}`,
+        current.Spec.Labels,
+        olds.owner,
+        "updating",
+      );
+      if (refusal) throw new Error(refusal);
       // Only labels may change on a Swarm secret or config; the rest of the spec is sent back as read.
       // A new owner (a rename with an alias) relabels the object to its URN.
       const labels = { ...news.labels, ...ownerLabels(news.owner) };
@@ -247,11 +250,13 @@ export function fileObjectProvider(kind: FileObjectKind): pulumi.dynamic.Resourc
       const handle = api(kind, props.connection).get(id);
       try {
         const current = await handle.inspect();
-        if (!isOwnedBy(current.Spec.Labels, props.owner)) {
-          throw new Error(
-            `${kind} ${current.Spec.Name} does not belong to stack ${props.owner.project}/${props.owner.stack}; not deleting it`,
-          );
-        }
+        const refusal = notOwnedReason(
+          `${kind} ${current.Spec.Name}`,
+          current.Spec.Labels,
+          props.owner,
+          "deleting",
+        );
+        if (refusal) throw new Error(refusal);
         await handle.remove();
       } catch (err) {
         if (isNotFound(err)) return;

@@ -1,5 +1,6 @@
 import { containsUnknown, isKnown, isUnknown } from "../unknowns";
 import type { EngineConnection } from "./engine";
+import { sameValue } from "./identity";
 
 export type MemberRole = "manager" | "worker";
 export type MemberAvailability = "active" | "pause" | "drain";
@@ -97,9 +98,7 @@ export type MembershipStep =
   | { kind: "remove"; member: MemberSpec };
 
 const sameSpec = (a: MemberSpec, b: MemberSpec) =>
-  a.role === b.role &&
-  a.availability === b.availability &&
-  JSON.stringify(Object.entries(a.labels).sort()) === JSON.stringify(Object.entries(b.labels).sort());
+  a.role === b.role && a.availability === b.availability && sameValue(a.labels, b.labels);
 
 /** The swarm addresses of a node that differ between `a` and `b`, by field name. */
 export function addressChanges(a: MemberSpec, b: MemberSpec): string[] {
@@ -200,15 +199,6 @@ export function quorumProblem(live: LiveManager[], steps: MembershipStep[]): str
   return undefined;
 }
 
-/** JSON with object keys sorted: state read back from the engine may order keys differently. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
-
 /** The inputs of a swarm's membership that its diff compares; any may hold the placeholder at preview. */
 export interface MembershipDiffInputs {
   owner?: unknown;
@@ -241,6 +231,6 @@ export function diffMembership(
       return isKnown(value) && JSON.stringify(value) !== JSON.stringify(oldSwarm[key]);
     });
   const compared = (x: MembershipDiffInputs) => [x.owner, x.nodes, x.swarm, x.rotate, x.timeoutSeconds];
-  const changed = containsUnknown(compared(news)) || canonical(compared(olds)) !== canonical(compared(news));
+  const changed = containsUnknown(compared(news)) || !sameValue(compared(olds), compared(news));
   return { changes: changed || reformed, replaces: reformed ? ["swarm"] : [], deleteBeforeReplace: true };
 }

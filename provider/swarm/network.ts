@@ -3,16 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { isKnown, isUnknown } from "../unknowns";
 import { type EngineConnection, engineClient } from "./engine";
 import { engineMessage, isNotFound } from "./engine-errors";
-import { adoptionRefusal, isOwnedBy, type Owner, ownerLabelKeys, ownerLabels, userLabels } from "./ownership";
-import { currentOwner, withSecretOutputs } from "./resource-options";
 import {
   createFailure,
   knownConnectionProblems,
+  notOwnedReason,
   ownerFromLabels,
   requireSameSwarm,
   sameValue,
   swarmIdOf,
-} from "./swarm-mode";
+} from "./identity";
+import { adoptionRefusal, type Owner, ownerLabelKeys, ownerLabels, userLabels } from "./ownership";
+import { currentOwner, withSecretOutputs } from "./resource-options";
 import { dynamicProvider } from "../reference";
 
 export interface NetworkInputs {
@@ -84,11 +85,8 @@ function asWritten(found: EngineNetwork) {
 
 /** Fails unless the network is `props`' own to change or delete. */
 function requireOwned(found: EngineNetwork, props: NetworkOutputs, doing: string): void {
-  if (!isOwnedBy(found.Labels, labelledOwner(props))) {
-    throw new Error(
-      `network ${found.Name} does not belong to ${props.owner.urn} (stack ${props.owner.project}/${props.owner.stack}); not ${doing} it`,
-    );
-  }
+  const refusal = notOwnedReason(`network ${found.Name}`, found.Labels, labelledOwner(props), doing);
+  if (refusal) throw new Error(refusal);
 }
 
 /**
@@ -156,7 +154,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
       const labelledUrn = found.Labels?.[ownerLabelKeys.resource] ?? inputs.owner.urn;
       return { id, outs: { ...planned, ...asWritten(found), labelledUrn } };
     } catch (err) {
-      throw createFailure(err, id, planned);
+      throw createFailure(`network ${inputs.name}`, err, id, planned);
     }
   },
 
@@ -180,7 +178,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
       return { id, props: { ...props, connection, ...asWritten(found), swarmId, labelledUrn } };
     }
     const owner = ownerFromLabels(found.Labels);
-    if (!owner) {
+    if (!owner?.urn) {
       throw new Error(
         `network ${found.Name} carries no Berth owner labels (${Object.values(ownerLabelKeys).join(", ")}); ` +
           `Docker cannot relabel a network, so Berth cannot take it over: create the network with Berth instead`,

@@ -3,19 +3,20 @@ import * as pulumi from "@pulumi/pulumi";
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
 import { waitForConvergence } from "./convergence";
-import { connectionProblems, type EngineConnection, engineClient } from "./engine";
+import { type EngineConnection, engineClient } from "./engine";
 import { isNotFound, isOutOfSequence, maxVersionRetries } from "./engine-errors";
+import {
+  createFailure,
+  knownConnectionProblems,
+  notOwnedReason,
+  ownerFromLabels,
+  requireSameSwarm,
+  sameValue,
+  swarmIdOf,
+} from "./identity";
 import { engineLog } from "./log";
 import { isUnknown, isKnown } from "../unknowns";
-import {
-  adoptionRefusal,
-  isOwnedBy,
-  type Owner,
-  ownerLabelKeys,
-  ownerLabels,
-  ownershipOf,
-  userLabels,
-} from "./ownership";
+import { adoptionRefusal, isOwnedBy, type Owner, ownerLabelKeys, ownerLabels, userLabels } from "./ownership";
 import { referencesAsWritten, resolveReferences } from "./references";
 import { type ProviderServiceSpec, specAsWritten } from "./service-spec";
 import { currentOwner, withSecretOutputs } from "./resource-options";
@@ -108,58 +109,17 @@ function outputsOf(inputs: ServiceInputs, swarmId: string, version: number): Ser
   return { ...inputs, swarmId, version };
 }
 
-/** The ID of the swarm whose manager the client talks to. */
-async function swarmIdOf(docker: Dockerode): Promise<string> {
-  return ((await docker.swarmInspect()) as { ID: string }).ID;
-}
-
-/**
- * The swarm the connection reaches, which must be `expected` when that is known: credentials or the
- * manager may change, but a service is never changed, read or deleted in another swarm.
- */
-async function sameSwarm(docker: Dockerode, expected: string | undefined, name: string): Promise<string> {
-  const actual = await swarmIdOf(docker);
-  if (expected && actual !== expected) {
-    throw new Error(
-      `service ${name} belongs to swarm ${expected}, but the connection now reaches swarm ${actual}; ` +
-        `point the connection at a manager of swarm ${expected} (Berth does not move services between swarms)`,
-    );
-  }
-  return actual;
-}
-
-/** Why `owner` may not change or delete an object with `labels`, or undefined when it may. */
-function notOwnedReason(
-  what: string,
-  labels: Record<string, string> | undefined,
-  owner: Owner,
-  action: string,
-): string | undefined {
-  if (isOwnedBy(labels, owner)) return undefined;
-  if (ownershipOf(labels, owner) === "other-resource") {
-    return `${what} is managed by ${labels?.[ownerLabelKeys.resource]}, not by ${owner.urn}; not ${action} it`;
-  }
-  return `${what} does not belong to stack ${owner.project}/${owner.stack}; not ${action} it`;
-}
-
-/** The owner an imported service's labels name. */
-function ownerFromLabels(spec: { Name: string; Labels?: Record<string, string> }): Owner {
-  const labels = spec.Labels ?? {};
-  const project = labels[ownerLabelKeys.project];
-  const stack = labels[ownerLabelKeys.stack];
-  if (!project || !stack) {
+/** The owner an imported service's labels name (its component defaulting to the service's name). */
+function importedOwner(spec: { Name: string; Labels?: Record<string, string> }): Owner {
+  const owner = ownerFromLabels(spec.Labels, spec.Name);
+  if (!owner) {
     throw new Error(
       `service ${spec.Name} has no ${ownerLabelKeys.project} and ${ownerLabelKeys.stack} labels, so it is ` +
         `no stack's service; label it first (docker service update --label-add ${ownerLabelKeys.project}=<project> ` +
         `--label-add ${ownerLabelKeys.stack}=<stack> ${spec.Name}), then import it`,
     );
   }
-  return {
-    project,
-    stack,
-    component: labels[ownerLabelKeys.component] ?? spec.Name,
-    urn: labels[ownerLabelKeys.resource] ?? "",
-  };
+  return owner;
 }
 
 /** The service's spec version, or 0 when it cannot be read. */
@@ -169,18 +129,6 @@ async function versionOf(docker: Dockerode, id: string): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-/**
- * JSON with object keys sorted: state comes back from the engine with its keys reordered, which is
- * no change. `undefined` and `null` compare equal.
- */
-function canonical(value: unknown): string {
-  return JSON.stringify(value ?? null, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
 }
 
 /** The mode's kind, or undefined while the spec or its mode is not known yet. */
@@ -213,16 +161,6 @@ function specProblems(spec: unknown): { property: string; reason: string }[] {
     problems.push({ property: "spec.Mode", reason: "must hold Replicated, Global or ReplicatedJob" });
   }
   return problems;
-}
-
-/** Problems in the known fields of a connection; fields not known yet (preview) pass. */
-function knownConnectionProblems(connection: unknown): { property: string; reason: string }[] {
-  if (isUnknown(connection)) return [];
-  const c = (connection ?? {}) as Record<string, unknown>;
-  if (isUnknown(c.protocol)) return [];
-  return connectionProblems(c as EngineConnection).filter(
-    (p) => !isUnknown(c[p.property.slice("connection.".length)]),
-  );
 }
 
 /** The inputs `diff` compares, each with the value an absent one stands for. */
@@ -259,7 +197,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
     const newMode = modeKind(newSpec);
     if (newMode !== undefined && modeKind(olds.spec) !== newMode) replaces.push("spec.Mode");
     const changed = (Object.keys(comparedInputs) as (keyof typeof comparedInputs)[]).some(
-      (k) => canonical(olds[k] ?? comparedInputs[k]) !== canonical(news[k] ?? comparedInputs[k]),
+      (k) => !sameValue(olds[k] ?? comparedInputs[k], news[k] ?? comparedInputs[k]),
     );
     return {
       changes: changed || replaces.length > 0,
@@ -271,7 +209,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: ServiceInputs) {
     const docker = engineClient(inputs.connection);
-    const swarmId = await swarmIdOf(docker);
+    const swarmId = await swarmIdOf(inputs.connection, docker);
     const name = inputs.spec.Name;
     const existing = (await docker.listServices({ filters: JSON.stringify({ name: [name] }) })).find(
       (s) => s.Spec?.Name === name,
@@ -298,11 +236,12 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
       if (!id) throw err;
       // The service exists: hand the host its ID and full state (with `__provider`), so that destroy
       // and refresh work from the failed create.
-      throw Object.assign(new Error(`service ${name}: ${err instanceof Error ? err.message : String(err)}`), {
+      throw createFailure(
+        `service ${name}`,
+        err,
         id,
-        properties: outputsOf(inputs, swarmId, await versionOf(docker, id)),
-        reasons: [String(err)],
-      });
+        outputsOf(inputs, swarmId, await versionOf(docker, id)),
+      );
     }
   },
 
@@ -313,7 +252,8 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
    */
   async read(id: string, props: Partial<ServiceOutputs>) {
     const docker = engineClient(props.connection);
-    const swarmId = await sameSwarm(docker, props.swarmId, props.spec?.Name ?? id);
+    const what = `service ${props.spec?.Name ?? id}`;
+    const swarmId = await requireSameSwarm(props.connection, props.swarmId, what, docker);
     let found: { ID: string; Spec: ProviderServiceSpec; Version: { Index: number } };
     try {
       found = (await docker.getService(id).inspect()) as typeof found;
@@ -321,7 +261,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
       if (isNotFound(err)) return {};
       throw err;
     }
-    const owner = props.owner ?? ownerFromLabels(found.Spec);
+    const owner = props.owner ?? importedOwner(found.Spec);
     const secretKeys = new Set(Object.keys(props.secretEnv ?? {}));
     const env = found.Spec.TaskTemplate.ContainerSpec.Env ?? [];
     const isSecret = (entry: string) => secretKeys.has(entry.split("=")[0]);
@@ -353,7 +293,12 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
 
   async update(id: string, olds: ServiceOutputs, news: ServiceInputs) {
     const docker = engineClient(news.connection);
-    const swarmId = await sameSwarm(docker, olds.swarmId, news.spec.Name);
+    const swarmId = await requireSameSwarm(
+      news.connection,
+      olds.swarmId,
+      `service ${news.spec.Name}`,
+      docker,
+    );
     const current = (await docker.getService(id).inspect()) as { Spec: ProviderServiceSpec };
     // After an aliased rename the labels still name the old URN; an interrupted relabel, the new one.
     const refusal = isOwnedBy(current.Spec.Labels, news.owner)
@@ -379,7 +324,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
 
   async delete(id: string, props: ServiceOutputs) {
     const docker = engineClient(props.connection);
-    await sameSwarm(docker, props.swarmId, props.spec?.Name ?? id);
+    await requireSameSwarm(props.connection, props.swarmId, `service ${props.spec?.Name ?? id}`, docker);
     try {
       const found = (await docker.getService(id).inspect()) as { Spec: ProviderServiceSpec };
       const refusal = notOwnedReason(

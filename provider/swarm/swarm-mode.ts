@@ -2,92 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
 import { isUnknown } from "../unknowns";
-import { connectionProblems, describeConnection, type EngineConnection, engineClient } from "./engine";
+import { describeConnection, type EngineConnection, engineClient } from "./engine";
+import { knownConnectionProblems, ownerFromLabels, requireSameSwarm, sameValue } from "./identity";
 import { engineLog } from "./log";
-import { isOwnedBy, type Owner, ownerLabelKeys, ownerLabels } from "./ownership";
+import { isOwnedBy, type Owner, ownerLabels } from "./ownership";
 import { currentOwner, withSecretOutputs } from "./resource-options";
 import { dynamicProvider } from "../reference";
-
-// Shared by the providers of Swarm objects (networks, secrets, configs) and engine facts.
-/**
- * {@link connectionProblems} for a connection that may hold values not known yet (at preview): an
- * unknown connection or protocol is not checked; a problem with a field that is unknown is dropped.
- */
-export function knownConnectionProblems(c: unknown, at = "connection") {
-  if (c === undefined || isUnknown(c)) return [];
-  if (typeof c !== "object" || c === null || Array.isArray(c))
-    return [{ property: at, reason: "must be an object" }];
-  const connection = c as Record<string, unknown>;
-  if (isUnknown(connection.protocol)) return [];
-  return connectionProblems(c as EngineConnection, at).filter(
-    (p) => !isUnknown(connection[p.property.slice(at.length + 1)]),
-  );
-}
-
-/** Whether two plain values are equal, whatever the order of their keys. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === "object"
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  return JSON.stringify(canonical(a ?? null)) === JSON.stringify(canonical(b ?? null));
-}
-
-/** The ID of the swarm `connection` reaches (`docker swarm inspect`). */
-export async function swarmIdOf(connection: EngineConnection = {}): Promise<string> {
-  return ((await engineClient(connection).swarmInspect()) as { ID: string }).ID;
-}
-
-/**
- * The ID of the swarm `connection` reaches, after checking it is `expected` (the swarm `what` was made
- * in). A connection may change (new credentials, another manager) but never move an object to another
- * swarm. `expected` is absent in state written before swarm IDs were kept: then any swarm is accepted.
- */
-export async function requireSameSwarm(
-  connection: EngineConnection | undefined,
-  expected: string | undefined,
-  what: string,
-): Promise<string> {
-  const actual = await swarmIdOf(connection);
-  if (expected && actual !== expected) {
-    throw new Error(
-      `${what} belongs to swarm ${expected}, but the connection (${describeConnection(connection)}) ` +
-        `reaches swarm ${actual}. A connection may change only to reach the same swarm; to move the ` +
-        `object to another swarm, replace the resource (pulumi up --replace)`,
-    );
-  }
-  return actual;
-}
-
-/**
- * The error a create throws when it fails after the engine object exists: the host then keeps `id`
- * and `properties` (which must carry `__provider`) as the resource's state, so destroy and refresh
- * still work.
- */
-export function createFailure(err: unknown, id: string, properties: object): Error {
-  const failure = new Error(
-    `created ${id}, then failed: ${err instanceof Error ? err.message : String(err)}`,
-    { cause: err },
-  ) as Error & { id: string; properties: object };
-  failure.id = id;
-  failure.properties = properties;
-  return failure;
-}
-
-/** The owner an engine object's labels name, or undefined when they do not name a whole one. */
-export function ownerFromLabels(labels: Record<string, string> | undefined): Owner | undefined {
-  const project = labels?.[ownerLabelKeys.project];
-  const stack = labels?.[ownerLabelKeys.stack];
-  const urn = labels?.[ownerLabelKeys.resource];
-  if (!project || !stack || !urn) return undefined;
-  return { project, stack, component: labels?.[ownerLabelKeys.component] ?? "", urn };
-}
 
 export interface SwarmModeInputs {
   connection: EngineConnection;
@@ -239,7 +159,9 @@ export const swarmModeProvider: pulumi.dynamic.ResourceProvider = {
     if (swarm.ID !== id) return {};
     const nodeId = info.Swarm.NodeID ?? props.nodeId ?? "";
     if (props.owner) return { id, props: { ...props, connection, nodeId } };
-    const owner = ownerFromLabels(swarm.Spec?.Labels);
+    // Only a swarm labelled with its resource's URN counts as Berth's.
+    const labelled = ownerFromLabels(swarm.Spec?.Labels);
+    const owner = labelled?.urn ? labelled : undefined;
     const listenAddr = info.Swarm.RemoteManagers?.find((m) => m.NodeID === nodeId)?.Addr ?? "";
     const imported = {
       connection,

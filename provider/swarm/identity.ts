@@ -1,0 +1,141 @@
+// `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
+import Dockerode = require("dockerode");
+import { isUnknown } from "../unknowns";
+import { connectionProblems, describeConnection, type EngineConnection, engineClient } from "./engine";
+import { isOwnedBy, type Owner, ownerLabelKeys, ownershipOf } from "./ownership";
+
+// What identifies a Swarm object and who owns it, shared by the providers of Swarm objects.
+
+/**
+ * {@link connectionProblems} for a connection that may hold values not known yet (at preview): an
+ * unknown connection or protocol is not checked; a problem with a field that is unknown is dropped.
+ * An absent connection (`undefined`) is the local engine and has no problems.
+ *
+ * @param at - The property path the problems are reported under. Default: `"connection"`.
+ */
+export function knownConnectionProblems(
+  c: unknown,
+  at = "connection",
+): { property: string; reason: string }[] {
+  if (c === undefined || isUnknown(c)) return [];
+  if (typeof c !== "object" || c === null || Array.isArray(c))
+    return [{ property: at, reason: "must be an object" }];
+  const connection = c as Record<string, unknown>;
+  if (isUnknown(connection.protocol)) return [];
+  return connectionProblems(c as EngineConnection, at).filter(
+    (p) => !isUnknown(connection[p.property.slice(at.length + 1)]),
+  );
+}
+
+/**
+ * Whether two plain (JSON) values are equal, whatever the order of their keys: state read back from
+ * the engine may order keys differently, which is no change. `undefined` and `null` compare equal,
+ * and so do an absent key and one holding `undefined`.
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown) =>
+    JSON.stringify(value ?? null, (_key, v: unknown) =>
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+        : v,
+    );
+  return canonical(a) === canonical(b);
+}
+
+/**
+ * The ID of the swarm `connection` reaches (`docker swarm inspect`).
+ *
+ * @param connection - Default: the local engine.
+ * @param docker - A client for `connection` already at hand. Default: a new one.
+ */
+export async function swarmIdOf(
+  connection: EngineConnection = {},
+  docker: Dockerode = engineClient(connection),
+): Promise<string> {
+  return ((await docker.swarmInspect()) as { ID: string }).ID;
+}
+
+/**
+ * The ID of the swarm `connection` reaches, after checking it is `expected` (the swarm `what` was made
+ * in). A connection may change (new credentials, another manager) but never move an object to another
+ * swarm: a different swarm fails with a message naming both swarm IDs. `expected` is absent in state
+ * written before swarm IDs were kept: then any swarm is accepted.
+ *
+ * @param what - The object, as messages name it (e.g. `"network web"`).
+ * @param docker - A client for `connection` already at hand. Default: a new one.
+ */
+export async function requireSameSwarm(
+  connection: EngineConnection | undefined,
+  expected: string | undefined,
+  what: string,
+  docker?: Dockerode,
+): Promise<string> {
+  const actual = await swarmIdOf(connection, docker);
+  if (expected && actual !== expected) {
+    throw new Error(
+      `${what} belongs to swarm ${expected}, but the connection (${describeConnection(connection)}) ` +
+        `reaches swarm ${actual}. A connection may change only to reach the same swarm: point it at a ` +
+        `manager of swarm ${expected}; to move the object to another swarm, replace the resource ` +
+        `(pulumi up --replace)`,
+    );
+  }
+  return actual;
+}
+
+/**
+ * The error a create throws when it fails after the engine object exists: the host then keeps `id`
+ * and `properties` (which must carry `__provider`) as the resource's state, so destroy and refresh
+ * still work.
+ *
+ * @param what - The object, as the message names it (e.g. `"service web"`).
+ */
+export function createFailure(what: string, err: unknown, id: string, properties: object): Error {
+  const failure = new Error(
+    `${what} was created (${id}), then failed: ${err instanceof Error ? err.message : String(err)}`,
+    { cause: err },
+  ) as Error & { id: string; properties: object; reasons: string[] };
+  failure.id = id;
+  failure.properties = properties;
+  failure.reasons = [String(err)];
+  return failure;
+}
+
+/**
+ * The owner an engine object's labels name, or undefined when they name no stack (no project or stack
+ * label). An object labelled before Berth recorded URNs has no resource label: its `urn` is then "".
+ *
+ * @param defaultComponent - The component when the labels name none. Default: `""`.
+ */
+export function ownerFromLabels(
+  labels: Record<string, string> | undefined,
+  defaultComponent = "",
+): Owner | undefined {
+  const project = labels?.[ownerLabelKeys.project];
+  const stack = labels?.[ownerLabelKeys.stack];
+  if (!project || !stack) return undefined;
+  return {
+    project,
+    stack,
+    component: labels[ownerLabelKeys.component] ?? defaultComponent,
+    urn: labels[ownerLabelKeys.resource] ?? "",
+  };
+}
+
+/**
+ * Why `owner` may not change or delete an object with `labels`, or undefined when it may.
+ *
+ * @param what - The object, as the message names it (e.g. `"network web"`).
+ * @param action - What is refused, e.g. `"deleting"`.
+ */
+export function notOwnedReason(
+  what: string,
+  labels: Record<string, string> | undefined,
+  owner: Owner,
+  action: string,
+): string | undefined {
+  if (isOwnedBy(labels, owner)) return undefined;
+  if (ownershipOf(labels, owner) === "other-resource") {
+    return `${what} is managed by ${labels?.[ownerLabelKeys.resource]}, not by ${owner.urn}; not ${action} it`;
+  }
+  return `${what} does not belong to stack ${owner.project}/${owner.stack}; not ${action} it`;
+}
