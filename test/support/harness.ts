@@ -5,6 +5,7 @@
  * state is kept as the engine keeps it. See test/README.md for what this models and what it does not.
  */
 import { spawn } from "child_process";
+import { setTimeout as sleep } from "timers/promises";
 import Module from "module";
 import path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -94,6 +95,7 @@ export async function runProgram(
     const settings = require("@pulumi/pulumi/runtime/settings") as {
       resetOptions(...args: unknown[]): void;
       disconnect(signal?: boolean): Promise<void>;
+      disconnectSync(): void;
     };
     process.env.PULUMI_CONFIG = JSON.stringify(config);
     process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(secretKeys);
@@ -113,12 +115,23 @@ export async function runProgram(
     process.removeAllListeners("unhandledRejection");
     const onUnhandled = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onUnhandled);
+    // After a failed step the engine cancels the run: registrations that wait on the failed resource
+    // would never end, and the CLI ends the program instead of waiting for them.
+    const cancelled = deployment.failedAndIdle().then(() => "cancelled" as const);
+    const drain = async () => {
+      const drained = await Promise.race([settings.disconnect().then(() => "drained" as const), cancelled]);
+      if (drained === "drained") return;
+      // Let the SDK take in the answers already sent, then end what is left, still owning its errors.
+      await sleep(300);
+      settings.disconnectSync();
+      await sleep(300);
+    };
     try {
-      await pulumi.runtime.runInPulumiStack(async () => program());
+      await Promise.race([pulumi.runtime.runInPulumiStack(async () => program()), cancelled]);
     } catch (err) {
       failures.unshift(err);
     } finally {
-      await settings.disconnect().catch((err: unknown) => failures.push(err));
+      await drain().catch((err: unknown) => failures.push(err));
       await new Promise((resolve) => setImmediate(resolve));
       process.off("unhandledRejection", onUnhandled);
       for (const listener of runnerListeners) process.on("unhandledRejection", listener);
@@ -161,7 +174,10 @@ export async function runProject(
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // The CLI ends the language host when the engine cancels a failed run.
+    void deployment.failedAndIdle().then(() => setTimeout(() => child.kill(), 2000).unref());
+    const code = await exited;
     const errors = deployment.logs.filter((l) => l.severity === "error").map((l) => l.message);
     return code === 0 ? [] : [new Error(`program exited with ${code}:\n${[...errors, output].join("\n")}`)];
   });

@@ -57,6 +57,25 @@ export class Deployment {
   private readonly claimed = new Set<string>();
   private readonly replacedLater: StateEntry[] = [];
   private rootUrn = "";
+  private inflight = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  /**
+   * Resolves once a step has failed and no step is still running: the engine then cancels the
+   * deployment and ends the program, whose registrations that wait on the failed resource would
+   * otherwise wait forever.
+   */
+  failedAndIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.notifyIdle();
+    });
+  }
+
+  private notifyIdle() {
+    if (this.failures.length === 0 || this.inflight > 0) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
 
   constructor(private readonly options: DeploymentOptions) {
     this.sdk = sdkOf(options.projectDir);
@@ -142,10 +161,16 @@ export class Deployment {
         cb(null, resp);
       },
       registerResource: (call: any, cb: Callback) => {
-        this.registerResource(call.request).then(
-          (resp) => cb(null, resp),
-          (err) => fail(cb, err),
-        );
+        this.inflight++;
+        this.registerResource(call.request)
+          .then(
+            (resp) => cb(null, resp),
+            (err) => fail(cb, err),
+          )
+          .finally(() => {
+            this.inflight--;
+            this.notifyIdle();
+          });
       },
       registerResourceOutputs: (call: any, cb: Callback) => {
         const req = call.request;
