@@ -239,9 +239,16 @@ describe("SwarmCluster on five hosts, four over SSH and one over TLS", { concurr
     assert.deepEqual([w2.availability, w2.labels], ["pause", { host: "w2", rogue: "1" }]);
     const diff = await membershipProvider.diff!(record.id!, refreshed.props as never, record.inputs as never);
     assert.equal(diff.changes, true, "the drift shows as a change");
-    // What `pulumi refresh` would store, then `pulumi up`.
-    record.outputs = refreshed.props as Record<string, unknown>;
-    latest = await run([node("m1", "manager"), node("w2", "worker"), node("w3", "worker")], latest);
+    // `pulumi refresh` through the provider host, then `pulumi up`.
+    const afterRefresh = await latest.refresh();
+    const stored = afterRefresh.state.find((r) => r.urn === record.urn)!
+      .outputs as unknown as MembershipOutputs;
+    assert.equal(
+      stored.nodes.find((n) => n.name === "w2")!.availability,
+      "pause",
+      "refresh stored the drift",
+    );
+    latest = await run([node("m1", "manager"), node("w2", "worker"), node("w3", "worker")], afterRefresh);
     assert.equal(latest.byName("fleet-membership").operation, "update");
     const nodes = await liveNodes();
     assert.equal(nodes.w2.Spec.Availability, "active");

@@ -169,7 +169,9 @@ describe("SwarmService provider lifecycle (real engine)", () => {
 
   it("hands back a failed create's ID and full state, from which refresh and destroy work", async (t) => {
     if (!(await needEngine(t))) return;
-    const s = spec("crashing", { command: ["true"] });
+    // An image the engine does not have: its tasks are rejected, so the service never converges (a
+    // command that exits at once can be caught "running" by a poll).
+    const s = spec("crashing", { image: "local/berth-missing:1", command: ["true"] });
     const err = (await create(inputs(s, { timeoutSeconds: 3 })).then(
       () => undefined,
       (e: unknown) => e,

@@ -1,0 +1,89 @@
+/**
+ * Fresh-stack previews, as the engine runs them: inputs computed by resources not created yet reach
+ * every provider's check and diff as the engine's unknown sentinel, through Pulumi's provider host.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "crypto";
+import { ComposeStack } from "../../components/compose";
+import { LocalSwarm, SwarmCluster } from "../../components/swarm";
+import { AwsSwarmNodes } from "../../components/swarm/aws";
+import { composeDir } from "../support/compose-dir";
+import { needEngine } from "../support/engine";
+import { runProgram, unknownValue } from "../support/harness";
+
+const dynamicType = (kind: string) => `pulumi-nodejs:dynamic/berth/${kind}`;
+const holdsUnknown = (value: unknown) => JSON.stringify(value).includes(unknownValue);
+
+describe("previews of a fresh stack with unknown inputs", () => {
+  it("previews a SwarmCluster of AwsSwarmNodes whose addresses and host keys do not exist yet", async () => {
+    const run = await runProgram(
+      () => {
+        const vms = new AwsSwarmNodes("fleet", {
+          vpcId: "vpc-1",
+          subnetIds: ["subnet-a", "subnet-b"],
+          adminCidr: "203.0.113.7/32",
+          ami: "ami-ubuntu2404",
+          sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAdmin admin",
+          sshPrivateKey: "ADMIN-PRIVATE",
+        });
+        new SwarmCluster("swarm", { nodes: vms.nodes, defaultNetwork: { skip: true } });
+      },
+      { preview: true },
+    );
+    const membership = run.byName("swarm-membership");
+    assert.equal(membership.type, dynamicType("swarm:SwarmMembership"));
+    assert.equal(membership.operation, "create");
+    // The node list reached the provider's check with the machines' addresses still unknown.
+    assert.ok(holdsUnknown(membership.programInputs.nodes), JSON.stringify(membership.programInputs.nodes));
+    for (const ready of run.resources.filter((r) => r.type === dynamicType("ssh:MachineReady"))) {
+      assert.equal(ready.operation, "create");
+      assert.ok(holdsUnknown(ready.programInputs), `${ready.name} previews with unknown inputs`);
+    }
+  });
+
+  it("previews a ComposeStack whose services name secrets and configs not created yet", async (t) => {
+    if (!(await needEngine(t))) return;
+    const project = `preview-${randomBytes(3).toString("hex")}`;
+    const dir = composeDir({
+      "token.txt": "s3cret",
+      "compose.yaml": `name: ${project}
+services:
+  web:
+    image: local/busybox:1
+    command: ["httpd", "-f", "-p", "80"]
+    secrets: [token]
+    configs: [page]
+secrets:
+  token:
+    file: ./token.txt
+configs:
+  page:
+    content: hello
+`,
+    });
+    const run = await runProgram(
+      () => {
+        const cluster = new LocalSwarm("local", { defaultNetwork: { skip: true } });
+        new ComposeStack("app", { cluster, project: { workingDir: dir, env: {} } });
+      },
+      { preview: true, stack: project },
+    );
+    const service = run.resources.find((r) => r.type === dynamicType("swarm:SwarmService"));
+    assert.ok(service, "the service previews");
+    assert.equal(service.operation, "create");
+    assert.ok(
+      holdsUnknown(service.programInputs.spec),
+      "the spec names objects whose names are not known yet",
+    );
+    assert.deepEqual(
+      run.resources.filter((r) => r.dynamic).map((r) => r.operation),
+      run.resources.filter((r) => r.dynamic).map(() => "create"),
+    );
+    // A preview changes nothing on the engine.
+    assert.equal(
+      run.resources.every((r) => r.id === undefined || r.id === unknownValue),
+      true,
+    );
+  });
+});
