@@ -82,6 +82,8 @@ export interface RunOptions {
   mockDynamic?: (resource: { name: string; type: string; inputs: Props }) => Props;
   /** Outputs a cloud provider would compute for a custom resource that is not dynamic (not in previews). */
   mockResource?: (resource: { name: string; type: string; inputs: Props }) => Props;
+  /** What a provider function (`aws.getAvailabilityZones`, ...) returns; undefined fails the call. */
+  mockInvoke?: (call: { token: string; args: Props }) => Props | undefined;
 }
 
 type ProgramError = Error & { resources?: RecordedResource[]; run?: ProgramRun };
@@ -209,6 +211,7 @@ async function deploy(
     prior,
     mockDynamic: options.mockDynamic,
     mockResource: options.mockResource,
+    mockInvoke: options.mockInvoke,
   });
   await deployment.start();
   let failures: unknown[] = [];

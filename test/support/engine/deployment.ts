@@ -33,6 +33,8 @@ export interface DeploymentOptions {
   mockDynamic?: (resource: { name: string; type: string; inputs: Props }) => Props;
   /** Computed outputs of a non-dynamic custom resource, added to its inputs (not in previews). */
   mockResource?: (resource: { name: string; type: string; inputs: Props }) => Props;
+  /** What a provider function (`aws.getAvailabilityZones`, ...) returns; undefined fails the call. */
+  mockInvoke?: (call: { token: string; args: Props }) => Props | undefined;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -181,8 +183,20 @@ export class Deployment {
           this.stackOutputs = outputs;
         cb(null, new this.sdk.empty.Empty());
       },
-      invoke: (call: any, cb: Callback) =>
-        fail(cb, new Error(`test engine: no function ${call.request.getTok()} (invokes are not modelled)`)),
+      invoke: (call: any, cb: Callback) => {
+        const token: string = call.request.getTok();
+        const args = stripSecrets(call.request.getArgs()?.toJavaScript() ?? {}) as Props;
+        const answer = this.options.mockInvoke?.({ token, args });
+        if (answer === undefined) {
+          return fail(
+            cb,
+            new Error(`test engine: no answer for function ${token} (give the run a mockInvoke)`),
+          );
+        }
+        const resp = new this.sdk.provider.InvokeResponse();
+        resp.setReturn(this.sdk.struct.Struct.fromJavaScript(answer));
+        cb(null, resp);
+      },
       readResource: (call: any, cb: Callback) =>
         fail(cb, new Error(`test engine: ${call.request.getType()}.get is not modelled`)),
       call: (call: any, cb: Callback) =>
