@@ -17,7 +17,14 @@ export function currentOwner(
   const parent = resource.opts?.parent;
   // The parent's URN without the parent as a dependency: depending on a component means depending on
   // all its children, this resource included, which would never resolve.
-  const parentUrn = parent && pulumi.output(new Promise<string>((resolve) => parent.urn.apply(resolve)));
+  const parentUrn =
+    parent &&
+    pulumi.output(
+      new Promise<string>((resolve, reject) =>
+        // A failed parent registration rejects its URN: so does this, instead of waiting forever.
+        (parent.urn as unknown as { promise(): Promise<string> }).promise().then(resolve, reject),
+      ),
+    );
   const urn = pulumi.createUrn(resource.name, swarmResourceType(resource.type), parentUrn);
   return urn.apply((urn) => ({ project: pulumi.getProject(), stack: pulumi.getStack(), component, urn }));
 }

@@ -193,7 +193,7 @@ export class Deployment {
             new Error(`test engine: no answer for function ${token} (give the run a mockInvoke)`),
           );
         }
-        const resp = new this.sdk.provider.InvokeResponse();
+        const resp = new this.sdk.resource.ResourceInvokeResponse();
         resp.setReturn(this.sdk.struct.Struct.fromJavaScript(answer));
         cb(null, resp);
       },

@@ -62,15 +62,30 @@ export class ProviderHost {
       env: process.env,
     });
     const output: string[] = [];
+    let started = false;
+    // After its port, what the host prints is what providers logged (pulumi.log without an engine
+    // connection prints "info: [runtime] ..."); the CLI shows plugin output as diagnostics, so do we.
+    const show = (chunk: Buffer, stream: NodeJS.WriteStream) => {
+      output.push(chunk.toString());
+      if (started) stream.write(chunk);
+    };
     const port = await new Promise<string>((resolve, reject) => {
       let buffered = "";
       child.stdout!.on("data", (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const line = buffered.split("\n")[0];
-        if (buffered.includes("\n") && /^\d+$/.test(line.trim())) resolve(line.trim());
-        output.push(chunk.toString());
+        if (!started) {
+          buffered += chunk.toString();
+          const [first, ...rest] = buffered.split("\n");
+          if (buffered.includes("\n") && /^\d+$/.test(first.trim())) {
+            started = true;
+            resolve(first.trim());
+            if (rest.join("\n")) process.stdout.write(rest.join("\n"));
+          }
+          output.push(chunk.toString());
+          return;
+        }
+        show(chunk, process.stdout);
       });
-      child.stderr!.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+      child.stderr!.on("data", (chunk: Buffer) => show(chunk, process.stderr));
       child.on("exit", (code) => reject(new Error(`provider host exited (${code}): ${output.join("")}`)));
     });
     const client = new sdk.providerRpc.ResourceProviderClient(
