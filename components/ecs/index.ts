@@ -1,4 +1,20 @@
-/** `berth/ecs`: AWS ECS clusters and workloads. */
+/**
+ * `berth/ecs`: AWS ECS clusters and the services on them (needs `@pulumi/aws`, loaded only when an
+ * `EcsCluster` is made), and the pure renderer.
+ */
 export { renderEcs, type EcsRenderOptions } from "../spec/render/ecs";
 export { fargateTaskSize } from "../spec/render/ecs-sizing";
 export type * from "../spec/render/ecs-types";
+export {
+  EcsCluster,
+  EcsClusterError,
+  ecsOptimizedImage,
+  type EcsClusterArgs,
+  type EcsNetworkArgs,
+  type EcsEc2CapacityArgs,
+  type EcsCapacityProviderStrategyItem,
+  type EcsCapacityProviderName,
+  type EcsClusterIssue,
+} from "./cluster";
+export type { EcsClusterContext } from "./context";
+export type { EcsWorkload, EcsWorkloadArgs } from "./workload";

@@ -1,0 +1,394 @@
+/** The arguments of `EcsCluster`, their defaults, and every check that can be made before anything exists. */
+import * as pulumi from "@pulumi/pulumi";
+import { closestName } from "../spec/suggest";
+
+/** An existing VPC to run the cluster in, instead of a new one. */
+export interface EcsNetworkArgs {
+  vpcId: pulumi.Input<string>;
+  /** Where tasks (and EC2 capacity) run: subnets with a route out through a NAT gateway. At least one. */
+  privateSubnetIds: pulumi.Input<string>[];
+  /** Where internet-facing load balancers go: subnets routed to an internet gateway. At least one. */
+  publicSubnetIds: pulumi.Input<string>[];
+}
+
+/** EC2 instances as extra capacity, run by an Auto Scaling group that ECS scales. */
+export interface EcsEc2CapacityArgs {
+  /** Instance type, such as `"m7i.large"`. Required. */
+  instanceType: string;
+  /** Fewest instances. Required. */
+  min: number;
+  /** Most instances. Required; at least `min` and at least 1. */
+  max: number;
+  /** Instances at creation; ECS managed scaling takes over afterwards. Default: `min`. */
+  desired?: number;
+  /** Root volume size in GiB (gp3, always encrypted). Default: 30, the size of the ECS-optimised AMI. */
+  volumeSize?: number;
+}
+
+/** The capacity providers Berth knows: `"EC2"` stands for the cluster's own EC2 capacity (`ec2`). */
+export type EcsCapacityProviderName = "FARGATE" | "FARGATE_SPOT" | "EC2";
+
+/** One entry of a capacity provider strategy. */
+export interface EcsCapacityProviderStrategyItem {
+  capacityProvider: EcsCapacityProviderName;
+  /** Relative share of tasks. Default: 1. */
+  weight?: number;
+  /** Tasks placed on this provider before weights apply; one entry at most may have it. Default: 0. */
+  base?: number;
+}
+
+/** Arguments of `EcsCluster`. */
+export interface EcsClusterArgs {
+  /** The ECS cluster's name. Default: the resource name. */
+  clusterName?: string;
+  /**
+   * An existing VPC and its subnets. Default: a new VPC (then `cidrBlock`, `availabilityZones` and
+   * `natGateways` shape it; they may not be given with `network`).
+   */
+  network?: EcsNetworkArgs;
+  /**
+   * The new VPC's IPv4 block, /16 to /25. It is cut in eight equal subnets: private ones in the first
+   * half (one per zone, in zone order), public ones in the second. Default: `"10.0.0.0/16"` (private
+   * 10.0.0.0/19, 10.0.32.0/19, ...; public 10.0.128.0/19, ...).
+   */
+  cidrBlock?: string;
+  /** The new VPC's availability zones: how many of the region's (2 or 3), or their names. Default: 2. */
+  availabilityZones?: number | string[];
+  /** `"perZone"`: one NAT gateway per zone, so one zone's loss leaves the others online; `"single"`: one, cheaper. Default: `"perZone"`. */
+  natGateways?: "perZone" | "single";
+  /** Where services' tasks go unless they say otherwise. Default: `[{ capacityProvider: "FARGATE", weight: 1 }]`. */
+  defaultCapacityProviderStrategy?: EcsCapacityProviderStrategyItem[];
+  /** EC2 capacity besides Fargate and Fargate Spot. Default: none. */
+  ec2?: EcsEc2CapacityArgs;
+  /** CloudWatch Container Insights. Default: `"enabled"`. */
+  containerInsights?: "enabled" | "enhanced" | "disabled";
+  /** The Cloud Map private DNS namespace services are found in (`<service>.<namespaceName>`). Default: `<clusterName>.local`. */
+  namespaceName?: string;
+  /** Days services' log groups keep events (a CloudWatch retention value). Default: 30. */
+  logRetentionDays?: number;
+  /** An ACM certificate ARN for HTTPS listeners of public HTTP ports. Default: none (HTTP only). */
+  certificateArn?: pulumi.Input<string>;
+  /** Tags on every resource. Default: none. */
+  tags?: Record<string, string>;
+}
+
+export const defaultCidrBlock = "10.0.0.0/16";
+export const defaultLogRetentionDays = 30;
+export const defaultStrategy: EcsCapacityProviderStrategyItem[] = [
+  { capacityProvider: "FARGATE", weight: 1 },
+];
+
+const fields: Record<keyof EcsClusterArgs, true> = {
+  clusterName: true,
+  network: true,
+  cidrBlock: true,
+  availabilityZones: true,
+  natGateways: true,
+  defaultCapacityProviderStrategy: true,
+  ec2: true,
+  containerInsights: true,
+  namespaceName: true,
+  logRetentionDays: true,
+  certificateArn: true,
+  tags: true,
+};
+const networkFields: Record<keyof EcsNetworkArgs, true> = {
+  vpcId: true,
+  privateSubnetIds: true,
+  publicSubnetIds: true,
+};
+const ec2Fields: Record<keyof EcsEc2CapacityArgs, true> = {
+  instanceType: true,
+  min: true,
+  max: true,
+  desired: true,
+  volumeSize: true,
+};
+const strategyFields: Record<keyof EcsCapacityProviderStrategyItem, true> = {
+  capacityProvider: true,
+  weight: true,
+  base: true,
+};
+
+/** The values CloudWatch Logs accepts as a retention. */
+const retentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+/** The number of equal parts the VPC block is cut in: room for three zones' private and public subnets. */
+const subnetSlots = 8;
+const slotBits = Math.log2(subnetSlots);
+/** AWS's smallest subnet. */
+const smallestSubnetPrefix = 28;
+const clusterNamePattern = /^[A-Za-z0-9_-]{1,255}$/;
+const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const ipv4CidrPattern = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** One problem with `EcsCluster`'s arguments, at a path such as `ec2.min` or `network.vpcId`. */
+export interface EcsClusterIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * `EcsCluster`'s arguments are wrong; `issues` lists every problem, and nothing was created. Pulumi
+ * reports it against the component, named in the message.
+ */
+export class EcsClusterError extends pulumi.ResourceError {
+  constructor(
+    /** The component's name. */
+    readonly resourceName: string,
+    readonly issues: EcsClusterIssue[],
+    resource?: pulumi.Resource,
+  ) {
+    super(
+      `EcsCluster ${resourceName}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`,
+      resource,
+      true,
+    );
+    this.name = "EcsClusterError";
+  }
+}
+
+interface ParsedCidr {
+  /** The first address, as an unsigned 32-bit number. */
+  base: number;
+  prefix: number;
+}
+
+function parseIpv4Cidr(value: string): ParsedCidr | undefined {
+  const m = ipv4CidrPattern.exec(value);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  return { base: octets.reduce((acc, o) => acc * 256 + o, 0), prefix };
+}
+
+const formatIpv4 = (address: number) =>
+  [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+
+/**
+ * The new VPC's subnets for `zones` zones: the block cut in eight, private subnets from the first slot,
+ * public ones from the fifth, so a third zone added later leaves the first two's subnets alone.
+ */
+export function subnetLayout(cidrBlock: string, zones: number): { private: string[]; public: string[] } {
+  const parsed = parseIpv4Cidr(cidrBlock);
+  if (!parsed) throw new Error(`not an IPv4 CIDR block: ${cidrBlock}`);
+  const prefix = parsed.prefix + slotBits;
+  const size = 2 ** (32 - prefix);
+  const slot = (i: number) => `${formatIpv4(parsed.base + i * size)}/${prefix}`;
+  const indexes = Array.from({ length: zones }, (_, i) => i);
+  return { private: indexes.map(slot), public: indexes.map((i) => slot(subnetSlots / 2 + i)) };
+}
+
+type Add = (path: string, message: string) => void;
+const show = (value: unknown) => JSON.stringify(value);
+const isWhole = (value: unknown, min: number): value is number =>
+  typeof value === "number" && Number.isInteger(value) && value >= min;
+
+function unknownFields(given: object | undefined, known: readonly string[], prefix: string, add: Add) {
+  for (const field of Object.keys(given ?? {})) {
+    if (known.includes(field)) continue;
+    const hint = closestName(field, known);
+    add(`${prefix}${field}`, `unknown field${hint ? `; did you mean "${hint}"?` : ""}`);
+  }
+}
+
+function cidrIssues(cidr: unknown, add: Add) {
+  const parsed = typeof cidr === "string" ? parseIpv4Cidr(cidr) : undefined;
+  if (!parsed) {
+    add("cidrBlock", `must be an IPv4 CIDR block such as "10.0.0.0/16", not ${show(cidr)}`);
+    return;
+  }
+  const biggest = smallestSubnetPrefix - slotBits;
+  if (parsed.prefix < 16 || parsed.prefix > biggest)
+    add(
+      "cidrBlock",
+      parsed.prefix > biggest
+        ? `/${parsed.prefix} is too small: it is cut in ${subnetSlots} subnets of at least /${smallestSubnetPrefix}, so it must be /${biggest} or larger, e.g. /16`
+        : `/${parsed.prefix} is larger than a VPC may be: use /16 to /${biggest}`,
+    );
+  const hostBits = 32 - parsed.prefix;
+  const aligned = Math.floor(parsed.base / 2 ** hostBits) * 2 ** hostBits;
+  if (aligned !== parsed.base)
+    add(
+      "cidrBlock",
+      `${show(cidr)} has host bits set; did you mean "${formatIpv4(aligned)}/${parsed.prefix}"?`,
+    );
+}
+
+function zoneIssues(zones: unknown, add: Add) {
+  if (typeof zones === "number") {
+    if (zones !== 2 && zones !== 3) add("availabilityZones", `must be 2 or 3, not ${show(zones)}`);
+    return;
+  }
+  if (!Array.isArray(zones) || zones.some((z) => typeof z !== "string" || z === "")) {
+    add("availabilityZones", `must be 2 or 3, or a list of 2 or 3 zone names, not ${show(zones)}`);
+    return;
+  }
+  if (zones.length !== 2 && zones.length !== 3)
+    add("availabilityZones", `must name 2 or 3 zones, not ${zones.length}`);
+  const repeated = zones.filter((z, i) => zones.indexOf(z) !== i);
+  if (repeated.length > 0) add("availabilityZones", `names ${show(repeated[0])} more than once`);
+}
+
+function networkIssues(args: EcsClusterArgs, add: Add) {
+  const network = args.network as unknown;
+  if (typeof network !== "object" || network === null || Array.isArray(network)) {
+    add("network", "must be { vpcId, privateSubnetIds, publicSubnetIds }");
+    return;
+  }
+  unknownFields(network, Object.keys(networkFields), "network.", add);
+  const given = network as Partial<EcsNetworkArgs>;
+  if (given.vpcId === undefined) add("network.vpcId", "is required with network");
+  for (const field of ["privateSubnetIds", "publicSubnetIds"] as const) {
+    const ids = given[field];
+    if (ids === undefined) add(`network.${field}`, "is required with network");
+    else if (!Array.isArray(ids) || ids.length === 0)
+      add(`network.${field}`, "must list at least one subnet");
+  }
+  for (const field of ["cidrBlock", "availabilityZones", "natGateways"] as const)
+    if (args[field] !== undefined)
+      add(field, "shapes a new VPC and cannot be given with network (an existing one)");
+}
+
+function newNetworkIssues(args: EcsClusterArgs, add: Add) {
+  cidrIssues(args.cidrBlock ?? defaultCidrBlock, add);
+  zoneIssues(args.availabilityZones ?? 2, add);
+  if (args.natGateways !== undefined && args.natGateways !== "perZone" && args.natGateways !== "single")
+    add("natGateways", `must be "perZone" or "single", not ${show(args.natGateways)}`);
+}
+
+function ec2Issues(ec2: unknown, add: Add) {
+  if (typeof ec2 !== "object" || ec2 === null || Array.isArray(ec2)) {
+    add("ec2", "must be { instanceType, min, max, desired? }");
+    return;
+  }
+  unknownFields(ec2, Object.keys(ec2Fields), "ec2.", add);
+  const { instanceType, min, max, desired, volumeSize } = ec2 as Partial<EcsEc2CapacityArgs>;
+  if (typeof instanceType !== "string" || instanceType === "")
+    add(
+      "ec2.instanceType",
+      instanceType === undefined
+        ? "is required"
+        : `must be an instance type such as "m7i.large", not ${show(instanceType)}`,
+    );
+  if (!isWhole(min, 0)) add("ec2.min", `must be a whole number of at least 0, not ${show(min)}`);
+  if (!isWhole(max, 1)) add("ec2.max", `must be a whole number of at least 1, not ${show(max)}`);
+  if (isWhole(min, 0) && isWhole(max, 1) && min > max)
+    add("ec2.min", `is more than ec2.max (${min} > ${max})`);
+  if (desired !== undefined) {
+    if (!isWhole(desired, 0)) add("ec2.desired", `must be a whole number, not ${show(desired)}`);
+    else if (isWhole(min, 0) && isWhole(max, 1) && min <= max && (desired < min || desired > max))
+      add("ec2.desired", `must be from ec2.min to ec2.max (${min} to ${max}), not ${desired}`);
+  }
+  if (volumeSize !== undefined && !isWhole(volumeSize, 30))
+    add(
+      "ec2.volumeSize",
+      `must be a whole number of GiB, at least 30 (the AMI's size), not ${show(volumeSize)}`,
+    );
+}
+
+function strategyIssues(strategy: unknown, hasEc2: boolean, add: Add) {
+  const path = "defaultCapacityProviderStrategy";
+  if (!Array.isArray(strategy) || strategy.length === 0) {
+    add(path, "must list at least one capacity provider");
+    return;
+  }
+  const providers: string[] = [];
+  let bases = 0;
+  let totalWeight = 0;
+  strategy.forEach((item: Partial<EcsCapacityProviderStrategyItem>, i) => {
+    const at = `${path}[${i}]`;
+    unknownFields(item, Object.keys(strategyFields), `${at}.`, add);
+    const known: string[] = ["FARGATE", "FARGATE_SPOT", "EC2"];
+    const name = item?.capacityProvider;
+    if (typeof name !== "string" || !known.includes(name)) {
+      const hint = typeof name === "string" ? closestName(name, known) : undefined;
+      add(
+        `${at}.capacityProvider`,
+        `must be FARGATE, FARGATE_SPOT or EC2, not ${show(name)}${hint ? `; did you mean "${hint}"?` : ""}`,
+      );
+    } else if (providers.includes(name)) add(`${at}.capacityProvider`, `${name} is listed twice`);
+    else {
+      providers.push(name);
+      if (name === "EC2" && !hasEc2) add(`${at}.capacityProvider`, "EC2 needs EC2 capacity: give ec2");
+    }
+    const weight = item?.weight ?? 1;
+    if (!isWhole(weight, 0) || weight > 1000)
+      add(`${at}.weight`, `must be a whole number from 0 to 1000, not ${show(item?.weight)}`);
+    else totalWeight += weight;
+    if (item?.base !== undefined) {
+      bases++;
+      if (!isWhole(item.base, 0) || item.base > 100000)
+        add(`${at}.base`, `must be a whole number from 0 to 100000, not ${show(item.base)}`);
+    }
+  });
+  if (bases > 1) add(path, "only one entry may have a base");
+  if (totalWeight === 0 && providers.length === strategy.length)
+    add(path, "at least one weight must be above 0");
+  if (providers.includes("EC2") && providers.some((p) => p !== "EC2"))
+    add(path, "cannot mix EC2 with FARGATE or FARGATE_SPOT: ECS takes only one kind in a strategy");
+}
+
+function namingIssues(name: string, args: EcsClusterArgs, add: Add) {
+  const clusterName = args.clusterName ?? name;
+  if (typeof clusterName !== "string" || !clusterNamePattern.test(clusterName))
+    add(
+      args.clusterName === undefined ? "name" : "clusterName",
+      `${show(clusterName)} is not an ECS cluster name: letters, digits, - and _, at most 255`,
+    );
+  const namespace = args.namespaceName ?? `${String(clusterName)}.local`;
+  const labels = typeof namespace === "string" ? namespace.split(".") : [];
+  if (typeof namespace !== "string" || namespace.length > 253 || !labels.every((l) => dnsLabel.test(l)))
+    add(
+      "namespaceName",
+      `${show(namespace)} is not a DNS name (lowercase letters, digits and -, dot-separated)${args.namespaceName === undefined ? "; set namespaceName" : ""}`,
+    );
+}
+
+function tagIssues(tags: unknown, add: Add) {
+  if (typeof tags !== "object" || tags === null || Array.isArray(tags)) {
+    add("tags", `must be an object of strings, not ${show(tags)}`);
+    return;
+  }
+  for (const [key, value] of Object.entries(tags)) {
+    if (key.length === 0 || key.length > 128 || key.toLowerCase().startsWith("aws:"))
+      add(`tags.${key}`, "keys are 1 to 128 characters and may not start with aws:");
+    if (typeof value !== "string" || value.length > 256)
+      add(`tags.${key}`, `must be a string of at most 256 characters, not ${show(value)}`);
+  }
+}
+
+/** Everything wrong with `args` that can be told before any resource exists, all at once. */
+export function ecsClusterIssues(name: string, args: EcsClusterArgs): EcsClusterIssue[] {
+  const issues: EcsClusterIssue[] = [];
+  const add: Add = (path, message) => issues.push({ path, message });
+  unknownFields(args, Object.keys(fields), "", add);
+  namingIssues(name, args, add);
+  if (args.network !== undefined) networkIssues(args, add);
+  else newNetworkIssues(args, add);
+  if (args.ec2 !== undefined) {
+    ec2Issues(args.ec2, add);
+    if (/^(aws|ecs|fargate)/i.test(name))
+      add(
+        "name",
+        `ECS refuses capacity provider names that start with aws, ecs or fargate, and the EC2 capacity provider is named after the component (${show(`${name}-ec2-capacity-...`)}): rename it`,
+      );
+  }
+  strategyIssues(args.defaultCapacityProviderStrategy ?? defaultStrategy, args.ec2 !== undefined, add);
+  const insights = args.containerInsights;
+  if (insights !== undefined && !["enabled", "enhanced", "disabled"].includes(insights))
+    add("containerInsights", `must be "enabled", "enhanced" or "disabled", not ${show(insights)}`);
+  const days = args.logRetentionDays;
+  if (days !== undefined && !retentionDays.includes(days))
+    add(
+      "logRetentionDays",
+      `must be a CloudWatch retention (1, 3, 5, 7, 14, 30, 60, 90, ... 3653 days), not ${show(days)}`,
+    );
+  const cert = args.certificateArn;
+  if (typeof cert === "string" && !/^arn:aws[a-z-]*:acm:/.test(cert))
+    add("certificateArn", `must be an ACM certificate ARN (arn:aws:acm:...), not ${show(cert)}`);
+  if (args.tags !== undefined) tagIssues(args.tags, add);
+  return issues;
+}

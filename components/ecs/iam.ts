@@ -1,0 +1,130 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** An IAM policy document, as IAM reads it. */
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow";
+  Principal?: { Service: string };
+  Action: string | string[];
+  Resource?: string[];
+}
+
+/** What a service's tasks need to start, and nothing more. */
+export interface ExecutionGrants {
+  /** The service's log group, or none when it logs elsewhere. */
+  logGroupArn?: string;
+  /** SSM parameters holding `secretEnv` values. */
+  parameterArns: string[];
+  /** Secrets Manager secrets: the registry credentials. */
+  secretArns: string[];
+  /** The image, when it comes from ECR: its repository is the only one pulled from. */
+  image: string;
+}
+
+/** Lets ECS tasks (and only them) assume a role. */
+export const ecsTasksTrustPolicy: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
+  ],
+};
+
+const ecrImage = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([^:@]+)/;
+
+/** The ARN of the ECR repository an image comes from, or undefined for any other registry. */
+export function ecrRepositoryArn(image: string): string | undefined {
+  const m = ecrImage.exec(image);
+  if (!m) return undefined;
+  const [, account, region, china, repository] = m;
+  return `arn:${china ? "aws-cn" : "aws"}:ecr:${region}:${account}:repository/${repository}`;
+}
+
+/**
+ * The execution role's only policy: write to the service's own log streams, read exactly the service's
+ * own parameters and secrets, and pull from the image's own ECR repository. A statement with nothing to
+ * grant is left out. `ecr:GetAuthorizationToken` takes no resource, so it is granted on `*`, and only
+ * for an ECR image.
+ */
+export function executionPolicy(grants: ExecutionGrants): PolicyDocument {
+  const statements: PolicyStatement[] = [];
+  if (grants.logGroupArn !== undefined) {
+    statements.push({
+      Sid: "Logs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: [`${grants.logGroupArn}:log-stream:*`],
+    });
+  }
+  if (grants.parameterArns.length > 0) {
+    statements.push({
+      Sid: "SecretEnv",
+      Effect: "Allow",
+      Action: ["ssm:GetParameters"],
+      Resource: [...grants.parameterArns],
+    });
+  }
+  if (grants.secretArns.length > 0) {
+    statements.push({
+      Sid: "RegistryCredentials",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: [...grants.secretArns],
+    });
+  }
+  const repository = ecrRepositoryArn(grants.image);
+  if (repository !== undefined) {
+    statements.push(
+      { Sid: "EcrToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
+      {
+        Sid: "EcrPull",
+        Effect: "Allow",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+        Resource: [repository],
+      },
+    );
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+export interface ServiceRoles {
+  /** What the application in the task may do: nothing, until policies are attached to it. */
+  taskRole: aws.iam.Role;
+  /** What ECS may do to start the task: see {@link executionPolicy}. */
+  executionRole: aws.iam.Role;
+  executionPolicy: aws.iam.RolePolicy;
+}
+
+/** The task role and the execution role of one service, with the execution role's inline policy. */
+export function serviceRoles(
+  name: string,
+  grants: pulumi.Input<ExecutionGrants>,
+  tags: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+): ServiceRoles {
+  const assumeRolePolicy = JSON.stringify(ecsTasksTrustPolicy);
+  const taskRole = new aws.iam.Role(
+    `${name}-task`,
+    { assumeRolePolicy, description: `Tasks of ${name}`, tags },
+    opts,
+  );
+  const executionRole = new aws.iam.Role(
+    `${name}-execution`,
+    { assumeRolePolicy, description: `ECS starting tasks of ${name}`, tags },
+    opts,
+  );
+  const policy = new aws.iam.RolePolicy(
+    `${name}-execution`,
+    {
+      role: executionRole.name,
+      policy: pulumi.output(grants).apply((g) => JSON.stringify(executionPolicy(g))),
+    },
+    opts,
+  );
+  return { taskRole, executionRole, executionPolicy: policy };
+}

@@ -1,0 +1,90 @@
+import { type NormalizedService, renderEcs, SpecError, type SpecIssue } from "../spec";
+import type { EcsRendering } from "../spec/render/ecs-types";
+import { Refusals, type RenderOptions } from "../spec/render/refusals";
+
+export type LaunchType = "FARGATE" | "EC2";
+
+/** What the plan needs from the cluster. */
+export interface PlanContext {
+  clusterName: string;
+  hasEc2Capacity: boolean;
+  certificateArn?: unknown;
+}
+
+export interface EcsPlan {
+  launchType: LaunchType;
+  /** Where `secretEnv` parameters are named: `<prefix>/<service>/<VARIABLE>`. */
+  secretParameterPrefix: string;
+  rendering: EcsRendering;
+}
+
+/** The SSM path of a cluster's secret variables: `/berth/<cluster>`. */
+export const secretParameterPrefix = (clusterName: string) => `/berth/${clusterName}`;
+
+/** How many fields a launch type cannot honour (refused or ignorable), or Infinity when refused. */
+function unmet(n: NormalizedService, launchType: LaunchType): number {
+  let ignored = 0;
+  try {
+    renderEcs(n, { launchType, onIgnored: () => ignored++ });
+  } catch (err) {
+    if (err instanceof SpecError) return Infinity;
+    throw err;
+  }
+  return ignored;
+}
+
+/**
+ * Fargate, unless the cluster has EC2 capacity and the service asks for what only EC2 honours
+ * (host volumes, placement constraints, one task per instance...). A global service always runs on EC2.
+ */
+export function chooseLaunchType(n: NormalizedService, hasEc2Capacity: boolean): LaunchType {
+  if (!hasEc2Capacity) return "FARGATE";
+  if (n.mode === "global") return "EC2";
+  const fargate = unmet(n, "FARGATE");
+  return fargate > 0 && unmet(n, "EC2") < fargate ? "EC2" : "FARGATE";
+}
+
+/** What the cluster cannot serve although the renderer accepts it. */
+function clusterRefusals(n: NormalizedService, context: PlanContext, options: RenderOptions): SpecIssue[] {
+  const refusals = new Refusals(n, "ecs", options);
+  n.ports.forEach((p, i) => {
+    if (p.http?.tls && context.certificateArn === undefined)
+      refusals.refuse(`ports[${i}].http.tls`, "HTTPS needs a certificateArn on the ECS cluster");
+    const hc = n.healthCheck;
+    if (p.public && p.protocol === "udp" && !hc?.tcp && !hc?.http) {
+      refusals.refuse(
+        `ports[${i}]`,
+        "a Network Load Balancer checks UDP targets over TCP or HTTP; give healthCheck.tcp or healthCheck.http",
+      );
+    }
+  });
+  try {
+    refusals.throwIfAny();
+  } catch (err) {
+    if (err instanceof SpecError) return err.issues;
+    throw err;
+  }
+  return [];
+}
+
+/**
+ * Renders a service for an ECS cluster: the launch type (see {@link chooseLaunchType}), the renderer's
+ * output, and the cluster's own refusals (HTTPS without a certificate, UDP without a TCP or HTTP check).
+ *
+ * @throws {@link SpecError} naming the service and every field neither ECS nor the cluster can honour.
+ */
+export function planEcs(n: NormalizedService, context: PlanContext, options: RenderOptions = {}): EcsPlan {
+  const launchType = chooseLaunchType(n, context.hasEc2Capacity);
+  const prefix = secretParameterPrefix(context.clusterName);
+  const issues: SpecIssue[] = [];
+  let rendering: EcsRendering | undefined;
+  try {
+    rendering = renderEcs(n, { ...options, launchType, secretParameterPrefix: prefix });
+  } catch (err) {
+    if (!(err instanceof SpecError)) throw err;
+    issues.push(...err.issues);
+  }
+  issues.push(...clusterRefusals(n, context, options));
+  if (issues.length > 0 || !rendering) throw new SpecError(n.name, issues);
+  return { launchType, secretParameterPrefix: prefix, rendering };
+}

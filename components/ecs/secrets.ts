@@ -1,0 +1,69 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { RegistryCredentials } from "../cluster";
+
+/**
+ * `secretEnv` values live in SSM Parameter Store as SecureString parameters, one per variable, named
+ * `<prefix>/<service>/<VARIABLE>` as `renderEcs` names them. Parameters rather than Secrets Manager:
+ * they cost nothing at the standard tier, the hierarchical name says whose value it is, and ECS reads
+ * them by ARN like secrets; with the account's default `aws/ssm` key the execution role needs no KMS
+ * grant. The values are Pulumi secrets, so the state holds them encrypted.
+ */
+export function secretEnvParameters(
+  name: string,
+  parameters: { key: string; name: string }[],
+  values: pulumi.Input<Record<string, pulumi.Input<string>>>,
+  tags: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+): Map<string, aws.ssm.Parameter> {
+  const all = pulumi.output(values);
+  return new Map(
+    parameters.map((p) => {
+      const value = all.apply((v) => {
+        const found = v[p.key];
+        if (found === undefined) throw new Error(`secretEnv ${p.key} of ${name} has no value`);
+        return found;
+      });
+      const parameter = new aws.ssm.Parameter(
+        `${name}-env-${p.key}`,
+        {
+          name: p.name,
+          type: "SecureString",
+          value: pulumi.secret(value),
+          description: `secretEnv ${p.key} of ${name}`,
+          tags,
+        },
+        opts,
+      );
+      return [p.key, parameter];
+    }),
+  );
+}
+
+/**
+ * Registry credentials as ECS takes them: a Secrets Manager secret holding `{username, password}`
+ * (`repositoryCredentials` accepts nothing else). The value is a Pulumi secret.
+ */
+export function registryCredentialsSecret(
+  name: string,
+  auth: pulumi.Input<RegistryCredentials>,
+  tags: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+): { secret: aws.secretsmanager.Secret; version: aws.secretsmanager.SecretVersion } {
+  const secret = new aws.secretsmanager.Secret(
+    `${name}-registry`,
+    { description: `Registry credentials of ${name}`, tags },
+    opts,
+  );
+  const version = new aws.secretsmanager.SecretVersion(
+    `${name}-registry`,
+    {
+      secretId: secret.id,
+      secretString: pulumi.secret(
+        pulumi.output(auth).apply(({ username, password }) => JSON.stringify({ username, password })),
+      ),
+    },
+    opts,
+  );
+  return { secret, version };
+}

@@ -1,0 +1,290 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceEndpoint, Workload, WorkloadRequest } from "../cluster";
+import { type NormalizedService, renderEcs } from "../spec";
+import type { EcsClusterContext } from "./context";
+import { serviceRoles, type ServiceRoles } from "./iam";
+import { addressKey, exposePorts } from "./load-balancing";
+import { serviceAutoscaling } from "./autoscaling";
+import { taskSecurityGroup } from "./network";
+import { type EcsPlan, type LaunchType, planEcs } from "./plan";
+import { registryCredentialsSecret, secretEnvParameters } from "./secrets";
+import { registeredContainer, tagMap, taskVolumes, usesAwslogs } from "./task-definition";
+
+export interface EcsWorkloadArgs {
+  /** The service and its secrets. */
+  request: WorkloadRequest;
+  /** The cluster it runs on. */
+  context: EcsClusterContext;
+}
+
+const fargateProviders = new Set(["FARGATE", "FARGATE_SPOT"]);
+
+/**
+ * One portable service on an ECS cluster:
+ *
+ * - a task definition (family `<cluster>-<service>`) with a task role (no permissions of its own: attach
+ *   policies to `roles.taskRole`) and an execution role that may read exactly the service's own
+ *   secrets, write to its own log group and pull from its own ECR repository;
+ * - a log group `/ecs/<cluster>/<service>` keeping events for the cluster's `logRetentionDays`;
+ * - `secretEnv` values in SSM SecureString parameters, read by the container through `valueFrom`, and
+ *   registry credentials in a Secrets Manager secret (what ECS's `repositoryCredentials` requires);
+ * - the ECS service in the cluster's private subnets, without public addresses, on the cluster's
+ *   capacity providers of the chosen launch type, with the deployment circuit breaker (and rollback when
+ *   the update policy's `failureAction` is `rollback`), registered in Cloud Map as
+ *   `<service>.<namespace>` so that services reach each other by name;
+ * - a security group accepting the declared ports from the cluster's tasks, and from the service's own
+ *   load balancers for public ports (ALB for HTTP ports, NLB for the others);
+ * - target-tracking autoscaling on CPU and/or memory when the spec asks for it.
+ *
+ * Secret and config files are refused (`secrets`, `configs`): ECS mounts no files from the API. Pass
+ * secret content through `secretEnv`, and bake configuration into the image or pass it through `env`.
+ *
+ * @throws {@link SpecError} at construction, naming the service and each field ECS cannot honour.
+ */
+export class EcsWorkload extends pulumi.ComponentResource {
+  declare readonly serviceId: pulumi.Output<string>;
+  declare readonly serviceName: pulumi.Output<string>;
+  declare readonly endpoints: pulumi.Output<ServiceEndpoint[]>;
+  /** The launch type the service runs with: Fargate unless it needs EC2 capacity. */
+  readonly launchType: LaunchType;
+  readonly roles: ServiceRoles;
+  readonly taskDefinition: aws.ecs.TaskDefinition;
+  readonly service: aws.ecs.Service;
+  readonly securityGroup: aws.ec2.SecurityGroup;
+  readonly logGroup?: aws.cloudwatch.LogGroup;
+
+  constructor(name: string, args: EcsWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("berth:ecs:EcsWorkload", name, {}, opts);
+    const { request, context } = args;
+    const n = request.preview;
+    // Refusals fail the preview, before anything exists.
+    const plan = planEcs(n, context, {
+      onIgnored: (issue) => pulumi.log.warn(`service ${n.name}: ${issue.path} ${issue.message}`, this),
+    });
+    this.launchType = plan.launchType;
+    const r = plan.rendering;
+    const tags = { ...context.tags, "berth:cluster": context.clusterName, "berth:service": n.name };
+    const child: pulumi.CustomResourceOptions = { parent: this };
+
+    this.logGroup = usesAwslogs(n.logging)
+      ? new aws.cloudwatch.LogGroup(
+          name,
+          { name: `/ecs/${context.clusterName}/${n.name}`, retentionInDays: context.logRetentionDays, tags },
+          child,
+        )
+      : undefined;
+    const secrets = r.taskDefinition.containerDefinitions[0].secrets ?? [];
+    const parameters = secretEnvParameters(
+      name,
+      secrets.map((s) => ({ key: s.name, name: s.valueFrom })),
+      request.secretEnv,
+      tags,
+      child,
+    );
+    const registry =
+      request.registryAuth === undefined
+        ? undefined
+        : registryCredentialsSecret(name, request.registryAuth, tags, child);
+    const parameterArns = pulumi.all(
+      Object.fromEntries([...parameters].map(([key, p]) => [key, p.arn])),
+    ) as pulumi.Output<Record<string, string>>;
+    this.roles = serviceRoles(
+      name,
+      pulumi
+        .all([this.logGroup?.arn, parameterArns, registry?.secret.arn, request.service])
+        .apply(([logGroupArn, arns, secretArn, service]) => ({
+          logGroupArn,
+          parameterArns: Object.values(arns),
+          secretArns: secretArn === undefined ? [] : [secretArn],
+          image: service.image,
+        })),
+      tags,
+      child,
+    );
+
+    this.taskDefinition = new aws.ecs.TaskDefinition(
+      name,
+      {
+        family: `${context.clusterName}-${r.taskDefinition.family}`,
+        networkMode: r.taskDefinition.networkMode,
+        requiresCompatibilities: r.taskDefinition.requiresCompatibilities,
+        cpu: r.taskDefinition.cpu,
+        memory: r.taskDefinition.memory,
+        executionRoleArn: this.roles.executionRole.arn,
+        taskRoleArn: this.roles.taskRole.arn,
+        containerDefinitions: pulumi
+          .all([request.service, parameterArns, this.logGroup?.name, context.region, registry?.secret.arn])
+          .apply(([service, arns, group, region, credentialsArn]) =>
+            JSON.stringify([
+              registeredContainer(containerOf(service, plan), {
+                logs: group === undefined ? undefined : { group, region },
+                parameterArns: arns,
+                credentialsArn,
+              }),
+            ]),
+          ),
+        ...(r.taskDefinition.volumes && { volumes: taskVolumes(r.taskDefinition.volumes) }),
+        ...(r.taskDefinition.placementConstraints && {
+          placementConstraints: r.taskDefinition.placementConstraints,
+        }),
+        tags: tagMap(tags, r.taskDefinition.tags),
+      },
+      child,
+    );
+
+    const tasks = taskSecurityGroup(name, n.ports, context, tags, child);
+    this.securityGroup = tasks.group;
+    const exposed = exposePorts(
+      name,
+      r.taskDefinition.containerDefinitions[0].name,
+      r.exposure,
+      n.healthCheck,
+      tasks.group,
+      context,
+      tags,
+      child,
+    );
+    const discovery = new aws.servicediscovery.Service(
+      name,
+      {
+        name: n.name,
+        namespaceId: context.namespaceId,
+        dnsConfig: {
+          namespaceId: context.namespaceId,
+          routingPolicy: "MULTIVALUE",
+          dnsRecords: [{ type: "A", ttl: 10 }],
+        },
+        tags,
+      },
+      child,
+    );
+
+    this.service = new aws.ecs.Service(
+      name,
+      {
+        name: r.service.serviceName,
+        cluster: context.clusterArn,
+        taskDefinition: this.taskDefinition.arn,
+        schedulingStrategy: r.service.schedulingStrategy,
+        ...(r.service.desiredCount !== undefined && { desiredCount: r.service.desiredCount }),
+        ...placementOn(r.service.schedulingStrategy === "DAEMON", plan.launchType, context),
+        deploymentCircuitBreaker: r.service.deploymentConfiguration.deploymentCircuitBreaker,
+        deploymentMinimumHealthyPercent: r.service.deploymentConfiguration.minimumHealthyPercent,
+        deploymentMaximumPercent: r.service.deploymentConfiguration.maximumPercent,
+        networkConfiguration: {
+          subnets: context.privateSubnetIds,
+          securityGroups: [context.tasksSecurityGroupId, tasks.group.id],
+          assignPublicIp: false,
+        },
+        ...(exposed.loadBalancers.length > 0 && {
+          loadBalancers: exposed.loadBalancers,
+          ...(n.healthCheck && {
+            healthCheckGracePeriodSeconds: Math.ceil(n.healthCheck.startPeriod / 1000),
+          }),
+        }),
+        serviceRegistries: { registryArn: discovery.arn },
+        ...(r.service.placementConstraints && { placementConstraints: r.service.placementConstraints }),
+        ...(r.service.placementStrategy && { orderedPlacementStrategies: r.service.placementStrategy }),
+        enableEcsManagedTags: r.service.enableECSManagedTags,
+        propagateTags: r.service.propagateTags,
+        waitForSteadyState: true,
+        tags: tagMap(tags, r.service.tags),
+      },
+      {
+        parent: this,
+        // The service starts tasks at once: everything they need must be in place first.
+        dependsOn: [
+          this.roles.executionPolicy,
+          ...[...parameters.values()],
+          ...(registry ? [registry.version] : []),
+          ...tasks.rules,
+          ...exposed.attachments,
+        ],
+        customTimeouts: { create: `${request.timeoutSeconds}s`, update: `${request.timeoutSeconds}s` },
+        // The autoscaler owns the task count once it runs.
+        ...(r.autoscaling && { ignoreChanges: ["desiredCount"] }),
+      },
+    );
+    if (r.autoscaling) {
+      serviceAutoscaling(
+        name,
+        r.autoscaling,
+        { clusterArn: context.clusterArn, serviceName: this.service.name },
+        tags,
+        child,
+      );
+    }
+
+    this.serviceId = this.service.id;
+    this.serviceName = this.service.name;
+    this.endpoints = pulumi
+      .all(Object.fromEntries(exposed.publicAddresses))
+      .apply((addresses) => endpointsOf(n, context.namespaceName, addresses));
+    this.registerOutputs({
+      serviceId: this.serviceId,
+      serviceName: this.serviceName,
+      endpoints: this.endpoints,
+    });
+  }
+}
+
+/** The container of the resolved service, rendered as the plan rendered the preview. */
+function containerOf(service: NormalizedService, plan: EcsPlan) {
+  return renderEcs(service, {
+    launchType: plan.launchType,
+    secretParameterPrefix: plan.secretParameterPrefix,
+  }).taskDefinition.containerDefinitions[0];
+}
+
+/**
+ * Where the tasks run: the cluster's capacity providers of the launch type (`FARGATE`/`FARGATE_SPOT`
+ * for Fargate, the others for EC2), or the plain launch type when the cluster has none of them. Daemon
+ * services take no capacity providers.
+ */
+function placementOn(daemon: boolean, launchType: LaunchType, context: EcsClusterContext) {
+  if (daemon) return { launchType };
+  const strategy = context.capacityProviderStrategy.apply((all) =>
+    all.filter((p) => fargateProviders.has(p.capacityProvider) === (launchType === "FARGATE")),
+  );
+  return {
+    launchType: strategy.apply((s) => (s.length > 0 ? undefined : launchType)),
+    capacityProviderStrategies: strategy.apply((s) => (s.length > 0 ? s : undefined)),
+  };
+}
+
+function endpointsOf(
+  n: NormalizedService,
+  namespaceName: string,
+  addresses: Record<string, string>,
+): ServiceEndpoint[] {
+  return n.ports.map((p) => {
+    const publicAddress = addresses[addressKey(p.protocol, p.target)];
+    return {
+      host: `${n.name}.${namespaceName}`,
+      port: p.target,
+      protocol: p.protocol,
+      ...(publicAddress !== undefined && { publicAddress }),
+    };
+  });
+}
+
+/**
+ * Deploys one portable service on an ECS cluster, as an {@link EcsWorkload} child of `parent`: what
+ * `EcsCluster.deployWorkload` does.
+ *
+ * @throws {@link SpecError} when the service asks for what ECS or the cluster cannot honour.
+ */
+export function deployEcsWorkload(
+  name: string,
+  request: WorkloadRequest,
+  parent: pulumi.Resource,
+  context: EcsClusterContext,
+): Workload {
+  const workload = new EcsWorkload(name, { request, context }, { parent });
+  return {
+    serviceId: workload.serviceId,
+    serviceName: workload.serviceName,
+    endpoints: workload.endpoints,
+  };
+}

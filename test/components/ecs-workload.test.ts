@@ -1,0 +1,730 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import type {
+  ContainerDefinition,
+  CreateServiceCommandInput,
+  RegisterTaskDefinitionCommandInput,
+} from "@aws-sdk/client-ecs";
+import { ContainerService, type ContainerServiceArgs, ServiceSpecError } from "../../components";
+import type { ServiceCluster, Workload, WorkloadRequest } from "../../components/cluster";
+import type { EcsClusterContext } from "../../components/ecs/context";
+import { deployEcsWorkload } from "../../components/ecs/workload";
+import type { RegisteredContainer } from "../../components/ecs/task-definition";
+import { fargateTaskSize } from "../../components/spec/render/ecs-sizing";
+import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
+
+const account = "123456789012";
+const region = "eu-west-1";
+const types = {
+  workload: "berth:ecs:EcsWorkload",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  parameter: "aws:ssm/parameter:Parameter",
+  secret: "aws:secretsmanager/secret:Secret",
+  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+  service: "aws:ecs/service:Service",
+  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  lb: "aws:lb/loadBalancer:LoadBalancer",
+  targetGroup: "aws:lb/targetGroup:TargetGroup",
+  listener: "aws:lb/listener:Listener",
+  listenerRule: "aws:lb/listenerRule:ListenerRule",
+  discovery: "aws:servicediscovery/service:Service",
+  scalingTarget: "aws:appautoscaling/target:Target",
+  scalingPolicy: "aws:appautoscaling/policy:Policy",
+} as const;
+
+/** What AWS would compute: ARNs, names and DNS names, derived from the resource's name. */
+function mockResource({
+  type,
+  name,
+  inputs,
+}: {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}) {
+  const arn = (service: string, rest: string) => `arn:aws:${service}:${region}:${account}:${rest}`;
+  switch (type) {
+    case types.parameter:
+      return { arn: arn("ssm", `parameter${String(inputs.name)}`) };
+    case types.secret:
+      return { arn: arn("secretsmanager", `secret:${name}-AbCdEf`) };
+    case types.logGroup:
+      return { arn: arn("logs", `log-group:${String(inputs.name)}`) };
+    case types.role:
+      return { arn: `arn:aws:iam::${account}:role/${name}`, name: `${name}-1a2b3c` };
+    case types.lb:
+      return { arn: arn("elasticloadbalancing", `loadbalancer/${name}`), dnsName: `${name}.elb.example` };
+    case types.targetGroup:
+      return { arn: arn("elasticloadbalancing", `targetgroup/${name}`) };
+    case types.listener:
+      return { arn: arn("elasticloadbalancing", `listener/${name}`) };
+    case types.discovery:
+      return { arn: arn("servicediscovery", `service/srv-${name}`) };
+    case types.taskDefinition:
+      return { arn: arn("ecs", `task-definition/${String(inputs.family)}:1`) };
+    default:
+      return {};
+  }
+}
+
+function context(overrides: Partial<EcsClusterContext> = {}): EcsClusterContext {
+  return {
+    clusterName: "prod",
+    clusterArn: pulumi.output(`arn:aws:ecs:${region}:${account}:cluster/prod`),
+    region: pulumi.output(region),
+    vpcId: pulumi.output("vpc-1"),
+    privateSubnetIds: pulumi.output(["subnet-private-a", "subnet-private-b"]),
+    publicSubnetIds: pulumi.output(["subnet-public-a", "subnet-public-b"]),
+    vpcCidr: pulumi.output("10.0.0.0/16"),
+    namespaceId: pulumi.output("ns-1"),
+    namespaceName: "prod.internal",
+    tasksSecurityGroupId: pulumi.output("sg-cluster-tasks"),
+    capacityProviderStrategy: pulumi.output([
+      { capacityProvider: "FARGATE", weight: 1, base: 1 },
+      { capacityProvider: "FARGATE_SPOT", weight: 3 },
+    ]),
+    hasEc2Capacity: false,
+    logRetentionDays: 14,
+    tags: { team: "platform" },
+    ...overrides,
+  };
+}
+
+/** A stand-in for EcsCluster: a component that hands its context to deployEcsWorkload. */
+class TestEcsCluster extends pulumi.ComponentResource implements ServiceCluster {
+  readonly target = "ecs" as const;
+  constructor(
+    name: string,
+    private readonly ctx: EcsClusterContext,
+  ) {
+    super("test:ecs:Cluster", name, {});
+  }
+  deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
+    return deployEcsWorkload(name, request, parent, this.ctx);
+  }
+}
+
+type ServiceArgs = Omit<ContainerServiceArgs, "cluster">;
+
+function deploy(
+  services: Record<string, ServiceArgs>,
+  ctx: Partial<EcsClusterContext> = {},
+  preview = false,
+): Promise<ProgramRun> {
+  return runProgram(
+    () => {
+      const cluster = new TestEcsCluster("prod", context(ctx));
+      return Object.fromEntries(
+        Object.entries(services).map(([name, args]) => {
+          const s = new ContainerService(name, { cluster, ...args });
+          return [name, { endpoints: s.endpoints, name: s.serviceName }];
+        }),
+      );
+    },
+    { mockResource, preview },
+  );
+}
+
+const ofType = (run: ProgramRun, type: string, prefix = "") =>
+  run.resources
+    .filter((r) => r.type === type && r.name.startsWith(prefix))
+    .sort((a, b) => a.name.localeCompare(b.name));
+
+const api: ServiceArgs = {
+  image: `${account}.dkr.ecr.${region}.amazonaws.com/shop/api:1.2.3`,
+  env: { MODE: "prod" },
+  secretEnv: { DB_PASSWORD: pulumi.secret("pw-db-123"), API_TOKEN: pulumi.secret("tok-456") },
+  registryAuth: { server: "registry.example.com", username: "ci", password: "reg-pw-789" },
+  ports: [{ target: 8080, published: 80, http: { path: "/" } }, { target: 9090 }],
+  healthCheck: { http: { path: "/healthz", port: 8080 }, interval: "15s", timeout: "5s", retries: 4 },
+  resources: { cpu: 0.5, memory: "1536Mi" },
+  replicas: 2,
+  autoscale: { min: 2, max: 6, cpuPercent: 60, memoryPercent: 75 },
+};
+const secretValues = ["pw-db-123", "tok-456", "reg-pw-789"];
+
+interface PolicyDoc {
+  Statement: { Sid?: string; Effect: string; Action: string[]; Resource: string[] }[];
+}
+
+const containersOf = (run: ProgramRun, name: string): RegisteredContainer[] =>
+  JSON.parse(run.byName(name, types.taskDefinition).inputs.containerDefinitions as string);
+
+/** Every field of the ECS API's ContainerDefinition: the compiler keeps this list complete. */
+const containerFields: Record<keyof ContainerDefinition, true> = {
+  name: true, image: true, repositoryCredentials: true, cpu: true, memory: true, memoryReservation: true,
+  links: true, portMappings: true, essential: true, restartPolicy: true, entryPoint: true, command: true,
+  environment: true, environmentFiles: true, mountPoints: true, volumesFrom: true, linuxParameters: true,
+  secrets: true, dependsOn: true, startTimeout: true, stopTimeout: true, versionConsistency: true,
+  hostname: true, user: true, workingDirectory: true, disableNetworking: true, privileged: true,
+  readonlyRootFilesystem: true, dnsServers: true, dnsSearchDomains: true, extraHosts: true,
+  dockerSecurityOptions: true, interactive: true, pseudoTerminal: true, dockerLabels: true, ulimits: true,
+  logConfiguration: true, healthCheck: true, systemControls: true, resourceRequirements: true,
+  firelensConfiguration: true, credentialSpecs: true,
+}; // prettier-ignore
+
+/** The recorded ecs.Service inputs as the CreateService call the provider makes of them. */
+function asCreateService(i: Record<string, unknown>): CreateServiceCommandInput {
+  const net = i.networkConfiguration as {
+    subnets: string[];
+    securityGroups: string[];
+    assignPublicIp: boolean;
+  };
+  return {
+    serviceName: i.name as string,
+    cluster: i.cluster as string,
+    taskDefinition: i.taskDefinition as string,
+    desiredCount: i.desiredCount as number | undefined,
+    launchType: i.launchType as CreateServiceCommandInput["launchType"],
+    capacityProviderStrategy:
+      i.capacityProviderStrategies as CreateServiceCommandInput["capacityProviderStrategy"],
+    schedulingStrategy: i.schedulingStrategy as CreateServiceCommandInput["schedulingStrategy"],
+    deploymentConfiguration: {
+      minimumHealthyPercent: i.deploymentMinimumHealthyPercent as number,
+      maximumPercent: i.deploymentMaximumPercent as number,
+      deploymentCircuitBreaker: i.deploymentCircuitBreaker as { enable: boolean; rollback: boolean },
+    },
+    networkConfiguration: {
+      awsvpcConfiguration: {
+        subnets: net.subnets,
+        securityGroups: net.securityGroups,
+        assignPublicIp: net.assignPublicIp ? "ENABLED" : "DISABLED",
+      },
+    },
+    loadBalancers: i.loadBalancers as CreateServiceCommandInput["loadBalancers"],
+    serviceRegistries: [i.serviceRegistries as { registryArn: string }],
+    enableECSManagedTags: i.enableEcsManagedTags as boolean,
+    propagateTags: i.propagateTags as CreateServiceCommandInput["propagateTags"],
+  };
+}
+
+const ruleText = (r: RecordedResource) => {
+  const i = r.inputs;
+  const from = i.referencedSecurityGroupId ?? i.cidrIpv4 ?? i.cidrIpv6;
+  return `${String(i.securityGroupId)} ${String(i.ipProtocol)}/${String(i.fromPort)} ${r.type === types.egress ? "to" : "from"} ${String(from)}`;
+};
+
+async function refusalOf(services: Record<string, ServiceArgs>, ctx: Partial<EcsClusterContext> = {}) {
+  const err = await deploy(services, ctx, true).then(
+    () => assert.fail("the preview should have failed"),
+    (e: Error & { resources?: RecordedResource[] }) => e,
+  );
+  const cause = err.cause;
+  assert.ok(cause instanceof ServiceSpecError, String(cause));
+  const created = (err.resources ?? []).filter((r) => r.type.startsWith("aws:"));
+  assert.deepEqual(
+    created.map((r) => r.name),
+    [],
+    "nothing was created",
+  );
+  return cause;
+}
+
+describe("EcsWorkload under mocks", () => {
+  it("builds the graph: every resource a child of the workload, the workload a child of the service", async () => {
+    const run = await deploy({ api });
+    const workload = run.byName("api", types.workload);
+    assert.match(workload.parent, /berth:index:ContainerService::api$/);
+    const children = run.resources.filter((r) => r.parent === workload.urn);
+    assert.deepEqual(
+      children.map((r) => `${r.type} ${r.name}`).sort(),
+      [
+        `${types.logGroup} api`,
+        `${types.parameter} api-env-API_TOKEN`,
+        `${types.parameter} api-env-DB_PASSWORD`,
+        `${types.secret} api-registry`,
+        `${types.secretVersion} api-registry`,
+        `${types.role} api-task`,
+        `${types.role} api-execution`,
+        `${types.rolePolicy} api-execution`,
+        `${types.taskDefinition} api`,
+        `${types.securityGroup} api-tasks`,
+        `${types.ingress} api-tasks-from-cluster-tcp-8080`,
+        `${types.ingress} api-tasks-from-cluster-tcp-9090`,
+        `${types.securityGroup} api-alb`,
+        `${types.ingress} api-alb-in-tcp-80`,
+        `${types.egress} api-alb-to-tasks-tcp-8080`,
+        `${types.ingress} api-tasks-from-alb-tcp-8080`,
+        `${types.lb} api-alb`,
+        `${types.targetGroup} api-tg-tcp-8080`,
+        `${types.listener} api-http-80`,
+        `${types.discovery} api`,
+        `${types.service} api`,
+        `${types.scalingTarget} api-scaling`,
+        `${types.scalingPolicy} api-cpu`,
+        `${types.scalingPolicy} api-memory`,
+      ].sort(),
+    );
+    const others = run.resources.filter((r) => r.type.startsWith("aws:") && r.parent !== workload.urn);
+    assert.deepEqual(
+      others.map((r) => r.name),
+      [],
+      "no AWS resource outside the workload",
+    );
+    assert.deepEqual(run.outputs.api, {
+      name: "api",
+      endpoints: [
+        { host: "api.prod.internal", port: 8080, protocol: "tcp", publicAddress: "api-alb.elb.example:80" },
+        { host: "api.prod.internal", port: 9090, protocol: "tcp" },
+      ],
+    });
+  });
+
+  it("lets the execution role read exactly the service's parameters and registry secret, and nothing else", async () => {
+    const run = await deploy({ api });
+    const policy = run.byName("api-execution", types.rolePolicy);
+    assert.equal(policy.inputs.role, "api-execution-1a2b3c");
+    const doc = JSON.parse(policy.inputs.policy as string) as PolicyDoc;
+    const arn = (s: string, rest: string) => `arn:aws:${s}:${region}:${account}:${rest}`;
+    assert.deepEqual(doc.Statement, [
+      {
+        Sid: "Logs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [`${arn("logs", "log-group:/ecs/prod/api")}:log-stream:*`],
+      },
+      {
+        Sid: "SecretEnv",
+        Effect: "Allow",
+        Action: ["ssm:GetParameters"],
+        Resource: [
+          arn("ssm", "parameter/berth/prod/api/API_TOKEN"),
+          arn("ssm", "parameter/berth/prod/api/DB_PASSWORD"),
+        ],
+      },
+      {
+        Sid: "RegistryCredentials",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: [arn("secretsmanager", "secret:api-registry-AbCdEf")],
+      },
+      { Sid: "EcrToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
+      {
+        Sid: "EcrPull",
+        Effect: "Allow",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+        Resource: [arn("ecr", "repository/shop/api")],
+      },
+    ]);
+    for (const role of ofType(run, types.role)) {
+      assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy as string).Statement, [
+        { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+    }
+    assert.equal(ofType(run, types.rolePolicy).length, 1, "the task role has no policy of its own");
+    assert.equal(ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
+    // A public image pulls from no ECR repository: no ECR statement at all.
+    const plain = await deploy({ web: { image: "nginx:1.27" } });
+    const plainDoc = JSON.parse(
+      plain.byName("web-execution", types.rolePolicy).inputs.policy as string,
+    ) as PolicyDoc;
+    assert.deepEqual(
+      plainDoc.Statement.map((s) => s.Sid),
+      ["Logs"],
+    );
+  });
+
+  it("keeps secret values out of plain inputs: only secret inputs hold them", async () => {
+    const run = await deploy({ api });
+    const db = run.byName("api-env-DB_PASSWORD", types.parameter);
+    assert.deepEqual(
+      [db.inputs.name, db.inputs.type, db.inputs.value],
+      ["/berth/prod/api/DB_PASSWORD", "SecureString", "pw-db-123"],
+    );
+    assert.deepEqual(db.secretInputs, ["value"]);
+    const version = run.byName("api-registry", types.secretVersion);
+    assert.deepEqual(JSON.parse(version.inputs.secretString as string), {
+      username: "ci",
+      password: "reg-pw-789",
+    });
+    assert.deepEqual(version.secretInputs, ["secretString"]);
+    for (const r of run.resources) {
+      for (const [key, value] of Object.entries(r.inputs)) {
+        const text = JSON.stringify(value);
+        for (const secret of secretValues) {
+          if (text?.includes(secret))
+            assert.ok(
+              r.secretInputs.includes(key),
+              `${r.type} ${r.name}.${key} holds a secret in plain state`,
+            );
+        }
+      }
+    }
+    const [container] = containersOf(run, "api");
+    assert.deepEqual(container.secrets, [
+      { name: "API_TOKEN", valueFrom: `arn:aws:ssm:${region}:${account}:parameter/berth/prod/api/API_TOKEN` },
+      {
+        name: "DB_PASSWORD",
+        valueFrom: `arn:aws:ssm:${region}:${account}:parameter/berth/prod/api/DB_PASSWORD`,
+      },
+    ]);
+    assert.deepEqual(container.repositoryCredentials, {
+      credentialsParameter: `arn:aws:secretsmanager:${region}:${account}:secret:api-registry-AbCdEf`,
+    });
+  });
+
+  it("opens 0.0.0.0/0 only on the load balancers' listener ports; tasks accept the cluster's tasks and their LB only", async () => {
+    const run = await deploy({
+      api,
+      dns: {
+        image: "coredns/coredns:1.11",
+        ports: [
+          { target: 53, published: 53, protocol: "udp" },
+          { target: 5353, published: 853 },
+        ],
+        healthCheck: { tcp: { port: 8181 } },
+      },
+    });
+    const rules = [...ofType(run, types.ingress), ...ofType(run, types.egress)].map(ruleText).sort();
+    assert.deepEqual(rules, [
+      "api-alb-id tcp/80 from 0.0.0.0/0",
+      "api-alb-id tcp/8080 to api-tasks-id",
+      "api-tasks-id tcp/8080 from api-alb-id",
+      "api-tasks-id tcp/8080 from sg-cluster-tasks",
+      "api-tasks-id tcp/9090 from sg-cluster-tasks",
+      "dns-nlb-id tcp/5353 to dns-tasks-id",
+      "dns-nlb-id tcp/8181 to dns-tasks-id",
+      "dns-nlb-id tcp/853 from 0.0.0.0/0",
+      "dns-nlb-id udp/53 from 0.0.0.0/0",
+      "dns-nlb-id udp/53 to dns-tasks-id",
+      "dns-tasks-id tcp/5353 from dns-nlb-id",
+      "dns-tasks-id tcp/5353 from sg-cluster-tasks",
+      "dns-tasks-id tcp/8181 from dns-nlb-id",
+      "dns-tasks-id udp/53 from dns-nlb-id",
+      "dns-tasks-id udp/53 from sg-cluster-tasks",
+    ]);
+    for (const g of ofType(run, types.securityGroup)) {
+      assert.equal(g.inputs.ingress, undefined, `${g.name}: no inline rules`);
+      assert.equal(g.inputs.egress, undefined);
+      assert.equal(g.inputs.vpcId, "vpc-1");
+    }
+    const nlb = run.byName("dns-nlb", types.lb).inputs;
+    assert.deepEqual(
+      [nlb.loadBalancerType, nlb.internal, nlb.subnets, nlb.securityGroups],
+      ["network", false, ["subnet-public-a", "subnet-public-b"], ["dns-nlb-id"]],
+    );
+    const tgs = Object.fromEntries(
+      ofType(run, types.targetGroup, "dns").map((t) => [
+        t.name,
+        [t.inputs.protocol, t.inputs.targetType, t.inputs.port, t.inputs.healthCheck],
+      ]),
+    );
+    assert.deepEqual(tgs, {
+      "dns-tg-tcp-5353": [
+        "TCP",
+        "ip",
+        5353,
+        { protocol: "TCP", port: "8181", interval: 10, timeout: 5, unhealthyThreshold: 3 },
+      ],
+      "dns-tg-udp-53": [
+        "UDP",
+        "ip",
+        53,
+        { protocol: "TCP", port: "8181", interval: 10, timeout: 5, unhealthyThreshold: 3 },
+      ],
+    });
+    assert.deepEqual(
+      ofType(run, types.listener, "dns").map((l) => [l.name, l.inputs.protocol, l.inputs.port]),
+      [
+        ["dns-listen-tcp-853", "TCP", 853],
+        ["dns-listen-udp-53", "UDP", 53],
+      ],
+    );
+    assert.deepEqual((run.outputs.dns as { endpoints: unknown }).endpoints, [
+      { host: "dns.prod.internal", port: 53, protocol: "udp", publicAddress: "dns-nlb.elb.example:53" },
+      { host: "dns.prod.internal", port: 5353, protocol: "tcp", publicAddress: "dns-nlb.elb.example:853" },
+    ]);
+  });
+
+  it("checks ALB targets with the service's HTTP check, and listens with HTTPS plus a redirect when a certificate is given", async () => {
+    const http = await deploy({ api });
+    const tg = http.byName("api-tg-tcp-8080", types.targetGroup).inputs;
+    assert.deepEqual([tg.protocol, tg.targetType, tg.port, tg.vpcId], ["HTTP", "ip", 8080, "vpc-1"]);
+    assert.deepEqual(tg.healthCheck, {
+      protocol: "HTTP", path: "/healthz", port: "traffic-port", matcher: "200-399", interval: 15, timeout: 5, unhealthyThreshold: 4,
+    }); // prettier-ignore
+    const listener = http.byName("api-http-80", types.listener).inputs;
+    assert.deepEqual([listener.protocol, listener.port, listener.certificateArn], ["HTTP", 80, undefined]);
+    assert.deepEqual(listener.defaultActions, [
+      {
+        type: "forward",
+        targetGroupArn: `arn:aws:elasticloadbalancing:${region}:${account}:targetgroup/api-tg-tcp-8080`,
+      },
+    ]);
+
+    const cert = `arn:aws:acm:${region}:${account}:certificate/abc`;
+    const tls = await deploy(
+      {
+        web: {
+          image: "nginx:1.27",
+          ports: [
+            { target: 80, published: 80, http: { host: "shop.example.com", tls: true } },
+            { target: 81, published: 8443, http: { path: "/admin" } },
+          ],
+        },
+      },
+      { certificateArn: cert },
+    );
+    const ls = ofType(tls, types.listener).map((l) => [
+      l.name,
+      l.inputs.protocol,
+      l.inputs.port,
+      l.inputs.certificateArn ?? null,
+    ]);
+    assert.deepEqual(ls, [
+      ["web-http-redirect", "HTTP", 80, null],
+      ["web-https-443", "HTTPS", 443, cert],
+      ["web-https-8443", "HTTPS", 8443, cert],
+    ]);
+    assert.deepEqual(tls.byName("web-http-redirect", types.listener).inputs.defaultActions, [
+      { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+    ]);
+    assert.deepEqual(tls.byName("web-https-443", types.listener).inputs.defaultActions, [
+      {
+        type: "fixed-response",
+        fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "not found" },
+      },
+    ]);
+    assert.deepEqual(
+      ofType(tls, types.listenerRule).map((r) => [r.name, r.inputs.conditions]),
+      [
+        [
+          "web-route-80",
+          [{ hostHeader: { values: ["shop.example.com"] } }, { pathPattern: { values: ["/*"] } }],
+        ],
+        ["web-route-81", [{ pathPattern: { values: ["/admin", "/admin/*"] } }]],
+      ],
+    );
+    assert.deepEqual(ofType(tls, types.ingress, "web-alb").map(ruleText), [
+      "web-alb-id tcp/443 from 0.0.0.0/0",
+      "web-alb-id tcp/80 from 0.0.0.0/0",
+      "web-alb-id tcp/8443 from 0.0.0.0/0",
+    ]);
+    assert.deepEqual(
+      (tls.outputs.web as { endpoints: { publicAddress?: string }[] }).endpoints.map((e) => e.publicAddress),
+      ["web-alb.elb.example:443", "web-alb.elb.example:8443"],
+    );
+  });
+
+  it("runs the service in the private subnets on the Fargate capacity providers, with circuit breaker, rollback and Cloud Map", async () => {
+    const run = await deploy({ api });
+    const svc = run.byName("api", types.service);
+    const call = asCreateService(svc.inputs);
+    assert.deepEqual(call, {
+      serviceName: "api",
+      cluster: `arn:aws:ecs:${region}:${account}:cluster/prod`,
+      taskDefinition: `arn:aws:ecs:${region}:${account}:task-definition/prod-api:1`,
+      desiredCount: 2,
+      launchType: undefined,
+      capacityProviderStrategy: [
+        { capacityProvider: "FARGATE", weight: 1, base: 1 },
+        { capacityProvider: "FARGATE_SPOT", weight: 3 },
+      ],
+      schedulingStrategy: "REPLICA",
+      deploymentConfiguration: {
+        minimumHealthyPercent: 100,
+        maximumPercent: 150,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+      },
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: ["subnet-private-a", "subnet-private-b"],
+          securityGroups: ["sg-cluster-tasks", "api-tasks-id"],
+          assignPublicIp: "DISABLED",
+        },
+      },
+      loadBalancers: [
+        {
+          targetGroupArn: `arn:aws:elasticloadbalancing:${region}:${account}:targetgroup/api-tg-tcp-8080`,
+          containerName: "api",
+          containerPort: 8080,
+        },
+      ],
+      serviceRegistries: [{ registryArn: `arn:aws:servicediscovery:${region}:${account}:service/srv-api` }],
+      enableECSManagedTags: true,
+      propagateTags: "SERVICE",
+    });
+    assert.equal(svc.inputs.waitForSteadyState, true);
+    assert.deepEqual(svc.inputs.tags, { team: "platform", "berth:cluster": "prod", "berth:service": "api" });
+    const discovery = run.byName("api", types.discovery).inputs;
+    assert.deepEqual(
+      [discovery.name, discovery.namespaceId, discovery.dnsConfig],
+      [
+        "api",
+        "ns-1",
+        { namespaceId: "ns-1", routingPolicy: "MULTIVALUE", dnsRecords: [{ type: "A", ttl: 10 }] },
+      ],
+    );
+
+    const paused = await deploy({
+      w: { image: "nginx:1.27", update: { failureAction: "pause", order: "stop-first" }, replicas: 4 },
+    });
+    const pausedCall = asCreateService(paused.byName("w", types.service).inputs);
+    assert.deepEqual(pausedCall.deploymentConfiguration, {
+      minimumHealthyPercent: 75,
+      maximumPercent: 100,
+      deploymentCircuitBreaker: { enable: true, rollback: false },
+    });
+  });
+
+  it("registers a task definition the ECS API accepts, sized from the Fargate table, logging to a log group with retention", async () => {
+    const run = await deploy({ api });
+    const td = run.byName("api", types.taskDefinition).inputs;
+    const [container] = containersOf(run, "api");
+    const registered: RegisterTaskDefinitionCommandInput = {
+      family: td.family as string,
+      networkMode: td.networkMode as "awsvpc",
+      requiresCompatibilities: td.requiresCompatibilities as "FARGATE"[],
+      cpu: td.cpu as string,
+      memory: td.memory as string,
+      executionRoleArn: td.executionRoleArn as string,
+      taskRoleArn: td.taskRoleArn as string,
+      containerDefinitions: [container],
+    };
+    assert.deepEqual(
+      [
+        registered.family,
+        registered.networkMode,
+        registered.requiresCompatibilities,
+        registered.cpu,
+        registered.memory,
+      ],
+      ["prod-api", "awsvpc", ["FARGATE"], "512", "2048"],
+    );
+    assert.deepEqual(fargateTaskSize(512, 1536), { cpu: 512, memory: 2048 }, "the smallest size that fits");
+    assert.deepEqual(
+      [registered.executionRoleArn, registered.taskRoleArn],
+      [`arn:aws:iam::${account}:role/api-execution`, `arn:aws:iam::${account}:role/api-task`],
+    );
+    for (const key of Object.keys(container))
+      assert.ok(key in containerFields, `${key} is a field of the ECS API's ContainerDefinition`);
+    assert.deepEqual(container.environment, [{ name: "MODE", value: "prod" }]);
+    assert.equal(container.image, api.image);
+    assert.deepEqual(container.portMappings, [
+      { containerPort: 8080, protocol: "tcp", name: "tcp-8080" },
+      { containerPort: 9090, protocol: "tcp", name: "tcp-9090" },
+    ]);
+    assert.deepEqual(container.logConfiguration, {
+      logDriver: "awslogs",
+      options: { "awslogs-stream-prefix": "api", "awslogs-group": "/ecs/prod/api", "awslogs-region": region },
+    });
+    const logs = run.byName("api", types.logGroup).inputs;
+    assert.deepEqual([logs.name, logs.retentionInDays], ["/ecs/prod/api", 14]);
+    // A service logging elsewhere has no log group and no log grant.
+    const splunk = await deploy({
+      s: { image: "nginx:1.27", logging: { driver: "splunk", options: { "splunk-url": "https://s" } } },
+    });
+    assert.equal(ofType(splunk, types.logGroup).length, 0);
+    assert.deepEqual(containersOf(splunk, "s")[0].logConfiguration, {
+      logDriver: "splunk",
+      options: { "splunk-url": "https://s" },
+    });
+  });
+
+  it("scales on CPU and memory between the spec's bounds, and leaves the task count to the autoscaler", async () => {
+    const run = await deploy({ api });
+    const target = run.byName("api-scaling", types.scalingTarget).inputs;
+    assert.deepEqual(
+      [
+        target.serviceNamespace,
+        target.scalableDimension,
+        target.resourceId,
+        target.minCapacity,
+        target.maxCapacity,
+      ],
+      ["ecs", "ecs:service:DesiredCount", "service/prod/api", 2, 6],
+    );
+    assert.deepEqual(
+      ofType(run, types.scalingPolicy).map((p) => [
+        p.name,
+        p.inputs.policyType,
+        p.inputs.resourceId,
+        p.inputs.targetTrackingScalingPolicyConfiguration,
+      ]),
+      [
+        [
+          "api-cpu",
+          "TargetTrackingScaling",
+          "service/prod/api",
+          {
+            targetValue: 60,
+            predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+          },
+        ],
+        [
+          "api-memory",
+          "TargetTrackingScaling",
+          "service/prod/api",
+          {
+            targetValue: 75,
+            predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" },
+          },
+        ],
+      ],
+    );
+    const fixed = await deploy({ w: { image: "nginx:1.27" } });
+    assert.equal(ofType(fixed, types.scalingTarget).length + ofType(fixed, types.scalingPolicy).length, 0);
+  });
+
+  it("runs on EC2 capacity providers when the service needs EC2 and the cluster has it", async () => {
+    const run = await deploy(
+      { vol: { image: "nginx:1.27", volumes: [{ type: "bind", source: "/srv/data", target: "/data" }] } },
+      {
+        hasEc2Capacity: true,
+        capacityProviderStrategy: pulumi.output([
+          { capacityProvider: "FARGATE", weight: 1 },
+          { capacityProvider: "prod-ec2", weight: 1 },
+        ]),
+      },
+    );
+    const svc = run.byName("vol", types.service).inputs;
+    assert.deepEqual(svc.capacityProviderStrategies, [{ capacityProvider: "prod-ec2", weight: 1 }]);
+    assert.equal(svc.launchType, undefined);
+    const td = run.byName("vol", types.taskDefinition).inputs;
+    assert.deepEqual(td.requiresCompatibilities, ["EC2"]);
+    assert.deepEqual(td.volumes, [{ name: "volume-0", hostPath: "/srv/data" }]);
+  });
+
+  it("fails the preview, before creating anything, naming the service and each field ECS refuses", async () => {
+    const cases: [ServiceArgs, string, Partial<EcsClusterContext>?][] = [
+      [{ image: "a", mode: "job" }, "mode"],
+      [{ image: "a", mode: "global" }, "mode"],
+      [{ image: "a", restart: { condition: "none" } }, "restart.condition"],
+      [{ image: "a", update: { delay: "5s" } }, "update.delay"],
+      [{ image: "a", networks: ["backend"] }, "networks"],
+      [{ image: "a", ports: [{ target: 80, published: 80, publishMode: "host" }] }, "ports[0].publishMode"],
+      [{ image: "a", secrets: [{ source: "tls", data: pulumi.secret("k") }] }, "secrets"],
+      [{ image: "a", configs: [{ source: "conf", data: "x" }] }, "configs"],
+      [{ image: "a", volumes: [{ type: "volume", source: "v", target: "/v" }] }, "volumes[0]"],
+      [{ image: "a", capAdd: ["NET_ADMIN"] }, "capAdd[0]"],
+      [{ image: "a", logging: { driver: "json-file" } }, "logging.driver"],
+      [{ image: "a", placement: { constraints: ["node.labels.zone==a"] } }, "placement.constraints[0]"],
+      [{ image: "a", resources: { cpu: 32 } }, "resources"],
+      [{ image: "a", stopGracePeriod: "5m" }, "stopGracePeriod"],
+      [{ image: "a", healthCheck: { command: "true", interval: "1s" } }, "healthCheck.interval"],
+      [
+        { image: "a", ports: [{ target: 443, published: 443, http: { host: "a.example.com", tls: true } }] },
+        "ports[0].http.tls",
+      ],
+      [{ image: "a", ports: [{ target: 53, published: 53, protocol: "udp" }] }, "ports[0]"],
+    ];
+    // The same program with a service ECS can run previews without a problem.
+    const preview = await deploy({ api }, {}, true);
+    assert.ok(preview.resources.some((r) => r.type === types.service));
+    for (const [args, field, ctx] of cases) {
+      const err = await refusalOf({ svc: args }, ctx);
+      assert.match(err.message, /service svc/, field);
+      assert.deepEqual(
+        err.issues.map((i) => i.path),
+        [field],
+        JSON.stringify(err.issues),
+      );
+    }
+  });
+});
