@@ -1,0 +1,235 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import path from "path";
+import { runProgram, unknownValue, type ProgramRun, type RecordedResource } from "../support/harness";
+
+const account = "123456789012";
+const region = "eu-west-1";
+const apiToken = "tok-example-4711";
+const image = "registry.example.com/tools/busybox:1.36";
+const types = {
+  cluster: "berth:ecs:EcsCluster",
+  service: "berth:index:ContainerService",
+  workload: "berth:ecs:EcsWorkload",
+  ecsCluster: "aws:ecs/cluster:Cluster",
+  ecsService: "aws:ecs/service:Service",
+  taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+  parameter: "aws:ssm/parameter:Parameter",
+  lb: "aws:lb/loadBalancer:LoadBalancer",
+  discovery: "aws:servicediscovery/service:Service",
+  role: "aws:iam/role:Role",
+  capacity: "aws:ecs/capacityProvider:CapacityProvider",
+  namespace: "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  targetGroup: "aws:lb/targetGroup:TargetGroup",
+  listener: "aws:lb/listener:Listener",
+} as const;
+
+/** What AWS would compute: ARNs, names and DNS names, derived from the resource's name. */
+function mockResource({
+  type,
+  name,
+  inputs,
+}: {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}) {
+  const arn = (service: string, rest: string) => `arn:aws:${service}:${region}:${account}:${rest}`;
+  switch (type) {
+    case types.ecsCluster:
+      return { arn: arn("ecs", `cluster/${String(inputs.name)}`) };
+    case types.parameter:
+      return { arn: arn("ssm", `parameter${String(inputs.name)}`) };
+    case types.logGroup:
+      return { arn: arn("logs", `log-group:${String(inputs.name)}`) };
+    case types.role:
+      return { arn: `arn:aws:iam::${account}:role/${name}`, name: `${name}-1a2b3c` };
+    case types.capacity:
+      return { name: `${name}-a1b2c3`, arn: arn("ecs", `capacity-provider/${name}`) };
+    case types.namespace:
+      return { arn: arn("servicediscovery", `namespace/ns-${name}`) };
+    case types.lb:
+      return { arn: arn("elasticloadbalancing", `loadbalancer/${name}`), dnsName: `${name}.elb.example` };
+    case types.targetGroup:
+      return { arn: arn("elasticloadbalancing", `targetgroup/${name}`) };
+    case types.listener:
+      return { arn: arn("elasticloadbalancing", `listener/${name}`) };
+    case types.discovery:
+      return { arn: arn("servicediscovery", `service/srv-${name}`) };
+    case types.taskDefinition:
+      return { arn: arn("ecs", `task-definition/${String(inputs.family)}:1`) };
+    default:
+      return {};
+  }
+}
+
+function mockInvoke({ token }: { token: string; args: Record<string, unknown> }) {
+  if (token === "aws:index/getAvailabilityZones:getAvailabilityZones")
+    return { names: [`${region}a`, `${region}b`, `${region}c`], id: region };
+  if (token === "aws:index/getRegion:getRegion") return { region, name: region, id: region };
+  return undefined;
+}
+
+/** Loads the example's program afresh from the build, as each `pulumi up` does. */
+function ecsProgram(): unknown {
+  const dir = path.join("examples", "ecs") + path.sep;
+  for (const file of Object.keys(require.cache)) if (file.includes(dir)) delete require.cache[file];
+  return require("../../examples/ecs");
+}
+
+function run(preview: boolean): Promise<ProgramRun> {
+  return runProgram(ecsProgram, {
+    project: "berth-ecs",
+    stack: "dev",
+    config: { image, apiToken },
+    secretConfig: ["apiToken"],
+    preview,
+    mockResource,
+    mockInvoke,
+  });
+}
+
+const ofType = (r: ProgramRun, type: string) =>
+  r.resources.filter((x) => x.type === type).sort((a, b) => a.name.localeCompare(b.name));
+
+/** The resources of `type` below the component `ancestor` (at any depth). */
+function descendants(r: ProgramRun, ancestor: RecordedResource, type: string): RecordedResource[] {
+  const byUrn = new Map(r.resources.map((x) => [x.urn, x]));
+  const below = (x: RecordedResource): boolean => {
+    const parent = byUrn.get(x.parent);
+    return parent !== undefined && (parent === ancestor || below(parent));
+  };
+  return r.resources.filter((x) => x.type === type && below(x));
+}
+
+/** Every path (`a.b[0]`) of a leaf in `value` whose text contains `needle`. */
+function pathsHolding(value: unknown, needle: string, at = ""): string[] {
+  if (typeof value === "string") return value.includes(needle) ? [at] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => pathsHolding(v, needle, `${at}[${i}]`));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => pathsHolding(v, needle, at ? `${at}.${k}` : k));
+  return [];
+}
+
+const coveredBy = (leaf: string, secret: string) =>
+  secret === "" || leaf === secret || leaf.startsWith(`${secret}.`) || leaf.startsWith(`${secret}[`);
+
+/** The places a resource's inputs hold `needle` without a secret input around them. */
+function plainHolders(r: ProgramRun, needle: string): string[] {
+  return r.resources.flatMap((x) =>
+    pathsHolding(x.inputs, needle)
+      .filter((leaf) => !x.secretInputs.some((secret) => coveredBy(leaf, secret)))
+      .map((leaf) => `${x.type} ${x.name}: ${leaf}`),
+  );
+}
+
+interface Container {
+  command?: string[];
+  environment?: { name: string; value: string }[];
+  secrets?: { name: string; valueFrom: string }[];
+  healthCheck?: { command: string[] };
+}
+const containerOf = (r: ProgramRun, service: string): Container =>
+  JSON.parse(r.byName(service, types.taskDefinition).inputs.containerDefinitions as string)[0];
+const envOf = (c: Container) => Object.fromEntries((c.environment ?? []).map((e) => [e.name, e.value]));
+
+/** The graph both a preview and an up must have: one cluster, three workloads, one ALB, for web. */
+function assertGraph(r: ProgramRun) {
+  const clusters = ofType(r, types.cluster);
+  assert.deepEqual(
+    clusters.map((c) => c.name),
+    ["berth"],
+  );
+  assert.equal(ofType(r, types.ecsCluster).length, 1);
+  const workloads = ofType(r, types.workload);
+  assert.deepEqual(
+    workloads.map((w) => w.name),
+    ["api", "web", "worker"],
+  );
+  for (const workload of workloads) {
+    const service = descendants(r, workload, types.ecsService);
+    assert.equal(service.length, 1, `${workload.name} has one ECS service`);
+    assert.equal(service[0].inputs.name, workload.name);
+  }
+  const balancers = ofType(r, types.lb);
+  assert.equal(balancers.length, 1, "exactly one load balancer");
+  const [web] = workloads.filter((w) => w.name === "web");
+  assert.deepEqual(descendants(r, web, types.lb), balancers, "the load balancer is the web's");
+  assert.equal(balancers[0].inputs.loadBalancerType, "application");
+  assert.equal(balancers[0].inputs.internal, false);
+  for (const name of ["api", "worker"]) {
+    const [workload] = workloads.filter((w) => w.name === name);
+    assert.deepEqual(descendants(r, workload, types.lb), [], `${name} has no load balancer`);
+    assert.equal(r.byName(name, types.ecsService).inputs.loadBalancers, undefined);
+  }
+  assert.deepEqual(
+    ["web", "api"].map((name) => r.byName(name, types.ecsService).inputs.desiredCount),
+    [2, 2],
+  );
+}
+
+/** The token reaches the tasks only through SSM SecureString parameters, and stays secret everywhere. */
+function assertTokenSecret(r: ProgramRun) {
+  const parameters = ofType(r, types.parameter);
+  assert.deepEqual(
+    parameters.map((p) => [p.name, p.inputs.type, p.inputs.value, p.secretInputs]),
+    [
+      ["api-env-API_TOKEN", "SecureString", apiToken, ["value"]],
+      ["worker-env-API_TOKEN", "SecureString", apiToken, ["value"]],
+    ],
+  );
+  assert.deepEqual(plainHolders(r, apiToken), [], "the token is in no plain input");
+  assert.equal(JSON.stringify(r.outputs).includes(apiToken), false, "no token in stack outputs");
+}
+
+describe("examples/ecs under mocks", () => {
+  it("previews the app: the cluster, three workloads, one ALB for web, the token only in secrets", async () => {
+    const r = await run(true);
+    assertGraph(r);
+    assertTokenSecret(r);
+    assert.equal(
+      r.resources.some((x) => x.custom && x.operation !== "create"),
+      false,
+    );
+    assert.deepEqual(r.outputs.services, { web: "web", api: "api", worker: "worker" });
+    assert.equal(r.outputs.apiEndpoint, "api.berth.local:8080");
+    assert.equal(r.outputs.url, unknownValue, "the ALB's DNS name is not known before it exists");
+  });
+
+  it("deploys the app: files through variables, the api by its Cloud Map name, the web's public URL", async () => {
+    const r = await run(false);
+    assertGraph(r);
+    assertTokenSecret(r);
+
+    // ECS mounts no files: each page travels in a variable and the shell writes it before httpd starts.
+    const web = containerOf(r, "web");
+    const webEnv = envOf(web);
+    assert.match(webEnv.INDEX_HTML, /Served by Berth's web service/);
+    assert.match(webEnv.API_CGI, /wget -qO- "http:\/\/api\.berth\.local:8080\/"/);
+    assert.deepEqual(web.command?.slice(0, 2), ["sh", "-c"]);
+    assert.match(web.command?.[2] ?? "", /printf '%s' "\$INDEX_HTML" > \/srv\/www\/index\.html/);
+    assert.match(web.command?.[2] ?? "", /printf '%s' "\$API_CGI" > \/srv\/www\/cgi-bin\/api/);
+    assert.match(web.command?.[2] ?? "", /&& exec httpd -f -p 80 -h \/srv\/www$/);
+    assert.ok(web.healthCheck, "web has a health check");
+    const api = containerOf(r, "api");
+    assert.equal(envOf(api).API_PAGE, "api: ok\n");
+    assert.match(api.command?.[2] ?? "", /exec httpd -f -p 8080 -h \/srv\/api$/);
+    const worker = containerOf(r, "worker");
+    assert.equal(envOf(worker).API_HOST, "api.berth.local");
+    assert.match(worker.command?.[2] ?? "", /wget -qO \/tmp\/last "http:\/\/\$API_HOST:8080\/"/);
+    assert.deepEqual(worker.healthCheck?.command, ["CMD-SHELL", "test -f /tmp/healthy"]);
+    assert.deepEqual(
+      worker.secrets?.map((s) => s.name),
+      ["API_TOKEN"],
+    );
+    assert.equal(envOf(worker).API_TOKEN, undefined, "the token is no plain variable");
+
+    // The api is registered in Cloud Map under its service name, and that is its endpoint.
+    assert.equal(r.byName("api", types.discovery).inputs.name, "api");
+    assert.equal(r.outputs.apiEndpoint, "api.berth.local:8080");
+    assert.equal(r.outputs.clusterName, "berth");
+    assert.deepEqual(r.outputs.services, { web: "web", api: "api", worker: "worker" });
+    assert.equal(r.outputs.url, "http://web-alb.elb.example:80/");
+  });
+});
