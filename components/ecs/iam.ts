@@ -21,6 +21,8 @@ export interface ExecutionGrants {
   logGroupArn?: string;
   /** SSM parameters holding `secretEnv` values. */
   parameterArns: string[];
+  /** SSM parameters holding secret files, read by the init container that writes them. Default: none. */
+  fileParameterArns?: string[];
   /** Secrets Manager secrets: the registry credentials. */
   secretArns: string[];
   /** The image, when it comes from ECR: its repository is the only one pulled from. */
@@ -67,6 +69,14 @@ export function executionPolicy(grants: ExecutionGrants): PolicyDocument {
       Effect: "Allow",
       Action: ["ssm:GetParameters"],
       Resource: [...grants.parameterArns],
+    });
+  }
+  if (grants.fileParameterArns !== undefined && grants.fileParameterArns.length > 0) {
+    statements.push({
+      Sid: "SecretFiles",
+      Effect: "Allow",
+      Action: ["ssm:GetParameters"],
+      Resource: [...grants.fileParameterArns],
     });
   }
   if (grants.secretArns.length > 0) {

@@ -19,6 +19,11 @@ export interface Exposed {
   publicAddresses: Map<string, pulumi.Output<string>>;
   /** Listeners and rules: a target group takes tasks only once it is attached to a load balancer. */
   attachments: pulumi.Resource[];
+  /**
+   * The Application Load Balancer's target groups, by container port, as the `resourceLabel`
+   * (`<load balancer arn suffix>/<target group arn suffix>`) that request-count scaling tracks.
+   */
+  requestCountLabels: { containerPort: number; resourceLabel: pulumi.Output<string> }[];
 }
 
 interface Balancer {
@@ -96,7 +101,12 @@ export function exposePorts(
   tags: Record<string, string>,
   opts: pulumi.CustomResourceOptions,
 ): Exposed {
-  const exposed: Exposed = { loadBalancers: [], publicAddresses: new Map(), attachments: [] };
+  const exposed: Exposed = {
+    loadBalancers: [],
+    publicAddresses: new Map(),
+    attachments: [],
+    requestCountLabels: [],
+  };
   const http = exposures.filter((e) => e.http);
   const other = exposures.filter((e) => !e.http);
   const https = context.certificateArn !== undefined;
@@ -208,6 +218,12 @@ export function exposePorts(
       opts,
     );
     exposed.loadBalancers.push({ targetGroupArn: tg.arn, containerName, containerPort: e.containerPort });
+    if (b.kind === "alb") {
+      exposed.requestCountLabels.push({
+        containerPort: e.containerPort,
+        resourceLabel: pulumi.interpolate`${b.lb.arnSuffix}/${tg.arnSuffix}`,
+      });
+    }
     return tg;
   }
 

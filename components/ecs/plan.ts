@@ -1,4 +1,5 @@
 import { type NormalizedService, renderEcs, SpecError, type SpecIssue } from "../spec";
+import type { EcsRenderOptions } from "../spec/render/ecs";
 import type { EcsRendering } from "../spec/render/ecs-types";
 import { Refusals, type RenderOptions } from "../spec/render/refusals";
 
@@ -11,10 +12,18 @@ export interface PlanContext {
   certificateArn?: unknown;
 }
 
+/** What the workload brings besides the spec: which secrets come with content, and the init image. */
+export type PlanOptions = RenderOptions & Pick<EcsRenderOptions, "secretFiles" | "initImage">;
+
 export interface EcsPlan {
   launchType: LaunchType;
-  /** Where `secretEnv` parameters are named: `<prefix>/<service>/<VARIABLE>`. */
+  /**
+   * Where secret parameters are named: `<prefix>/<service>/<VARIABLE>` for `secretEnv`,
+   * `<prefix>/<service>/files/<source>` for secret files.
+   */
   secretParameterPrefix: string;
+  /** The options the service was rendered with (without the notices), to render the resolved service alike. */
+  renderOptions: EcsRenderOptions;
   rendering: EcsRendering;
 }
 
@@ -22,10 +31,10 @@ export interface EcsPlan {
 export const secretParameterPrefix = (clusterName: string) => `/berth/${clusterName}`;
 
 /** How many fields a launch type cannot honour (refused or ignorable), or Infinity when refused. */
-function unmet(n: NormalizedService, launchType: LaunchType): number {
+function unmet(n: NormalizedService, launchType: LaunchType, options: PlanOptions): number {
   let ignored = 0;
   try {
-    renderEcs(n, { launchType, onIgnored: () => ignored++ });
+    renderEcs(n, { ...options, launchType, onIgnored: () => ignored++ });
   } catch (err) {
     if (err instanceof SpecError) return Infinity;
     throw err;
@@ -37,11 +46,15 @@ function unmet(n: NormalizedService, launchType: LaunchType): number {
  * Fargate, unless the cluster has EC2 capacity and the service asks for what only EC2 honours
  * (host volumes, placement constraints, one task per instance...). A global service always runs on EC2.
  */
-export function chooseLaunchType(n: NormalizedService, hasEc2Capacity: boolean): LaunchType {
+export function chooseLaunchType(
+  n: NormalizedService,
+  hasEc2Capacity: boolean,
+  options: PlanOptions = {},
+): LaunchType {
   if (!hasEc2Capacity) return "FARGATE";
   if (n.mode === "global") return "EC2";
-  const fargate = unmet(n, "FARGATE");
-  return fargate > 0 && unmet(n, "EC2") < fargate ? "EC2" : "FARGATE";
+  const fargate = unmet(n, "FARGATE", options);
+  return fargate > 0 && unmet(n, "EC2", options) < fargate ? "EC2" : "FARGATE";
 }
 
 /** What the cluster cannot serve although the renderer accepts it. */
@@ -70,21 +83,25 @@ function clusterRefusals(n: NormalizedService, context: PlanContext, options: Re
 /**
  * Renders a service for an ECS cluster: the launch type (see {@link chooseLaunchType}), the renderer's
  * output, and the cluster's own refusals (HTTPS without a certificate, UDP without a TCP or HTTP check).
+ * Secret files are written only for the secrets in `options.secretFiles` (those created with the
+ * service); any other secret is refused.
  *
  * @throws {@link SpecError} naming the service and every field neither ECS nor the cluster can honour.
  */
-export function planEcs(n: NormalizedService, context: PlanContext, options: RenderOptions = {}): EcsPlan {
-  const launchType = chooseLaunchType(n, context.hasEc2Capacity);
+export function planEcs(n: NormalizedService, context: PlanContext, options: PlanOptions = {}): EcsPlan {
+  const launchType = chooseLaunchType(n, context.hasEc2Capacity, options);
   const prefix = secretParameterPrefix(context.clusterName);
+  const { onIgnored: _onIgnored, ...given } = options;
+  const renderOptions: EcsRenderOptions = { ...given, launchType, secretParameterPrefix: prefix };
   const issues: SpecIssue[] = [];
   let rendering: EcsRendering | undefined;
   try {
-    rendering = renderEcs(n, { ...options, launchType, secretParameterPrefix: prefix });
+    rendering = renderEcs(n, { ...renderOptions, onIgnored: options.onIgnored });
   } catch (err) {
     if (!(err instanceof SpecError)) throw err;
     issues.push(...err.issues);
   }
   issues.push(...clusterRefusals(n, context, options));
   if (issues.length > 0 || !rendering) throw new SpecError(n.name, issues);
-  return { launchType, secretParameterPrefix: prefix, rendering };
+  return { launchType, secretParameterPrefix: prefix, renderOptions, rendering };
 }

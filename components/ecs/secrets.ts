@@ -1,6 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { RegistryCredentials } from "../cluster";
+import type { RegistryCredentials, WorkloadFile } from "../cluster";
+
+/** One SecureString parameter whose value is kept as a Pulumi secret. */
+function secureString(
+  resourceName: string,
+  parameterName: string,
+  value: pulumi.Input<string>,
+  description: string,
+  tags: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+): aws.ssm.Parameter {
+  return new aws.ssm.Parameter(
+    resourceName,
+    { name: parameterName, type: "SecureString", value: pulumi.secret(value), description, tags },
+    opts,
+  );
+}
 
 /**
  * `secretEnv` values live in SSM Parameter Store as SecureString parameters, one per variable, named
@@ -24,18 +40,37 @@ export function secretEnvParameters(
         if (found === undefined) throw new Error(`secretEnv ${p.key} of ${name} has no value`);
         return found;
       });
-      const parameter = new aws.ssm.Parameter(
+      const parameter = secureString(
         `${name}-env-${p.key}`,
-        {
-          name: p.name,
-          type: "SecureString",
-          value: pulumi.secret(value),
-          description: `secretEnv ${p.key} of ${name}`,
-          tags,
-        },
+        p.name,
+        value,
+        `secretEnv ${p.key} of ${name}`,
+        tags,
         opts,
       );
       return [p.key, parameter];
+    }),
+  );
+}
+
+/**
+ * The content of secret files, one SecureString parameter each (`<prefix>/<service>/files/<source>`, as
+ * `renderEcs` names them), keyed by the secret's `source`. Only the init container that writes the
+ * files reads them; the content is a Pulumi secret. A parameter holds at most 4 KB (standard tier).
+ */
+export function secretFileParameters(
+  name: string,
+  parameters: { source: string; name: string }[],
+  files: WorkloadFile[],
+  tags: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+): Map<string, aws.ssm.Parameter> {
+  return new Map(
+    parameters.map((p) => {
+      const file = files.find((f) => f.source === p.source);
+      if (file === undefined) throw new Error(`secret ${p.source} of ${name} has no data`);
+      const description = `secret file ${p.source} of ${name}`;
+      return [p.source, secureString(`${name}-file-${p.source}`, p.name, file.data, description, tags, opts)];
     }),
   );
 }

@@ -16,7 +16,8 @@ export const usesAwslogs = (logging: { driver: string } | undefined) =>
   logging === undefined || logging.driver === "awslogs";
 
 /**
- * The container as ECS takes it. `secretEnv` reads from the parameters' ARNs (by variable name);
+ * The container as ECS takes it. `secrets` read from the parameters' ARNs (`parameterArns`, keyed by
+ * the parameter name the renderer gave in `valueFrom`);
  * `awslogs` writes to the service's log group in the cluster's region, whatever group the spec named,
  * because the execution role may write nowhere else; other drivers pass through.
  */
@@ -28,8 +29,8 @@ export function registeredContainer(
   const registered: RegisteredContainer = { ...container };
   if (container.secrets) {
     registered.secrets = container.secrets.map((s) => {
-      const arn = parameterArns[s.name];
-      if (arn === undefined) throw new Error(`secretEnv ${s.name} has no parameter`);
+      const arn = parameterArns[s.valueFrom];
+      if (arn === undefined) throw new Error(`${container.name}: ${s.name} has no parameter`);
       return { name: s.name, valueFrom: arn };
     });
   }

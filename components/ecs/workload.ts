@@ -8,7 +8,7 @@ import { addressKey, exposePorts } from "./load-balancing";
 import { serviceAutoscaling } from "./autoscaling";
 import { taskSecurityGroup } from "./network";
 import { type EcsPlan, type LaunchType, planEcs } from "./plan";
-import { registryCredentialsSecret, secretEnvParameters } from "./secrets";
+import { registryCredentialsSecret, secretEnvParameters, secretFileParameters } from "./secrets";
 import { registeredContainer, tagMap, taskVolumes, usesAwslogs } from "./task-definition";
 
 export interface EcsWorkloadArgs {
@@ -35,10 +35,15 @@ const fargateProviders = new Set(["FARGATE", "FARGATE_SPOT"]);
  *   `<service>.<namespace>` so that services reach each other by name;
  * - a security group accepting the declared ports from the cluster's tasks, and from the service's own
  *   load balancers for public ports (ALB for HTTP ports, NLB for the others);
- * - target-tracking autoscaling on CPU and/or memory when the spec asks for it.
+ * - target-tracking autoscaling on CPU, memory and/or ALB requests per target when the spec asks for it.
  *
- * Secret and config files are refused (`secrets`, `configs`): ECS mounts no files from the API. Pass
- * secret content through `secretEnv`, and bake configuration into the image or pass it through `env`.
+ * Secret files created with the service (`secrets` with `data`) are stored as SSM SecureString
+ * parameters that only a non-essential init container (`berth-secrets`, logging under its own stream
+ * prefix) reads; it writes them, with their mode, onto a task-scoped volume that the service's container
+ * mounts read-only at `/run/secrets` once the init container succeeded. Their targets must lie directly
+ * under `/run/secrets/`; secrets that name existing objects are refused (ECS cannot read them), and so are
+ * config files (a volume over their directory would hide the image's files): bake configuration into
+ * the image or pass it through `env`.
  *
  * @throws {@link SpecError} at construction, naming the service and each field ECS cannot honour.
  */
@@ -60,6 +65,7 @@ export class EcsWorkload extends pulumi.ComponentResource {
     const n = request.preview;
     // Refusals fail the preview, before anything exists.
     const plan = planEcs(n, context, {
+      secretFiles: request.files.secrets.map((f) => f.source),
       onIgnored: (issue) => pulumi.log.warn(`service ${n.name}: ${issue.path} ${issue.message}`, this),
     });
     this.launchType = plan.launchType;
@@ -82,20 +88,27 @@ export class EcsWorkload extends pulumi.ComponentResource {
       tags,
       child,
     );
+    const fileParameters = secretFileParameters(
+      name,
+      r.secretFileParameters,
+      request.files.secrets,
+      tags,
+      child,
+    );
     const registry =
       request.registryAuth === undefined
         ? undefined
         : registryCredentialsSecret(name, request.registryAuth, tags, child);
-    const parameterArns = pulumi.all(
-      Object.fromEntries([...parameters].map(([key, p]) => [key, p.arn])),
-    ) as pulumi.Output<Record<string, string>>;
+    const envArns = arnsByName(secrets.map((s) => [s.valueFrom, parameters.get(s.name)]));
+    const fileArns = arnsByName(r.secretFileParameters.map((p) => [p.name, fileParameters.get(p.source)]));
     this.roles = serviceRoles(
       name,
       pulumi
-        .all([this.logGroup?.arn, parameterArns, registry?.secret.arn, request.service])
-        .apply(([logGroupArn, arns, secretArn, service]) => ({
+        .all([this.logGroup?.arn, envArns, fileArns, registry?.secret.arn, request.service])
+        .apply(([logGroupArn, env, files, secretArn, service]) => ({
           logGroupArn,
-          parameterArns: Object.values(arns),
+          parameterArns: Object.values(env),
+          fileParameterArns: Object.values(files),
           secretArns: secretArn === undefined ? [] : [secretArn],
           image: service.image,
         })),
@@ -114,15 +127,25 @@ export class EcsWorkload extends pulumi.ComponentResource {
         executionRoleArn: this.roles.executionRole.arn,
         taskRoleArn: this.roles.taskRole.arn,
         containerDefinitions: pulumi
-          .all([request.service, parameterArns, this.logGroup?.name, context.region, registry?.secret.arn])
-          .apply(([service, arns, group, region, credentialsArn]) =>
-            JSON.stringify([
-              registeredContainer(containerOf(service, plan), {
-                logs: group === undefined ? undefined : { group, region },
-                parameterArns: arns,
-                credentialsArn,
-              }),
-            ]),
+          .all([
+            request.service,
+            envArns,
+            fileArns,
+            this.logGroup?.name,
+            context.region,
+            registry?.secret.arn,
+          ])
+          .apply(([service, env, files, group, region, credentialsArn]) =>
+            JSON.stringify(
+              containersOf(service, plan).map((container, i) =>
+                registeredContainer(container, {
+                  logs: group === undefined ? undefined : { group, region },
+                  parameterArns: { ...env, ...files },
+                  // The init container's image is public: only the service's image needs credentials.
+                  credentialsArn: i === 0 ? credentialsArn : undefined,
+                }),
+              ),
+            ),
           ),
         ...(r.taskDefinition.volumes && { volumes: taskVolumes(r.taskDefinition.volumes) }),
         ...(r.taskDefinition.placementConstraints && {
@@ -197,6 +220,7 @@ export class EcsWorkload extends pulumi.ComponentResource {
         dependsOn: [
           this.roles.executionPolicy,
           ...[...parameters.values()],
+          ...[...fileParameters.values()],
           ...(registry ? [registry.version] : []),
           ...tasks.rules,
           ...exposed.attachments,
@@ -213,6 +237,7 @@ export class EcsWorkload extends pulumi.ComponentResource {
         { clusterArn: context.clusterArn, serviceName: this.service.name },
         tags,
         child,
+        exposed.requestCountLabels,
       );
     }
 
@@ -229,12 +254,21 @@ export class EcsWorkload extends pulumi.ComponentResource {
   }
 }
 
-/** The container of the resolved service, rendered as the plan rendered the preview. */
-function containerOf(service: NormalizedService, plan: EcsPlan) {
-  return renderEcs(service, {
-    launchType: plan.launchType,
-    secretParameterPrefix: plan.secretParameterPrefix,
-  }).taskDefinition.containerDefinitions[0];
+/** The containers of the resolved service (its own first), rendered as the plan rendered the preview. */
+function containersOf(service: NormalizedService, plan: EcsPlan) {
+  return renderEcs(service, plan.renderOptions).taskDefinition.containerDefinitions;
+}
+
+/** Parameter ARNs by parameter name, the name the rendered containers read them by. */
+function arnsByName(
+  parameters: [string, aws.ssm.Parameter | undefined][],
+): pulumi.Output<Record<string, string>> {
+  const arns: Record<string, pulumi.Output<string>> = {};
+  for (const [parameterName, parameter] of parameters) {
+    if (parameter === undefined) throw new Error(`no parameter ${parameterName}`);
+    arns[parameterName] = parameter.arn;
+  }
+  return pulumi.all(arns);
 }
 
 /**

@@ -126,6 +126,7 @@ export const serviceInputSchema = {
         max: { type: "integer", minimum: 1 },
         cpuPercent: { type: "integer", minimum: 1, maximum: 100 },
         memoryPercent: { type: "integer", minimum: 1, maximum: 100 },
+        requestsPerTarget: { type: "number", exclusiveMinimum: 0 },
       },
     },
     volumes: {

@@ -71,6 +71,8 @@ function describeError(error: ErrorObject): { path: string; message: string } {
       return { path, message: `must be at least ${String(error.params.limit)}` };
     case "maximum":
       return { path, message: `must be at most ${String(error.params.limit)}` };
+    case "exclusiveMinimum":
+      return { path, message: `must be greater than ${String(error.params.limit)}` };
     default:
       return { path, message: error.message ?? "is not valid" };
   }

@@ -105,10 +105,16 @@ export interface AutoscaleInput {
   min: number;
   /** Required, at least `min`. */
   max: number;
-  /** Target average CPU utilisation (1-100). Default: 80 when neither target is given. */
+  /** Target average CPU utilisation (1-100). Default: 80 when no other target is given. */
   cpuPercent?: number;
   /** Target average memory utilisation (1-100). Default: none. */
   memoryPercent?: number;
+  /**
+   * Target average HTTP requests per task per minute (a positive number). Needs a public port with
+   * `http` (ECS tracks its Application Load Balancer's request count per target); refused on
+   * Kubernetes and Swarm. Default: none.
+   */
+  requestsPerTarget?: number;
 }
 
 export interface VolumeInput {
@@ -285,7 +291,13 @@ export interface NormalizedService {
   update: NormalizedUpdatePolicy;
   restart: NormalizedRestartPolicy;
   placement: { constraints: PlacementConstraint[]; spread?: string; maxPerNode?: number };
-  autoscale?: { min: number; max: number; cpuPercent?: number; memoryPercent?: number };
+  autoscale?: {
+    min: number;
+    max: number;
+    cpuPercent?: number;
+    memoryPercent?: number;
+    requestsPerTarget?: number;
+  };
   volumes: NormalizedVolume[];
   secrets: NormalizedFileMount[];
   configs: NormalizedFileMount[];

@@ -59,9 +59,16 @@ function mockResource({
     case types.role:
       return { arn: `arn:aws:iam::${account}:role/${name}`, name: `${name}-1a2b3c` };
     case types.lb:
-      return { arn: arn("elasticloadbalancing", `loadbalancer/${name}`), dnsName: `${name}.elb.example` };
+      return {
+        arn: arn("elasticloadbalancing", `loadbalancer/${name}`),
+        arnSuffix: `app/${name}/50dc6c495c0c9188`,
+        dnsName: `${name}.elb.example`,
+      };
     case types.targetGroup:
-      return { arn: arn("elasticloadbalancing", `targetgroup/${name}`) };
+      return {
+        arn: arn("elasticloadbalancing", `targetgroup/${name}`),
+        arnSuffix: `targetgroup/${name}/73e2d6bc24d8a067`,
+      };
     case types.listener:
       return { arn: arn("elasticloadbalancing", `listener/${name}`) };
     case types.discovery:
@@ -369,6 +376,117 @@ describe("EcsWorkload under mocks", () => {
     });
   });
 
+  it("writes secret files from an init container onto a task volume: the value only in secret inputs, read only by exact ARN", async () => {
+    const tlsKey = "-----BEGIN KEY----- file-secret-321";
+    const run = await deploy({
+      api: {
+        ...api,
+        secrets: [
+          { source: "tls-key", data: pulumi.secret(tlsKey) },
+          {
+            source: "token",
+            target: "/run/secrets/api-token",
+            mode: 0o400,
+            data: pulumi.secret("tok-file-654"),
+          },
+        ],
+      },
+    });
+    const arn = (rest: string) => `arn:aws:ssm:${region}:${account}:parameter/berth/prod/api/${rest}`;
+    const file = run.byName("api-file-tls-key", types.parameter);
+    assert.deepEqual(
+      [file.inputs.name, file.inputs.type, file.inputs.value],
+      ["/berth/prod/api/files/tls-key", "SecureString", tlsKey],
+    );
+    assert.deepEqual(file.secretInputs, ["value"]);
+    for (const r of run.resources) {
+      for (const [key, value] of Object.entries(r.inputs)) {
+        const text = JSON.stringify(value) ?? "";
+        if (text.includes(tlsKey) || text.includes("tok-file-654"))
+          assert.ok(
+            r.secretInputs.includes(key),
+            `${r.type} ${r.name}.${key} holds a secret file in plain state`,
+          );
+      }
+    }
+
+    const td = run.byName("api", types.taskDefinition).inputs;
+    assert.deepEqual(td.volumes, [{ name: "berth-secrets" }], "task-scoped, no host path");
+    const [app, init, ...more] = containersOf(run, "api");
+    assert.deepEqual(more, []);
+    assert.deepEqual(app.mountPoints, [
+      { sourceVolume: "berth-secrets", containerPath: "/run/secrets", readOnly: true },
+    ]);
+    assert.deepEqual(app.dependsOn, [{ containerName: "berth-secrets", condition: "SUCCESS" }]);
+    assert.deepEqual(
+      app.secrets?.map((s) => s.name),
+      ["API_TOKEN", "DB_PASSWORD"],
+      "the service's container reads only its secretEnv",
+    );
+    assert.ok(!JSON.stringify(app).includes("files/"), "no file parameter reaches the service's container");
+    assert.deepEqual(
+      [init.name, init.image, init.essential, init.repositoryCredentials],
+      ["berth-secrets", "public.ecr.aws/docker/library/busybox:1.36", false, undefined],
+    );
+    assert.deepEqual(init.secrets, [
+      { name: "BERTH_SECRET_0", valueFrom: arn("files/tls-key") },
+      { name: "BERTH_SECRET_1", valueFrom: arn("files/token") },
+    ]);
+    assert.match(
+      init.command?.[0] ?? "",
+      /printf '%s' "\$BERTH_SECRET_1" > '\/run\/secrets\/api-token'\nchmod 400 /,
+    );
+    assert.deepEqual(init.logConfiguration, {
+      logDriver: "awslogs",
+      options: {
+        "awslogs-stream-prefix": "berth-secrets",
+        "awslogs-group": "/ecs/prod/api",
+        "awslogs-region": region,
+      },
+    });
+    for (const c of [app, init]) {
+      for (const key of Object.keys(c))
+        assert.ok(key in containerFields, `${c.name}.${key} is a field of the ECS API's ContainerDefinition`);
+    }
+    const registered: RegisterTaskDefinitionCommandInput = {
+      family: td.family as string,
+      containerDefinitions: [app, init],
+      volumes: td.volumes as { name: string }[],
+    };
+    assert.equal(registered.containerDefinitions?.[0].dependsOn?.[0].condition, "SUCCESS");
+
+    const doc = JSON.parse(
+      run.byName("api-execution", types.rolePolicy).inputs.policy as string,
+    ) as PolicyDoc;
+    const reads = doc.Statement.filter((s) => s.Action.includes("ssm:GetParameters"));
+    assert.deepEqual(
+      reads.map((s) => [s.Sid, s.Resource]),
+      [
+        ["SecretEnv", [arn("API_TOKEN"), arn("DB_PASSWORD")]],
+        ["SecretFiles", [arn("files/tls-key"), arn("files/token")]],
+      ],
+    );
+  });
+
+  it("refuses at preview a secret file outside /run/secrets/, naming service, field and target", async () => {
+    const err = await refusalOf({
+      svc: {
+        image: "a",
+        secrets: [
+          { source: "ok", data: pulumi.secret("x") },
+          { source: "tls", target: "/etc/ssl/private/tls.key", data: pulumi.secret("k") },
+        ],
+      },
+    });
+    assert.deepEqual(
+      err.issues.map((i) => i.path),
+      ["secrets[1].target"],
+    );
+    assert.match(err.message, /service svc/);
+    assert.match(err.message, /secrets\[1\]\.target/);
+    assert.match(err.message, /\/etc\/ssl\/private\/tls\.key.*\/run\/secrets\/tls\.key/);
+  });
+
   it("opens 0.0.0.0/0 only on the load balancers' listener ports; tasks accept the cluster's tasks and their LB only", async () => {
     const run = await deploy({
       api,
@@ -672,6 +790,54 @@ describe("EcsWorkload under mocks", () => {
     assert.equal(ofType(fixed, types.scalingTarget).length + ofType(fixed, types.scalingPolicy).length, 0);
   });
 
+  it("scales on requests per target with one policy per ALB target group, labelled by the ARN suffixes", async () => {
+    const run = await deploy({
+      web: {
+        image: "nginx:1.27",
+        ports: [{ target: 8080, published: 80, http: { path: "/" } }, { target: 9090 }],
+        autoscale: { min: 1, max: 5, requestsPerTarget: 1200 },
+      },
+    });
+    assert.deepEqual(
+      ofType(run, types.scalingPolicy).map((p) => [
+        p.name,
+        p.inputs.policyType,
+        p.inputs.resourceId,
+        p.inputs.targetTrackingScalingPolicyConfiguration,
+      ]),
+      [
+        [
+          "web-requests-8080",
+          "TargetTrackingScaling",
+          "service/prod/web",
+          {
+            targetValue: 1200,
+            predefinedMetricSpecification: {
+              predefinedMetricType: "ALBRequestCountPerTarget",
+              resourceLabel: "app/web-alb/50dc6c495c0c9188/targetgroup/web-tg-tcp-8080/73e2d6bc24d8a067",
+            },
+          },
+        ],
+      ],
+    );
+  });
+
+  it("refuses scaling on requests at preview for a service without an ALB, saying what it needs", async () => {
+    const err = await refusalOf({
+      db: {
+        image: "postgres:16",
+        ports: [{ target: 5432, published: 5432 }],
+        autoscale: { min: 1, max: 3, requestsPerTarget: 100 },
+      },
+    });
+    assert.match(err.message, /service db/);
+    assert.deepEqual(
+      err.issues.map((i) => i.path),
+      ["autoscale.requestsPerTarget"],
+    );
+    assert.match(err.issues[0].message, /Application Load Balancer: publish a public port with http/);
+  });
+
   it("runs on EC2 capacity providers when the service needs EC2 and the cluster has it", async () => {
     const run = await deploy(
       { vol: { image: "nginx:1.27", volumes: [{ type: "bind", source: "/srv/data", target: "/data" }] } },
@@ -699,7 +865,11 @@ describe("EcsWorkload under mocks", () => {
       [{ image: "a", update: { delay: "5s" } }, "update.delay"],
       [{ image: "a", networks: ["backend"] }, "networks"],
       [{ image: "a", ports: [{ target: 80, published: 80, publishMode: "host" }] }, "ports[0].publishMode"],
-      [{ image: "a", secrets: [{ source: "tls", data: pulumi.secret("k") }] }, "secrets"],
+      [
+        { image: "a", secrets: [{ source: "tls", data: pulumi.secret("k"), target: "/etc/tls.key" }] },
+        "secrets[0].target",
+      ],
+      [{ image: "a", secrets: [{ source: "existing" }] }, "secrets[0]"],
       [{ image: "a", configs: [{ source: "conf", data: "x" }] }, "configs"],
       [{ image: "a", volumes: [{ type: "volume", source: "v", target: "/v" }] }, "volumes[0]"],
       [{ image: "a", capAdd: ["NET_ADMIN"] }, "capAdd[0]"],

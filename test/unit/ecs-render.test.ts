@@ -158,6 +158,40 @@ describe("renderEcs", () => {
     assert.equal(r.service.desiredCount, 2);
   });
 
+  it("autoscaling on requests per target through the ALB of an HTTP port", () => {
+    const r = render({
+      image: "a",
+      ports: [{ target: 8080, public: true, http: { path: "/" } }],
+      autoscale: { min: 1, max: 6, requestsPerTarget: 500 },
+    });
+    assert.deepEqual(r.autoscaling?.policies, [{ metric: "ALBRequestCountPerTarget", targetValue: 500 }]);
+    const both = render({
+      image: "a",
+      ports: [{ target: 8080, public: true, http: { path: "/" } }],
+      autoscale: { min: 1, max: 6, cpuPercent: 60, requestsPerTarget: 500 },
+    });
+    assert.deepEqual(
+      both.autoscaling?.policies.map((p) => p.metric),
+      ["ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget"],
+    );
+  });
+
+  it("refuses scaling on requests without an HTTP port, naming service and field", () => {
+    for (const ports of [[], [{ target: 5432, public: true }], [{ target: 80 }]]) {
+      assert.throws(
+        () => render({ image: "a", ports, autoscale: { min: 1, max: 3, requestsPerTarget: 100 } }, {}, "db"),
+        (err: Error) =>
+          err instanceof SpecError &&
+          /^service db: /.test(err.message) &&
+          err.issues.length === 1 &&
+          err.issues[0].path === "autoscale.requestsPerTarget" &&
+          /is not supported on ecs; .*Application Load Balancer: publish a public port with http/.test(
+            err.issues[0].message,
+          ),
+      );
+    }
+  });
+
   it("EC2: daemon scheduling, placement, volumes, capabilities, labels and logs", () => {
     const r = render(
       {
@@ -238,7 +272,7 @@ describe("renderEcs", () => {
       "placement.spread",
       "ports[0].publishMode",
       "restart.condition",
-      "secrets",
+      "secrets[0]",
       "stopGracePeriod",
       "update.delay",
       "update.maxFailureRatio",
@@ -289,7 +323,7 @@ describe("renderEcs", () => {
         onIgnored: (i) => ignored.push(i.path),
       },
     );
-    assert.deepEqual(ignored, ["networks", "secrets"]);
+    assert.deepEqual(ignored, ["networks", "secrets[0]"]);
     assert.equal(r.taskDefinition.containerDefinitions[0].mountPoints, undefined);
   });
 
@@ -304,5 +338,90 @@ describe("renderEcs", () => {
     const service: CreateServiceCommandInput = r.service;
     assert.equal(taskDefinition.family, "svc");
     assert.equal(service.serviceName, "svc");
+    const withFiles: RegisterTaskDefinitionCommandInput = render(
+      { image: "a", secrets: [{ source: "tls" }] },
+      { secretFiles: ["tls"] },
+    ).taskDefinition;
+    assert.equal(withFiles.containerDefinitions?.length, 2);
+  });
+
+  it("writes secret files from an init container onto a task volume the service mounts read-only", () => {
+    const r = render(
+      {
+        image: "a",
+        logging: { driver: "awslogs", options: { "awslogs-stream-prefix": "app" } },
+        secrets: [{ source: "tls-key" }, { source: "token", target: "api's token", mode: 0o400 }],
+      },
+      { secretFiles: ["tls-key", "token"], secretParameterPrefix: "/berth/prod" },
+    );
+    const [app, init] = r.taskDefinition.containerDefinitions;
+    assert.deepEqual(r.taskDefinition.volumes, [{ name: "berth-secrets" }]);
+    assert.deepEqual(app.mountPoints, [
+      { sourceVolume: "berth-secrets", containerPath: "/run/secrets", readOnly: true },
+    ]);
+    assert.deepEqual(app.dependsOn, [{ containerName: "berth-secrets", condition: "SUCCESS" }]);
+    assert.equal(app.secrets, undefined, "the service's container reads no secret");
+    assert.deepEqual(
+      [init.name, init.image, init.essential, init.entryPoint],
+      ["berth-secrets", "public.ecr.aws/docker/library/busybox:1.36", false, ["sh", "-c"]],
+    );
+    assert.deepEqual(init.secrets, [
+      { name: "BERTH_SECRET_0", valueFrom: "/berth/prod/svc/files/tls-key" },
+      { name: "BERTH_SECRET_1", valueFrom: "/berth/prod/svc/files/token" },
+    ]);
+    assert.deepEqual(init.command, [
+      [
+        "set -e",
+        `printf '%s' "$BERTH_SECRET_0" > '/run/secrets/tls-key'`,
+        "chmod 444 '/run/secrets/tls-key'",
+        `printf '%s' "$BERTH_SECRET_1" > '/run/secrets/api'\\''s token'`,
+        `chmod 400 '/run/secrets/api'\\''s token'`,
+      ].join("\n"),
+    ]);
+    assert.deepEqual(init.mountPoints, [
+      { sourceVolume: "berth-secrets", containerPath: "/run/secrets", readOnly: false },
+    ]);
+    assert.deepEqual(init.logConfiguration, { logDriver: "awslogs" }, "its own stream prefix");
+    assert.deepEqual(r.secretFileParameters, [
+      { source: "tls-key", name: "/berth/prod/svc/files/tls-key" },
+      { source: "token", name: "/berth/prod/svc/files/token" },
+    ]);
+    assert.equal(
+      render({ image: "a", secrets: [{ source: "s" }] }, { secretFiles: ["s"], initImage: "my/sh:1" })
+        .taskDefinition.containerDefinitions[1].image,
+      "my/sh:1",
+    );
+    const plain = render({ image: "a" });
+    assert.equal(plain.taskDefinition.containerDefinitions.length, 1);
+    assert.equal(plain.taskDefinition.volumes, undefined);
+    assert.equal(plain.taskDefinition.containerDefinitions[0].dependsOn, undefined);
+  });
+
+  it("refuses secret files outside /run/secrets/, secrets without content, and config files", () => {
+    const issues = refusals(
+      {
+        image: "a",
+        secrets: [
+          { source: "ok" },
+          { source: "deep", target: "/run/secrets/tls/key.pem" },
+          { source: "etc", target: "/etc/ssl/key.pem" },
+          { source: "existing" },
+        ],
+        configs: [{ source: "c" }],
+      },
+      { secretFiles: ["ok", "deep", "etc"] },
+    );
+    assert.deepEqual(
+      issues.map((i) => i.path),
+      ["configs", "secrets[1].target", "secrets[2].target", "secrets[3]"],
+    );
+    const [configs, deep, etc, existing] = issues.map((i) => i.message);
+    assert.match(configs, /hid(e|ing) the image's/);
+    assert.match(
+      deep,
+      /\/run\/secrets\/tls\/key\.pem .*directly under \/run\/secrets\/, such as \/run\/secrets\/key\.pem/,
+    );
+    assert.match(etc, /\/etc\/ssl\/key\.pem/);
+    assert.match(existing, /"existing" names an existing secret.*data/);
   });
 });

@@ -287,6 +287,20 @@ describe("renderKubernetes", () => {
     assert.match(issues.find((i) => i.path === "user")?.message ?? "", /numeric ids only/);
   });
 
+  it("refuses scaling on requests and points at cpuPercent", () => {
+    const issues = refusals({
+      image: "a",
+      ports: [{ target: 80, public: true, http: { path: "/" } }],
+      resources: { reservations: { cpu: 0.5 } },
+      autoscale: { min: 1, max: 4, cpuPercent: 70, requestsPerTarget: 300 },
+    });
+    assert.deepEqual(
+      issues.map((i) => i.path),
+      ["autoscale.requestsPerTarget"],
+    );
+    assert.match(issues[0].message, /^is not supported on kubernetes; .*custom metrics adapter.*cpuPercent/);
+  });
+
   it("drops ignorable fields with a notice", () => {
     const ignored: string[] = [];
     const objects = render(

@@ -197,6 +197,26 @@ const rows: Row[] = [
     issues: [["autoscale.cpuPercent", /at most 100/]],
   },
   {
+    title: "autoscale request target of zero",
+    input: { ...base, autoscale: { min: 1, max: 2, requestsPerTarget: 0 } },
+    issues: [["autoscale.requestsPerTarget", /must be greater than 0/]],
+  },
+  {
+    title: "autoscale request target negative",
+    input: { ...base, autoscale: { min: 1, max: 2, requestsPerTarget: -5 } },
+    issues: [["autoscale.requestsPerTarget", /must be greater than 0/]],
+  },
+  {
+    title: "autoscale request target not a number",
+    input: { ...base, autoscale: { min: 1, max: 2, requestsPerTarget: "1000" } },
+    issues: [["autoscale.requestsPerTarget", /must be a number/]],
+  },
+  {
+    title: "autoscale request target infinite",
+    input: { ...base, autoscale: { min: 1, max: 2, requestsPerTarget: Infinity } },
+    issues: [["autoscale.requestsPerTarget", /finite/]],
+  },
+  {
     title: "cpu not a quantity",
     input: { ...base, resources: { cpu: "two" } },
     issues: [["resources.cpu", /not a CPU amount/]],
@@ -495,6 +515,11 @@ describe("normalizeService refuses bad input", () => {
       "resources.memory",
       "workingDir",
     ]);
+  });
+
+  it("keeps a request target and adds no default CPU target beside it", () => {
+    const n = normalizeService("web", { ...base, autoscale: { min: 1, max: 4, requestsPerTarget: 1000 } });
+    assert.deepEqual(n.autoscale, { min: 1, max: 4, requestsPerTarget: 1000 });
   });
 
   it("names the service and each path in the error message", () => {

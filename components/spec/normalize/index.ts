@@ -109,7 +109,14 @@ export function normalizeService(name: string, input: ServiceInput): NormalizedS
         `must be within autoscale.min..max (${autoscaleInput.min}..${autoscaleInput.max})`,
       );
     }
-    const noTarget = autoscaleInput.cpuPercent === undefined && autoscaleInput.memoryPercent === undefined;
+    const requests = autoscaleInput.requestsPerTarget;
+    if (requests !== undefined && !Number.isFinite(requests)) {
+      issues.add("autoscale.requestsPerTarget", "must be a finite number of requests per task per minute");
+    }
+    const noTarget =
+      autoscaleInput.cpuPercent === undefined &&
+      autoscaleInput.memoryPercent === undefined &&
+      autoscaleInput.requestsPerTarget === undefined;
     autoscale = { ...autoscaleInput, ...(noTarget && { cpuPercent: defaults.autoscaleCpuPercent }) };
   }
   const replicas = mode === "global" ? 0 : (replicasInput ?? autoscaleInput?.min ?? defaults.replicas);

@@ -34,6 +34,7 @@ export interface EcsContainerDefinition {
   stopTimeout: number;
   logConfiguration?: { logDriver: EcsLogDriver; options?: Record<string, string> };
   dockerLabels?: Record<string, string>;
+  dependsOn?: { containerName: string; condition: "START" | "COMPLETE" | "SUCCESS" | "HEALTHY" }[];
 }
 
 export type EcsLogDriver =
@@ -94,15 +95,24 @@ export interface EcsRendering {
   taskDefinition: EcsTaskDefinition;
   service: EcsService;
   exposure: EcsExposure[];
-  /** Application Auto Scaling target tracking, when the service autoscales. */
+  /**
+   * Application Auto Scaling target tracking, when the service autoscales. `ALBRequestCountPerTarget`
+   * is tracked on each target group of the service's Application Load Balancer.
+   */
   autoscaling?: {
     minCapacity: number;
     maxCapacity: number;
     policies: {
-      metric: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization";
+      metric:
+        "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization" | "ALBRequestCountPerTarget";
       targetValue: number;
     }[];
   };
   /** SSM parameters to create for `secretEnv`; the container reads them through `secrets`. */
   secretParameters: { name: string; value: string }[];
+  /**
+   * SSM parameters to create for secret files (by the secret's `source`); only the init container
+   * that writes the files reads them.
+   */
+  secretFileParameters: { source: string; name: string }[];
 }

@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { defaults } from "../defaults";
 import type { NormalizedService } from "../types";
 import { formatMemory } from "../units";
@@ -16,9 +17,22 @@ import { Refusals, type RenderOptions, secondsCeil } from "./refusals";
 export interface EcsRenderOptions extends RenderOptions {
   /** Capacity the service runs on. Default: `"FARGATE"`. */
   launchType?: "FARGATE" | "EC2";
-  /** Prefix of the SSM parameter names that hold `secretEnv` values. Default: `"/berth"`. */
+  /** Prefix of the SSM parameter names that hold `secretEnv` values and secret files. Default: `"/berth"`. */
   secretParameterPrefix?: string;
+  /**
+   * The `source` of each secret whose content comes with the service (`data`): ECS can write only those
+   * as files. Any other secret names an existing object that ECS cannot read, and is refused.
+   * Default: none.
+   */
+  secretFiles?: string[];
+  /** The image of the init container that writes secret files: it needs `sh`. Default: {@link secretsInitImage}. */
+  initImage?: string;
 }
+
+/** A small public image with a shell, pulled without credentials, that writes the secret files. */
+export const secretsInitImage = "public.ecr.aws/docker/library/busybox:1.36";
+/** The init container (and task volume) that holds the secret files. */
+export const secretsContainerName = "berth-secrets";
 
 const mib = 2 ** 20;
 const ec2LogDrivers: EcsLogDriver[] = [
@@ -89,10 +103,97 @@ function checkScheduling(n: NormalizedService, fargate: boolean, refusals: Refus
       );
     }
   });
-  if (n.secrets.length > 0)
-    refusals.refuse("secrets", "ECS mounts no secret files; pass the value through secretEnv");
-  if (n.configs.length > 0)
-    refusals.refuse("configs", "ECS mounts no config files; bake them into the image or use env");
+  if (n.configs.length > 0) {
+    refusals.refuse(
+      "configs",
+      "ECS could only mount a volume over the target's directory, hiding the image's own files there; bake configuration into the image or pass it through env",
+    );
+  }
+}
+
+interface SecretFile {
+  source: string;
+  target: string;
+  mode: number;
+  /** The SSM parameter holding the content. */
+  parameter: string;
+  /** The init container's variable the content arrives in. */
+  variable: string;
+}
+
+/**
+ * The secret files ECS can honour: content given with the service, written under `/run/secrets/`
+ * (one task volume mounted there, so nothing deeper and nothing elsewhere).
+ */
+function secretFiles(n: NormalizedService, created: Set<string>, prefix: string, refusals: Refusals) {
+  const files: SecretFile[] = [];
+  const dir = defaults.secretsDir;
+  n.secrets.forEach((s, i) => {
+    if (!created.has(s.source)) {
+      refusals.refuse(
+        `secrets[${i}]`,
+        `"${s.source}" names an existing secret, which ECS cannot read; give its content as data or pass the value through secretEnv`,
+      );
+    } else if (posix.dirname(s.target) !== dir) {
+      refusals.refuse(
+        `secrets[${i}].target`,
+        `ECS writes secret files into one volume mounted at ${dir}, so ${s.target} cannot be written; use a target directly under ${dir}/, such as ${dir}/${posix.basename(s.target)}`,
+      );
+    } else {
+      files.push({
+        ...s,
+        parameter: `${prefix}/${n.name}/files/${s.source}`,
+        variable: `BERTH_SECRET_${files.length}`,
+      });
+    }
+  });
+  return files;
+}
+
+const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * The non-essential container that writes each secret file from its variable onto the task's secret
+ * volume, with the file's mode, and exits: the application's container starts only once it succeeded,
+ * so the content never enters the application's environment.
+ */
+function secretsInit(
+  files: SecretFile[],
+  image: string,
+  logs: EcsContainerDefinition["logConfiguration"],
+): EcsContainerDefinition {
+  const script = [
+    "set -e",
+    ...files.flatMap((f) => [
+      `printf '%s' "$${f.variable}" > ${shellQuote(f.target)}`,
+      `chmod ${f.mode.toString(8)} ${shellQuote(f.target)}`,
+    ]),
+  ].join("\n");
+  return {
+    name: secretsContainerName,
+    image,
+    essential: false,
+    entryPoint: ["sh", "-c"],
+    command: [script],
+    secrets: files.map((f) => ({ name: f.variable, valueFrom: f.parameter })),
+    readonlyRootFilesystem: true,
+    mountPoints: [
+      { sourceVolume: secretsContainerName, containerPath: defaults.secretsDir, readOnly: false },
+    ],
+    stopTimeout: 2,
+    // Its own stream prefix (its name) in the service's log group; other drivers get no init logs.
+    ...(logs?.logDriver === "awslogs" && { logConfiguration: { logDriver: "awslogs" as const } }),
+  };
+}
+
+/** Request-count scaling reads the Application Load Balancer's metrics: only HTTP ports have one. */
+function checkRequestScaling(n: NormalizedService, refusals: Refusals): void {
+  if (n.autoscale?.requestsPerTarget === undefined) return;
+  if (n.ports.some((p) => p.public && p.http)) return;
+  refusals.refuse(
+    "autoscale.requestsPerTarget",
+    "scaling on requests needs an Application Load Balancer: publish a public port with http, or scale on cpuPercent",
+  );
 }
 
 function healthCheck(n: NormalizedService, refusals: Refusals): EcsContainerDefinition["healthCheck"] {
@@ -254,7 +355,10 @@ function deploymentConfiguration(n: NormalizedService): EcsService["deploymentCo
  * smallest valid task size that fits the service's resources, 256 CPU units / 512 MiB when none are
  * set), a service (desired count, circuit breaker with rollback when the update policy says so), the
  * ports to expose through load balancers, target-tracking autoscaling and the SSM parameters that hold
- * secret variables.
+ * secret variables and secret files. Secret files (those in `options.secretFiles`, under `/run/secrets/`)
+ * are written by a non-essential init container ({@link secretsContainerName}) from its own `secrets`
+ * onto a task-scoped volume that the service's container mounts read-only at `/run/secrets` once the
+ * init container exited 0: the content never enters the service's environment.
  *
  * @throws {@link SpecError} for fields ECS (or Fargate) cannot honour, unless the service marks them ignorable.
  */
@@ -263,12 +367,15 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
   const fargate = launchType === "FARGATE";
   const refusals = new Refusals(n, "ecs", options);
   checkScheduling(n, fargate, refusals);
+  const prefix = options.secretParameterPrefix ?? "/berth";
+  const files = secretFiles(n, new Set(options.secretFiles ?? []), prefix, refusals);
   const { volumes, mountPoints } = storage(n, fargate, refusals);
   const linuxParameters = capabilities(n, fargate, refusals);
   const logs = logConfiguration(n, fargate, refusals);
   const place = placement(n, fargate, refusals);
   const size = taskSize(n, fargate, refusals);
   const health = healthCheck(n, refusals);
+  checkRequestScaling(n, refusals);
   const stopTimeout = secondsCeil(n.stopGracePeriod);
   if (fargate && stopTimeout > fargateStopTimeoutMax) {
     refusals.refuse(
@@ -277,8 +384,15 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
     );
   }
   refusals.throwIfAny();
+  if (files.length > 0) {
+    volumes.push({ name: secretsContainerName });
+    mountPoints.push({
+      sourceVolume: secretsContainerName,
+      containerPath: defaults.secretsDir,
+      readOnly: true,
+    });
+  }
 
-  const prefix = options.secretParameterPrefix ?? "/berth";
   const secretParameters = Object.entries(n.secretEnv)
     .map(([key, value]) => ({ key, name: `${prefix}/${n.name}/${key}`, value }))
     .sort((a, b) => a.key.localeCompare(b.key));
@@ -318,6 +432,9 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
     stopTimeout,
     ...(logs && { logConfiguration: logs }),
     ...(Object.keys(n.labels).length > 0 && { dockerLabels: { ...n.labels } }),
+    ...(files.length > 0 && {
+      dependsOn: [{ containerName: secretsContainerName, condition: "SUCCESS" as const }],
+    }),
   };
   const memberOf = place.constraints.flatMap((c) =>
     c.type === "memberOf" && c.expression ? [{ type: "memberOf" as const, expression: c.expression }] : [],
@@ -327,7 +444,10 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
     networkMode: "awsvpc",
     requiresCompatibilities: [launchType],
     ...size,
-    containerDefinitions: [container],
+    containerDefinitions:
+      files.length > 0
+        ? [container, secretsInit(files, options.initImage ?? secretsInitImage, logs)]
+        : [container],
     ...(volumes.length > 0 && { volumes }),
     ...(memberOf.length > 0 && { placementConstraints: memberOf }),
     ...(tags.length > 0 && { tags }),
@@ -370,9 +490,13 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
           ...(a.memoryPercent !== undefined
             ? [{ metric: "ECSServiceAverageMemoryUtilization" as const, targetValue: a.memoryPercent }]
             : []),
+          ...(a.requestsPerTarget !== undefined && n.ports.some((p) => p.public && p.http)
+            ? [{ metric: "ALBRequestCountPerTarget" as const, targetValue: a.requestsPerTarget }]
+            : []),
         ],
       },
     }),
     secretParameters: secretParameters.map(({ name, value }) => ({ name, value })),
+    secretFileParameters: files.map((f) => ({ source: f.source, name: f.parameter })),
   };
 }

@@ -91,6 +91,12 @@ function checkUnsupported(n: NormalizedService, refusals: Refusals): void {
       "memory utilisation needs a memory request: set resources.reservations.memory",
     );
   }
+  if (n.autoscale?.requestsPerTarget !== undefined) {
+    refusals.refuse(
+      "autoscale.requestsPerTarget",
+      "a HorizontalPodAutoscaler scales on request rates only through a custom metrics adapter; use autoscale.cpuPercent",
+    );
+  }
 }
 
 function rollingUpdate(n: NormalizedService) {
