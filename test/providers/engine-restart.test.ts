@@ -112,7 +112,7 @@ describe("a Swarm engine restarting in the middle of a create", () => {
       assert.match(
         err.message,
         new RegExp(
-          `^service ${input.spec.Name}: the engine was unreachable for the last \\d+ s \\(connect (ENOENT|ECONNREFUSED) ${engine.socketPath}\\); not converged after 8 s \\(last seen: 0/2 tasks running\\)$`,
+          `^service ${input.spec.Name} was created \\(${id}\\), then failed: the engine was unreachable for the last \\d+ s \\(connect (ENOENT|ECONNREFUSED) ${engine.socketPath}\\); not converged after 8 s \\(last seen: 0/2 tasks running\\)$`,
         ),
       );
       assert.equal(err.id, id, "the error carries the id, so Pulumi records the service");
