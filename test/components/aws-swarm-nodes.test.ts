@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { AwsSwarmNodes, type AwsSwarmNodesArgs } from "../../components/swarm/aws-swarm-nodes";
-import type { RecordedResource } from "../support/harness";
+import type { MockedResource, RecordedResource } from "../support/harness";
 import { deployVmNodes, nodesRefusal, ofType, OptionsCapture, sshDynamicType } from "../support/vm-nodes";
 
 const instanceType = "aws:ec2/instance:Instance";
@@ -19,7 +19,7 @@ const base: AwsSwarmNodesArgs = {
 };
 
 /** Addresses by role and index: fleet-worker-0 gets 10.0.2.0 inside and 198.51.100.20 outside. */
-function mockResource({ type, name }: { type: string; name: string }) {
+function mockResource({ type, name }: MockedResource) {
   const vm = /-(manager|worker)-(\d+)$/.exec(name);
   if (type !== instanceType || !vm) return {};
   const role = vm[1] === "manager" ? 1 : 2;

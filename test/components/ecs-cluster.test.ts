@@ -3,58 +3,31 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { EcsCluster, type EcsClusterArgs, EcsClusterError } from "../../components/ecs/cluster";
 import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
+import {
+  availabilityZonesToken as zoneToken,
+  awsMockInvoke,
+  awsMockResource,
+  awsTypes,
+} from "../support/aws-mocks";
 import { ofType, OptionsCapture } from "../support/vm-nodes";
 
-const t = {
-  vpc: "aws:ec2/vpc:Vpc",
-  subnet: "aws:ec2/subnet:Subnet",
-  igw: "aws:ec2/internetGateway:InternetGateway",
-  eip: "aws:ec2/eip:Eip",
-  nat: "aws:ec2/natGateway:NatGateway",
-  routeTable: "aws:ec2/routeTable:RouteTable",
-  route: "aws:ec2/route:Route",
-  assoc: "aws:ec2/routeTableAssociation:RouteTableAssociation",
-  cluster: "aws:ecs/cluster:Cluster",
-  providers: "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
-  capacity: "aws:ecs/capacityProvider:CapacityProvider",
-  namespace: "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
-  group: "aws:ec2/securityGroup:SecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  template: "aws:ec2/launchTemplate:LaunchTemplate",
-  asg: "aws:autoscaling/group:Group",
-  role: "aws:iam/role:Role",
-  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  profile: "aws:iam/instanceProfile:InstanceProfile",
-};
-const vpcTypes = [t.vpc, t.subnet, t.igw, t.eip, t.nat, t.routeTable, t.route, t.assoc];
-const zoneToken = "aws:index/getAvailabilityZones:getAvailabilityZones";
+const t = awsTypes;
+const vpcTypes = [
+  t.vpc,
+  t.subnet,
+  t.internetGateway,
+  t.eip,
+  t.natGateway,
+  t.routeTable,
+  t.route,
+  t.routeTableAssociation,
+];
 
-/** What AWS would compute: ARNs, and the names the provider gives autonamed resources. */
-function mockResource({
-  type,
-  name,
-  inputs,
-}: {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}) {
-  if (type === t.cluster) return { arn: `arn:aws:ecs:eu-west-1:123456789012:cluster/${String(inputs.name)}` };
-  if (type === t.capacity) return { name: `${name}-a1b2c3`, arn: `arn:aws:ecs:::capacity-provider/${name}` };
-  if (type === t.role) return { name: `${name}-r1`, arn: `arn:aws:iam::123456789012:role/${name}` };
-  if (type === t.profile || type === t.asg || type === t.namespace) return { arn: `arn:${name}` };
-  return {};
-}
-
+/** The provider functions the program called, in order. */
 const invoked: string[] = [];
-function mockInvoke({ token, args }: { token: string; args: Record<string, unknown> }) {
-  invoked.push(token);
-  if (token === zoneToken) return { names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], id: "eu-west-1" };
-  if (token === "aws:index/getRegion:getRegion")
-    return { region: "eu-west-1", name: "eu-west-1", id: "eu-west-1" };
-  if (token === "aws:ec2/getVpc:getVpc") return { id: String(args.id), cidrBlock: "172.31.0.0/16" };
-  return undefined;
+function mockInvoke(call: { token: string; args: Record<string, unknown> }) {
+  invoked.push(call.token);
+  return awsMockInvoke(call);
 }
 
 /** Deploys one cluster named `shop` under mocks; its context and outputs become the stack outputs. */
@@ -80,7 +53,7 @@ function deploy(args: EcsClusterArgs = {}, capture?: OptionsCapture): Promise<Pr
         },
       };
     },
-    { mockResource, mockInvoke },
+    { mockResource: awsMockResource, mockInvoke },
   );
 }
 
@@ -116,7 +89,7 @@ async function refusal(args: Record<string, unknown>, name = "shop"): Promise<Ec
         caught = err;
       }
     },
-    { mockResource, mockInvoke },
+    { mockResource: awsMockResource, mockInvoke },
   );
   assert.ok(caught instanceof EcsClusterError, `expected an EcsClusterError, got ${String(caught)}`);
   assert.ok(pulumi.ResourceError.isInstance(caught), "reported against the component");
@@ -142,17 +115,17 @@ describe("EcsCluster under mocks", () => {
     assert.deepEqual(
       children.map((r) => `${r.type} ${r.name}`).sort(),
       [
-        `${t.assoc} shop-private-0-assoc`,
-        `${t.assoc} shop-private-1-assoc`,
-        `${t.assoc} shop-public-0-assoc`,
-        `${t.assoc} shop-public-1-assoc`,
+        `${t.routeTableAssociation} shop-private-0-assoc`,
+        `${t.routeTableAssociation} shop-private-1-assoc`,
+        `${t.routeTableAssociation} shop-public-0-assoc`,
+        `${t.routeTableAssociation} shop-public-1-assoc`,
         `${t.egress} shop-tasks-egress`,
         `${t.eip} shop-nat-0-ip`,
         `${t.eip} shop-nat-1-ip`,
-        `${t.group} shop-tasks`,
-        `${t.igw} shop-igw`,
-        `${t.nat} shop-nat-0`,
-        `${t.nat} shop-nat-1`,
+        `${t.securityGroup} shop-tasks`,
+        `${t.internetGateway} shop-igw`,
+        `${t.natGateway} shop-nat-0`,
+        `${t.natGateway} shop-nat-1`,
         `${t.route} shop-private-0-nat`,
         `${t.route} shop-private-1-nat`,
         `${t.route} shop-public-internet`,
@@ -164,8 +137,8 @@ describe("EcsCluster under mocks", () => {
         `${t.subnet} shop-public-0`,
         `${t.subnet} shop-public-1`,
         `${t.vpc} shop-vpc`,
-        `${t.cluster} shop-cluster`,
-        `${t.providers} shop-capacity-providers`,
+        `${t.ecsCluster} shop-cluster`,
+        `${t.clusterCapacityProviders} shop-capacity-providers`,
         `${t.namespace} shop-namespace`,
       ].sort(),
     );
@@ -196,15 +169,15 @@ describe("EcsCluster under mocks", () => {
     for (const i of [0, 1]) {
       assert.equal(route(`shop-private-${i}-nat`).natGatewayId, `shop-nat-${i}-id`);
       assert.equal(route(`shop-private-${i}-nat`).routeTableId, `shop-private-${i}-routes-id`);
-      const nat = byName(run, `shop-nat-${i}`, t.nat).inputs;
+      const nat = byName(run, `shop-nat-${i}`, t.natGateway).inputs;
       assert.equal(nat.subnetId, `shop-public-${i}-id`, "NAT gateways live in public subnets");
       assert.equal(nat.allocationId, `shop-nat-${i}-ip-id`);
-      const assoc = byName(run, `shop-private-${i}-assoc`, t.assoc).inputs;
+      const assoc = byName(run, `shop-private-${i}-assoc`, t.routeTableAssociation).inputs;
       assert.deepEqual(assoc, {
         subnetId: `shop-private-${i}-id`,
         routeTableId: `shop-private-${i}-routes-id`,
       });
-      assert.deepEqual(byName(run, `shop-public-${i}-assoc`, t.assoc).inputs, {
+      assert.deepEqual(byName(run, `shop-public-${i}-assoc`, t.routeTableAssociation).inputs, {
         subnetId: `shop-public-${i}-id`,
         routeTableId: "shop-public-routes-id",
       });
@@ -216,7 +189,7 @@ describe("EcsCluster under mocks", () => {
 
   it("takes three zones, a single NAT gateway and another block, and its subnets never overlap", async () => {
     const run = await deploy({ availabilityZones: 3, natGateways: "single", cidrBlock: "172.20.0.0/20" });
-    assert.deepEqual(names(run, t.nat), ["shop-nat-0"]);
+    assert.deepEqual(names(run, t.natGateway), ["shop-nat-0"]);
     assert.deepEqual(names(run, t.eip), ["shop-nat-0-ip"]);
     for (const i of [0, 1, 2])
       assert.equal(byName(run, `shop-private-${i}-nat`, t.route).inputs.natGatewayId, "shop-nat-0-id");
@@ -255,7 +228,7 @@ describe("EcsCluster under mocks", () => {
     });
     for (const type of vpcTypes) assert.deepEqual(names(run, type), [], `no ${type}`);
     assert.equal(byName(run, "shop-namespace", t.namespace).inputs.vpc, "vpc-9");
-    assert.equal(byName(run, "shop-tasks", t.group).inputs.vpcId, "vpc-9");
+    assert.equal(byName(run, "shop-tasks", t.securityGroup).inputs.vpcId, "vpc-9");
     const context = run.outputs.context as Record<string, unknown>;
     assert.equal(context.vpcCidr, "172.31.0.0/16", "the VPC's block, looked up");
     assert.deepEqual(context.privateSubnetIds, ["subnet-p1", "subnet-p2"]);
@@ -268,14 +241,14 @@ describe("EcsCluster under mocks", () => {
       logRetentionDays: 90,
       certificateArn: "arn:aws:acm:eu-west-1:1:certificate/c",
     });
-    const cluster = byName(run, "shop-cluster", t.cluster).inputs;
+    const cluster = byName(run, "shop-cluster", t.ecsCluster).inputs;
     assert.deepEqual(cluster.settings, [{ name: "containerInsights", value: "enabled" }]);
     assert.equal(cluster.name, "shop");
     assert.deepEqual(cluster.tags, { team: "shop" });
     const namespace = byName(run, "shop-namespace", t.namespace).inputs;
     assert.equal(namespace.name, "shop.local");
     assert.equal(namespace.vpc, "shop-vpc-id");
-    const providers = byName(run, "shop-capacity-providers", t.providers).inputs;
+    const providers = byName(run, "shop-capacity-providers", t.clusterCapacityProviders).inputs;
     assert.equal(providers.clusterName, "shop");
     assert.deepEqual(providers.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
     assert.deepEqual(providers.defaultCapacityProviderStrategies, [
@@ -325,7 +298,7 @@ describe("EcsCluster under mocks", () => {
         { capacityProvider: "FARGATE", weight: 1, base: 2 },
       ],
     });
-    const cluster = byName(run, "shop-cluster", t.cluster).inputs;
+    const cluster = byName(run, "shop-cluster", t.ecsCluster).inputs;
     assert.equal(cluster.name, "shop-prod");
     assert.deepEqual(cluster.settings, [{ name: "containerInsights", value: "enhanced" }]);
     assert.equal(byName(run, "shop-namespace", t.namespace).inputs.name, "internal.shop");
@@ -334,7 +307,8 @@ describe("EcsCluster under mocks", () => {
       { capacityProvider: "FARGATE", weight: 1, base: 2 },
     ];
     assert.deepEqual(
-      byName(run, "shop-capacity-providers", t.providers).inputs.defaultCapacityProviderStrategies,
+      byName(run, "shop-capacity-providers", t.clusterCapacityProviders).inputs
+        .defaultCapacityProviderStrategies,
       strategy,
     );
     assert.deepEqual((run.outputs.context as Record<string, unknown>).capacityProviderStrategy, strategy);
@@ -349,7 +323,7 @@ describe("EcsCluster under mocks", () => {
       },
       capture,
     );
-    const template = byName(run, "shop-ec2-template", t.template).inputs;
+    const template = byName(run, "shop-ec2-template", t.launchTemplate).inputs;
     assert.equal(
       template.imageId,
       "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
@@ -367,7 +341,9 @@ describe("EcsCluster under mocks", () => {
         ebs: { encrypted: "true", volumeType: "gp3", volumeSize: 30, deleteOnTermination: "true" },
       },
     ]);
-    assert.deepEqual(template.iamInstanceProfile, { arn: "arn:shop-ec2-profile" });
+    assert.deepEqual(template.iamInstanceProfile, {
+      arn: "arn:aws:iam::123456789012:instance-profile/shop-ec2-profile",
+    });
     assert.deepEqual(template.vpcSecurityGroupIds, ["shop-ec2-id"]);
     const userData = Buffer.from(template.userData as string, "base64").toString();
     assert.match(userData, /^#!\/bin\/bash\n/);
@@ -378,13 +354,13 @@ describe("EcsCluster under mocks", () => {
     assert.deepEqual(JSON.parse(role.assumeRolePolicy as string).Statement[0].Principal, {
       Service: "ec2.amazonaws.com",
     });
-    assert.deepEqual(byName(run, "shop-ec2-ecs-policy", t.attachment).inputs, {
-      role: "shop-ec2-role-r1",
+    assert.deepEqual(byName(run, "shop-ec2-ecs-policy", t.rolePolicyAttachment).inputs, {
+      role: "shop-ec2-role-1a2b3c",
       policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
     });
-    assert.equal(byName(run, "shop-ec2-profile", t.profile).inputs.role, "shop-ec2-role-r1");
+    assert.equal(byName(run, "shop-ec2-profile", t.instanceProfile).inputs.role, "shop-ec2-role-1a2b3c");
 
-    const asg = byName(run, "shop-ec2-asg", t.asg).inputs;
+    const asg = byName(run, "shop-ec2-asg", t.autoscalingGroup).inputs;
     assert.deepEqual(
       [asg.minSize, asg.maxSize, asg.desiredCapacity, asg.protectFromScaleIn],
       [1, 4, 1, true],
@@ -398,14 +374,15 @@ describe("EcsCluster under mocks", () => {
     assert.deepEqual(capture.optionsOf("shop-ec2-asg").ignoreChanges, ["desiredCapacity"]);
     assert.deepEqual(capture.dependsOnOf("shop-ec2-asg"), ["shop-cluster", "shop-ec2-ecs-policy"]);
 
-    const capacity = byName(run, "shop-ec2-capacity", t.capacity).inputs;
+    const capacity = byName(run, "shop-ec2-capacity", t.capacityProvider).inputs;
     assert.deepEqual(capacity.autoScalingGroupProvider, {
-      autoScalingGroupArn: "arn:shop-ec2-asg",
+      autoScalingGroupArn:
+        "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:0f1e2d3c:autoScalingGroupName/shop-ec2-asg",
       managedScaling: { status: "ENABLED", targetCapacity: 100 },
       managedTerminationProtection: "ENABLED",
       managedDraining: "ENABLED",
     });
-    const providers = byName(run, "shop-capacity-providers", t.providers).inputs;
+    const providers = byName(run, "shop-capacity-providers", t.clusterCapacityProviders).inputs;
     assert.deepEqual(providers.capacityProviders, ["FARGATE", "FARGATE_SPOT", "shop-ec2-capacity-a1b2c3"]);
     assert.deepEqual(providers.defaultCapacityProviderStrategies, [
       { capacityProvider: "shop-ec2-capacity-a1b2c3", weight: 1 },
@@ -420,7 +397,7 @@ describe("EcsCluster under mocks", () => {
   it("opens no port to anyone: no ingress rule at all, inline or not; egress only", async () => {
     const run = await deploy({ ec2: { instanceType: "t3.large", min: 0, max: 2, desired: 1 } });
     assert.deepEqual(names(run, t.ingress), []);
-    for (const g of ofType(run, t.group)) {
+    for (const g of ofType(run, t.securityGroup)) {
       assert.equal(g.inputs.ingress, undefined, `${g.name} has no inline ingress`);
       assert.equal(g.inputs.egress, undefined, `${g.name} has no inline egress to fight the rule resources`);
     }
@@ -439,7 +416,7 @@ describe("EcsCluster under mocks", () => {
         ["shop-tasks-egress", "shop-tasks-id", "-1", "0.0.0.0/0"],
       ],
     );
-    assert.equal(byName(run, "shop-ec2-asg", t.asg).inputs.desiredCapacity, 1);
+    assert.equal(byName(run, "shop-ec2-asg", t.autoscalingGroup).inputs.desiredCapacity, 1);
   });
 
   it("previews with nothing known yet, making the same graph", async () => {
@@ -447,7 +424,7 @@ describe("EcsCluster under mocks", () => {
       () => new EcsCluster("shop", { ec2: { instanceType: "t3.large", min: 0, max: 2 } }),
       {
         preview: true,
-        mockResource,
+        mockResource: awsMockResource,
         mockInvoke,
       },
     );

@@ -13,72 +13,9 @@ import { deployEcsWorkload } from "../../components/ecs/workload";
 import type { RegisteredContainer } from "../../components/ecs/task-definition";
 import { fargateTaskSize } from "../../components/spec/render/ecs-sizing";
 import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
+import { awsAccount as account, awsMockResource, awsRegion as region, awsTypes } from "../support/aws-mocks";
 
-const account = "123456789012";
-const region = "eu-west-1";
-const types = {
-  workload: "berth:ecs:EcsWorkload",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  parameter: "aws:ssm/parameter:Parameter",
-  secret: "aws:secretsmanager/secret:Secret",
-  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
-  service: "aws:ecs/service:Service",
-  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  lb: "aws:lb/loadBalancer:LoadBalancer",
-  targetGroup: "aws:lb/targetGroup:TargetGroup",
-  listener: "aws:lb/listener:Listener",
-  listenerRule: "aws:lb/listenerRule:ListenerRule",
-  discovery: "aws:servicediscovery/service:Service",
-  scalingTarget: "aws:appautoscaling/target:Target",
-  scalingPolicy: "aws:appautoscaling/policy:Policy",
-} as const;
-
-/** What AWS would compute: ARNs, names and DNS names, derived from the resource's name. */
-function mockResource({
-  type,
-  name,
-  inputs,
-}: {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}) {
-  const arn = (service: string, rest: string) => `arn:aws:${service}:${region}:${account}:${rest}`;
-  switch (type) {
-    case types.parameter:
-      return { arn: arn("ssm", `parameter${String(inputs.name)}`) };
-    case types.secret:
-      return { arn: arn("secretsmanager", `secret:${name}-AbCdEf`) };
-    case types.logGroup:
-      return { arn: arn("logs", `log-group:${String(inputs.name)}`) };
-    case types.role:
-      return { arn: `arn:aws:iam::${account}:role/${name}`, name: `${name}-1a2b3c` };
-    case types.lb:
-      return {
-        arn: arn("elasticloadbalancing", `loadbalancer/${name}`),
-        arnSuffix: `app/${name}/50dc6c495c0c9188`,
-        dnsName: `${name}.elb.example`,
-      };
-    case types.targetGroup:
-      return {
-        arn: arn("elasticloadbalancing", `targetgroup/${name}`),
-        arnSuffix: `targetgroup/${name}/73e2d6bc24d8a067`,
-      };
-    case types.listener:
-      return { arn: arn("elasticloadbalancing", `listener/${name}`) };
-    case types.discovery:
-      return { arn: arn("servicediscovery", `service/srv-${name}`) };
-    case types.taskDefinition:
-      return { arn: arn("ecs", `task-definition/${String(inputs.family)}:1`) };
-    default:
-      return {};
-  }
-}
+const types = { ...awsTypes, workload: "berth:ecs:EcsWorkload" } as const;
 
 function context(overrides: Partial<EcsClusterContext> = {}): EcsClusterContext {
   return {
@@ -134,7 +71,7 @@ function deploy(
         }),
       );
     },
-    { mockResource, preview },
+    { mockResource: awsMockResource, preview },
   );
 }
 
@@ -262,7 +199,7 @@ describe("EcsWorkload under mocks", () => {
         `${types.targetGroup} api-tg-tcp-8080`,
         `${types.listener} api-http-80`,
         `${types.discovery} api`,
-        `${types.service} api`,
+        `${types.ecsService} api`,
         `${types.scalingTarget} api-scaling`,
         `${types.scalingPolicy} api-cpu`,
         `${types.scalingPolicy} api-memory`,
@@ -632,7 +569,7 @@ describe("EcsWorkload under mocks", () => {
 
   it("runs the service in the private subnets on the Fargate capacity providers, with circuit breaker, rollback and Cloud Map", async () => {
     const run = await deploy({ api });
-    const svc = run.byName("api", types.service);
+    const svc = run.byName("api", types.ecsService);
     const call = asCreateService(svc.inputs);
     assert.deepEqual(call, {
       serviceName: "api",
@@ -683,7 +620,7 @@ describe("EcsWorkload under mocks", () => {
     const paused = await deploy({
       w: { image: "nginx:1.27", update: { failureAction: "pause", order: "stop-first" }, replicas: 4 },
     });
-    const pausedCall = asCreateService(paused.byName("w", types.service).inputs);
+    const pausedCall = asCreateService(paused.byName("w", types.ecsService).inputs);
     assert.deepEqual(pausedCall.deploymentConfiguration, {
       minimumHealthyPercent: 75,
       maximumPercent: 100,
@@ -849,7 +786,7 @@ describe("EcsWorkload under mocks", () => {
         ]),
       },
     );
-    const svc = run.byName("vol", types.service).inputs;
+    const svc = run.byName("vol", types.ecsService).inputs;
     assert.deepEqual(svc.capacityProviderStrategies, [{ capacityProvider: "prod-ec2", weight: 1 }]);
     assert.equal(svc.launchType, undefined);
     const td = run.byName("vol", types.taskDefinition).inputs;
@@ -886,7 +823,7 @@ describe("EcsWorkload under mocks", () => {
     ];
     // The same program with a service ECS can run previews without a problem.
     const preview = await deploy({ api }, {}, true);
-    assert.ok(preview.resources.some((r) => r.type === types.service));
+    assert.ok(preview.resources.some((r) => r.type === types.ecsService));
     for (const [args, field, ctx] of cases) {
       const err = await refusalOf({ svc: args }, ctx);
       assert.match(err.message, /service svc/, field);

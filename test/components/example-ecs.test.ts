@@ -2,74 +2,16 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "path";
 import { runProgram, unknownValue, type ProgramRun, type RecordedResource } from "../support/harness";
+import { awsMockInvoke, awsMockResource, awsTypes } from "../support/aws-mocks";
 
-const account = "123456789012";
-const region = "eu-west-1";
 const apiToken = "tok-example-4711";
 const image = "registry.example.com/tools/busybox:1.36";
 const types = {
+  ...awsTypes,
   cluster: "berth:ecs:EcsCluster",
   service: "berth:index:ContainerService",
   workload: "berth:ecs:EcsWorkload",
-  ecsCluster: "aws:ecs/cluster:Cluster",
-  ecsService: "aws:ecs/service:Service",
-  taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
-  parameter: "aws:ssm/parameter:Parameter",
-  lb: "aws:lb/loadBalancer:LoadBalancer",
-  discovery: "aws:servicediscovery/service:Service",
-  role: "aws:iam/role:Role",
-  capacity: "aws:ecs/capacityProvider:CapacityProvider",
-  namespace: "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  targetGroup: "aws:lb/targetGroup:TargetGroup",
-  listener: "aws:lb/listener:Listener",
 } as const;
-
-/** What AWS would compute: ARNs, names and DNS names, derived from the resource's name. */
-function mockResource({
-  type,
-  name,
-  inputs,
-}: {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}) {
-  const arn = (service: string, rest: string) => `arn:aws:${service}:${region}:${account}:${rest}`;
-  switch (type) {
-    case types.ecsCluster:
-      return { arn: arn("ecs", `cluster/${String(inputs.name)}`) };
-    case types.parameter:
-      return { arn: arn("ssm", `parameter${String(inputs.name)}`) };
-    case types.logGroup:
-      return { arn: arn("logs", `log-group:${String(inputs.name)}`) };
-    case types.role:
-      return { arn: `arn:aws:iam::${account}:role/${name}`, name: `${name}-1a2b3c` };
-    case types.capacity:
-      return { name: `${name}-a1b2c3`, arn: arn("ecs", `capacity-provider/${name}`) };
-    case types.namespace:
-      return { arn: arn("servicediscovery", `namespace/ns-${name}`) };
-    case types.lb:
-      return { arn: arn("elasticloadbalancing", `loadbalancer/${name}`), dnsName: `${name}.elb.example` };
-    case types.targetGroup:
-      return { arn: arn("elasticloadbalancing", `targetgroup/${name}`) };
-    case types.listener:
-      return { arn: arn("elasticloadbalancing", `listener/${name}`) };
-    case types.discovery:
-      return { arn: arn("servicediscovery", `service/srv-${name}`) };
-    case types.taskDefinition:
-      return { arn: arn("ecs", `task-definition/${String(inputs.family)}:1`) };
-    default:
-      return {};
-  }
-}
-
-function mockInvoke({ token }: { token: string; args: Record<string, unknown> }) {
-  if (token === "aws:index/getAvailabilityZones:getAvailabilityZones")
-    return { names: [`${region}a`, `${region}b`, `${region}c`], id: region };
-  if (token === "aws:index/getRegion:getRegion") return { region, name: region, id: region };
-  return undefined;
-}
 
 /** Loads the example's program afresh from the build, as each `pulumi up` does. */
 function ecsProgram(): unknown {
@@ -85,8 +27,8 @@ function run(preview: boolean): Promise<ProgramRun> {
     config: { image, apiToken },
     secretConfig: ["apiToken"],
     preview,
-    mockResource,
-    mockInvoke,
+    mockResource: awsMockResource,
+    mockInvoke: awsMockInvoke,
   });
 }
 

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { GceSwarmNodes, type GceSwarmNodesArgs } from "../../components/swarm/gce-swarm-nodes";
-import type { RecordedResource } from "../support/harness";
+import type { MockedResource, RecordedResource } from "../support/harness";
 import { deployVmNodes, nodesRefusal, ofType, OptionsCapture, sshDynamicType } from "../support/vm-nodes";
 
 const instanceType = "gcp:compute/instance:Instance";
@@ -17,15 +17,7 @@ const base: GceSwarmNodesArgs = {
 };
 
 /** Addresses by role and index: fleet-worker-0 gets 10.0.2.0 inside and 198.51.100.20 outside. */
-function mockResource({
-  type,
-  name,
-  inputs,
-}: {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}) {
+function mockResource({ type, name, inputs }: MockedResource) {
   const vm = /-(manager|worker)-(\d+)$/.exec(name);
   if (type !== instanceType || !vm) return {};
   const role = vm[1] === "manager" ? 1 : 2;

@@ -5,7 +5,7 @@ import { ContainerService } from "../../components";
 import { LocalSwarm, SwarmCluster } from "../../components/swarm";
 import { AwsSwarmNodes } from "../../components/swarm/aws-swarm-nodes";
 import { EngineInfo } from "../../provider/swarm";
-import { runProgram } from "../support/harness";
+import { type MockedResource, runProgram } from "../support/harness";
 
 const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests";
 const sshConnection = {
@@ -32,15 +32,7 @@ const mustBeSecret: Record<string, string[]> = {
 /** Any input whose name says it holds a credential. */
 const keyLike = /(^|\.)(key|privateKey|secretEnv|registryAuth|password|joinTokens|unlockKey|cert)(\.|\[|$)/;
 
-function mockDynamic({
-  type,
-  name,
-  inputs,
-}: {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}) {
+function mockDynamic({ type, name, inputs }: MockedResource) {
   if (type.endsWith(":SwarmMembership")) {
     const nodes = inputs.nodes as { name: string }[];
     return {

@@ -61,6 +61,9 @@ export interface ProgramRun {
   logs: LogRecord[];
 }
 
+/** A resource as the mock callbacks of `RunOptions` receive it. */
+export type MockedResource = { name: string; type: string; inputs: Record<string, unknown> };
+
 export interface RunOptions {
   project?: string;
   stack?: string;
@@ -79,9 +82,9 @@ export interface RunOptions {
    * Component tests: instead of creating or updating a dynamic resource, answer with its checked inputs
    * plus these outputs (its real `check` and `diff` still run through the host).
    */
-  mockDynamic?: (resource: { name: string; type: string; inputs: Props }) => Props;
+  mockDynamic?: (resource: MockedResource) => Props;
   /** Outputs a cloud provider would compute for a custom resource that is not dynamic (not in previews). */
-  mockResource?: (resource: { name: string; type: string; inputs: Props }) => Props;
+  mockResource?: (resource: MockedResource) => Props;
   /** What a provider function (`aws.getAvailabilityZones`, ...) returns; undefined fails the call. */
   mockInvoke?: (call: { token: string; args: Props }) => Props | undefined;
 }
