@@ -1,6 +1,7 @@
 /** The arguments of `EcsCluster`, their defaults, and every check that can be made before anything exists. */
 import * as pulumi from "@pulumi/pulumi";
 import { closestName } from "../spec/suggest";
+import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
 
 /** An existing VPC to run the cluster in, instead of a new one. */
 export interface EcsNetworkArgs {
@@ -124,27 +125,15 @@ const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const ipv4CidrPattern = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /** One problem with `EcsCluster`'s arguments, at a path such as `ec2.min` or `network.vpcId`. */
-export interface EcsClusterIssue {
-  path: string;
-  message: string;
-}
+export type EcsClusterIssue = ArgumentIssue;
 
 /**
  * `EcsCluster`'s arguments are wrong; `issues` lists every problem, and nothing was created. Pulumi
  * reports it against the component, named in the message.
  */
-export class EcsClusterError extends pulumi.ResourceError {
-  constructor(
-    /** The component's name. */
-    readonly resourceName: string,
-    readonly issues: EcsClusterIssue[],
-    resource?: pulumi.Resource,
-  ) {
-    super(
-      `EcsCluster ${resourceName}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`,
-      resource,
-      true,
-    );
+export class EcsClusterError extends ComponentArgumentsError {
+  constructor(resourceName: string, issues: EcsClusterIssue[], resource?: pulumi.Resource) {
+    super("EcsCluster", resourceName, issues, resource);
     this.name = "EcsClusterError";
   }
 }

@@ -11,6 +11,7 @@ import { createDefaultNetwork, type DefaultNetworkOptions, deploySwarmWorkload }
 import type { MemberSpec } from "../../provider/swarm/membership-plan";
 import { managerWarning, memberSpec, nodeConnection, nodeIssues } from "./member-spec";
 import type { SwarmNodeArgs } from "./node-types";
+import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
 
 export interface SwarmClusterArgs {
   /**
@@ -47,19 +48,14 @@ export interface SwarmClusterArgs {
  * A cluster's node list is wrong; `issues` lists every problem. Pulumi reports it against the
  * component (`resource`), named in the message.
  */
-export class SwarmClusterError extends pulumi.ResourceError {
+export class SwarmClusterError extends ComponentArgumentsError {
   constructor(
-    /** The cluster's name. */
-    readonly resourceName: string,
-    readonly issues: { path: string; message: string }[],
+    resourceName: string,
+    issues: ArgumentIssue[],
     /** The SwarmCluster the node list was given to. */
     resource?: pulumi.Resource,
   ) {
-    super(
-      `SwarmCluster ${resourceName}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`,
-      resource,
-      true,
-    );
+    super("SwarmCluster", resourceName, issues, resource);
     this.name = "SwarmClusterError";
   }
 }

@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { closestName } from "../spec/suggest";
 import { memberNamePattern } from "../../provider/swarm/membership-plan";
+import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
 
 const ipv4Cidr = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const ipv6Cidr = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|\d?\d)$/;
@@ -41,31 +42,23 @@ export function checkedAdminCidr(
   });
 }
 
-/** One problem with a component's arguments, at a path such as `adminCidr` or `nodeLabels.x`. */
-export interface SwarmNodesIssue {
-  path: string;
-  message: string;
-}
+/** One problem with a VM component's arguments, at a path such as `adminCidr` or `nodeLabels.x`. */
+export type SwarmNodesIssue = ArgumentIssue;
 
 /**
  * A VM component's arguments are wrong; `issues` lists every problem, and nothing was created. Pulumi
  * reports it against the component (`resource`), named in the message.
  */
-export class SwarmNodesError extends pulumi.ResourceError {
+export class SwarmNodesError extends ComponentArgumentsError {
   constructor(
     /** `AwsSwarmNodes` or `GceSwarmNodes`. */
     readonly component: string,
-    /** The component's name. */
-    readonly resourceName: string,
-    readonly issues: SwarmNodesIssue[],
+    resourceName: string,
+    issues: SwarmNodesIssue[],
     /** The component the arguments were given to. */
     resource?: pulumi.Resource,
   ) {
-    super(
-      `${component} ${resourceName}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`,
-      resource,
-      true,
-    );
+    super(component, resourceName, issues, resource);
     this.name = "SwarmNodesError";
   }
 }
