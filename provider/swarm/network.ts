@@ -54,6 +54,16 @@ interface EngineNetwork {
 }
 
 const identityFields = ["name", "attachable", "internal", "encrypted"] as const;
+/** The inputs `diff` compares, each with the value an absent old one stands for. */
+const comparedInputs = {
+  name: null,
+  attachable: null,
+  internal: null,
+  encrypted: null,
+  labels: {},
+  connection: {},
+  owner: null,
+} as const;
 
 async function inspect(connection: EngineConnection, id: string): Promise<EngineNetwork> {
   return (await engineClient(connection).getNetwork(id).inspect()) as EngineNetwork;
@@ -110,15 +120,11 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, olds: NetworkOutputs, news: NetworkInputs) {
+    const differs = (f: keyof typeof comparedInputs) => !sameValue(olds[f] ?? comparedInputs[f], news[f]);
     // Labels are immutable too, so a known label change replaces; an unknown one waits for its value.
-    const replaces = [...identityFields, "labels" as const].filter(
-      (f) => isKnown(news[f]) && !sameValue(olds[f] ?? (f === "labels" ? {} : null), news[f]),
-    );
+    const replaces = [...identityFields, "labels" as const].filter((f) => isKnown(news[f]) && differs(f));
     const changes =
-      replaces.length > 0 ||
-      (["name", "attachable", "internal", "encrypted", "labels", "connection", "owner"] as const).some(
-        (f) => !sameValue(olds[f] ?? (f === "labels" || f === "connection" ? {} : null), news[f]),
-      );
+      replaces.length > 0 || (Object.keys(comparedInputs) as (keyof typeof comparedInputs)[]).some(differs);
     // The name must be free before the new network is made.
     return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && olds.name === news.name };
   },
