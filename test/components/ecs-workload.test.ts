@@ -170,6 +170,15 @@ async function refusalOf(services: Record<string, ServiceArgs>, ctx: Partial<Ecs
   return cause;
 }
 
+/** Each scaling policy as name, type, scaled resource and target tracking configuration. */
+const policyRows = (run: ProgramRun) =>
+  ofType(run, types.scalingPolicy).map((p) => [
+    p.name,
+    p.inputs.policyType,
+    p.inputs.resourceId,
+    p.inputs.targetTrackingScalingPolicyConfiguration,
+  ]);
+
 describe("EcsWorkload under mocks", () => {
   it("builds the graph: every resource a child of the workload, the workload a child of the service", async () => {
     const run = await deploy({ api });
@@ -695,34 +704,26 @@ describe("EcsWorkload under mocks", () => {
       ],
       ["ecs", "ecs:service:DesiredCount", "service/prod/api", 2, 6],
     );
-    assert.deepEqual(
-      ofType(run, types.scalingPolicy).map((p) => [
-        p.name,
-        p.inputs.policyType,
-        p.inputs.resourceId,
-        p.inputs.targetTrackingScalingPolicyConfiguration,
-      ]),
+    assert.deepEqual(policyRows(run), [
       [
-        [
-          "api-cpu",
-          "TargetTrackingScaling",
-          "service/prod/api",
-          {
-            targetValue: 60,
-            predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-          },
-        ],
-        [
-          "api-memory",
-          "TargetTrackingScaling",
-          "service/prod/api",
-          {
-            targetValue: 75,
-            predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" },
-          },
-        ],
+        "api-cpu",
+        "TargetTrackingScaling",
+        "service/prod/api",
+        {
+          targetValue: 60,
+          predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+        },
       ],
-    );
+      [
+        "api-memory",
+        "TargetTrackingScaling",
+        "service/prod/api",
+        {
+          targetValue: 75,
+          predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" },
+        },
+      ],
+    ]);
     const fixed = await deploy({ w: { image: "nginx:1.27" } });
     assert.equal(ofType(fixed, types.scalingTarget).length + ofType(fixed, types.scalingPolicy).length, 0);
   });
@@ -735,28 +736,20 @@ describe("EcsWorkload under mocks", () => {
         autoscale: { min: 1, max: 5, requestsPerTarget: 1200 },
       },
     });
-    assert.deepEqual(
-      ofType(run, types.scalingPolicy).map((p) => [
-        p.name,
-        p.inputs.policyType,
-        p.inputs.resourceId,
-        p.inputs.targetTrackingScalingPolicyConfiguration,
-      ]),
+    assert.deepEqual(policyRows(run), [
       [
-        [
-          "web-requests-8080",
-          "TargetTrackingScaling",
-          "service/prod/web",
-          {
-            targetValue: 1200,
-            predefinedMetricSpecification: {
-              predefinedMetricType: "ALBRequestCountPerTarget",
-              resourceLabel: "app/web-alb/50dc6c495c0c9188/targetgroup/web-tg-tcp-8080/73e2d6bc24d8a067",
-            },
+        "web-requests-8080",
+        "TargetTrackingScaling",
+        "service/prod/web",
+        {
+          targetValue: 1200,
+          predefinedMetricSpecification: {
+            predefinedMetricType: "ALBRequestCountPerTarget",
+            resourceLabel: "app/web-alb/50dc6c495c0c9188/targetgroup/web-tg-tcp-8080/73e2d6bc24d8a067",
           },
-        ],
+        },
       ],
-    );
+    ]);
   });
 
   it("refuses scaling on requests at preview for a service without an ALB, saying what it needs", async () => {
