@@ -20,8 +20,9 @@ function ecsProgram(): unknown {
   return require("../../examples/ecs");
 }
 
-function run(preview: boolean): Promise<ProgramRun> {
+function run(preview: boolean, previous?: ProgramRun): Promise<ProgramRun> {
   return runProgram(ecsProgram, {
+    previous,
     project: "berth-ecs",
     stack: "dev",
     config: { image, apiToken },
@@ -173,5 +174,13 @@ describe("examples/ecs under mocks", () => {
     assert.equal(r.outputs.clusterName, "berth");
     assert.deepEqual(r.outputs.services, { web: "web", api: "api", worker: "worker" });
     assert.equal(r.outputs.url, "http://web-alb.elb.example:80/");
+  });
+
+  it("shows no changes on a second preview after the up", async () => {
+    const up = await run(false);
+    const again = await run(true, up);
+    const changed = again.resources.filter((r) => r.custom && r.operation !== "same").map((r) => r.name);
+    assert.deepEqual(changed, []);
+    assert.equal(again.resources.filter((r) => r.custom).length, up.resources.filter((r) => r.custom).length);
   });
 });
