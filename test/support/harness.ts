@@ -80,9 +80,10 @@ export interface RunOptions {
   previous?: ProgramRun;
   /**
    * Component tests: instead of creating or updating a dynamic resource, answer with its checked inputs
-   * plus these outputs (its real `check` and `diff` still run through the host).
+   * plus these outputs (its real `check` and `diff` still run through the host); undefined lets the
+   * host create or update it for real.
    */
-  mockDynamic?: (resource: MockedResource) => Props;
+  mockDynamic?: (resource: MockedResource) => Props | undefined;
   /** Outputs a cloud provider would compute for a custom resource that is not dynamic (not in previews). */
   mockResource?: (resource: MockedResource) => Props;
   /** What a provider function (`aws.getAvailabilityZones`, ...) returns; undefined fails the call. */

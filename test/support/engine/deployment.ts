@@ -6,7 +6,7 @@
  */
 import { InitFailedError, ProviderHost, sdkOf, type Sdk } from "./provider-host";
 import { dynamicTypePrefix, providerKey, type StackState, type StateEntry, urnOf } from "./state";
-import { markSecrets, type Props, sameValue, stripSecrets, topLevel, unknownValue } from "./wire";
+import { markSecrets, type Props, sameValue, stripSecrets, topLevel } from "./wire";
 
 export type Operation = "create" | "update" | "replace" | "same" | "import";
 
@@ -30,7 +30,8 @@ export interface DeploymentOptions {
   preview: boolean;
   prior: StackState;
   /** Answer for a dynamic resource instead of creating or updating it (its real `check` still runs). */
-  mockDynamic?: (resource: { name: string; type: string; inputs: Props }) => Props;
+  /** Answers a dynamic resource's create or update instead of the host; undefined lets the host do it. */
+  mockDynamic?: (resource: { name: string; type: string; inputs: Props }) => Props | undefined;
   /** Computed outputs of a non-dynamic custom resource, added to its inputs (not in previews). */
   mockResource?: (resource: { name: string; type: string; inputs: Props }) => Props;
   /** What a provider function (`aws.getAvailabilityZones`, ...) returns; undefined fails the call. */
@@ -247,7 +248,8 @@ export class Deployment {
   private response(entry: StateEntry, req: any) {
     const resp = new this.sdk.resource.RegisterResourceResponse();
     resp.setUrn(entry.urn);
-    if (entry.custom) resp.setId(entry.id ?? (this.options.preview ? unknownValue : ""));
+    // A resource created in a preview has no ID yet: the engine answers "", which the SDK takes as unknown.
+    if (entry.custom) resp.setId(entry.id ?? "");
     const outputs = req.getAcceptsecrets() ? markSecrets(entry.outputs, entry.secretOutputs) : entry.outputs;
     resp.setObject(this.sdk.struct.Struct.fromJavaScript(outputs));
     return resp;
@@ -315,8 +317,9 @@ export class Deployment {
       entry.outputs = { ...entry.inputs };
       return;
     }
-    if (this.options.mockDynamic) {
-      entry.outputs = { ...entry.inputs, ...this.options.mockDynamic(this.described(entry)) };
+    const mockedUpdate = this.options.mockDynamic?.(this.described(entry));
+    if (mockedUpdate) {
+      entry.outputs = { ...entry.inputs, ...mockedUpdate };
       return;
     }
     try {
@@ -336,9 +339,10 @@ export class Deployment {
       entry.outputs = { ...entry.inputs };
       return;
     }
-    if (this.options.mockDynamic) {
+    const mockedCreate = this.options.mockDynamic?.(this.described(entry));
+    if (mockedCreate) {
       entry.id = `${entry.name}-id`;
-      entry.outputs = { ...entry.inputs, ...this.options.mockDynamic(this.described(entry)) };
+      entry.outputs = { ...entry.inputs, ...mockedCreate };
       return;
     }
     try {
