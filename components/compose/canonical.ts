@@ -14,7 +14,7 @@ type Report = (path: ComposePath, message: string) => void;
 
 const scalarText = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
-/** `["A=1", "B"]` or `{A: 1, B: null}` -> `{A: "1", B: null}`; `listValue` is what a bare `B` means. */
+/** `["A=1", "B"]` or `{A: 1, B: null}` -> `{A: "1", B: listValue}`: what a `B` without a value means. */
 function toMapping(value: unknown, listValue: string | null): Record<string, string | null> {
   if (Array.isArray(value)) {
     const out: Record<string, string | null> = {};
@@ -27,7 +27,7 @@ function toMapping(value: unknown, listValue: string | null): Record<string, str
     return out;
   }
   if (!isDict(value)) return {};
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scalarText(v)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scalarText(v) ?? listValue]));
 }
 
 const toList = (value: unknown): unknown[] =>
@@ -60,6 +60,8 @@ export function canonicalService(service: Dict, path: ComposePath, ctx: PathCont
   for (const key of ["command", "entrypoint"]) if (key in s) s[key] = command(s[key], at(key), report);
   if ("environment" in s) s.environment = toMapping(s.environment, null);
   for (const key of ["labels", "annotations", "sysctls"]) if (key in s) s[key] = toMapping(s[key], "");
+  if (isDict(s.deploy) && "labels" in s.deploy)
+    s.deploy = { ...s.deploy, labels: toMapping(s.deploy.labels, "") };
   if ("env_file" in s) {
     s.env_file = toList(s.env_file).map((entry) => {
       const long = isDict(entry) ? entry : { path: String(entry) };

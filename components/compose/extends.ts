@@ -32,6 +32,13 @@ function resolveService(
   report: (model: FileModel, path: ComposePath, message: string) => void,
   chain: string[],
 ): Dict | undefined {
+  const problems = model.serviceProblems?.get(name);
+  if (problems) {
+    // Reported here, where the service is needed, and once however many services extend it.
+    for (const { path, message } of problems) report(model, path, message);
+    model.serviceProblems?.set(name, []);
+    return undefined;
+  }
   const service = (model.tree.services as Dict)[name];
   if (!isDict(service)) return undefined;
   const ext = service.extends;

@@ -16,6 +16,11 @@ export interface FileModel {
   tree: Dict;
   marks: Map<string, MergeMark>;
   lineOf(path: ComposePath): number | undefined;
+  /**
+   * Loaded only as the base of an `extends`: the problems of each service, by name, left for the
+   * service that extends it to report. Problems outside `services` do not matter there, as in Compose.
+   */
+  serviceProblems?: Map<string, { path: ComposePath; message: string }[]>;
 }
 
 export interface FileContext {
@@ -27,8 +32,17 @@ export interface FileContext {
   unset: Set<string>;
 }
 
-/** Reads and prepares one file; problems go to `ctx.issues`. Undefined when it cannot be parsed at all. */
-export function loadFileModel(file: string, ctx: FileContext, text?: string): FileModel | undefined {
+/**
+ * Reads and prepares one file; problems go to `ctx.issues`. Undefined when it cannot be parsed at all.
+ * With `asExtendsBase`, only YAML errors are reported: each service's problems are kept in
+ * `serviceProblems`, and a file with invalid entries still loads.
+ */
+export function loadFileModel(
+  file: string,
+  ctx: FileContext,
+  text?: string,
+  asExtendsBase = false,
+): FileModel | undefined {
   let source = text;
   if (source === undefined) {
     try {
@@ -42,21 +56,35 @@ export function loadFileModel(file: string, ctx: FileContext, text?: string): Fi
   ctx.issues.push(...parsed.issues);
   if (!parsed.source) return undefined;
   const { lineOf, marks } = parsed.source;
-  const issue = (path: ComposePath, message: string) =>
-    ctx.issues.push({ file, path: formatPath(path), line: lineOf(path), message });
+  const serviceProblems = new Map<string, { path: ComposePath; message: string }[]>();
+  const issue = (path: ComposePath, message: string) => {
+    if (!asExtendsBase) {
+      ctx.issues.push({ file, path: formatPath(path), line: lineOf(path), message });
+    } else if (path[0] === "services" && typeof path[1] === "string") {
+      const problems = serviceProblems.get(path[1]) ?? [];
+      serviceProblems.set(path[1], [...problems, { path, message }]);
+    }
+  };
 
   const tree = interpolateTree(parsed.source.tree, ctx.lookup, issue, [], {
     onUnset: (name: string) => ctx.unset.add(name),
   }) as Dict;
-  if (validateComposeFile(tree, issue) > 0) return undefined;
+  if (validateComposeFile(tree, issue) > 0 && !asExtendsBase) return undefined;
 
   const pathCtx = { baseDir: ctx.baseDir, home: ctx.home };
   if (isDict(tree.services)) {
     for (const [name, service] of Object.entries(tree.services)) {
-      if (isDict(service))
+      if (isDict(service) && !serviceProblems.has(name))
         tree.services[name] = canonicalService(service, ["services", name], pathCtx, issue);
     }
   }
-  canonicalResources(tree, pathCtx);
-  return { file, baseDir: ctx.baseDir, tree, marks, lineOf };
+  if (!asExtendsBase) canonicalResources(tree, pathCtx);
+  return {
+    file,
+    baseDir: ctx.baseDir,
+    tree,
+    marks,
+    lineOf,
+    ...(asExtendsBase && { serviceProblems }),
+  };
 }

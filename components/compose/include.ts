@@ -1,6 +1,5 @@
-import { isDeepStrictEqual } from "util";
 import { dirname, resolve } from "path";
-import type { ComposePath } from "./types";
+import { mergeCompose } from "./merge";
 import type { FileModel } from "./file-model";
 import { type Dict, isDict } from "./dict";
 
@@ -12,21 +11,20 @@ export interface IncludeRequest {
   envFiles?: string[];
 }
 
-/** Loads an included project (itself merged, extended and included) to its plain tree. */
-export type LoadIncluded = (request: IncludeRequest) => Dict | undefined;
+/**
+ * Loads an included project (itself merged, extended and included) to its plain tree; undefined when
+ * it has problems, which the loader reports (`index` is the entry's place in `include`).
+ */
+export type LoadIncluded = (request: IncludeRequest, index: number) => Dict | undefined;
 
 const kinds = ["services", "networks", "volumes", "secrets", "configs"];
 
 /**
  * Applies the top-level `include`: each included project is loaded on its own (its own directory and
- * `.env`) and its services and resources are added to this file's. A name both define differently is
- * an error, as in Compose.
+ * `.env`) and its services and resources are added to this file's. A name this file defines too is
+ * merged, this file's definition over the included one, as in current Compose.
  */
-export function applyIncludes(
-  model: FileModel,
-  loadIncluded: LoadIncluded,
-  report: (model: FileModel, path: ComposePath, message: string) => void,
-): void {
+export function applyIncludes(model: FileModel, loadIncluded: LoadIncluded): void {
   const entries = model.tree.include;
   delete model.tree.include;
   if (!Array.isArray(entries)) return;
@@ -45,21 +43,13 @@ export function applyIncludes(
         : (Array.isArray(long.env_file) ? long.env_file : [long.env_file]).map((p) =>
             resolve(model.baseDir, String(p)),
           );
-    const included = loadIncluded({ files: paths, projectDirectory, envFiles });
+    const included = loadIncluded({ files: paths, projectDirectory, envFiles }, i);
     if (!included) return;
     for (const kind of kinds) {
       if (!isDict(included[kind])) continue;
       const own = isDict(model.tree[kind]) ? model.tree[kind] : (model.tree[kind] = {});
       for (const [name, value] of Object.entries(included[kind])) {
-        if (name in own && !isDeepStrictEqual(own[name], value)) {
-          report(
-            model,
-            ["include", i],
-            `${kind}.${name} is defined both here and in the included ${paths.join(", ")}`,
-          );
-          continue;
-        }
-        own[name] = value;
+        own[name] = name in own ? mergeCompose(value, own[name], [kind, name], model.marks) : value;
       }
     }
   });

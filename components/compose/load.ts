@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "fs";
 import { homedir } from "os";
 import { basename, dirname, isAbsolute, resolve } from "path";
+import { addImplicitDependencies, checkDependencyCycles } from "./dependencies";
 import { parseDotenv } from "./dotenv";
 import { applyExtends } from "./extends";
 import { type FileContext, type FileModel, loadFileModel } from "./file-model";
@@ -52,7 +53,15 @@ export function loadCompose(options: LoadComposeOptions): ComposeProject {
     options.content !== undefined
       ? [{ file: "(content)", text: options.content }]
       : projectFiles(workingDir, options.files ?? env.COMPOSE_FILE?.split(":").filter(Boolean), issues);
-  const tree = loadModels(sources, ctx) ?? {};
+  const loaded = loadModels(sources, ctx, []);
+  if (loaded !== undefined && Object.keys(loaded).length === 0) {
+    issues.push({
+      ...(sources.length === 1 && { file: sources[0].file }),
+      path: "",
+      message: "empty compose file",
+    });
+  }
+  const tree = loaded ?? {};
   for (const name of ctx.unset) {
     options.onWarning?.(`the variable ${name} is not set; it is replaced by an empty string`);
   }
@@ -65,7 +74,9 @@ export function loadCompose(options: LoadComposeOptions): ComposeProject {
       .map((p) => p.trim())
       .filter(Boolean) ??
     [];
+  addImplicitDependencies(services, issues);
   applyProfiles(services, profiles, issues);
+  checkDependencyCycles(services, issues);
   resolveEnvironment(services, lookup, issues);
   const project = {
     ...tree,
@@ -78,21 +89,37 @@ export function loadCompose(options: LoadComposeOptions): ComposeProject {
   return project;
 }
 
-/** Loads, includes, extends and merges files in order into one tree; undefined when nothing loaded. */
-function loadModels(sources: { file: string; text?: string }[], ctx: FileContext): Dict | undefined {
+/**
+ * Loads, includes, extends and merges files in order into one tree; undefined when nothing loaded.
+ * `including` lists the files whose `include` led here, outermost first, to find include cycles.
+ */
+function loadModels(
+  sources: { file: string; text?: string }[],
+  ctx: FileContext,
+  including: string[],
+): Dict | undefined {
   const report = (model: FileModel, path: ComposePath, message: string) =>
     ctx.issues.push({ file: model.file, path: formatPath(path), line: model.lineOf(path), message });
   const others = new Map<string, FileModel | undefined>();
   const loadOther = (path: string) => {
-    if (!others.has(path)) others.set(path, loadFileModel(path, { ...ctx, baseDir: dirname(path) }));
+    if (!others.has(path))
+      others.set(path, loadFileModel(path, { ...ctx, baseDir: dirname(path) }, undefined, true));
     return others.get(path);
   };
-  const loadIncluded = (request: IncludeRequest) => {
+  const includer = (model: FileModel) => (request: IncludeRequest, index: number) => {
+    const chain = [...including, model.file];
+    const again = request.files.find((file) => chain.includes(file));
+    if (again !== undefined) {
+      const cycle = [...chain.slice(chain.indexOf(again)), again];
+      report(model, ["include", index], `include cycle: ${cycle.join(" -> ")}`);
+      return undefined;
+    }
     const before = ctx.issues.length;
     const env = environmentFor(request.projectDirectory, ctx.lookup, request.envFiles, ctx.issues);
     const included = loadModels(
       request.files.map((file) => ({ file })),
       { ...ctx, baseDir: request.projectDirectory, lookup: (name: string) => env[name] },
+      chain,
     );
     return ctx.issues.length === before ? included : undefined;
   };
@@ -101,7 +128,7 @@ function loadModels(sources: { file: string; text?: string }[], ctx: FileContext
   for (const { file, text } of sources) {
     const model = loadFileModel(file, ctx, text);
     if (!model) continue;
-    applyIncludes(model, loadIncluded, report);
+    applyIncludes(model, includer(model));
     applyExtends(model, loadOther, report);
     merged = merged === undefined ? model.tree : (mergeCompose(merged, model.tree, [], model.marks) as Dict);
   }

@@ -29,6 +29,7 @@ function amount(
   what: string,
   berthPath: string,
   ctx: MapContext,
+  smallest?: { amount: number; message: string },
 ): number | undefined {
   let found: { amount: number; path: string; value: unknown } | undefined;
   for (const { value, path } of given) {
@@ -39,6 +40,10 @@ function amount(
       continue;
     }
     if (parsed === 0) continue;
+    if (smallest && parsed < smallest.amount) {
+      ctx.refuse(path, `${JSON.stringify(value)} ${smallest.message}`);
+      continue;
+    }
     if (found && found.amount !== parsed) {
       ctx.refuse(
         path,
@@ -52,8 +57,47 @@ function amount(
   return found?.amount;
 }
 
+/** A whole number, or text of one. */
+function composeCount(value: unknown): number | undefined {
+  const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
+  return /^-?\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/** `generic_resources: [{ discrete_resource_spec: { kind, value } }]` -> `{ kind: value }`. */
+function mapGenericResources(value: unknown, ctx: MapContext): Record<string, number> | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const at = "deploy.resources.reservations.generic_resources";
+  const out: Record<string, number> = {};
+  value.forEach((entry: unknown, i) => {
+    const spec = isDict(entry) ? entry.discrete_resource_spec : undefined;
+    if (isDict(entry) && entry.named_resource_spec !== undefined) {
+      ctx.refuse(
+        `${at}[${i}].named_resource_spec`,
+        "named generic resources are not supported by Berth yet; reserve a count with discrete_resource_spec",
+      );
+      return;
+    }
+    const count = isDict(spec) ? composeCount(spec.value) : undefined;
+    if (!isDict(spec) || typeof spec.kind !== "string" || count === undefined) {
+      ctx.refuse(`${at}[${i}]`, "needs discrete_resource_spec with kind and value");
+      return;
+    }
+    if (out[spec.kind] !== undefined) ctx.refuse(`${at}[${i}]`, `reserves "${spec.kind}" a second time`);
+    else if (count > 0) {
+      out[spec.kind] = count;
+      ctx.from(`resources.reservations.genericResources.${spec.kind}`, `${at}[${i}]`);
+    }
+  });
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 const memory = 'a memory size: bytes, or a number with a unit b, k, m or g ("512m", "1g")';
 const cpus = 'a number of CPUs such as 0.5 or "1.5"';
+/** Berth counts CPU in millicores; less than half of one rounds to nothing. */
+const oneMillicore = {
+  amount: 0.0005,
+  message: "is below Berth's resolution of one millicore (0.001 CPU); give at least 0.001",
+};
 
 export function mapResources(s: ComposeService, ctx: MapContext): ResourcesInput | undefined {
   const resources: Dict = isDict(s.deploy?.resources) ? s.deploy.resources : {};
@@ -63,11 +107,20 @@ export function mapResources(s: ComposeService, ctx: MapContext): ResourcesInput
   const at = "deploy.resources";
   refuseUnknown(limits, ["cpus", "memory", "pids"], `${at}.limits`, ctx);
   refuseUnknown(reservations, ["cpus", "memory", "devices", "generic_resources"], `${at}.reservations`, ctx);
-  if (!isEmpty(limits.pids)) ctx.refuse(`${at}.limits.pids`, `"pids" is not supported by Berth yet`);
-  for (const key of ["devices", "generic_resources"]) {
-    if (!isEmpty(reservations[key]))
-      ctx.refuse(`${at}.reservations.${key}`, `"${key}" is not supported by Berth yet`);
-  }
+  if (!isEmpty(reservations.devices))
+    ctx.refuse(`${at}.reservations.devices`, `"devices" is not supported by Berth yet`);
+  const genericResources = mapGenericResources(reservations.generic_resources, ctx);
+  // -1 is Compose's "no limit", as 0 is.
+  const pids = amount(
+    [
+      { value: limits.pids, path: `${at}.limits.pids` },
+      { value: (s as Dict).pids_limit, path: "pids_limit" },
+    ],
+    (v) => (composeCount(v) === -1 ? 0 : composeCount(v)),
+    "a number of processes",
+    "resources.pids",
+    ctx,
+  );
   const cpu = amount(
     [
       { value: limits.cpus, path: `${at}.limits.cpus` },
@@ -77,6 +130,7 @@ export function mapResources(s: ComposeService, ctx: MapContext): ResourcesInput
     cpus,
     "resources.cpu",
     ctx,
+    oneMillicore,
   );
   const mem = amount(
     [
@@ -94,6 +148,7 @@ export function mapResources(s: ComposeService, ctx: MapContext): ResourcesInput
     cpus,
     "resources.reservations.cpu",
     ctx,
+    oneMillicore,
   );
   const reservedMem = amount(
     [
@@ -108,10 +163,12 @@ export function mapResources(s: ComposeService, ctx: MapContext): ResourcesInput
   const reserved = {
     ...(reservedCpu !== undefined && { cpu: reservedCpu }),
     ...(reservedMem !== undefined && { memory: reservedMem }),
+    ...(genericResources && { genericResources }),
   };
   const out: ResourcesInput = {
     ...(cpu !== undefined && { cpu }),
     ...(mem !== undefined && { memory: mem }),
+    ...(pids !== undefined && { pids }),
     ...(Object.keys(reserved).length > 0 && { reservations: reserved }),
   };
   return Object.keys(out).length > 0 ? out : undefined;

@@ -3,7 +3,14 @@ export * from "./engine-info";
 export * from "./ownership";
 export { SwarmSecret, SwarmConfig, type SwarmFileObjectArgs } from "./secret";
 export { fileObjectProvider, type FileObjectKind } from "./file-object";
-export { SwarmNetwork, networkProvider, type SwarmNetworkArgs, type NetworkInputs } from "./network";
+export {
+  SwarmNetwork,
+  networkProvider,
+  type SwarmNetworkArgs,
+  type NetworkInputs,
+  type NetworkIpam,
+  type NetworkIpamPool,
+} from "./network";
 export {
   SwarmService,
   serviceProvider,

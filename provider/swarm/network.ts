@@ -27,6 +27,30 @@ export interface NetworkInputs {
   encrypted: boolean;
   owner: Owner;
   labels: Record<string, string>;
+  /** Driver options other than `encrypted` (e.g. `com.docker.network.driver.mtu`). Absent in older state. */
+  options?: Record<string, string>;
+  /** Address management; empty: the swarm picks a subnet. Absent in older state. */
+  ipam?: NetworkIpam;
+}
+
+/** A network's address management, as the engine's IPAM takes it. */
+export interface NetworkIpam {
+  /** Default: the engine's ("default"). */
+  driver?: string;
+  /** One entry per address pool. */
+  config?: NetworkIpamPool[];
+  /** Options for the IPAM driver. */
+  options?: Record<string, string>;
+}
+
+export interface NetworkIpamPool {
+  /** CIDR, e.g. "10.20.0.0/24". */
+  subnet?: string;
+  /** The part of the subnet tasks get addresses from. */
+  ipRange?: string;
+  gateway?: string;
+  /** Addresses kept out of the pool, by host name. */
+  auxAddresses?: Record<string, string>;
 }
 
 const networkNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
@@ -49,9 +73,25 @@ interface EngineNetwork {
   Name: string;
   Attachable?: boolean;
   Internal?: boolean;
-  Options?: Record<string, string>;
+  Options?: Record<string, string> | null;
   Labels?: Record<string, string>;
+  IPAM?: {
+    Driver?: string;
+    Options?: Record<string, string> | null;
+    Config?: {
+      Subnet?: string;
+      IPRange?: string;
+      Gateway?: string;
+      AuxiliaryAddresses?: Record<string, string>;
+    }[];
+  };
 }
+
+/** Driver options the engine adds by itself: reading them back is not drift. */
+const engineAddedOptions = [
+  "com.docker.network.driver.overlay.vxlanid_list",
+  "com.docker.network.ipam.serial",
+];
 
 const identityFields = ["name", "attachable", "internal", "encrypted"] as const;
 /** The inputs `diff` compares, each with the value an absent old one stands for. */
@@ -61,6 +101,8 @@ const comparedInputs = {
   internal: null,
   encrypted: null,
   labels: {},
+  options: {},
+  ipam: {},
   connection: {},
   owner: null,
 } as const;
@@ -82,15 +124,72 @@ function labelledOwner(props: Pick<NetworkOutputs, "owner" | "labelledUrn">): Ow
   return { ...props.owner, urn: props.labelledUrn ?? props.owner.urn };
 }
 
-/** The state fields the engine holds, as the inputs spell them. */
-function asWritten(found: EngineNetwork) {
+/** The engine's options without `encrypted` and without those it adds itself, unless they were asked for. */
+function userOptions(found: Record<string, string> | null | undefined, asked: Record<string, string> = {}) {
+  return Object.fromEntries(
+    Object.entries(found ?? {}).filter(
+      ([key]) => key !== "encrypted" && (key in asked || !engineAddedOptions.includes(key)),
+    ),
+  );
+}
+
+/**
+ * The engine's IPAM in the inputs' terms, limited to what `asked` sets: the swarm fills in a subnet and
+ * gateway where none is given, and does not report auxiliary addresses, so those are taken as asked.
+ */
+function writtenIpam(found: EngineNetwork["IPAM"], asked: NetworkIpam = {}): NetworkIpam {
+  const pools = found?.Config ?? [];
+  return {
+    ...(asked.driver !== undefined && { driver: found?.Driver }),
+    ...(asked.options !== undefined && { options: userOptions(found?.Options, asked.options) }),
+    ...(asked.config !== undefined && {
+      config: asked.config.map((pool, i) => ({
+        ...(pool.subnet !== undefined && { subnet: pools[i]?.Subnet }),
+        ...(pool.ipRange !== undefined && { ipRange: pools[i]?.IPRange }),
+        ...(pool.gateway !== undefined && { gateway: pools[i]?.Gateway }),
+        ...(pool.auxAddresses !== undefined && {
+          auxAddresses: pools[i]?.AuxiliaryAddresses ?? pool.auxAddresses,
+        }),
+      })),
+    }),
+  };
+}
+
+/** The state fields the engine holds, as the inputs spell them; `asked` is what the inputs set. */
+function asWritten(found: EngineNetwork, asked: Partial<Pick<NetworkInputs, "options" | "ipam">> = {}) {
   return {
     name: found.Name,
     attachable: Boolean(found.Attachable),
     internal: Boolean(found.Internal),
     encrypted: found.Options?.encrypted !== undefined,
     labels: userLabels(found.Labels),
+    options: userOptions(found.Options, asked.options),
+    ipam: writtenIpam(found.IPAM, asked.ipam),
   };
+}
+
+/** The IPAM part of a network create request, or undefined for the swarm's own choice. */
+function engineIpam(ipam: NetworkIpam = {}) {
+  if (ipam.driver === undefined && ipam.config === undefined && ipam.options === undefined) return undefined;
+  return {
+    Driver: ipam.driver ?? "default",
+    Options: ipam.options ?? {},
+    Config: (ipam.config ?? []).map((pool) => ({
+      Subnet: pool.subnet,
+      IPRange: pool.ipRange,
+      Gateway: pool.gateway,
+      AuxiliaryAddresses: pool.auxAddresses,
+    })),
+  };
+}
+
+function isStringMap(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === "string" || isUnknown(v))
+  );
 }
 
 /** Fails unless the network is `props`' own to change or delete. */
@@ -101,7 +200,7 @@ function requireOwned(found: EngineNetwork, props: NetworkOutputs, doing: string
 
 /**
  * The dynamic provider for Swarm overlay networks. Docker cannot change a network, so a change of name,
- * flags or labels replaces it; a new connection (to the same swarm) or owner is kept in state only.
+ * flags, labels, options or IPAM replaces it; a new connection (to the same swarm) or owner is kept in state only.
  */
 export const networkProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: NetworkInputs, news: NetworkInputs) {
@@ -116,13 +215,31 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
       if (!isUnknown(news[flag]) && typeof news[flag] !== "boolean")
         failures.push({ property: flag, reason: "must be true or false" });
     }
+    if (news.options !== undefined && !isUnknown(news.options)) {
+      if (!isStringMap(news.options))
+        failures.push({ property: "options", reason: "must map option names to strings" });
+      else if ("encrypted" in news.options)
+        failures.push({ property: "options", reason: "must not hold encrypted; set encrypted: true" });
+    }
+    const ipam = news.ipam;
+    if (ipam !== undefined && !isUnknown(ipam)) {
+      if (typeof ipam !== "object" || ipam === null || Array.isArray(ipam))
+        failures.push({ property: "ipam", reason: "must be an object with driver, config and options" });
+      else if (ipam.config !== undefined && !isUnknown(ipam.config) && !Array.isArray(ipam.config))
+        failures.push({ property: "ipam", reason: "config must be a list of address pools" });
+      else if (ipam.options !== undefined && !isUnknown(ipam.options) && !isStringMap(ipam.options))
+        failures.push({ property: "ipam", reason: "options must map option names to strings" });
+    }
     return { inputs: news, failures };
   },
 
   async diff(_id: string, olds: NetworkOutputs, news: NetworkInputs) {
-    const differs = (f: keyof typeof comparedInputs) => !sameValue(olds[f] ?? comparedInputs[f], news[f]);
+    const differs = (f: keyof typeof comparedInputs) =>
+      !sameValue(olds[f] ?? comparedInputs[f], news[f] ?? comparedInputs[f]);
     // Labels are immutable too, so a known label change replaces; an unknown one waits for its value.
-    const replaces = [...identityFields, "labels" as const].filter((f) => isKnown(news[f]) && differs(f));
+    const replaces = [...identityFields, "labels" as const, "options" as const, "ipam" as const].filter(
+      (f) => isKnown(news[f]) && differs(f),
+    );
     const changes =
       replaces.length > 0 || (Object.keys(comparedInputs) as (keyof typeof comparedInputs)[]).some(differs);
     // The name must be free before the new network is made.
@@ -147,7 +264,8 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
           Attachable: inputs.attachable,
           Internal: inputs.internal,
           CheckDuplicate: true,
-          Options: inputs.encrypted ? { encrypted: "" } : {},
+          Options: { ...inputs.options, ...(inputs.encrypted && { encrypted: "" }) },
+          IPAM: engineIpam(inputs.ipam),
           Labels: { ...inputs.labels, ...ownerLabels(inputs.owner) },
         },
       } as never)) as { id: string };
@@ -158,7 +276,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
       // What the engine holds, so an adopted network that differs shows as a change on the next up.
       const found = await inspect(inputs.connection, id);
       const labelledUrn = found.Labels?.[ownerLabelKeys.resource] ?? inputs.owner.urn;
-      return { id, outs: { ...planned, ...asWritten(found), labelledUrn } };
+      return { id, outs: { ...planned, ...asWritten(found, inputs), labelledUrn } };
     } catch (err) {
       throw createFailure(`network ${inputs.name}`, err, id, planned);
     }
@@ -181,7 +299,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
     }
     if (props.owner) {
       const labelledUrn = props.labelledUrn ?? found.Labels?.[ownerLabelKeys.resource] ?? props.owner.urn;
-      return { id, props: { ...props, connection, ...asWritten(found), swarmId, labelledUrn } };
+      return { id, props: { ...props, connection, ...asWritten(found, props), swarmId, labelledUrn } };
     }
     const owner = ownerFromLabels(found.Labels);
     if (!owner?.urn) {
@@ -261,6 +379,10 @@ export interface SwarmNetworkArgs {
   encrypted?: pulumi.Input<boolean>;
   /** Extra labels. Default: none. */
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Driver options other than `encrypted`, e.g. `{ "com.docker.network.driver.mtu": "1400" }`. Default: none. */
+  options?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Subnets, ranges, gateways and the IPAM driver. Default: the swarm picks a subnet. */
+  ipam?: pulumi.Input<NetworkIpam>;
   /** Default: the local engine. */
   connection?: pulumi.Input<EngineConnection>;
   /** The Berth component that owns the network, for its labels. Default: the resource name. */
@@ -289,6 +411,8 @@ export class SwarmNetwork extends pulumi.dynamic.Resource {
         encrypted: args.encrypted ?? false,
         owner: currentOwner(args.component ?? name, { name, type: "SwarmNetwork", opts }),
         labels: args.labels ?? {},
+        options: args.options ?? {},
+        ipam: args.ipam ?? {},
         swarmId: undefined,
         labelledUrn: undefined,
       },

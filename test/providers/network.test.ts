@@ -44,6 +44,64 @@ describe("Swarm overlay networks (real engine)", () => {
     assert.equal(found.Labels["berth.stack"], "test");
   });
 
+  it("creates a network with driver options and address management, and reads them back", async (t) => {
+    if (!(await needEngine(t))) return;
+    const ipam = {
+      driver: "default",
+      options: { "berth.test": "1" },
+      config: [
+        {
+          subnet: "10.231.7.0/24",
+          ipRange: "10.231.7.128/25",
+          gateway: "10.231.7.1",
+          auxAddresses: { printer: "10.231.7.5" },
+        },
+      ],
+    };
+    const options = { "com.docker.network.driver.mtu": "1400" };
+    const net = inputs("ipam", { encrypted: true, options, ipam });
+    const { id, outs } = await networkProvider.create(net);
+    const found = JSON.parse(docker("network", "inspect", id, "--format", "{{json .}}"));
+    assert.equal(found.Options["com.docker.network.driver.mtu"], "1400");
+    assert.equal(found.Options.encrypted, "");
+    assert.equal(found.IPAM.Driver, "default");
+    assert.equal(found.IPAM.Options["berth.test"], "1");
+    assert.deepEqual(
+      found.IPAM.Config.map((c: Record<string, string>) => [c.Subnet, c.IPRange, c.Gateway]),
+      [["10.231.7.0/24", "10.231.7.128/25", "10.231.7.1"]],
+    );
+    // What the engine adds by itself (the VXLAN id, IPAM's serial option) is not drift.
+    assert.deepEqual(outs.options, options);
+    assert.deepEqual(outs.ipam, ipam);
+    const read = await networkProvider.read?.(id, {
+      ...outs,
+      options: { "com.docker.network.driver.mtu": "9000" },
+    });
+    assert.deepEqual((read?.props as NetworkInputs).options, options);
+    assert.deepEqual((read?.props as NetworkInputs).ipam, ipam);
+    const diff = await networkProvider.diff?.(id, outs, {
+      ...net,
+      ipam: { config: [{ subnet: "10.231.8.0/24" }] },
+    });
+    assert.deepEqual(diff?.replaces, ["ipam"]);
+    const unchanged = await networkProvider.diff?.(id, outs, net);
+    assert.equal(unchanged?.changes, false);
+  });
+
+  it("refuses driver options that are not strings, and encrypted among them", async () => {
+    const check = (extra: Partial<NetworkInputs>) =>
+      networkProvider.check?.({} as NetworkInputs, inputs("bad", extra)).then((r) => r.failures);
+    assert.deepEqual(await check({ options: { mtu: 1400 as unknown as string } }), [
+      { property: "options", reason: "must map option names to strings" },
+    ]);
+    assert.deepEqual(await check({ options: { encrypted: "" } }), [
+      { property: "options", reason: "must not hold encrypted; set encrypted: true" },
+    ]);
+    assert.deepEqual(await check({ ipam: { config: "10.0.0.0/8" as never } }), [
+      { property: "ipam", reason: "config must be a list of address pools" },
+    ]);
+  });
+
   it("reads drift and disappearance, and deletes idempotently", async (t) => {
     if (!(await needEngine(t))) return;
     const created = await networkProvider.create(inputs("drift", { labels: { v: "1" } }));

@@ -297,14 +297,41 @@ describe("loadCompose: include", () => {
     assert.deepEqual(Object.keys(project.services).sort(), ["app", "db"]);
   });
 
-  it("refuses a resource that the including file defines differently", () => {
+  it("merges the including file's definition over the included one, as Compose does", () => {
+    const { project } = load(
+      {
+        "compose.yaml": `include: [other.yaml]\nservices:\n  app:\n    image: mine\n    environment: { B: "local" }\n    ports: !reset []\nnetworks:\n  back: { labels: { team: local } }\n`,
+        "other.yaml": `services:\n  app:\n    image: theirs\n    environment: { A: "1", B: "included" }\n    ports: ["80:80"]\n    networks: [back]\nnetworks:\n  back: { internal: true }\n`,
+      },
+      { projectName: "app" },
+    );
+    const app = project.services.app;
+    assert.equal(app.image, "mine");
+    assert.deepEqual(app.environment, { A: "1", B: "local" });
+    assert.equal(app.ports, undefined);
+    assert.deepEqual(project.networks?.back, { internal: true, labels: { team: "local" }, name: "app_back" });
+  });
+
+  it("refuses an include cycle, naming the files, instead of recursing", () => {
     const issues = issuesOf({
-      "compose.yaml": `include: [other.yaml]\nservices:\n  app:\n    image: mine\n`,
-      "other.yaml": `services:\n  app:\n    image: theirs\n`,
+      "compose.yaml": `include: [b.yaml]\nservices:\n  a:\n    image: a\n`,
+      "b.yaml": `include: [compose.yaml]\nservices:\n  b:\n    image: b\n`,
     });
-    assert.equal(issues.length, 1);
+    assert.equal(issues.length, 1, JSON.stringify(issues));
+    assert.equal(issues[0].file, "b.yaml");
     assert.equal(issues[0].path, "include[0]");
-    assert.match(issues[0].message, /^services\.app is defined both here and in the included .*other\.yaml$/);
+    assert.match(
+      issues[0].message,
+      /^include cycle: \S*\/compose\.yaml -> \S*\/b\.yaml -> \S*\/compose\.yaml$/,
+    );
+  });
+
+  it("refuses a file that includes itself", () => {
+    const issues = issuesOf({ "compose.yaml": `include: [compose.yaml]\nservices:\n  a:\n    image: a\n` });
+    assert.deepEqual(
+      issues.map((i) => [i.path, i.message.replace(/\S*\//g, "")]),
+      [["include[0]", "include cycle: compose.yaml -> compose.yaml"]],
+    );
   });
 });
 
@@ -553,5 +580,85 @@ describe("loadCompose: the project", () => {
     });
     assert.equal(project.name, "app");
     assert.equal(project.services.a.volumes?.[0].source, "/srv/app/d");
+  });
+});
+
+describe("loadCompose: as Compose loads them", () => {
+  it("extends a valid service of a file whose other entries are invalid", () => {
+    const { project } = load({
+      "base.yaml": `services:\n  web:\n    image: web:1\n    environment: { A: "1" }\n  broken: null\n  odd:\n    ports: "not a list"\nnetworks: 5\n`,
+      "compose.yaml": `services:\n  site:\n    extends: { file: base.yaml, service: web }\n`,
+    });
+    assert.equal(project.services.site.image, "web:1");
+    assert.deepEqual(project.services.site.environment, { A: "1" });
+  });
+
+  it("still reports the problems of the extended service itself, at its file and line", () => {
+    const issues = issuesOf({
+      "base.yaml": `services:\n  web:\n    image: web:1\n    ports: "not a list"\n  broken: null\n`,
+      "compose.yaml": `services:\n  site:\n    extends: { file: base.yaml, service: web }\n`,
+    });
+    assert.deepEqual(
+      issues.map((i) => [i.file, i.line, i.path]),
+      [["base.yaml", 4, "services.web.ports"]],
+    );
+  });
+
+  it("refuses an empty file as Compose does", () => {
+    for (const text of ["", "# nothing here\n", "{}\n"]) {
+      const issues = issuesOf({ "compose.yaml": text });
+      assert.deepEqual(
+        issues.map((i) => [i.file, i.message]),
+        [["compose.yaml", "empty compose file"]],
+        JSON.stringify(text),
+      );
+    }
+  });
+
+  it("refuses a depends_on cycle, naming the services", () => {
+    const issues = issuesOf({
+      "compose.yaml": `services:\n  a:\n    image: a\n    depends_on: [b]\n  b:\n    image: b\n    depends_on: { c: { condition: service_healthy } }\n  c:\n    image: c\n    depends_on: [a]\n  d:\n    image: d\n    depends_on: [d]\n`,
+    });
+    assert.deepEqual(
+      issues.map((i) => [i.path, i.message]),
+      [
+        ["services.a.depends_on", "dependency cycle: a -> b -> c -> a"],
+        ["services.d.depends_on", "dependency cycle: d -> d"],
+      ],
+    );
+  });
+
+  it("refuses volumes_from, network_mode and ipc naming an undefined service", () => {
+    const issues = issuesOf({
+      "compose.yaml": `services:\n  a:\n    image: a\n    volumes_from: ["nope:ro", "container:elsewhere", b]\n    network_mode: "service:gone"\n    ipc: "service:missing"\n  b:\n    image: b\n`,
+    });
+    assert.deepEqual(
+      issues.map((i) => [i.path, i.message]),
+      [
+        ["services.a.volumes_from[0]", 'uses the undefined service "nope"'],
+        ["services.a.network_mode", 'uses the undefined service "gone"'],
+        ["services.a.ipc", 'uses the undefined service "missing"'],
+      ],
+    );
+  });
+
+  it("adds the services that volumes_from, network_mode and links name to depends_on, as Compose does", () => {
+    const { project } = load({
+      "compose.yaml": `services:\n  a:\n    image: a\n    volumes_from: ["b:ro"]\n    network_mode: "service:c"\n    links: ["d:alias"]\n    depends_on: { b: { condition: service_healthy } }\n  b: { image: b }\n  c: { image: c }\n  d: { image: d }\n`,
+    });
+    assert.deepEqual(project.services.a.depends_on, {
+      b: { condition: "service_healthy", required: true },
+      c: { condition: "service_started", required: true, restart: true },
+      d: { condition: "service_started", required: true, restart: true },
+    });
+  });
+
+  it("reads a label given without a value as an empty string", () => {
+    const { project } = load({
+      "compose.yaml": `services:\n  a:\n    image: a\n    labels: { k: , v: "1" }\n    deploy:\n      labels: { d: }\nnetworks:\n  n:\n    labels: { nl: }\n`,
+    });
+    assert.deepEqual(project.services.a.labels, { k: "", v: "1" });
+    assert.deepEqual(project.services.a.deploy?.labels, { d: "" });
+    assert.deepEqual(project.networks?.n.labels, { nl: "" });
   });
 });
