@@ -1,4 +1,4 @@
-import type { HealthCheckInput, ServiceInput, SpecField } from "../spec/types";
+import type { HealthCheckInput, NetworkAttachmentInput, ServiceInput, SpecField } from "../spec/types";
 import { closestName } from "../spec/suggest";
 import { type Dict, isDict } from "./dict";
 import { isTrue, type MapContext, refuseUnknown } from "./map-context";
@@ -84,13 +84,17 @@ export function mapEnvironment(
   };
 }
 
-/** Network names; attachment options are refused, except those that only order attachments. */
-export function mapNetworks(s: ComposeService, ctx: MapContext): string[] {
+/**
+ * Networks, with their aliases; other attachment options are refused, except those that only order
+ * attachments.
+ */
+export function mapNetworks(s: ComposeService, ctx: MapContext): (string | NetworkAttachmentInput)[] {
   const orderOnly = ["priority", "gw_priority"];
   const addresses = ["ipv4_address", "ipv6_address", "link_local_ips", "mac_address"];
   return Object.entries(s.networks ?? {}).map(([name, options], i) => {
     const at = `networks.${name}`;
     ctx.from(`networks[${i}]`, at);
+    let aliases: string[] = [];
     for (const [key, value] of Object.entries(options ?? {})) {
       if (key.startsWith("x-") || (key === "aliases" && Array.isArray(value) && value.length === 0)) continue;
       if (orderOnly.includes(key)) {
@@ -98,13 +102,11 @@ export function mapNetworks(s: ComposeService, ctx: MapContext): string[] {
       } else if (addresses.includes(key)) {
         ctx.refuse(`${at}.${key}`, `"${key}" cannot be deployed to a cluster: the cluster assigns addresses`);
       } else if (key === "aliases") {
-        ctx.refuse(
-          `${at}.aliases`,
-          `"aliases" is not supported by Berth yet; other services reach this one by its service name`,
-        );
+        aliases = Array.isArray(value) ? value.map(String) : [];
+        ctx.from(`networks[${i}].aliases`, `${at}.aliases`);
       } else ctx.refuse(`${at}.${key}`, `"${key}" is not supported by Berth yet`);
     }
-    return name;
+    return aliases.length > 0 ? { name, aliases } : name;
   });
 }
 
@@ -134,10 +136,9 @@ export function mapHealthcheck(s: ComposeService, ctx: MapContext): HealthCheckI
     return undefined;
   }
   if (test[0] === "NONE") return { command: ["NONE"] };
-  if (h.start_interval !== undefined)
-    ctx.refuse("healthcheck.start_interval", `"start_interval" is not supported by Berth yet`);
   ctx.from("healthCheck.command", "healthcheck.test");
   ctx.from("healthCheck.startPeriod", "healthcheck.start_period");
+  ctx.from("healthCheck.startInterval", "healthcheck.start_interval");
   const retries = Number(h.retries ?? 0);
   return {
     command: test,
@@ -146,6 +147,7 @@ export function mapHealthcheck(s: ComposeService, ctx: MapContext): HealthCheckI
     // 0 means Docker's default (3), which is also Berth's.
     ...(retries !== 0 && { retries }),
     ...(h.start_period !== undefined && { startPeriod: h.start_period }),
+    ...(h.start_interval !== undefined && { startInterval: h.start_interval }),
   };
 }
 

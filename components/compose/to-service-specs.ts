@@ -7,6 +7,7 @@ import { isEmpty, isTrue, type MapContext, stringMap } from "./map-context";
 import { mapDeploy } from "./map-deploy";
 import { mapFileMounts, mapVolumes } from "./map-mounts";
 import { mapPorts } from "./map-ports";
+import { mapRuntime } from "./map-runtime";
 import { ignoredKeys, mappedKeys, refusedKeys } from "./service-keys";
 import {
   ComposeError,
@@ -153,6 +154,7 @@ function mapService(s: ComposeService, ctx: ServiceContext): ServiceInput {
     ...(s.cap_add !== undefined && { capAdd: s.cap_add }),
     ...(s.cap_drop !== undefined && { capDrop: s.cap_drop }),
     ...(s.stop_grace_period !== undefined && { stopGracePeriod: s.stop_grace_period }),
+    ...mapRuntime(s, ctx),
     ...(logging && { logging }),
     ...(berth.ignoreUnsupported !== undefined && { ignoreUnsupported: berth.ignoreUnsupported }),
   };
@@ -170,7 +172,11 @@ function checkSpec(name: string, input: ServiceInput, ctx: ServiceContext): void
     for (const issue of err.issues) {
       if (buildRefused && issue.path === "image") continue;
       const path = ctx.origin(issue.path);
-      if (!reported.has(path)) ctx.issues.push({ path, message: issue.message });
+      // Messages that name another entry (`already the target of volumes[0]`) name it as the file does.
+      const message = issue.message.replace(/\b(?:volumes|secrets|configs)\[\d+\]/g, (entry) =>
+        ctx.origin(entry).slice(ctx.composePath("").length + 1),
+      );
+      if (!reported.has(path)) ctx.issues.push({ path, message });
     }
   }
 }

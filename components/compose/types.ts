@@ -157,6 +157,18 @@ export interface ComposeNetwork {
   internal?: boolean;
   external?: boolean;
   labels?: Record<string, string>;
+  ipam?: {
+    driver?: string;
+    config?: {
+      subnet?: string;
+      ip_range?: string;
+      gateway?: string;
+      aux_addresses?: Record<string, string>;
+    }[];
+    options?: Record<string, string>;
+  };
+  enable_ipv4?: boolean;
+  enable_ipv6?: boolean;
   [key: string]: unknown;
 }
 

@@ -14,9 +14,13 @@ export const defaults = {
     monitor: 5_000,
     maxFailureRatio: 0,
   },
+  canary: { pause: false, promote: false },
   restart: { condition: "any", jobCondition: "on-failure", delay: 5_000, maxAttempts: 0, window: 0 },
   autoscaleCpuPercent: 80,
   fileMode: 0o444,
+  /** Owner (uid and gid) of secret and config files. */
+  fileOwner: "0",
+  securityOpt: { noNewPrivileges: false, seccomp: "default", appArmor: "default" },
   secretsDir: "/run/secrets",
   stopGracePeriod: 10_000,
   /** Docker refuses a memory limit under 6 MiB. */

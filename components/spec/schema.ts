@@ -8,6 +8,10 @@ const port = { type: "integer", minimum: 1, maximum: 65535 };
 const stringArray = { type: "array", items: { type: "string" } };
 const stringMap = { type: "object", additionalProperties: { type: "string" } };
 const nonNegativeInteger = { type: "integer", minimum: 0 };
+const numericId = { type: ["string", "integer"] };
+/** Shapes with two forms are typed here and checked in `normalize` (one message per problem). */
+const ulimit = { type: ["integer", "object"] };
+const networkAttachment = { type: ["string", "object"] };
 
 const fileMount = {
   type: "object",
@@ -17,6 +21,8 @@ const fileMount = {
     source: { type: "string" },
     target: { type: "string" },
     mode: { type: "integer", minimum: 0, maximum: 0o777 },
+    uid: numericId,
+    gid: numericId,
   },
 };
 
@@ -61,10 +67,15 @@ export const serviceInputSchema = {
       properties: {
         cpu: quantity,
         memory: quantity,
+        pids: { type: "integer", minimum: 1 },
         reservations: {
           type: "object",
           additionalProperties: false,
-          properties: { cpu: quantity, memory: quantity },
+          properties: {
+            cpu: quantity,
+            memory: quantity,
+            genericResources: { type: "object", additionalProperties: { type: "integer", minimum: 1 } },
+          },
         },
       },
     },
@@ -84,6 +95,7 @@ export const serviceInputSchema = {
         timeout: duration,
         retries: { type: "integer", minimum: 1 },
         startPeriod: duration,
+        startInterval: duration,
       },
     },
     update: {
@@ -96,6 +108,16 @@ export const serviceInputSchema = {
         failureAction: { enum: ["rollback", "pause", "continue"] },
         monitor: duration,
         maxFailureRatio: { type: "number", minimum: 0, maximum: 1 },
+        canary: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            replicas: { type: "integer", minimum: 1 },
+            percent: { type: "integer", minimum: 1, maximum: 99 },
+            pause: { type: "boolean" },
+            promote: { type: "boolean" },
+          },
+        },
       },
     },
     restart: {
@@ -140,12 +162,17 @@ export const serviceInputSchema = {
           source: { type: "string" },
           target: { type: "string" },
           readOnly: { type: "boolean" },
+          tmpfs: {
+            type: "object",
+            additionalProperties: false,
+            properties: { size: quantity, mode: { type: "integer", minimum: 0, maximum: 0o7777 } },
+          },
         },
       },
     },
     secrets: { type: "array", items: fileMount },
     configs: { type: "array", items: fileMount },
-    networks: stringArray,
+    networks: { type: "array", items: networkAttachment },
     labels: stringMap,
     user: { type: "string" },
     workingDir: { type: "string" },
@@ -153,6 +180,26 @@ export const serviceInputSchema = {
     capAdd: stringArray,
     capDrop: stringArray,
     stopGracePeriod: duration,
+    stopSignal: { type: "string" },
+    hostname: { type: "string" },
+    stdinOpen: { type: "boolean" },
+    tty: { type: "boolean" },
+    sysctls: stringMap,
+    ulimits: { type: "object", additionalProperties: ulimit },
+    dns: stringArray,
+    dnsSearch: stringArray,
+    dnsOptions: stringArray,
+    extraHosts: stringMap,
+    init: { type: "boolean" },
+    securityOpt: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        noNewPrivileges: { type: "boolean" },
+        seccomp: { type: ["string", "object"] },
+        appArmor: { enum: ["default", "unconfined"] },
+      },
+    },
     logging: {
       type: "object",
       additionalProperties: false,

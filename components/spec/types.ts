@@ -60,6 +60,33 @@ export interface HealthCheckInput {
   retries?: number;
   /** Failures during this grace period after start do not count. Default: `"0s"`. */
   startPeriod?: DurationInput;
+  /**
+   * Time between checks during `startPeriod` (Swarm engines with API 1.44+ only; refused on
+   * Kubernetes and ECS). Default: `interval`.
+   */
+  startInterval?: DurationInput;
+}
+
+/**
+ * Release a new version to a slice of the service first (Kubernetes). A change of the service runs as
+ * a second set of replicas (the canary) beside the current version, behind the same endpoints; the
+ * next deployment promotes it to every replica, and a deployment that returns to the current version
+ * removes it. Give exactly one of `replicas` and `percent`. Only for `mode: "replicated"`.
+ */
+export interface CanaryInput {
+  /** Replicas of the new version, in addition to the current ones: at least 1, at most `replicas`. */
+  replicas?: number;
+  /**
+   * The canary's size as a percentage (1-99) of the service's replicas, rounded up, at least 1 replica.
+   */
+  percent?: number;
+  /**
+   * Hold the canary across deployments until `promote` is set, instead of promoting it on the next one.
+   * Default: false.
+   */
+  pause?: boolean;
+  /** Promote the new version at once (also a held canary), without a canary stage. Default: false. */
+  promote?: boolean;
 }
 
 export interface UpdatePolicyInput {
@@ -75,6 +102,8 @@ export interface UpdatePolicyInput {
   monitor?: DurationInput;
   /** Fraction (0-1) of tasks that may fail during an update. Default: 0. */
   maxFailureRatio?: number;
+  /** Run a new version as a canary first (Kubernetes only). Default: none: an update rolls every replica. */
+  canary?: CanaryInput;
 }
 
 export interface RestartPolicyInput {
@@ -120,12 +149,25 @@ export interface AutoscaleInput {
 export interface VolumeInput {
   /** `volume` (named, managed by the cluster), `bind` (a host path) or `tmpfs` (memory). */
   type: "volume" | "bind" | "tmpfs";
-  /** Volume name (`volume`) or absolute host path (`bind`); not allowed for `tmpfs`. */
+  /**
+   * Volume name (`volume`) or absolute host path (`bind`); not allowed for `tmpfs`. A `volume` without
+   * a source is anonymous: a new, empty volume for each task (Kubernetes: an `emptyDir`).
+   * Default: none (required for `bind`).
+   */
   source?: string;
   /** Absolute path in the container; distinct across volumes, secrets and configs. */
   target: string;
   /** Default: false. */
   readOnly?: boolean;
+  /** Options of a `tmpfs` mount only. Default: the engine's (half of the node's memory, mode 1777). */
+  tmpfs?: TmpfsInput;
+}
+
+export interface TmpfsInput {
+  /** Size limit (bytes or a quantity such as `"64Mi"`). Default: none (the engine's). */
+  size?: MemoryInput;
+  /** Permission bits of the mount's root, e.g. `0o1777`. Default: the engine's (`0o1777`). */
+  mode?: number;
 }
 
 export interface FileMountInput {
@@ -138,6 +180,37 @@ export interface FileMountInput {
   target?: string;
   /** File mode. Default: `0o444`. */
   mode?: number;
+  /** Numeric user ID that owns the file. Default: `"0"`. */
+  uid?: string | number;
+  /** Numeric group ID that owns the file. Default: `"0"`. */
+  gid?: string | number;
+}
+
+/** A network the service joins, with the extra names it answers to there. */
+export interface NetworkAttachmentInput {
+  /** The network's name. */
+  name: string;
+  /** DNS names of the service on this network besides its own name. Default: none. */
+  aliases?: string[];
+}
+
+/** A resource limit (`ulimit`): one number for both, or soft and hard limits; -1 is unlimited. */
+export type UlimitInput = number | { soft: number; hard: number };
+
+/**
+ * Security options that Swarm's `Privileges` carries (Docker `--security-opt`). Swarm applies them
+ * only on engines with API 1.44+ (Docker 25); older engines are refused rather than ignoring them.
+ */
+export interface SecurityOptInput {
+  /** Processes cannot gain privileges (setuid binaries, file capabilities). Default: false. */
+  noNewPrivileges?: boolean;
+  /**
+   * Seccomp: `"default"` (the runtime's profile), `"unconfined"` (none) or a custom profile given as
+   * its JSON text. Default: `"default"`.
+   */
+  seccomp?: "default" | "unconfined" | { profile: string };
+  /** AppArmor: `"default"` (the runtime's profile) or `"unconfined"`. Default: `"default"`. */
+  appArmor?: "default" | "unconfined";
 }
 
 export interface ResourcesInput {
@@ -145,8 +218,18 @@ export interface ResourcesInput {
   cpu?: CpuInput;
   /** Memory limit (at least 6Mi). Default: none. */
   memory?: MemoryInput;
+  /** Most processes (and threads) the container may run, at least 1. Default: none. */
+  pids?: number;
   /** What the scheduler reserves; no more than the limits. Default: none. */
-  reservations?: { cpu?: CpuInput; memory?: MemoryInput };
+  reservations?: {
+    cpu?: CpuInput;
+    memory?: MemoryInput;
+    /**
+     * Node resources by kind and count (Swarm generic resources such as `{ gpu: 1 }`; Kubernetes
+     * extended resources such as `{ "nvidia.com/gpu": 1 }`; ECS GPUs on EC2). Default: none.
+     */
+    genericResources?: Record<string, number>;
+  };
 }
 
 /** The portable description of one service, as a user writes it. */
@@ -178,8 +261,11 @@ export interface ServiceInput {
   volumes?: VolumeInput[];
   secrets?: FileMountInput[];
   configs?: FileMountInput[];
-  /** Networks (by name) the service joins. Default: none beyond the cluster's default. */
-  networks?: string[];
+  /**
+   * Networks the service joins: a name, or `{ name, aliases }` for extra DNS names on that network.
+   * Default: none beyond the cluster's default.
+   */
+  networks?: (string | NetworkAttachmentInput)[];
   /** Labels on the service. Keys starting with `berth.` are reserved. Default: none. */
   labels?: Record<string, string>;
   /** `user`, `uid`, `user:group` or `uid:gid`. Default: the image's. */
@@ -193,6 +279,30 @@ export interface ServiceInput {
   capDrop?: string[];
   /** Time between the stop signal and a kill. Default: `"10s"`. */
   stopGracePeriod?: DurationInput;
+  /** The signal that stops the container: a name (`SIGINT`, `QUIT`) or a number. Default: the image's. */
+  stopSignal?: string;
+  /** The container's host name (an RFC 1123 name). Default: the cluster's (Swarm: the container ID). */
+  hostname?: string;
+  /** Keep standard input open (`docker run -i`). Default: false. */
+  stdinOpen?: boolean;
+  /** Allocate a pseudo-terminal (`docker run -t`). Default: false. */
+  tty?: boolean;
+  /** Namespaced kernel parameters, such as `{ "net.core.somaxconn": "1024" }`. Default: none. */
+  sysctls?: Record<string, string>;
+  /** Resource limits by name (`nofile`, `nproc`, `core`, ...). Default: the engine's. */
+  ulimits?: Record<string, UlimitInput>;
+  /** Name server IP addresses. Default: the cluster's DNS. */
+  dns?: string[];
+  /** DNS search domains. Default: the cluster's. */
+  dnsSearch?: string[];
+  /** resolv.conf options, such as `ndots:2`. Default: none. */
+  dnsOptions?: string[];
+  /** Extra `/etc/hosts` entries: host name -> IP address. Default: none. */
+  extraHosts?: Record<string, string>;
+  /** Run an init process as PID 1 that forwards signals and reaps zombies. Default: the engine's (no). */
+  init?: boolean;
+  /** Seccomp, AppArmor and no-new-privileges. Default: the runtime's profiles, privileges may rise. */
+  securityOpt?: SecurityOptInput;
   /** Log driver and its options. Default: the cluster's. */
   logging?: { driver: string; options?: Record<string, string> };
   /**
@@ -227,6 +337,8 @@ export interface NormalizedHealthCheck {
   timeout: number;
   retries: number;
   startPeriod: number;
+  /** Set only when given. */
+  startInterval?: number;
 }
 
 export interface NormalizedResources {
@@ -234,7 +346,8 @@ export interface NormalizedResources {
   cpu?: number;
   /** Bytes. */
   memory?: number;
-  reservations: { cpu?: number; memory?: number };
+  pids?: number;
+  reservations: { cpu?: number; memory?: number; genericResources: Record<string, number> };
 }
 
 export interface NormalizedUpdatePolicy {
@@ -244,6 +357,16 @@ export interface NormalizedUpdatePolicy {
   failureAction: "rollback" | "pause" | "continue";
   monitor: number;
   maxFailureRatio: number;
+  /** Set only when the service asks for a canary. */
+  canary?: NormalizedCanary;
+}
+
+/** {@link CanaryInput} with its size resolved to a number of replicas. */
+export interface NormalizedCanary {
+  /** Replicas of the canary while one runs: at least 1. */
+  replicas: number;
+  pause: boolean;
+  promote: boolean;
 }
 
 export interface NormalizedRestartPolicy {
@@ -264,13 +387,26 @@ export interface NormalizedFileMount {
   source: string;
   target: string;
   mode: number;
+  /** Numeric, as text. */
+  uid: string;
+  gid: string;
 }
 
 export interface NormalizedVolume {
   type: "volume" | "bind" | "tmpfs";
+  /** Absent for tmpfs and anonymous volumes. */
   source?: string;
   target: string;
   readOnly: boolean;
+  /** tmpfs only, when given: size in bytes, mode bits. */
+  tmpfs?: { size?: number; mode?: number };
+}
+
+/** {@link SecurityOptInput} with defaults filled. */
+export interface NormalizedSecurityOpt {
+  noNewPrivileges: boolean;
+  seccomp: "default" | "unconfined" | { profile: string };
+  appArmor: "default" | "unconfined";
 }
 
 /** The canonical service every renderer reads: defaults filled, units resolved, input validated. */
@@ -301,7 +437,10 @@ export interface NormalizedService {
   volumes: NormalizedVolume[];
   secrets: NormalizedFileMount[];
   configs: NormalizedFileMount[];
+  /** Network names, in the order given. */
   networks: string[];
+  /** Aliases by network name, for the networks that have any. */
+  networkAliases: Record<string, string[]>;
   labels: Record<string, string>;
   user?: string;
   workingDir?: string;
@@ -311,6 +450,20 @@ export interface NormalizedService {
   capDrop: string[];
   /** Milliseconds. */
   stopGracePeriod: number;
+  /** As given: a name or a number. */
+  stopSignal?: string;
+  hostname?: string;
+  stdinOpen: boolean;
+  tty: boolean;
+  sysctls: Record<string, string>;
+  ulimits: Record<string, { soft: number; hard: number }>;
+  dns: string[];
+  dnsSearch: string[];
+  dnsOptions: string[];
+  extraHosts: Record<string, string>;
+  /** Set only when given. */
+  init?: boolean;
+  securityOpt: NormalizedSecurityOpt;
   logging?: { driver: string; options: Record<string, string> };
   ignoreUnsupported: SpecField[];
 }

@@ -18,6 +18,7 @@ import { engineLog } from "./log";
 import { isUnknown, isKnown } from "../unknowns";
 import { adoptionRefusal, isOwnedBy, type Owner, ownerLabelKeys, ownerLabels, userLabels } from "./ownership";
 import { referencesAsWritten, resolveReferences } from "./references";
+import { requireEngineApi } from "./service-api";
 import { type ProviderServiceSpec, specAsWritten } from "./service-spec";
 import { currentOwner, withSecretOutputs } from "./resource-options";
 import { dynamicProvider } from "../reference";
@@ -60,6 +61,7 @@ function modeOf(spec: ProviderServiceSpec): { mode: "replicated" | "global" | "j
 
 /** The spec as the engine must receive it: ownership labels, secret variables, resolved references. */
 async function engineSpec(docker: Dockerode, inputs: ServiceInputs): Promise<ProviderServiceSpec> {
+  await requireEngineApi(docker, inputs.spec);
   const container = inputs.spec.TaskTemplate.ContainerSpec;
   const secretVars = Object.entries(inputs.secretEnv ?? {}).map(([k, v]) => `${k}=${v}`);
   const withSecrets: ProviderServiceSpec = {

@@ -43,11 +43,28 @@ services:
     configs:
       - source: settings
         target: /etc/app.conf
-    networks: [back]
+    networks:
+      back:
+        aliases: [application]
+    hostname: app-host
+    stop_signal: SIGINT
+    stdin_open: true
+    tty: true
+    init: true
+    sysctls:
+      net.core.somaxconn: "1024"
+    ulimits:
+      nofile: { soft: 1024, hard: 2048 }
+      nproc: 512
+    dns: [10.0.0.53]
+    dns_search: [example.internal]
+    extra_hosts: ["db.internal:10.0.0.5"]
     volumes:
       - data:/data
       - type: tmpfs
         target: /cache
+        tmpfs:
+          size: 16777216
     ports:
       - target: 80
         published: 18090

@@ -253,4 +253,127 @@ describe("Swarm services (real engine)", () => {
       docker("service", "rm", foreign);
     }
   });
+
+  it("gives the engine what docker stack deploy sets: names, resolver, limits, init, mounts, owners, aliases", async (t) => {
+    if (!(await needEngine(t))) return;
+    const network = `${owner.project}-aliases`;
+    docker("network", "create", "--driver", "overlay", "--label", `berth.project=${owner.project}`, network);
+    const s = spec("runtime", {
+      command: ["sleep", "600"],
+      hostname: "runtime-{{.Task.Slot}}",
+      extraHosts: { db: "10.0.0.5" },
+      dns: ["10.0.0.2"],
+      dnsSearch: ["corp.example"],
+      dnsOptions: ["ndots:2"],
+      stopSignal: "SIGINT",
+      tty: true,
+      stdinOpen: true,
+      init: true,
+      sysctls: { "net.core.somaxconn": "1024" },
+      ulimits: { nofile: { soft: 1024, hard: 2048 } },
+      resources: { pids: 200 },
+      volumes: [
+        { type: "volume", target: "/cache" },
+        { type: "tmpfs", target: "/scratch", tmpfs: { size: "16Mi", mode: 0o1770 } },
+      ],
+      networks: [{ name: network, aliases: ["runtime-alias"] }],
+    });
+    const { id, outs } = await serviceProvider.create(inputs(s));
+    const engine = JSON.parse(docker("service", "inspect", id, "--format", "{{json .Spec}}"));
+    const c = engine.TaskTemplate.ContainerSpec;
+    assert.equal(c.Hostname, "runtime-{{.Task.Slot}}");
+    assert.deepEqual(c.Hosts, ["10.0.0.5 db"]);
+    assert.deepEqual(c.DNSConfig, {
+      Nameservers: ["10.0.0.2"],
+      Search: ["corp.example"],
+      Options: ["ndots:2"],
+    });
+    assert.equal(c.StopSignal, "SIGINT");
+    assert.equal(c.TTY, true);
+    assert.equal(c.OpenStdin, true);
+    assert.equal(c.Init, true);
+    assert.deepEqual(c.Sysctls, { "net.core.somaxconn": "1024" });
+    assert.deepEqual(c.Ulimits, [{ Name: "nofile", Soft: 1024, Hard: 2048 }]);
+    assert.deepEqual(c.Mounts, [
+      { Type: "volume", Target: "/cache" },
+      { Type: "tmpfs", Target: "/scratch", TmpfsOptions: { SizeBytes: 16 * 2 ** 20, Mode: 0o1770 } },
+    ]);
+    assert.equal(engine.TaskTemplate.Resources.Limits.Pids, 200);
+    assert.deepEqual(engine.TaskTemplate.Networks[0].Aliases, ["runtime-alias"]);
+
+    // The running container carries them too.
+    const [task] = await runningTasks(id);
+    const container = JSON.parse(
+      docker("inspect", task.Status.ContainerStatus?.ContainerID ?? "", "--format", "{{json .}}"),
+    );
+    assert.equal(container.Config.Hostname, "runtime-1");
+    assert.equal(container.Config.StopSignal, "SIGINT");
+    assert.equal(container.HostConfig.Init, true);
+    assert.equal(container.HostConfig.PidsLimit, 200);
+    assert.deepEqual(container.HostConfig.Sysctls, { "net.core.somaxconn": "1024" });
+    assert.deepEqual(container.HostConfig.ExtraHosts, ["db:10.0.0.5"]);
+    assert.equal(docker("exec", container.Id, "sh", "-c", "ulimit -Sn; ulimit -Hn"), "1024\n2048");
+
+    const read = await serviceProvider.read?.(id, outs);
+    assert.deepEqual(read?.props.spec, outs.spec, "reads back without drift");
+    await serviceProvider.delete?.(id, outs);
+    docker("network", "rm", network);
+  });
+
+  it("secret files owned by the uid and gid asked for", async (t) => {
+    if (!(await needEngine(t))) return;
+    const secret = await fileObjectProvider("secret").create({
+      connection: {},
+      name: "svc-owned",
+      data: "s3cret",
+      owner,
+      labels: {},
+    });
+    const s = spec("owned", {
+      command: ["sleep", "600"],
+      secrets: [{ source: secret.outs.objectName, target: "key", uid: "1000", gid: "1001", mode: 0o400 }],
+    });
+    const { id, outs } = await serviceProvider.create(inputs(s));
+    const [task] = await runningTasks(id);
+    const listing = docker(
+      "exec",
+      task.Status.ContainerStatus?.ContainerID ?? "",
+      "ls",
+      "-ln",
+      "/run/secrets/key",
+    );
+    assert.match(listing, /^-r-------- +\d+ +1000 +1001 /);
+    await serviceProvider.delete?.(id, outs);
+  });
+
+  it("refuses, before creating anything, what an engine below API 1.44 would drop: start interval, privileges", async (t) => {
+    if (!(await needEngine(t))) return;
+    const api = JSON.parse(docker("version", "--format", "{{json .Server.APIVersion}}")) as string;
+    const s = spec("too-new", {
+      command: ["sleep", "600"],
+      healthCheck: { command: "true", startPeriod: "10s", startInterval: "1s" },
+      securityOpt: { noNewPrivileges: true },
+    });
+    const [major, minor] = api.split(".").map(Number);
+    if (major > 1 || minor >= 44) {
+      // A newer engine keeps both.
+      const { id, outs } = await serviceProvider.create(inputs(s));
+      const c = JSON.parse(
+        docker("service", "inspect", id, "--format", "{{json .Spec.TaskTemplate.ContainerSpec}}"),
+      );
+      assert.equal(c.Healthcheck.StartInterval, 1e9);
+      assert.equal(c.Privileges.NoNewPrivileges, true);
+      await serviceProvider.delete?.(id, outs);
+      return;
+    }
+    await assert.rejects(serviceProvider.create(inputs(s)), (err: Error) => {
+      assert.match(
+        err.message,
+        new RegExp(`healthCheck.startInterval .*needs Docker Engine API 1.44 .*speaks ${api}`),
+      );
+      assert.match(err.message, /securityOpt.noNewPrivileges \(ContainerSpec.Privileges.NoNewPrivileges\)/);
+      return true;
+    });
+    assert.equal(docker("service", "ls", "--filter", `name=${s.Name}`, "--quiet"), "", "nothing was created");
+  });
 });

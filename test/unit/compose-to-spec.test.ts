@@ -1,6 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { loadCompose } from "../../components/compose/load";
 import { composeBytes } from "../../components/compose/map-resources";
+import { composeDir } from "../support/compose-dir";
 import { ignoredKeys, mappedKeys, refusedKeys } from "../../components/compose/service-keys";
 import {
   type ComposeMapping,
@@ -295,7 +297,7 @@ describe("toServiceSpecs: a whole project", () => {
     assert.deepEqual(
       issuesOf({
         web: { image: "nginx:1.27", network_mode: "host", privileged: true },
-        api: { image, hostname: "api-1", deploy: { resources: { limits: { memory: "lots" } } } },
+        api: { image, hostname: "api_1", deploy: { resources: { limits: { memory: "lots" } } } },
       }),
       [
         {
@@ -308,10 +310,13 @@ describe("toServiceSpecs: a whole project", () => {
           message:
             '"privileged" cannot be deployed to a cluster: services cannot run privileged; grant capabilities with cap_add',
         },
-        { path: "services.api.hostname", message: '"hostname" is not supported by Berth yet' },
         {
           path: "services.api.deploy.resources.limits.memory",
           message: '"lots" is not a memory size: bytes, or a number with a unit b, k, m or g ("512m", "1g")',
+        },
+        {
+          path: "services.api.hostname",
+          message: '"api_1" is not a host name: dot-separated labels of letters, digits and "-"',
         },
       ],
     );
@@ -650,7 +655,7 @@ describe("toServiceSpecs: resources", () => {
           image,
           deploy: {
             resources: {
-              limits: { memory: "4m", pids: 100, cpus: "half" },
+              limits: { memory: "4m", pids: 0.5 as unknown as number, cpus: "half" },
               reservations: { memory: "8m", devices: [{ capabilities: ["gpu"] }] },
             },
           },
@@ -658,12 +663,12 @@ describe("toServiceSpecs: resources", () => {
       }),
       [
         {
-          path: "services.app.deploy.resources.limits.pids",
-          message: '"pids" is not supported by Berth yet',
-        },
-        {
           path: "services.app.deploy.resources.reservations.devices",
           message: '"devices" is not supported by Berth yet',
+        },
+        {
+          path: "services.app.deploy.resources.limits.pids",
+          message: "0.5 is not a number of processes",
         },
         {
           path: "services.app.deploy.resources.limits.cpus",
@@ -898,12 +903,12 @@ describe("toServiceSpecs: health checks", () => {
     );
   });
 
-  it("refuses a check without a test, disable beside a test, start_interval, and reports bad values", () => {
+  it("refuses a check without a test, disable beside a test, and reports bad values", () => {
     assert.deepEqual(
       issuesOf({
         a: { image, healthcheck: { interval: "5s" } },
         b: { image, healthcheck: { test: ["CMD", "true"], disable: true } },
-        c: { image, healthcheck: { test: ["CMD", "true"], start_interval: "1s", timeout: "soon" } },
+        c: { image, healthcheck: { test: ["CMD", "true"], start_interval: "never", timeout: "soon" } },
         d: { image, healthcheck: { test: ["SHELL", "true"] } },
       }),
       [
@@ -917,13 +922,14 @@ describe("toServiceSpecs: health checks", () => {
           message: "cannot be combined with a test; remove one of them",
         },
         {
-          path: "services.c.healthcheck.start_interval",
-          message: '"start_interval" is not supported by Berth yet',
-        },
-        {
           path: "services.c.healthcheck.timeout",
           message:
             '"soon" is not a duration; use a number of seconds or a string like "10s", "1m30s", "500ms"',
+        },
+        {
+          path: "services.c.healthcheck.start_interval",
+          message:
+            '"never" is not a duration; use a number of seconds or a string like "10s", "1m30s", "500ms"',
         },
         {
           path: "services.d.healthcheck.test[0]",
@@ -970,27 +976,29 @@ describe("toServiceSpecs: volumes, secrets, configs, networks, logging", () => {
         app: {
           image,
           volumes: [
-            { type: "volume", target: "/cache" },
+            { type: "volume", target: "/cache", volume: { subpath: "x" } },
             { type: "volume", source: "data", target: "/data", volume: { nocopy: true } },
             { type: "npipe", source: "\\\\.\\pipe\\docker_engine", target: "\\\\.\\pipe\\docker_engine" },
-            { type: "tmpfs", target: "/tmp", tmpfs: { size: "64m" } },
+            { type: "tmpfs", target: "/tmp", tmpfs: { size: "lots" } },
             { type: "bind", source: "/srv", target: "/srv", bind: { selinux: "z" } },
             { type: "volume", source: "logs", target: "relative/logs" },
           ],
-          tmpfs: ["/run:size=64m"],
+          tmpfs: ["/run:size=64m,noexec"],
         },
       }),
       [
         {
-          path: "services.app.volumes[0]",
-          message:
-            "an anonymous volume is not supported by Berth yet; name it and declare it under the top-level volumes",
+          path: "services.app.volumes[0].volume.subpath",
+          message: '"subpath" is not supported by Berth yet',
         },
         { path: "services.app.volumes[1].volume.nocopy", message: '"nocopy" is not supported by Berth yet' },
         { path: "services.app.volumes[2].type", message: "Windows named pipes are not supported by Berth" },
-        { path: "services.app.volumes[3].tmpfs.size", message: 'tmpfs "size" is not supported by Berth yet' },
+        { path: "services.app.volumes[3].tmpfs.size", message: '"lots" is not a size such as "64m"' },
         { path: "services.app.volumes[4].bind.selinux", message: '"selinux" is not supported by Berth yet' },
-        { path: "services.app.tmpfs[0]", message: "tmpfs options (size=64m) are not supported by Berth yet" },
+        {
+          path: "services.app.tmpfs[0]",
+          message: 'tmpfs option "noexec" is not supported by Berth; it takes size and mode',
+        },
         { path: "services.app.volumes[5].target", message: 'must be an absolute path, not "relative/logs"' },
       ],
     );
@@ -1005,21 +1013,23 @@ describe("toServiceSpecs: volumes, secrets, configs, networks, logging", () => {
         { source: "motd" },
       ],
     });
-    assert.deepEqual(input.secrets, [{ source: "token", target: "api-token", mode: 0o400 }]);
+    assert.deepEqual(input.secrets, [
+      { source: "token", target: "api-token", mode: 0o400, uid: "0", gid: "0" },
+    ]);
     assert.deepEqual(input.configs, [
       { source: "settings", target: "/app.conf", mode: 0o440 },
       { source: "motd" },
     ]);
   });
 
-  it("refuses file owners other than root and reports bad sources at the Compose reference", () => {
+  it("maps file owners, and reports bad owners and sources at the Compose reference", () => {
+    assert.deepEqual(one({ image, secrets: [{ source: "token", uid: "1000", gid: "1001" }] }).input.secrets, [
+      { source: "token", uid: "1000", gid: "1001" },
+    ]);
     assert.deepEqual(
-      issuesOf({ app: { image, secrets: [{ source: "token", uid: "1000" }, { source: "bad name!" }] } }),
+      issuesOf({ app: { image, secrets: [{ source: "token", uid: "www" }, { source: "bad name!" }] } }),
       [
-        {
-          path: "services.app.secrets[0].uid",
-          message: "a file owned by other than 0 (root) is not supported by Berth yet",
-        },
+        { path: "services.app.secrets[0].uid", message: 'must be a numeric id, not "www"' },
         {
           path: "services.app.secrets[1].source",
           message:
@@ -1029,22 +1039,25 @@ describe("toServiceSpecs: volumes, secrets, configs, networks, logging", () => {
     );
   });
 
-  it("maps network names, ignores priorities and refuses aliases and addresses", () => {
+  it("maps network names and aliases, ignores priorities and refuses addresses", () => {
     assert.deepEqual(one({ image, networks: { front: { priority: 10 }, back: null } }), {
       input: { image, networks: ["front", "back"], update: composeUpdate },
       ignored: [{ key: "networks.front.priority", reason: "a task joins all its networks when it starts" }],
     });
     assert.deepEqual(
-      issuesOf({ app: { image, networks: { back: { aliases: ["database"], ipv4_address: "10.0.0.5" } } } }),
+      one({ image, networks: { front: null, back: { aliases: ["database", "db"] } } }).input.networks,
+      ["front", { name: "back", aliases: ["database", "db"] }],
+    );
+    assert.deepEqual(
+      issuesOf({ app: { image, networks: { back: { aliases: ["data base"], ipv4_address: "10.0.0.5" } } } }),
       [
-        {
-          path: "services.app.networks.back.aliases",
-          message:
-            '"aliases" is not supported by Berth yet; other services reach this one by its service name',
-        },
         {
           path: "services.app.networks.back.ipv4_address",
           message: '"ipv4_address" cannot be deployed to a cluster: the cluster assigns addresses',
+        },
+        {
+          path: "services.app.networks.back.aliases[0]",
+          message: '"data base" is not a DNS name: letters, digits, "_", "." or "-"',
         },
       ],
     );
@@ -1123,6 +1136,177 @@ describe("toServiceSpecs: labels and the spec's checks", () => {
           message:
             '"forever" is not a duration; use a number of seconds or a string like "10s", "1m30s", "500ms"',
         },
+      ],
+    );
+  });
+});
+
+describe("toServiceSpecs: messages that name the file's own keys", () => {
+  it("calls a CPU amount below one millicore too small for Berth, not a non-amount", () => {
+    for (const [key, service] of [
+      ["cpus", { image, cpus: "0.0001" }],
+      ["deploy.resources.limits.cpus", { image, deploy: { resources: { limits: { cpus: 0.0004 } } } }],
+      [
+        "deploy.resources.reservations.cpus",
+        { image, deploy: { resources: { reservations: { cpus: "0.0001" } } } },
+      ],
+    ] as const) {
+      const issues = issuesOf({ app: service as ComposeService });
+      assert.equal(issues.length, 1, JSON.stringify(issues));
+      assert.equal(issues[0].path, `services.app.${key}`);
+      assert.match(issues[0].message, /is below Berth's resolution of one millicore \(0\.001 CPU\)/);
+    }
+    // Half a millicore and more is one millicore, as the spec rounds.
+    assert.equal(one({ image, cpus: "0.0005" }).input.resources?.cpu, 0.0005);
+  });
+
+  it("cites the file's list index for a duplicate mount after a refused entry", () => {
+    const issues = issuesOf({
+      app: {
+        image,
+        volumes: [
+          { type: "npipe", source: "p", target: "/p" },
+          { type: "bind", source: "/b", target: "/x" },
+          { type: "bind", source: "/c", target: "/x" },
+        ],
+        tmpfs: ["/x"],
+      },
+    });
+    assert.deepEqual(
+      issues.map((i) => [i.path, i.message]),
+      [
+        ["services.app.volumes[0].type", "Windows named pipes are not supported by Berth"],
+        ["services.app.volumes[2].target", "/x is already the target of volumes[1]"],
+        ["services.app.tmpfs[0]", "/x is already the target of volumes[1]"],
+      ],
+    );
+  });
+});
+
+describe("toServiceSpecs: what docker stack deploy handles", () => {
+  it("maps the container's process and name-resolution keys", () => {
+    const { input } = one({
+      image,
+      stop_signal: "SIGINT",
+      hostname: "api-{{.Task.Slot}}",
+      stdin_open: true,
+      tty: "true" as unknown as boolean,
+      sysctls: { "net.core.somaxconn": "1024" },
+      ulimits: { nofile: { soft: 1024, hard: "2048" }, nproc: 512 },
+      dns: ["10.0.0.2"],
+      dns_search: ["corp.example"],
+      dns_opt: ["ndots:2"],
+      extra_hosts: ["db:10.0.0.5", "cache=10.0.0.6", "v6:::1", "gw=host-gateway"],
+      init: true,
+      security_opt: ["no-new-privileges:true", "seccomp=unconfined", "apparmor:unconfined"],
+      pids_limit: 200,
+      healthcheck: { test: ["CMD", "true"], start_period: "30s", start_interval: "2s" },
+      deploy: {
+        resources: {
+          reservations: { generic_resources: [{ discrete_resource_spec: { kind: "gpu", value: 2 } }] },
+        },
+      },
+      volumes: [
+        { type: "volume", target: "/cache" },
+        { type: "tmpfs", target: "/scratch", tmpfs: { size: "64m", mode: "1770" as unknown as number } },
+      ],
+      tmpfs: ["/run:size=1m,mode=0700"],
+    } as ComposeService);
+    assert.equal(input.stopSignal, "SIGINT");
+    assert.equal(input.hostname, "api-{{.Task.Slot}}");
+    assert.equal(input.stdinOpen, true);
+    assert.equal(input.tty, true);
+    assert.deepEqual(input.sysctls, { "net.core.somaxconn": "1024" });
+    assert.deepEqual(input.ulimits, { nofile: { soft: 1024, hard: 2048 }, nproc: 512 });
+    assert.deepEqual(
+      [input.dns, input.dnsSearch, input.dnsOptions],
+      [["10.0.0.2"], ["corp.example"], ["ndots:2"]],
+    );
+    assert.deepEqual(input.extraHosts, { db: "10.0.0.5", cache: "10.0.0.6", v6: "::1", gw: "host-gateway" });
+    assert.equal(input.init, true);
+    assert.deepEqual(input.securityOpt, {
+      noNewPrivileges: true,
+      seccomp: "unconfined",
+      appArmor: "unconfined",
+    });
+    assert.equal(input.resources?.pids, 200);
+    assert.deepEqual(input.resources?.reservations, { genericResources: { gpu: 2 } });
+    assert.equal(input.healthCheck?.startInterval, "2s");
+    assert.deepEqual(input.volumes, [
+      { type: "volume", target: "/cache" },
+      { type: "tmpfs", target: "/scratch", tmpfs: { size: 64 * 2 ** 20, mode: 0o1770 } },
+      { type: "tmpfs", target: "/run", tmpfs: { size: 2 ** 20, mode: 0o700 } },
+    ]);
+  });
+
+  it("reads the list and mapping forms of sysctls and extra_hosts, and dns as one string, from a file", () => {
+    const workingDir = composeDir({
+      "compose.yaml": [
+        "services:",
+        "  a:",
+        "    image: busybox",
+        "    sysctls: [net.ipv4.ip_forward=1]",
+        "    extra_hosts: [db=10.0.0.5]",
+        "    dns: 10.0.0.2",
+        "    ulimits: { nofile: 1024 }",
+        "  b:",
+        "    image: busybox",
+        "    sysctls: { net.core.somaxconn: 1024 }",
+        "    extra_hosts: { db: 10.0.0.5, v6: '::1' }",
+        "    dns_search: corp.example",
+        "    ulimits: { nofile: { soft: 1024, hard: 4096 } }",
+      ].join("\n"),
+    });
+    const { services } = toServiceSpecs(loadCompose({ workingDir, env: {} }));
+    assert.deepEqual(services.a.sysctls, { "net.ipv4.ip_forward": "1" });
+    assert.deepEqual(services.a.extraHosts, { db: "10.0.0.5" });
+    assert.deepEqual(services.a.dns, ["10.0.0.2"]);
+    assert.deepEqual(services.a.ulimits, { nofile: 1024 });
+    assert.deepEqual(services.b.sysctls, { "net.core.somaxconn": "1024" });
+    assert.deepEqual(services.b.extraHosts, { db: "10.0.0.5", v6: "::1" });
+    assert.deepEqual(services.b.dnsSearch, ["corp.example"]);
+    assert.deepEqual(services.b.ulimits, { nofile: { soft: 1024, hard: 4096 } });
+  });
+
+  it("refuses security options Swarm cannot carry, a second address for a host, and conflicting pids", () => {
+    assert.deepEqual(
+      issuesOf({
+        app: {
+          image,
+          security_opt: ["label=type:svirt_t", "seccomp=/etc/profile.json", "apparmor=my-profile"],
+          extra_hosts: ["db:10.0.0.5", "db:10.0.0.6"],
+          pids_limit: 100,
+          deploy: { resources: { limits: { pids: 200 } } },
+          ulimits: { nofiles: 10 },
+          stop_signal: "SIGTREM",
+        } as ComposeService,
+      }),
+      [
+        {
+          path: "services.app.pids_limit",
+          message: "is 100 but deploy.resources.limits.pids is 200; give one of them",
+        },
+        {
+          path: "services.app.extra_hosts[1]",
+          message: "gives db a second address (10.0.0.6, besides 10.0.0.5); Berth takes one per host",
+        },
+        {
+          path: "services.app.security_opt[0]",
+          message:
+            '"label" is not supported on a cluster; Berth takes no-new-privileges, seccomp=unconfined and apparmor=unconfined',
+        },
+        {
+          path: "services.app.security_opt[1]",
+          message:
+            'a seccomp profile file cannot be read from a Compose file by Berth; give its JSON as securityOpt.seccomp.profile of a ContainerService, or use "seccomp=unconfined"',
+        },
+        {
+          path: "services.app.security_opt[2]",
+          message:
+            'Swarm runs the default AppArmor profile or none: use "apparmor=unconfined" or leave it out',
+        },
+        { path: "services.app.stop_signal", message: '"SIGTREM" is not a signal; did you mean "SIGTERM"?' },
+        { path: "services.app.ulimits.nofiles", message: 'is not a resource limit; did you mean "nofile"?' },
       ],
     );
   });

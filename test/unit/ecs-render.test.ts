@@ -424,4 +424,109 @@ describe("renderEcs", () => {
     assert.match(etc, /\/etc\/ssl\/key\.pem/);
     assert.match(existing, /"existing" names an existing secret.*data/);
   });
+
+  it("maps what ECS has a place for: interactive, terminal, kernel parameters, ulimits, init, security, GPUs", () => {
+    const r = render(
+      {
+        image: "a",
+        stdinOpen: true,
+        tty: true,
+        sysctls: { "net.ipv4.tcp_keepalive_time": "60", "kernel.msgmax": "65536" },
+        ulimits: { nofile: { soft: 1024, hard: 4096 }, core: 0 },
+        init: true,
+        securityOpt: { noNewPrivileges: true, appArmor: "unconfined" },
+        resources: { reservations: { genericResources: { gpu: 2 } } },
+        volumes: [
+          { type: "tmpfs", target: "/scratch", tmpfs: { size: "64Mi", mode: 0o1777 } },
+          { type: "tmpfs", target: "/ro", readOnly: true, tmpfs: { size: "1Mi" } },
+          { type: "volume", target: "/cache" },
+        ],
+        secrets: [{ source: "key", uid: 1000, gid: 1000, mode: 0o400 }],
+      },
+      { ...ec2, secretFiles: ["key"] },
+    );
+    const [c, init] = r.taskDefinition.containerDefinitions;
+    assert.equal(c.interactive, true);
+    assert.equal(c.pseudoTerminal, true);
+    assert.deepEqual(c.systemControls, [
+      { namespace: "kernel.msgmax", value: "65536" },
+      { namespace: "net.ipv4.tcp_keepalive_time", value: "60" },
+    ]);
+    assert.deepEqual(c.ulimits, [
+      { name: "core", softLimit: 0, hardLimit: 0 },
+      { name: "nofile", softLimit: 1024, hardLimit: 4096 },
+    ]);
+    assert.deepEqual(c.linuxParameters, {
+      initProcessEnabled: true,
+      tmpfs: [
+        { containerPath: "/scratch", size: 64, mountOptions: ["mode=1777"] },
+        { containerPath: "/ro", size: 1, mountOptions: ["ro"] },
+      ],
+    });
+    assert.deepEqual(c.dockerSecurityOptions, ["no-new-privileges", "apparmor:unconfined"]);
+    assert.deepEqual(c.resourceRequirements, [{ type: "GPU", value: "2" }]);
+    assert.deepEqual(r.taskDefinition.volumes?.[0], { name: "volume-2" });
+    assert.deepEqual(c.mountPoints?.[0], {
+      sourceVolume: "volume-2",
+      containerPath: "/cache",
+      readOnly: false,
+    });
+    assert.match(init.command?.[0] ?? "", /chown 1000:1000 '\/run\/secrets\/key'/);
+    const plain = render({ image: "a" }).taskDefinition.containerDefinitions[0];
+    for (const key of [
+      "interactive",
+      "pseudoTerminal",
+      "systemControls",
+      "ulimits",
+      "dockerSecurityOptions",
+      "resourceRequirements",
+      "linuxParameters",
+    ])
+      assert.ok(!(key in plain), `${key} is left out when the service does not set it`);
+  });
+
+  it("keeps an anonymous volume on Fargate as task storage, and refuses what awsvpc and Fargate cannot do", () => {
+    assert.deepEqual(
+      render({ image: "a", volumes: [{ type: "volume", target: "/cache" }] }).taskDefinition.volumes,
+      [{ name: "volume-0" }],
+    );
+    const issues = refusals({
+      image: "a",
+      hostname: "api",
+      dns: ["10.0.0.2"],
+      dnsSearch: ["corp.example"],
+      dnsOptions: ["ndots:2"],
+      extraHosts: { db: "10.0.0.5" },
+      stopSignal: "SIGINT",
+      resources: { pids: 10, reservations: { genericResources: { gpu: 1, fpga: 1 } } },
+      healthCheck: { command: "true", startPeriod: "10s", startInterval: "1s" },
+      securityOpt: { noNewPrivileges: true, seccomp: "unconfined" },
+      volumes: [{ type: "tmpfs", target: "/t", tmpfs: { size: "1Mi" } }],
+    });
+    assert.deepEqual(issues.map((i) => i.path).sort(), [
+      "dns",
+      "dnsOptions",
+      "dnsSearch",
+      "extraHosts",
+      "healthCheck.startInterval",
+      "hostname",
+      "resources.pids",
+      "resources.reservations.genericResources.fpga",
+      "resources.reservations.genericResources.gpu",
+      "securityOpt.noNewPrivileges",
+      "securityOpt.seccomp",
+      "stopSignal",
+      "volumes[0]",
+    ]);
+    for (const issue of issues) assert.match(issue.message, /^is not supported on ecs; /);
+    assert.match(issues.find((i) => i.path === "hostname")?.message ?? "", /awsvpc/);
+    assert.match(issues.find((i) => i.path === "volumes[0]")?.message ?? "", /Fargate has no tmpfs/);
+    assert.deepEqual(
+      refusals({ image: "a", volumes: [{ type: "tmpfs", target: "/t" }] }, ec2).map((i) => [
+        i.path,
+        i.message,
+      ]),
+      [["volumes[0].tmpfs.size", "is not supported on ecs; ECS tmpfs mounts need a size; set tmpfs.size"]],
+    );
+  });
 });

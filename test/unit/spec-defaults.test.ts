@@ -13,7 +13,7 @@ describe("normalizeService defaults", () => {
       endpointMode: "vip",
       mode: "replicated",
       replicas: 1,
-      resources: { reservations: {} },
+      resources: { reservations: { genericResources: {} } },
       update: {
         parallelism: 1,
         delay: 0,
@@ -28,11 +28,21 @@ describe("normalizeService defaults", () => {
       secrets: [],
       configs: [],
       networks: [],
+      networkAliases: {},
       labels: {},
       readOnlyRootFilesystem: false,
       capAdd: [],
       capDrop: [],
       stopGracePeriod: 10_000,
+      stdinOpen: false,
+      tty: false,
+      sysctls: {},
+      ulimits: {},
+      dns: [],
+      dnsSearch: [],
+      dnsOptions: [],
+      extraHosts: {},
+      securityOpt: { noNewPrivileges: false, seccomp: "default", appArmor: "default" },
       ignoreUnsupported: [],
     });
   });
@@ -89,11 +99,60 @@ describe("normalizeService defaults", () => {
       configs: [{ source: "app.conf" }],
     });
     assert.deepEqual(n.secrets, [
-      { source: "db", target: "/run/secrets/db", mode: 0o444 },
-      { source: "api", target: "/run/secrets/keys/api", mode: 0o444 },
-      { source: "tls", target: "/etc/tls/key", mode: 0o400 },
+      { source: "db", target: "/run/secrets/db", mode: 0o444, uid: "0", gid: "0" },
+      { source: "api", target: "/run/secrets/keys/api", mode: 0o444, uid: "0", gid: "0" },
+      { source: "tls", target: "/etc/tls/key", mode: 0o400, uid: "0", gid: "0" },
     ]);
-    assert.deepEqual(n.configs, [{ source: "app.conf", target: "/app.conf", mode: 0o444 }]);
+    assert.deepEqual(n.configs, [
+      { source: "app.conf", target: "/app.conf", mode: 0o444, uid: "0", gid: "0" },
+    ]);
+  });
+
+  it("resolves the container's process options: ulimits, tmpfs sizes, aliases, owners, start interval", () => {
+    const n = normalizeService("o", {
+      image: "a",
+      ulimits: { nofile: 1024, nproc: { soft: 100, hard: -1 } },
+      volumes: [
+        { type: "volume", target: "/cache" },
+        { type: "tmpfs", target: "/t", tmpfs: { size: "64Mi", mode: 0o1770 } },
+      ],
+      networks: ["front", { name: "back", aliases: ["db", "db"] }],
+      secrets: [{ source: "s", uid: 1000, gid: "1001" }],
+      healthCheck: { command: "true", startPeriod: "30s", startInterval: "1s" },
+      resources: { pids: 100, reservations: { genericResources: { gpu: 1 } } },
+      securityOpt: { noNewPrivileges: true, seccomp: { profile: '{"defaultAction":"SCMP_ACT_ALLOW"}' } },
+      stopSignal: "sigint",
+      hostname: "api-{{.Task.Slot}}",
+      extraHosts: { "host.docker.internal": "host-gateway", db: "::1" },
+    });
+    assert.deepEqual(n.ulimits, { nofile: { soft: 1024, hard: 1024 }, nproc: { soft: 100, hard: -1 } });
+    assert.deepEqual(n.volumes, [
+      { type: "volume", target: "/cache", readOnly: false },
+      { type: "tmpfs", target: "/t", readOnly: false, tmpfs: { size: 64 * 2 ** 20, mode: 0o1770 } },
+    ]);
+    assert.deepEqual(n.networks, ["front", "back"]);
+    assert.deepEqual(n.networkAliases, { back: ["db"] });
+    assert.deepEqual(n.secrets[0], {
+      source: "s",
+      target: "/run/secrets/s",
+      mode: 0o444,
+      uid: "1000",
+      gid: "1001",
+    });
+    assert.equal(n.healthCheck?.startInterval, 1000);
+    assert.equal(n.resources.pids, 100);
+    assert.deepEqual(n.resources.reservations.genericResources, { gpu: 1 });
+    assert.deepEqual(n.securityOpt, {
+      noNewPrivileges: true,
+      seccomp: { profile: '{"defaultAction":"SCMP_ACT_ALLOW"}' },
+      appArmor: "default",
+    });
+    assert.equal(n.stopSignal, "sigint");
+    assert.equal(n.hostname, "api-{{.Task.Slot}}");
+    assert.equal(
+      normalizeService("o", { image: "a", healthCheck: { command: "true" } }).healthCheck?.startInterval,
+      undefined,
+    );
   });
 
   it("puts every health check in Docker's form, keeping http and tcp probes", () => {
@@ -131,7 +190,7 @@ describe("normalizeService defaults", () => {
     assert.deepEqual(n.resources, {
       cpu: 500,
       memory: 512 * 2 ** 20,
-      reservations: { cpu: 250, memory: 64 * 2 ** 20 },
+      reservations: { cpu: 250, memory: 64 * 2 ** 20, genericResources: {} },
     });
     assert.equal(n.update.delay, 90_000);
     assert.equal(n.update.monitor, 2_000);

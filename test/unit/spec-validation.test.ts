@@ -362,9 +362,133 @@ const rows: Row[] = [
     issues: [["volumes[0].source", /absolute host path/]],
   },
   {
-    title: "named volume without a source",
-    input: { ...base, volumes: [{ type: "volume", target: "/data" }] },
-    issues: [["volumes[0].source", /needs a source name/]],
+    title: "bind without a source",
+    input: { ...base, volumes: [{ type: "bind", target: "/data" }] },
+    issues: [["volumes[0].source", /needs an absolute host path/]],
+  },
+  {
+    title: "tmpfs options on a named volume",
+    input: { ...base, volumes: [{ type: "volume", source: "d", target: "/d", tmpfs: { size: "1Mi" } }] },
+    issues: [["volumes[0].tmpfs", /for type "tmpfs", not "volume"/]],
+  },
+  {
+    title: "tmpfs size not a quantity",
+    input: { ...base, volumes: [{ type: "tmpfs", target: "/t", tmpfs: { size: "lots" } }] },
+    issues: [["volumes[0].tmpfs.size", /"lots" is not a size/]],
+  },
+  {
+    title: "tmpfs mode over 07777",
+    input: { ...base, volumes: [{ type: "tmpfs", target: "/t", tmpfs: { mode: 0o17777 } }] },
+    issues: [["volumes[0].tmpfs.mode", /at most 4095/]],
+  },
+  {
+    title: "secret owner not numeric",
+    input: { ...base, secrets: [{ source: "s", uid: "www", gid: -1 }] },
+    issues: [
+      ["secrets[0].uid", /numeric id, not "www"/],
+      ["secrets[0].gid", /numeric id, not -1/],
+    ],
+  },
+  {
+    title: "network entry without a name",
+    input: { ...base, networks: [{ aliases: ["a"] }] },
+    issues: [["networks[0]", /a network name or \{ name, aliases \}/]],
+  },
+  {
+    title: "network alias that is not a DNS name",
+    input: { ...base, networks: [{ name: "back", aliases: ["db", "my db"] }] },
+    issues: [["networks[0].aliases[1]", /"my db" is not a DNS name/]],
+  },
+  {
+    title: "network listed twice, once with aliases",
+    input: { ...base, networks: ["back", { name: "back", aliases: ["db"] }] },
+    issues: [["networks[1]", /listed twice/]],
+  },
+  {
+    title: "health start interval not a duration",
+    input: { ...base, healthCheck: { command: "true", startInterval: "soon" } },
+    issues: [["healthCheck.startInterval", /"soon" is not a duration/]],
+  },
+  {
+    title: "health start interval zero",
+    input: { ...base, healthCheck: { command: "true", startInterval: 0 } },
+    issues: [["healthCheck.startInterval", /at least 1ms/]],
+  },
+  {
+    title: "pids limit zero",
+    input: { ...base, resources: { pids: 0 } },
+    issues: [["resources.pids", /at least 1/]],
+  },
+  {
+    title: "generic resource count of zero",
+    input: { ...base, resources: { reservations: { genericResources: { fpga: 0 } } } },
+    issues: [["resources.reservations.genericResources.fpga", /at least 1/]],
+  },
+  {
+    title: "generic resource kind starting with a dash",
+    input: { ...base, resources: { reservations: { genericResources: { "-gpu": 1 } } } },
+    issues: [["resources.reservations.genericResources.-gpu", /is not a resource kind/]],
+  },
+  {
+    title: "stop signal misspelt",
+    input: { ...base, stopSignal: "SIGKILLL" },
+    issues: [["stopSignal", /"SIGKILLL" is not a signal; did you mean "SIGKILL"\?/]],
+  },
+  { title: "stop signal number 99", input: { ...base, stopSignal: "99" }, issues: [["stopSignal", /1-64/]] },
+  {
+    title: "host name with an underscore",
+    input: { ...base, hostname: "web_1" },
+    issues: [["hostname", /"web_1" is not a host name/]],
+  },
+  { title: "tty not a boolean", input: { ...base, tty: "yes" }, issues: [["tty", /must be a boolean/]] },
+  {
+    title: "sysctl without a namespace",
+    input: { ...base, sysctls: { somaxconn: "1024", "net.core.rmem_max": " " } },
+    issues: [
+      ["sysctls.somaxconn", /not a kernel parameter name/],
+      ["sysctls.net.core.rmem_max", /needs a value/],
+    ],
+  },
+  {
+    title: "ulimit misspelt, soft over hard, and a bad form",
+    input: { ...base, ulimits: { nofiles: 1, nproc: { soft: 10, hard: 5 }, core: { soft: 1 } } },
+    issues: [
+      ["ulimits.nofiles", /did you mean "nofile"\?/],
+      ["ulimits.nproc.soft", /must not exceed the hard limit \(5\)/],
+      ["ulimits.core", /soft and hard are integers/],
+    ],
+  },
+  {
+    title: "dns server, search domain and option malformed",
+    input: { ...base, dns: ["dns.example.com"], dnsSearch: ["-bad"], dnsOptions: ["ndots 2"] },
+    issues: [
+      ["dns[0]", /"dns.example.com" is not an IP address/],
+      ["dnsSearch[0]", /"-bad" is not a domain name/],
+      ["dnsOptions[0]", /not a resolver option/],
+    ],
+  },
+  {
+    title: "extra host with a bad name and one with a bad address",
+    input: { ...base, extraHosts: { "db host": "10.0.0.1", cache: "10.0.0" } },
+    issues: [
+      ["extraHosts.db host", /is not a host name/],
+      ["extraHosts.cache", /"10.0.0" is not an IP address \(or "host-gateway"\)/],
+    ],
+  },
+  {
+    title: "seccomp mode misspelt",
+    input: { ...base, securityOpt: { seccomp: "unconfinde" } },
+    issues: [["securityOpt.seccomp", /"default", "unconfined" or \{ profile \}/]],
+  },
+  {
+    title: "seccomp profile that is not JSON",
+    input: { ...base, securityOpt: { seccomp: { profile: "{not json" } } },
+    issues: [["securityOpt.seccomp.profile", /a JSON object/]],
+  },
+  {
+    title: "apparmor profile by name",
+    input: { ...base, securityOpt: { appArmor: "docker-nginx" } },
+    issues: [["securityOpt.appArmor", /is not one of "default", "unconfined"/]],
   },
   {
     title: "named volume with a bad name",

@@ -247,8 +247,146 @@ describe("renderSwarm", () => {
     assert.match(ignored[0].message, /ignored: listed in ignoreUnsupported/);
   });
 
+  it("process and name-resolution options as docker stack deploy sets them", () => {
+    const s = render({
+      image: "a",
+      hostname: "api-{{.Task.Slot}}",
+      extraHosts: { db: "10.0.0.5", gw: "host-gateway" },
+      dns: ["10.0.0.2"],
+      dnsSearch: ["corp.example"],
+      dnsOptions: ["ndots:2"],
+      stopSignal: "SIGINT",
+      tty: true,
+      stdinOpen: true,
+      init: true,
+      sysctls: { "net.core.somaxconn": "1024" },
+      ulimits: { nproc: 512, nofile: { soft: 1024, hard: 2048 } },
+    });
+    const c = s.TaskTemplate.ContainerSpec;
+    assert.equal(c.Hostname, "api-{{.Task.Slot}}");
+    assert.deepEqual(c.Hosts, ["10.0.0.5 db", "host-gateway gw"]);
+    assert.deepEqual(c.DNSConfig, {
+      Nameservers: ["10.0.0.2"],
+      Search: ["corp.example"],
+      Options: ["ndots:2"],
+    });
+    assert.equal(c.StopSignal, "SIGINT");
+    assert.equal(c.TTY, true);
+    assert.equal(c.OpenStdin, true);
+    assert.equal(c.Init, true);
+    assert.deepEqual(c.Sysctls, { "net.core.somaxconn": "1024" });
+    assert.deepEqual(c.Ulimits, [
+      { Name: "nofile", Soft: 1024, Hard: 2048 },
+      { Name: "nproc", Soft: 512, Hard: 512 },
+    ]);
+    assert.equal(c.Privileges, undefined, "default security options send no Privileges");
+    const plain = render({ image: "a" }).TaskTemplate.ContainerSpec;
+    for (const key of [
+      "Hostname",
+      "Hosts",
+      "DNSConfig",
+      "StopSignal",
+      "TTY",
+      "OpenStdin",
+      "Init",
+      "Sysctls",
+      "Ulimits",
+    ])
+      assert.ok(!(key in plain), `${key} is left out when the service does not set it`);
+    assert.equal(render({ image: "a", init: false }).TaskTemplate.ContainerSpec.Init, false);
+  });
+
+  it("security options as Privileges: no-new-privileges, seccomp and AppArmor modes", () => {
+    const profile = '{"defaultAction":"SCMP_ACT_ERRNO"}';
+    assert.deepEqual(
+      render({
+        image: "a",
+        securityOpt: { noNewPrivileges: true, seccomp: "unconfined", appArmor: "unconfined" },
+      }).TaskTemplate.ContainerSpec.Privileges,
+      { NoNewPrivileges: true, Seccomp: { Mode: "unconfined" }, AppArmor: { Mode: "disabled" } },
+    );
+    assert.deepEqual(
+      render({ image: "a", securityOpt: { seccomp: { profile } } }).TaskTemplate.ContainerSpec.Privileges,
+      {
+        Seccomp: { Mode: "custom", Profile: Buffer.from(profile).toString("base64") },
+      },
+    );
+  });
+
+  it("anonymous volumes, tmpfs size and mode, file owners, network aliases, start interval", () => {
+    const s = render({
+      image: "a",
+      volumes: [
+        { type: "volume", target: "/cache" },
+        { type: "tmpfs", target: "/t", tmpfs: { size: "64Mi", mode: 0o1770 } },
+        { type: "tmpfs", target: "/u", tmpfs: { size: "1Mi" } },
+      ],
+      secrets: [{ source: "key", uid: "1000", gid: "1001", mode: 0o400 }],
+      configs: [{ source: "conf", gid: 50 }],
+      networks: ["front", { name: "back", aliases: ["db", "primary"] }],
+      healthCheck: { command: "true", startPeriod: "30s", startInterval: "500ms" },
+    });
+    const c = s.TaskTemplate.ContainerSpec;
+    assert.deepEqual(c.Mounts, [
+      { Type: "volume", Source: "", Target: "/cache", ReadOnly: false },
+      {
+        Type: "tmpfs",
+        Source: "",
+        Target: "/t",
+        ReadOnly: false,
+        TmpfsOptions: { SizeBytes: 64 * 2 ** 20, Mode: 0o1770 },
+      },
+      {
+        Type: "tmpfs",
+        Source: "",
+        Target: "/u",
+        ReadOnly: false,
+        TmpfsOptions: { SizeBytes: 2 ** 20, Mode: 0 },
+      },
+    ]);
+    assert.deepEqual(c.Secrets?.[0].File, {
+      Name: "/run/secrets/key",
+      UID: "1000",
+      GID: "1001",
+      Mode: 0o400,
+    });
+    assert.deepEqual(c.Configs?.[0].File, { Name: "/conf", UID: "0", GID: "50", Mode: 0o444 });
+    assert.deepEqual(s.TaskTemplate.Networks, [
+      { Target: "front" },
+      { Target: "back", Aliases: ["db", "primary"] },
+    ]);
+    assert.equal(c.Healthcheck?.StartInterval, 500e6);
+    assert.ok(
+      !(
+        "StartInterval" in
+        (render({ image: "a", healthCheck: { command: "true" } }).TaskTemplate.ContainerSpec.Healthcheck ??
+          {})
+      ),
+    );
+  });
+
+  it("pids limit and generic resource reservations", () => {
+    const s = render({
+      image: "a",
+      resources: { memory: "64Mi", pids: 100, reservations: { genericResources: { gpu: 2, fpga: 1 } } },
+    });
+    assert.deepEqual(s.TaskTemplate.Resources, {
+      Limits: { MemoryBytes: 64 * 2 ** 20, Pids: 100 },
+      Reservations: {
+        GenericResources: [
+          { DiscreteResourceSpec: { Kind: "fpga", Value: 1 } },
+          { DiscreteResourceSpec: { Kind: "gpu", Value: 2 } },
+        ],
+      },
+    });
+  });
+
   it("produces what dockerode's ServiceSpec type accepts", () => {
-    const spec: Dockerode.ServiceSpec = render({ image: "a", ports: [{ target: 80, published: 80 }] });
+    const rendered = render({ image: "a", ports: [{ target: 80, published: 80 }] });
+    // dockerode types generic resources flat; the Engine API nests them in DiscreteResourceSpec (the
+    // provider test on the real engine covers Resources).
+    const { Resources: _resources, ...template } = rendered.TaskTemplate;
+    const spec: Dockerode.ServiceSpec = { ...rendered, TaskTemplate: template };
     assert.equal(spec.Name, "svc");
   });
 });

@@ -1,4 +1,5 @@
 import type { IssueCollector } from "../errors";
+import type { NetworkAttachmentInput } from "../types";
 import { canonicalCapability, linuxCapabilities } from "../capabilities";
 import { closestName } from "../suggest";
 
@@ -64,14 +65,42 @@ export function checkWorkingDir(dir: string, issues: IssueCollector): void {
   if (!dir.startsWith("/")) issues.add("workingDir", `must be an absolute path, not ${JSON.stringify(dir)}`);
 }
 
-export function checkNetworks(networks: string[], issues: IssueCollector): void {
+const aliasPattern = /^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9])?$/;
+
+/** Network names in order, and the aliases of those attached with `{ name, aliases }`. */
+export function normalizeNetworks(
+  networks: (string | NetworkAttachmentInput)[],
+  issues: IssueCollector,
+): { networks: string[]; aliases: Record<string, string[]> } {
   const seen = new Set<string>();
-  networks.forEach((network, i) => {
+  const names: string[] = [];
+  const aliases: Record<string, string[]> = {};
+  networks.forEach((entry, i) => {
+    const at = `networks[${i}]`;
+    const attachment = typeof entry === "string" ? { name: entry } : entry;
+    const extra = Object.keys(attachment).filter((k) => k !== "name" && k !== "aliases");
+    if (typeof attachment.name !== "string" || extra.length > 0) {
+      issues.add(at, "must be a network name or { name, aliases }");
+      return;
+    }
+    const network = attachment.name;
     if (!networkNamePattern.test(network)) {
-      issues.add(`networks[${i}]`, `"${network}" is not a network name: letters, digits, "_", "." or "-"`);
-    } else if (seen.has(network)) issues.add(`networks[${i}]`, `"${network}" is listed twice`);
+      issues.add(at, `"${network}" is not a network name: letters, digits, "_", "." or "-"`);
+    } else if (seen.has(network)) issues.add(at, `"${network}" is listed twice`);
     seen.add(network);
+    names.push(network);
+    const given = attachment.aliases ?? [];
+    if (!Array.isArray(given) || given.some((a) => typeof a !== "string")) {
+      issues.add(`${at}.aliases`, "must be a list of names");
+      return;
+    }
+    given.forEach((alias, j) => {
+      if (!aliasPattern.test(alias))
+        issues.add(`${at}.aliases[${j}]`, `"${alias}" is not a DNS name: letters, digits, "_", "." or "-"`);
+    });
+    if (given.length > 0) aliases[network] = [...new Set(given)];
   });
+  return { networks: names, aliases };
 }
 
 export function checkLabels(labels: Record<string, string>, issues: IssueCollector): void {

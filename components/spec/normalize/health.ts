@@ -87,5 +87,8 @@ export function normalizeHealthCheck(input: HealthCheckInput, issues: IssueColle
       defaults.healthCheck.startPeriod,
       issues,
     ),
+    ...(input.startInterval !== undefined && {
+      startInterval: readDuration(input.startInterval, "healthCheck.startInterval", 0, issues, positive),
+    }),
   };
 }

@@ -11,15 +11,25 @@ import {
   checkEnvOverlap,
   checkLabels,
   checkLogDriver,
-  checkNetworks,
+  normalizeNetworks,
   checkUser,
   checkWorkingDir,
   normalizeCapabilities,
 } from "./container";
+import { normalizeCanary } from "./canary";
 import { readDuration } from "./durations";
 import { normalizeHealthCheck } from "./health";
 import { checkDistinctTargets, normalizeFileMounts, normalizeVolumes } from "./mounts";
 import { normalizePorts } from "./ports";
+import {
+  checkDns,
+  checkExtraHosts,
+  checkHostname,
+  checkStopSignal,
+  checkSysctls,
+  normalizeSecurityOpt,
+  normalizeUlimits,
+} from "./runtime";
 import { normalizePlacement, normalizeResources, normalizeRestart, normalizeUpdate } from "./scheduling";
 
 /** Kubernetes DNS-1035 label: the service name becomes a Kubernetes and Swarm object name. */
@@ -121,6 +131,8 @@ export function normalizeService(name: string, input: ServiceInput): NormalizedS
   }
   const replicas = mode === "global" ? 0 : (replicasInput ?? autoscaleInput?.min ?? defaults.replicas);
 
+  const canary = normalizeCanary(ok("update")?.canary, mode, replicas, issues);
+
   const ports = normalizePorts(ok("ports") ?? [], issues);
   const endpointMode = ok("endpointMode") ?? defaults.endpointMode;
   const meshPort = ports.findIndex((p) => p.public && p.publishMode === "ingress");
@@ -144,8 +156,7 @@ export function normalizeService(name: string, input: ServiceInput): NormalizedS
     issues,
   );
 
-  const networks = ok("networks") ?? [];
-  checkNetworks(networks, issues);
+  const { networks, aliases: networkAliases } = normalizeNetworks(ok("networks") ?? [], issues);
   const labels = ok("labels") ?? {};
   checkLabels(labels, issues);
   const user = ok("user");
@@ -157,6 +168,19 @@ export function normalizeService(name: string, input: ServiceInput): NormalizedS
   checkCapabilityConflicts(capAdd, capDrop, issues);
   const logging = ok("logging");
   if (logging) checkLogDriver(logging.driver, issues);
+  const stopSignal = ok("stopSignal");
+  if (stopSignal !== undefined) checkStopSignal(stopSignal, issues);
+  const hostname = ok("hostname");
+  if (hostname !== undefined) checkHostname(hostname, issues);
+  const sysctls = ok("sysctls") ?? {};
+  checkSysctls(sysctls, issues);
+  const dns = ok("dns") ?? [];
+  const dnsSearch = ok("dnsSearch") ?? [];
+  const dnsOptions = ok("dnsOptions") ?? [];
+  checkDns(dns, dnsSearch, dnsOptions, issues);
+  const extraHosts = ok("extraHosts") ?? {};
+  checkExtraHosts(extraHosts, issues);
+  const init = ok("init");
 
   const normalized: NormalizedService = {
     name,
@@ -171,14 +195,15 @@ export function normalizeService(name: string, input: ServiceInput): NormalizedS
     replicas,
     resources: normalizeResources(ok("resources") ?? {}, issues),
     ...(healthInput && { healthCheck: normalizeHealthCheck(healthInput, issues) }),
-    update: normalizeUpdate(ok("update") ?? {}, issues),
+    update: { ...normalizeUpdate(ok("update") ?? {}, issues), ...(canary && { canary }) },
     restart: normalizeRestart(ok("restart") ?? {}, mode, issues),
     placement: normalizePlacement(ok("placement") ?? {}, mode, issues),
     ...(autoscale && { autoscale }),
     volumes,
     secrets,
     configs,
-    networks: [...networks],
+    networks,
+    networkAliases,
     labels: { ...labels },
     ...(user !== undefined && { user }),
     ...(workingDir !== undefined && { workingDir }),
@@ -186,6 +211,18 @@ export function normalizeService(name: string, input: ServiceInput): NormalizedS
     capAdd,
     capDrop,
     stopGracePeriod: readDuration(ok("stopGracePeriod"), "stopGracePeriod", defaults.stopGracePeriod, issues),
+    ...(stopSignal !== undefined && { stopSignal }),
+    ...(hostname !== undefined && { hostname }),
+    stdinOpen: ok("stdinOpen") ?? false,
+    tty: ok("tty") ?? false,
+    sysctls: { ...sysctls },
+    ulimits: normalizeUlimits(ok("ulimits") ?? {}, issues),
+    dns: [...dns],
+    dnsSearch: [...dnsSearch],
+    dnsOptions: [...dnsOptions],
+    extraHosts: { ...extraHosts },
+    ...(init !== undefined && { init }),
+    securityOpt: normalizeSecurityOpt(ok("securityOpt") ?? {}, issues),
     ...(logging && { logging: { driver: logging.driver, options: { ...(logging.options ?? {}) } } }),
     ignoreUnsupported: checkIgnorable(ok("ignoreUnsupported") ?? [], issues),
   };

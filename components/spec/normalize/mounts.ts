@@ -1,6 +1,7 @@
 import type { IssueCollector } from "../errors";
 import type { FileMountInput, NormalizedFileMount, NormalizedVolume, VolumeInput } from "../types";
 import { defaults } from "../defaults";
+import { parseMemory } from "../units";
 import { posix } from "path";
 
 const volumeNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -23,18 +24,48 @@ export function normalizeVolumes(volumes: VolumeInput[], issues: IssueCollector)
       if (volume.source === undefined || !volume.source.startsWith("/")) {
         issues.add(`${at}.source`, "a bind mount needs an absolute host path");
       }
-    } else if (volume.source === undefined) {
-      issues.add(`${at}.source`, "a named volume needs a source name");
-    } else if (!volumeNamePattern.test(volume.source)) {
+    } else if (volume.source !== undefined && !volumeNamePattern.test(volume.source)) {
       issues.add(`${at}.source`, `"${volume.source}" is not a volume name: letters, digits, "_", "." or "-"`);
     }
+    const tmpfs = volume.tmpfs && tmpfsOptions(volume, at, issues);
     return {
       type: volume.type,
       ...(volume.source !== undefined && { source: volume.source }),
       target: posix.normalize(volume.target),
       readOnly: volume.readOnly ?? false,
+      ...(tmpfs && { tmpfs }),
     };
   });
+}
+
+function tmpfsOptions(volume: VolumeInput, at: string, issues: IssueCollector) {
+  if (volume.type !== "tmpfs") {
+    issues.add(`${at}.tmpfs`, `tmpfs options are for type "tmpfs", not "${volume.type}"`);
+    return undefined;
+  }
+  const given = volume.tmpfs ?? {};
+  let size: number | undefined;
+  if (given.size !== undefined) {
+    size = parseMemory(given.size);
+    if (size === undefined) {
+      issues.add(
+        `${at}.tmpfs.size`,
+        `${JSON.stringify(given.size)} is not a size; use bytes or a quantity like "64Mi"`,
+      );
+    }
+  }
+  return {
+    ...(size !== undefined && { size }),
+    ...(given.mode !== undefined && { mode: given.mode }),
+  };
+}
+
+/** A file owner: a numeric id, as text. */
+function readOwner(value: string | number | undefined, at: string, issues: IssueCollector): string {
+  if (value === undefined) return defaults.fileOwner;
+  const text = String(value).trim();
+  if (!/^\d+$/.test(text)) issues.add(at, `must be a numeric id, not ${JSON.stringify(value)}`);
+  return text;
 }
 
 export function normalizeFileMounts(
@@ -54,7 +85,13 @@ export function normalizeFileMounts(
       mount.target ?? (kind === "secrets" ? `${defaults.secretsDir}/${mount.source}` : `/${mount.source}`);
     if (kind === "secrets" && !target.startsWith("/")) target = `${defaults.secretsDir}/${target}`;
     checkAbsolute(target, `${at}.target`, issues);
-    return { source: mount.source, target: posix.normalize(target), mode: mount.mode ?? defaults.fileMode };
+    return {
+      source: mount.source,
+      target: posix.normalize(target),
+      mode: mount.mode ?? defaults.fileMode,
+      uid: readOwner(mount.uid, `${at}.uid`, issues),
+      gid: readOwner(mount.gid, `${at}.gid`, issues),
+    };
   });
 }
 

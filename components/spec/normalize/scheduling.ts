@@ -37,6 +37,8 @@ function readMemory(value: unknown, path: string, issues: IssueCollector): numbe
   return bytes;
 }
 
+const genericKindPattern = /^[a-zA-Z0-9][a-zA-Z0-9_./-]*$/;
+
 export function normalizeResources(input: ResourcesInput, issues: IssueCollector): NormalizedResources {
   const cpu = readCpu(input.cpu, "resources.cpu", issues);
   const memory = readMemory(input.memory, "resources.memory", issues);
@@ -51,12 +53,23 @@ export function normalizeResources(input: ResourcesInput, issues: IssueCollector
       `exceeds the memory limit (${formatMemory(reservedMemory)} > ${formatMemory(memory)})`,
     );
   }
+  const genericResources = { ...(input.reservations?.genericResources ?? {}) };
+  for (const kind of Object.keys(genericResources)) {
+    if (!genericKindPattern.test(kind)) {
+      issues.add(
+        `resources.reservations.genericResources.${kind}`,
+        'is not a resource kind: letters, digits, "_", ".", "-" or "/"',
+      );
+    }
+  }
   return {
     ...(cpu !== undefined && { cpu }),
     ...(memory !== undefined && { memory }),
+    ...(input.pids !== undefined && { pids: input.pids }),
     reservations: {
       ...(reservedCpu !== undefined && { cpu: reservedCpu }),
       ...(reservedMemory !== undefined && { memory: reservedMemory }),
+      genericResources,
     },
   };
 }

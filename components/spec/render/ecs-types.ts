@@ -1,3 +1,5 @@
+import type { UlimitName } from "../normalize/runtime";
+
 /**
  * The subset of ECS's RegisterTaskDefinition and CreateService inputs that Berth writes, with the API's
  * own field names. Times are seconds; memory is MiB; CPU is in CPU units (1024 per vCPU).
@@ -29,7 +31,19 @@ export interface EcsContainerDefinition {
   user?: string;
   workingDirectory?: string;
   readonlyRootFilesystem: boolean;
-  linuxParameters?: { capabilities?: { add?: string[]; drop?: string[] } };
+  linuxParameters?: {
+    capabilities?: { add?: string[]; drop?: string[] };
+    initProcessEnabled?: boolean;
+    /** EC2 only; `size` in MiB. */
+    tmpfs?: { containerPath: string; size: number; mountOptions?: string[] }[];
+  };
+  interactive?: boolean;
+  pseudoTerminal?: boolean;
+  systemControls?: { namespace: string; value: string }[];
+  ulimits?: { name: UlimitName; softLimit: number; hardLimit: number }[];
+  /** EC2 only. */
+  dockerSecurityOptions?: string[];
+  resourceRequirements?: { type: "GPU"; value: string }[];
   mountPoints?: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
   stopTimeout: number;
   logConfiguration?: { logDriver: EcsLogDriver; options?: Record<string, string> };
@@ -40,6 +54,7 @@ export interface EcsContainerDefinition {
 export type EcsLogDriver =
   "awslogs" | "awsfirelens" | "fluentd" | "gelf" | "journald" | "json-file" | "splunk" | "syslog";
 
+/** A volume with neither `host` nor `dockerVolumeConfiguration` is the task's own scratch space. */
 export interface EcsVolume {
   name: string;
   host?: { sourcePath: string };

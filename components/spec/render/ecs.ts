@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import { defaults } from "../defaults";
 import type { NormalizedService } from "../types";
 import { formatMemory } from "../units";
+import { ecsRuntime, ecsTmpfs } from "./ecs-runtime";
 import { fargateTaskSize } from "./ecs-sizing";
 import type {
   EcsContainerDefinition,
@@ -89,6 +90,12 @@ function checkScheduling(n: NormalizedService, fargate: boolean, refusals: Refus
       "the ECS deployment circuit breaker sets its own failure threshold",
     );
   }
+  if (u.canary) {
+    refusals.refuse(
+      "update.canary",
+      "ECS rolls every task of a service (its circuit breaker rolls a failed deployment back); remove canary",
+    );
+  }
   if (n.networks.length > 0) {
     refusals.refuse(
       "networks",
@@ -115,6 +122,8 @@ interface SecretFile {
   source: string;
   target: string;
   mode: number;
+  uid: string;
+  gid: string;
   /** The SSM parameter holding the content. */
   parameter: string;
   /** The init container's variable the content arrives in. */
@@ -167,6 +176,7 @@ function secretsInit(
     ...files.flatMap((f) => [
       `printf '%s' "$${f.variable}" > ${shellQuote(f.target)}`,
       `chmod ${f.mode.toString(8)} ${shellQuote(f.target)}`,
+      ...(f.uid !== "0" || f.gid !== "0" ? [`chown ${f.uid}:${f.gid} ${shellQuote(f.target)}`] : []),
     ]),
   ].join("\n");
   return {
@@ -222,8 +232,13 @@ function storage(n: NormalizedService, fargate: boolean, refusals: Refusals) {
   const volumes: EcsVolume[] = [];
   const mountPoints: NonNullable<EcsContainerDefinition["mountPoints"]> = [];
   n.volumes.forEach((v, i) => {
-    if (v.type === "tmpfs") {
-      refusals.refuse(`volumes[${i}]`, "ECS tmpfs mounts need a size the portable spec does not carry");
+    // tmpfs mounts are linuxParameters (ecsTmpfs).
+    if (v.type === "tmpfs") return;
+    const name = `volume-${i}`;
+    if (v.type === "volume" && v.source === undefined) {
+      // An anonymous volume: the task's own scratch space, on Fargate too.
+      volumes.push({ name });
+      mountPoints.push({ sourceVolume: name, containerPath: v.target, readOnly: v.readOnly });
       return;
     }
     if (fargate) {
@@ -233,7 +248,6 @@ function storage(n: NormalizedService, fargate: boolean, refusals: Refusals) {
       );
       return;
     }
-    const name = `volume-${i}`;
     volumes.push(
       v.type === "bind"
         ? { name, host: { sourcePath: v.source ?? "" } }
@@ -244,18 +258,28 @@ function storage(n: NormalizedService, fargate: boolean, refusals: Refusals) {
   return { volumes, mountPoints };
 }
 
-function capabilities(n: NormalizedService, fargate: boolean, refusals: Refusals) {
+function linuxParameters(
+  n: NormalizedService,
+  fargate: boolean,
+  refusals: Refusals,
+): EcsContainerDefinition["linuxParameters"] {
   n.capAdd.forEach((cap, i) => {
     if (fargate && cap !== "SYS_PTRACE")
       refusals.refuse(`capAdd[${i}]`, `Fargate adds only SYS_PTRACE, not ${cap}`);
   });
-  if (n.capAdd.length === 0 && n.capDrop.length === 0) return undefined;
-  return {
+  const tmpfs = ecsTmpfs(n, fargate, refusals);
+  const capabilities = (n.capAdd.length > 0 || n.capDrop.length > 0) && {
     capabilities: {
       ...(n.capAdd.length > 0 && { add: n.capAdd }),
       ...(n.capDrop.length > 0 && { drop: n.capDrop }),
     },
   };
+  const parameters = {
+    ...capabilities,
+    ...(n.init !== undefined && { initProcessEnabled: n.init }),
+    ...(tmpfs.length > 0 && { tmpfs }),
+  };
+  return Object.keys(parameters).length > 0 ? parameters : undefined;
 }
 
 function logConfiguration(
@@ -370,7 +394,8 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
   const prefix = options.secretParameterPrefix ?? "/berth";
   const files = secretFiles(n, new Set(options.secretFiles ?? []), prefix, refusals);
   const { volumes, mountPoints } = storage(n, fargate, refusals);
-  const linuxParameters = capabilities(n, fargate, refusals);
+  const linuxParams = linuxParameters(n, fargate, refusals);
+  const runtime = ecsRuntime(n, fargate, refusals);
   const logs = logConfiguration(n, fargate, refusals);
   const place = placement(n, fargate, refusals);
   const size = taskSize(n, fargate, refusals);
@@ -427,7 +452,8 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
     ...(n.user !== undefined && { user: n.user }),
     ...(n.workingDir !== undefined && { workingDirectory: n.workingDir }),
     readonlyRootFilesystem: n.readOnlyRootFilesystem,
-    ...(linuxParameters && { linuxParameters }),
+    ...(linuxParams && { linuxParameters: linuxParams }),
+    ...runtime,
     ...(mountPoints.length > 0 && { mountPoints }),
     stopTimeout,
     ...(logs && { logConfiguration: logs }),

@@ -4,10 +4,22 @@
  */
 export interface SwarmMount {
   Type: "volume" | "bind" | "tmpfs";
-  /** Empty for tmpfs (the engine treats "" as no source). */
+  /** Empty for tmpfs and anonymous volumes (the engine treats "" as no source). */
   Source: string;
   Target: string;
   ReadOnly: boolean;
+  /** 0 means the engine's default, for either. */
+  TmpfsOptions?: { SizeBytes: number; Mode: number };
+}
+
+/** `ContainerSpec.Privileges`; Seccomp, AppArmor and NoNewPrivileges need API 1.44+. */
+export interface SwarmPrivileges {
+  /** Windows only; Berth never sets it. */
+  CredentialSpec?: undefined;
+  NoNewPrivileges?: boolean;
+  /** `Profile` is the JSON profile, base64-encoded (the API's `[]byte`), with Mode `custom`. */
+  Seccomp?: { Mode: "default" | "unconfined" | "custom"; Profile?: string };
+  AppArmor?: { Mode: "default" | "disabled" };
 }
 
 export interface SwarmFileReference {
@@ -53,7 +65,20 @@ export interface SwarmContainerSpec {
     Timeout?: number;
     Retries?: number;
     StartPeriod?: number;
+    /** API 1.44+. */
+    StartInterval?: number;
   };
+  Hostname?: string;
+  /** `IP host` lines, as in /etc/hosts. */
+  Hosts?: string[];
+  DNSConfig?: { Nameservers?: string[]; Search?: string[]; Options?: string[] };
+  StopSignal?: string;
+  TTY?: boolean;
+  OpenStdin?: boolean;
+  Init?: boolean;
+  Sysctls?: Record<string, string>;
+  Ulimits?: { Name: string; Soft: number; Hard: number }[];
+  Privileges?: SwarmPrivileges;
   Secrets?: SwarmSecretReference[];
   Configs?: SwarmConfigReference[];
   CapabilityAdd?: string[];
@@ -66,8 +91,12 @@ export interface SwarmServiceSpec {
   TaskTemplate: {
     ContainerSpec: SwarmContainerSpec;
     Resources?: {
-      Limits?: { NanoCPUs?: number; MemoryBytes?: number };
-      Reservations?: { NanoCPUs?: number; MemoryBytes?: number };
+      Limits?: { NanoCPUs?: number; MemoryBytes?: number; Pids?: number };
+      Reservations?: {
+        NanoCPUs?: number;
+        MemoryBytes?: number;
+        GenericResources?: { DiscreteResourceSpec: { Kind: string; Value: number } }[];
+      };
     };
     RestartPolicy: {
       Condition: "none" | "on-failure" | "any";

@@ -1,5 +1,6 @@
-import type { NormalizedService, NormalizedUpdatePolicy } from "../types";
+import type { NormalizedFileMount, NormalizedService, NormalizedUpdatePolicy } from "../types";
 import { Refusals, type RenderOptions } from "./refusals";
+import { containerRuntime, resourceExtras } from "./swarm-runtime";
 import type { SwarmContainerSpec, SwarmServiceSpec, SwarmUpdateConfig } from "./swarm-types";
 
 const ns = (ms: number): number => Math.round(ms * 1e6);
@@ -16,7 +17,7 @@ export function swarmEnv(n: NormalizedService): string[] {
 }
 
 function containerSpec(n: NormalizedService): SwarmContainerSpec {
-  const file = (target: string, mode: number) => ({ Name: target, UID: "0", GID: "0", Mode: mode });
+  const file = (f: NormalizedFileMount) => ({ Name: f.target, UID: f.uid, GID: f.gid, Mode: f.mode });
   const spec: SwarmContainerSpec = {
     Image: n.image,
     ...(n.entrypoint && { Command: n.entrypoint }),
@@ -30,12 +31,14 @@ function containerSpec(n: NormalizedService): SwarmContainerSpec {
       Source: v.source ?? "",
       Target: v.target,
       ReadOnly: v.readOnly,
+      ...(v.tmpfs && { TmpfsOptions: { SizeBytes: v.tmpfs.size ?? 0, Mode: v.tmpfs.mode ?? 0 } }),
     })),
     StopGracePeriod: ns(n.stopGracePeriod),
-    Secrets: n.secrets.map((s) => ({ File: file(s.target, s.mode), SecretName: s.source, SecretID: "" })),
-    Configs: n.configs.map((c) => ({ File: file(c.target, c.mode), ConfigName: c.source, ConfigID: "" })),
+    Secrets: n.secrets.map((s) => ({ File: file(s), SecretName: s.source, SecretID: "" })),
+    Configs: n.configs.map((c) => ({ File: file(c), ConfigName: c.source, ConfigID: "" })),
     ...(n.capAdd.length > 0 && { CapabilityAdd: n.capAdd.map(capability) }),
     ...(n.capDrop.length > 0 && { CapabilityDrop: n.capDrop.map(capability) }),
+    ...containerRuntime(n),
   };
   const hc = n.healthCheck;
   if (hc) {
@@ -48,6 +51,7 @@ function containerSpec(n: NormalizedService): SwarmContainerSpec {
             Timeout: ns(hc.timeout),
             Retries: hc.retries,
             StartPeriod: ns(hc.startPeriod),
+            ...(hc.startInterval !== undefined && { StartInterval: ns(hc.startInterval) }),
           };
   }
   return spec;
@@ -78,9 +82,13 @@ function resources(n: NormalizedService): SwarmServiceSpec["TaskTemplate"]["Reso
     ...(cpu !== undefined && { NanoCPUs: cpu * 1e6 }),
     ...(memory !== undefined && { MemoryBytes: memory }),
   });
+  const extras = resourceExtras(n);
   return {
-    Limits: amounts(n.resources.cpu, n.resources.memory),
-    Reservations: amounts(n.resources.reservations.cpu, n.resources.reservations.memory),
+    Limits: { ...amounts(n.resources.cpu, n.resources.memory), ...extras.limits },
+    Reservations: {
+      ...amounts(n.resources.reservations.cpu, n.resources.reservations.memory),
+      ...extras.reservations,
+    },
   };
 }
 
@@ -93,6 +101,12 @@ function resources(n: NormalizedService): SwarmServiceSpec["TaskTemplate"]["Reso
 export function renderSwarm(n: NormalizedService, options: RenderOptions = {}): SwarmServiceSpec {
   const refusals = new Refusals(n, "swarm", options);
   if (n.autoscale) refusals.refuse("autoscale", "set replicas (Swarm does not scale services by load)");
+  if (n.update.canary) {
+    refusals.refuse(
+      "update.canary",
+      "Swarm rolls every task of a service; remove canary and use update.parallelism with failureAction rollback",
+    );
+  }
   n.ports.forEach((p, i) => {
     if (p.http) {
       refusals.refuse(
@@ -121,7 +135,10 @@ export function renderSwarm(n: NormalizedService, options: RenderOptions = {}): 
         ...(placement.spread && { Preferences: [{ Spread: { SpreadDescriptor: placement.spread } }] }),
         ...(placement.maxPerNode !== undefined && { MaxReplicas: placement.maxPerNode }),
       },
-      Networks: n.networks.map((name) => ({ Target: name })),
+      Networks: n.networks.map((name) => ({
+        Target: name,
+        ...(n.networkAliases[name] && { Aliases: [...n.networkAliases[name]] }),
+      })),
       ...(n.logging && { LogDriver: { Name: n.logging.driver, Options: n.logging.options } }),
     },
     Mode: mode(n),
