@@ -10,6 +10,13 @@ export interface RegistryCredentials {
   password: string;
 }
 
+/**
+ * Which ports of a service the cluster's other services may reach: only those it declares (Berth's
+ * default on Kubernetes and ECS, which isolate services), or any port, as on a Compose or Swarm network.
+ * Swarm's overlay networks always admit any port.
+ */
+export type PeerAccess = "declared-ports" | "any-port";
+
 /** The content of a secret or config file that a service brings along, by its logical name. */
 export interface WorkloadFile {
   source: string;
@@ -32,6 +39,8 @@ export interface WorkloadRequest {
   registryAuth?: pulumi.Input<RegistryCredentials>;
   /** How long creating or updating the service may take to converge. */
   timeoutSeconds: number;
+  /** Which ports the cluster's other services may reach. Default: {@link PeerAccess} `"declared-ports"`. */
+  peerAccess?: PeerAccess;
 }
 
 /** How a service can be reached. */

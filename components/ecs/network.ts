@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import type { PeerAccess } from "../cluster";
 import type { NormalizedPort } from "../spec";
 
 /** A port opened by one security group rule. */
@@ -21,8 +22,9 @@ export function distinctPorts(ports: RulePort[]): RulePort[] {
 
 /**
  * The service's own task security group. It has no egress (the cluster's tasks group, which every task
- * also carries, decides where tasks may go) and accepts each declared port from the cluster's tasks
- * group only; the load balancers add their own rules (see `load-balancing.ts`).
+ * also carries, decides where tasks may go) and accepts each declared port (or, with `any-port`, every
+ * port) from the cluster's tasks group only; the load balancers add their own rules (see
+ * `load-balancing.ts`).
  */
 export function taskSecurityGroup(
   name: string,
@@ -30,6 +32,7 @@ export function taskSecurityGroup(
   context: { vpcId: pulumi.Input<string>; tasksSecurityGroupId: pulumi.Input<string> },
   tags: Record<string, string>,
   opts: pulumi.CustomResourceOptions,
+  peerAccess: PeerAccess = "declared-ports",
 ): { group: aws.ec2.SecurityGroup; rules: aws.vpc.SecurityGroupIngressRule[] } {
   const group = new aws.ec2.SecurityGroup(
     `${name}-tasks`,
@@ -40,6 +43,20 @@ export function taskSecurityGroup(
     },
     opts,
   );
+  if (peerAccess === "any-port") {
+    const rule = new aws.vpc.SecurityGroupIngressRule(
+      `${name}-tasks-from-cluster`,
+      {
+        securityGroupId: group.id,
+        referencedSecurityGroupId: context.tasksSecurityGroupId,
+        ipProtocol: "-1",
+        description: "every port from the cluster's tasks",
+        tags,
+      },
+      opts,
+    );
+    return { group, rules: [rule] };
+  }
   const rules = distinctPorts(ports.map((p) => ({ protocol: p.protocol, port: p.target }))).map(
     (p) =>
       new aws.vpc.SecurityGroupIngressRule(

@@ -156,7 +156,7 @@ export class EcsWorkload extends pulumi.ComponentResource {
       child,
     );
 
-    const tasks = taskSecurityGroup(name, n.ports, context, tags, child);
+    const tasks = taskSecurityGroup(name, n.ports, context, tags, child, request.peerAccess);
     this.securityGroup = tasks.group;
     const exposed = exposePorts(
       name,

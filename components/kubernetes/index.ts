@@ -1,2 +1,17 @@
 /** `berth/kubernetes`: Kubernetes clusters and workloads. */
 export { renderKubernetes, failureActionAnnotation, type KubernetesObject } from "../spec/render/kubernetes";
+export {
+  partOfLabel,
+  type KubernetesObjectNames,
+  type KubernetesRenderOptions,
+} from "../spec/render/kubernetes";
+export {
+  KubernetesCluster,
+  KubernetesClusterError,
+  type KubernetesClusterArgs,
+  type KubernetesClusterIssue,
+} from "./cluster";
+export { kubernetesClusterIssues, defaultNamespace } from "./cluster-args";
+export type { KubernetesClusterContext } from "./context";
+export type { KubernetesWorkload, KubernetesWorkloadArgs, KubernetesWorkloadResult } from "./workload";
+export { GkeCluster, GkeClusterError, type GkeClusterArgs, type GkeNodePoolArgs } from "./gke";

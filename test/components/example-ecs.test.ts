@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "path";
-import { runProgram, unknownValue, type ProgramRun, type RecordedResource } from "../support/harness";
+import { runProgram, unknownValue, type ProgramRun } from "../support/harness";
+import { descendants, plainHolders } from "../support/state-queries";
 import { awsMockInvoke, awsMockResource, awsTypes } from "../support/aws-mocks";
 
 const apiToken = "tok-example-4711";
@@ -35,37 +36,6 @@ function run(preview: boolean, previous?: ProgramRun): Promise<ProgramRun> {
 
 const ofType = (r: ProgramRun, type: string) =>
   r.resources.filter((x) => x.type === type).sort((a, b) => a.name.localeCompare(b.name));
-
-/** The resources of `type` below the component `ancestor` (at any depth). */
-function descendants(r: ProgramRun, ancestor: RecordedResource, type: string): RecordedResource[] {
-  const byUrn = new Map(r.resources.map((x) => [x.urn, x]));
-  const below = (x: RecordedResource): boolean => {
-    const parent = byUrn.get(x.parent);
-    return parent !== undefined && (parent === ancestor || below(parent));
-  };
-  return r.resources.filter((x) => x.type === type && below(x));
-}
-
-/** Every path (`a.b[0]`) of a leaf in `value` whose text contains `needle`. */
-function pathsHolding(value: unknown, needle: string, at = ""): string[] {
-  if (typeof value === "string") return value.includes(needle) ? [at] : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => pathsHolding(v, needle, `${at}[${i}]`));
-  if (value && typeof value === "object")
-    return Object.entries(value).flatMap(([k, v]) => pathsHolding(v, needle, at ? `${at}.${k}` : k));
-  return [];
-}
-
-const coveredBy = (leaf: string, secret: string) =>
-  secret === "" || leaf === secret || leaf.startsWith(`${secret}.`) || leaf.startsWith(`${secret}[`);
-
-/** The places a resource's inputs hold `needle` without a secret input around them. */
-function plainHolders(r: ProgramRun, needle: string): string[] {
-  return r.resources.flatMap((x) =>
-    pathsHolding(x.inputs, needle)
-      .filter((leaf) => !x.secretInputs.some((secret) => coveredBy(leaf, secret)))
-      .map((leaf) => `${x.type} ${x.name}: ${leaf}`),
-  );
-}
 
 interface Container {
   command?: string[];

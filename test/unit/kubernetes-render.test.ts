@@ -2,9 +2,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { DaemonSet, Deployment } from "kubernetes-types/apps/v1";
 import type { Job } from "kubernetes-types/batch/v1";
-import type { Container, Secret, Service } from "kubernetes-types/core/v1";
+import type { Container, Secret, Service, ServiceAccount } from "kubernetes-types/core/v1";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
-import type { Ingress } from "kubernetes-types/networking/v1";
+import type { Ingress, NetworkPolicy } from "kubernetes-types/networking/v1";
 import {
   normalizeService,
   renderKubernetes,
@@ -13,6 +13,8 @@ import {
   type ServiceInput,
   type SpecIssue,
 } from "../../components/spec";
+import type { KubernetesRenderOptions } from "../../components/spec/render/kubernetes";
+import { assertValidKubernetesObjects } from "../support/kubernetes-schema";
 
 const render = (input: ServiceInput, name = "svc", onIgnored?: (i: SpecIssue) => void) =>
   renderKubernetes(normalizeService(name, input), { onIgnored });
@@ -40,6 +42,8 @@ describe("renderKubernetes", () => {
       "Service/web",
       "Service/web-public",
       "PodDisruptionBudget/web",
+      "ServiceAccount/web",
+      "NetworkPolicy/web",
     ]);
     const deployment = objects[0] as Deployment;
     assert.equal(deployment.apiVersion, "apps/v1");
@@ -125,8 +129,11 @@ describe("renderKubernetes", () => {
     });
     assert.deepEqual(c.securityContext, {
       readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      seccompProfile: { type: "RuntimeDefault" },
       capabilities: { add: ["NET_ADMIN"], drop: ["ALL"] },
       runAsUser: 1000,
+      runAsNonRoot: true,
       runAsGroup: 2000,
     });
     assert.deepEqual(c.env, [
@@ -196,7 +203,12 @@ describe("renderKubernetes", () => {
       endpointMode: "dnsrr",
       ports: [{ target: 9100, public: true, publishMode: "host" }],
     });
-    assert.deepEqual(kinds(objects), ["DaemonSet/svc", "Service/svc"]);
+    assert.deepEqual(kinds(objects), [
+      "DaemonSet/svc",
+      "Service/svc",
+      "ServiceAccount/svc",
+      "NetworkPolicy/svc",
+    ]);
     assert.equal((objects[0] as DaemonSet).spec?.updateStrategy?.type, "RollingUpdate");
     assert.deepEqual(container(objects).ports, [{ containerPort: 9100, protocol: "TCP", hostPort: 9100 }]);
     assert.equal(find<Service>(objects, "Service").spec?.clusterIP, "None");
@@ -253,7 +265,11 @@ describe("renderKubernetes", () => {
   });
 
   it("no PodDisruptionBudget for a single replica", () => {
-    assert.deepEqual(kinds(render({ image: "a" })), ["Deployment/svc"]);
+    assert.deepEqual(kinds(render({ image: "a" })), [
+      "Deployment/svc",
+      "ServiceAccount/svc",
+      "NetworkPolicy/svc",
+    ]);
   });
 
   it("refuses, all together, what Kubernetes cannot honour", () => {
@@ -315,5 +331,205 @@ describe("renderKubernetes", () => {
     );
     assert.deepEqual(ignored, ["logging", "networks"]);
     assert.equal(objects[0].kind, "Deployment");
+  });
+});
+
+describe("renderKubernetes: secure defaults, identity, network policy and object names", () => {
+  const withOptions = (input: ServiceInput, options: KubernetesRenderOptions, name = "svc") =>
+    renderKubernetes(normalizeService(name, input), options);
+
+  it("containers never escalate privileges, use RuntimeDefault seccomp, and run as non-root for a numeric user", () => {
+    const unset = container(render({ image: "a" }));
+    assert.deepEqual(unset.securityContext, {
+      readOnlyRootFilesystem: false,
+      allowPrivilegeEscalation: false,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    const root = container(render({ image: "a", user: "0" }));
+    assert.equal(root.securityContext?.runAsUser, 0);
+    assert.equal(root.securityContext?.runAsNonRoot, undefined, "uid 0 is root: no runAsNonRoot");
+    assert.equal(container(render({ image: "a", user: "10001" })).securityContext?.runAsNonRoot, true);
+  });
+
+  it("a capability that grants privileges lifts allowPrivilegeEscalation: false", () => {
+    for (const cap of ["SYS_ADMIN", "CAP_SYS_ADMIN", "ALL"]) {
+      const c = container(render({ image: "a", capAdd: [cap] }));
+      assert.equal(c.securityContext?.allowPrivilegeEscalation, undefined, cap);
+      assert.deepEqual(c.securityContext?.seccompProfile, { type: "RuntimeDefault" });
+    }
+    assert.deepEqual(
+      container(render({ image: "a", capAdd: ["NET_BIND_SERVICE"] })).securityContext?.capabilities,
+      {
+        add: ["NET_BIND_SERVICE"],
+      },
+    );
+  });
+
+  it("pods run as the service's own ServiceAccount, which mounts no API token", () => {
+    for (const mode of ["replicated", "global", "job"] as const) {
+      const objects = render({ image: "a", mode }, "api");
+      const account = find<ServiceAccount>(objects, "ServiceAccount", "api");
+      assert.equal(account.automountServiceAccountToken, false, mode);
+      assert.equal((objects[0] as Deployment).spec?.template.spec?.serviceAccountName, "api", mode);
+    }
+  });
+
+  it("NetworkPolicy: the stack's pods reach every declared port, anyone reaches public ports", () => {
+    const objects = withOptions(
+      {
+        image: "a",
+        ports: [
+          { target: 8080 },
+          { target: 9000, published: 443 },
+          { target: 53, protocol: "udp" },
+          { target: 3000, public: true, http: { host: "x.example.com" } },
+        ],
+      },
+      { partOf: "shop-prod" },
+      "api",
+    );
+    const policy = find<NetworkPolicy>(objects, "NetworkPolicy", "api");
+    assert.deepEqual(policy.spec, {
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "api" } },
+      policyTypes: ["Ingress"],
+      ingress: [
+        {
+          from: [{ podSelector: { matchLabels: { "app.kubernetes.io/part-of": "shop-prod" } } }],
+          ports: [
+            { port: 8080, protocol: "TCP" },
+            { port: 9000, protocol: "TCP" },
+            { port: 53, protocol: "UDP" },
+            { port: 3000, protocol: "TCP" },
+          ],
+        },
+        {
+          ports: [
+            { port: 9000, protocol: "TCP" },
+            { port: 3000, protocol: "TCP" },
+          ],
+        },
+      ],
+    });
+    const podLabels = (objects[0] as Deployment).spec?.template.metadata?.labels;
+    assert.equal(podLabels?.["app.kubernetes.io/part-of"], "shop-prod", "the stack's pods carry the label");
+    assert.deepEqual((objects[0] as Deployment).spec?.selector.matchLabels, {
+      "app.kubernetes.io/name": "api",
+    });
+  });
+
+  it("NetworkPolicy with peerAccess any-port: the stack's pods reach every port, ports declared or not", () => {
+    for (const ports of [[], [{ target: 5432 }]]) {
+      const objects = withOptions(
+        { image: "db", ports },
+        { partOf: "shop-prod", peerAccess: "any-port" },
+        "db",
+      );
+      assert.deepEqual(find<NetworkPolicy>(objects, "NetworkPolicy", "db").spec?.ingress, [
+        { from: [{ podSelector: { matchLabels: { "app.kubernetes.io/part-of": "shop-prod" } } }] },
+      ]);
+    }
+  });
+
+  it("NetworkPolicy: no ports admit nothing; without a stack, the namespace's pods are the peers", () => {
+    const closed = find<NetworkPolicy>(render({ image: "a" }), "NetworkPolicy");
+    assert.deepEqual(closed.spec, {
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "svc" } },
+      policyTypes: ["Ingress"],
+    });
+    const internal = find<NetworkPolicy>(render({ image: "a", ports: [{ target: 80 }] }), "NetworkPolicy");
+    assert.deepEqual(internal.spec?.ingress, [
+      { from: [{ podSelector: {} }], ports: [{ port: 80, protocol: "TCP" }] },
+    ]);
+  });
+
+  it("refers to the Secrets and ConfigMaps by the names the workload gave them", () => {
+    const objects = withOptions(
+      {
+        image: "a",
+        secretEnv: { TOKEN: "" },
+        secrets: [{ source: "db-pass" }, { source: "existing" }],
+        configs: [{ source: "app.conf" }],
+      },
+      {
+        objectNames: {
+          secretEnv: "svc-env-0123456789",
+          secrets: { "db-pass": "svc-db-pass-abcdef0123" },
+          configs: { "app.conf": "svc-app.conf-9876543210" },
+          imagePullSecret: "svc-registry-5555555555",
+        },
+      },
+    );
+    const pod = (objects[0] as Deployment).spec?.template.spec;
+    assert.deepEqual(pod?.imagePullSecrets, [{ name: "svc-registry-5555555555" }]);
+    assert.deepEqual(
+      pod?.volumes?.map((v) => v.secret?.secretName ?? v.configMap?.name),
+      ["svc-db-pass-abcdef0123", "existing", "svc-app.conf-9876543210"],
+    );
+    assert.deepEqual(pod?.containers[0].env, [
+      { name: "TOKEN", valueFrom: { secretKeyRef: { name: "svc-env-0123456789", key: "TOKEN" } } },
+    ]);
+    assert.ok(find<Secret>(objects, "Secret", "svc-env-0123456789"));
+  });
+
+  it("every object is valid Kubernetes, strictly", async () => {
+    const services: Record<string, ServiceInput> = {
+      web: {
+        image: "nginx",
+        user: "101:101",
+        ports: [{ target: 80, published: 8080 }, { target: 9113 }],
+        replicas: 3,
+        healthCheck: { http: { path: "/", port: 80 }, startPeriod: "30s" },
+        secretEnv: { TOKEN: "x" },
+        secrets: [{ source: "tls-key" }],
+        configs: [{ source: "nginx.conf", target: "/etc/nginx/nginx.conf" }],
+        capDrop: ["ALL"],
+        capAdd: ["NET_BIND_SERVICE"],
+      },
+      app: {
+        image: "app",
+        resources: { reservations: { cpu: "100m" } },
+        autoscale: { min: 2, max: 5, cpuPercent: 60 },
+        ports: [{ target: 3000, public: true, http: { host: "app.example.com", tls: true } }],
+        placement: { constraints: ["node.labels.zone==a"], maxPerNode: 1, spread: "node.labels.zone" },
+      },
+      agent: {
+        image: "agent",
+        mode: "global",
+        endpointMode: "dnsrr",
+        ports: [{ target: 9100, public: true, publishMode: "host" }],
+      },
+      migrate: {
+        image: "migrate",
+        mode: "job",
+        restart: { condition: "none", maxAttempts: 2 },
+        capAdd: ["SYS_ADMIN"],
+      },
+    };
+    const objects = Object.entries(services).flatMap(([name, input]) =>
+      withOptions(
+        input,
+        {
+          partOf: "shop-prod",
+          objectNames: {
+            secretEnv: `${name}-env-0a1b2c3d4e`,
+            imagePullSecret: `${name}-registry-0a1b2c3d4e`,
+          },
+        },
+        name,
+      ),
+    );
+    assert.deepEqual([...new Set(objects.map((o) => o.kind))].sort(), [
+      "DaemonSet",
+      "Deployment",
+      "HorizontalPodAutoscaler",
+      "Ingress",
+      "Job",
+      "NetworkPolicy",
+      "PodDisruptionBudget",
+      "Secret",
+      "Service",
+      "ServiceAccount",
+    ]);
+    await assertValidKubernetesObjects(objects);
   });
 });

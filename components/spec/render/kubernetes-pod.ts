@@ -1,16 +1,63 @@
 import type { Container, PodSpec, Probe, Volume, VolumeMount } from "kubernetes-types/core/v1";
 import type { NormalizedHealthCheck, NormalizedService } from "../types";
 import { formatCpu, formatMemory } from "../units";
-import { type Refusals, secondsCeil } from "./refusals";
+import { type Refusals, type RenderOptions, secondsCeil } from "./refusals";
+import {
+  containerOptions,
+  emptyDirFor,
+  podOptions,
+  withExtendedResources,
+} from "./kubernetes-container-options";
+
+/** Options of `renderKubernetes` besides the common ones. */
+export interface KubernetesRenderOptions extends RenderOptions {
+  /**
+   * The names of the objects the workload creates for the service's secret variables and files, which
+   * its pods refer to. Default: `<service>-env` for the secret variables; each secret's and config's
+   * `source` (an object that exists in the namespace); no image pull secret.
+   */
+  objectNames?: KubernetesObjectNames;
+  /**
+   * The stack the service is part of: its objects and pods are labelled `app.kubernetes.io/part-of`
+   * with it, and its NetworkPolicy admits the pods of that stack to its ports. Default: none, and the
+   * NetworkPolicy admits every pod of the namespace.
+   */
+  partOf?: string;
+  /**
+   * `"any-port"`: the NetworkPolicy admits the stack's pods to every port, as a Compose network does.
+   * Default: `"declared-ports"`, only the service's declared ports.
+   */
+  peerAccess?: "declared-ports" | "any-port";
+}
+
+/** Names of the Secrets and ConfigMaps a service's pods use, as the workload created them. */
+export interface KubernetesObjectNames {
+  /** The Secret holding `secretEnv`. Default: `<service>-env`. */
+  secretEnv?: string;
+  /** Secret name by the `source` of a secret file. Default: the `source` itself. */
+  secrets?: Record<string, string>;
+  /** ConfigMap name by the `source` of a config file. Default: the `source` itself. */
+  configs?: Record<string, string>;
+  /** A `kubernetes.io/dockerconfigjson` Secret the pods pull their image with. Default: none. */
+  imagePullSecret?: string;
+}
+
+/** The label that marks the stack a service is part of. */
+export const partOfLabel = "app.kubernetes.io/part-of";
 
 /** Labels that select a service's pods. */
 export function selectorLabels(n: NormalizedService): Record<string, string> {
   return { "app.kubernetes.io/name": n.name };
 }
 
-export const secretEnvName = (n: NormalizedService): string => `${n.name}-env`;
+/** The name of the Secret holding a service's `secretEnv`. */
+export const secretEnvName = (n: NormalizedService, options: KubernetesRenderOptions = {}): string =>
+  options.objectNames?.secretEnv ?? `${n.name}-env`;
 /** Berth's Kubernetes secrets and config maps hold their content under this key. */
 export const fileContentKey = "value";
+
+/** Capabilities that let a process gain privileges, which `allowPrivilegeEscalation: false` contradicts. */
+const escalatingCapabilities = new Set(["ALL", "SYS_ADMIN"]);
 
 function probeAction(hc: NormalizedHealthCheck): Pick<Probe, "exec" | "httpGet" | "tcpSocket"> {
   if (hc.http) return { httpGet: { path: hc.http.path, port: hc.http.port } };
@@ -53,8 +100,17 @@ function resources(n: NormalizedService): Container["resources"] {
   return { ...(limits && { limits }), ...(requests && { requests }) };
 }
 
+/**
+ * Secure defaults unless the spec asks otherwise: no privilege escalation (unless a capability that
+ * grants it is added), the runtime's default seccomp profile, the spec's capabilities, and
+ * `runAsNonRoot` when the spec names a numeric user other than root.
+ */
 function securityContext(n: NormalizedService, refusals: Refusals): Container["securityContext"] {
-  const context: Container["securityContext"] = { readOnlyRootFilesystem: n.readOnlyRootFilesystem };
+  const context: Container["securityContext"] = {
+    readOnlyRootFilesystem: n.readOnlyRootFilesystem,
+    ...(!n.capAdd.some((c) => escalatingCapabilities.has(c)) && { allowPrivilegeEscalation: false }),
+    seccompProfile: { type: "RuntimeDefault" },
+  };
   if (n.capAdd.length > 0 || n.capDrop.length > 0) {
     context.capabilities = {
       ...(n.capAdd.length > 0 && { add: n.capAdd }),
@@ -67,43 +123,58 @@ function securityContext(n: NormalizedService, refusals: Refusals): Container["s
       refusals.refuse("user", "Kubernetes takes numeric ids only: use uid or uid:gid");
     } else {
       context.runAsUser = Number(user);
+      if (context.runAsUser !== 0) context.runAsNonRoot = true;
       if (group !== undefined) context.runAsGroup = Number(group);
     }
   }
   return context;
 }
 
-function storage(n: NormalizedService): { volumes: Volume[]; mounts: VolumeMount[] } {
+function storage(
+  n: NormalizedService,
+  names: KubernetesObjectNames,
+): { volumes: Volume[]; mounts: VolumeMount[] } {
   const volumes: Volume[] = [];
   const mounts: VolumeMount[] = [];
   n.volumes.forEach((v, i) => {
     const name = `volume-${i}`;
-    if (v.type === "volume") volumes.push({ name, persistentVolumeClaim: { claimName: v.source ?? "" } });
-    else if (v.type === "bind") volumes.push({ name, hostPath: { path: v.source ?? "" } });
-    else volumes.push({ name, emptyDir: { medium: "Memory" } });
+    const emptyDir = emptyDirFor(v);
+    if (emptyDir) volumes.push({ name, emptyDir });
+    else if (v.type === "volume")
+      volumes.push({ name, persistentVolumeClaim: { claimName: v.source ?? "" } });
+    else volumes.push({ name, hostPath: { path: v.source ?? "" } });
     mounts.push({ name, mountPath: v.target, readOnly: v.readOnly });
   });
   n.secrets.forEach((s, i) => {
     const name = `secret-${i}`;
-    volumes.push({ name, secret: { secretName: s.source, defaultMode: s.mode } });
+    volumes.push({
+      name,
+      secret: { secretName: names.secrets?.[s.source] ?? s.source, defaultMode: s.mode },
+    });
     mounts.push({ name, mountPath: s.target, subPath: fileContentKey, readOnly: true });
   });
   n.configs.forEach((c, i) => {
     const name = `config-${i}`;
-    volumes.push({ name, configMap: { name: c.source, defaultMode: c.mode } });
+    volumes.push({ name, configMap: { name: names.configs?.[c.source] ?? c.source, defaultMode: c.mode } });
     mounts.push({ name, mountPath: c.target, subPath: fileContentKey, readOnly: true });
   });
   return { volumes, mounts };
 }
 
-function container(n: NormalizedService, refusals: Refusals, mounts: VolumeMount[]): Container {
+function container(
+  n: NormalizedService,
+  refusals: Refusals,
+  mounts: VolumeMount[],
+  options: KubernetesRenderOptions,
+): Container {
   const env = [
     ...Object.entries(n.env).map(([name, value]) => ({ name, value })),
     ...Object.keys(n.secretEnv).map((name) => ({
       name,
-      valueFrom: { secretKeyRef: { name: secretEnvName(n), key: name } },
+      valueFrom: { secretKeyRef: { name: secretEnvName(n, options), key: name } },
     })),
   ].sort((a, b) => a.name.localeCompare(b.name));
+  const extra = containerOptions(n, refusals);
   return {
     name: n.name,
     image: n.image,
@@ -118,9 +189,11 @@ function container(n: NormalizedService, refusals: Refusals, mounts: VolumeMount
         ...(p.public && p.publishMode === "host" && { hostPort: p.published }),
       })),
     }),
-    resources: resources(n),
+    ...(extra.stdin && { stdin: true }),
+    ...(extra.tty && { tty: true }),
+    resources: withExtendedResources(resources(n), extra.extendedResources),
     ...probes(n.healthCheck),
-    securityContext: securityContext(n, refusals),
+    securityContext: { ...securityContext(n, refusals), ...extra.securityContext },
     ...(mounts.length > 0 && { volumeMounts: mounts }),
   };
 }
@@ -188,15 +261,26 @@ function scheduling(
   return result;
 }
 
-/** The pod spec of a service's workload: one container, its volumes, probes and scheduling rules. */
-export function podSpec(n: NormalizedService, refusals: Refusals): PodSpec {
-  const { volumes, mounts } = storage(n);
+/**
+ * The pod spec of a service's workload: one container, its volumes, probes and scheduling rules, run
+ * under the service's own ServiceAccount (named like the service).
+ */
+export function podSpec(
+  n: NormalizedService,
+  refusals: Refusals,
+  options: KubernetesRenderOptions = {},
+): PodSpec {
+  const names = options.objectNames ?? {};
+  const { volumes, mounts } = storage(n, names);
   const restartPolicy = n.mode !== "job" ? "Always" : n.restart.condition === "none" ? "Never" : "OnFailure";
   return {
-    containers: [container(n, refusals, mounts)],
+    serviceAccountName: n.name,
+    containers: [container(n, refusals, mounts, options)],
+    ...(names.imagePullSecret !== undefined && { imagePullSecrets: [{ name: names.imagePullSecret }] }),
     ...(volumes.length > 0 && { volumes }),
     restartPolicy,
     terminationGracePeriodSeconds: secondsCeil(n.stopGracePeriod),
+    ...podOptions(n, refusals),
     ...scheduling(n, refusals),
   };
 }

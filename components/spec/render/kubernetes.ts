@@ -1,17 +1,35 @@
 import type { DaemonSet, Deployment } from "kubernetes-types/apps/v1";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
 import type { Job } from "kubernetes-types/batch/v1";
-import type { Secret, Service } from "kubernetes-types/core/v1";
+import type { Secret, Service, ServiceAccount } from "kubernetes-types/core/v1";
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
-import type { Ingress } from "kubernetes-types/networking/v1";
+import type { Ingress, NetworkPolicy, NetworkPolicyPort } from "kubernetes-types/networking/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import { defaults } from "../defaults";
 import type { NormalizedPort, NormalizedService } from "../types";
-import { podSpec, secretEnvName, selectorLabels } from "./kubernetes-pod";
-import { Refusals, type RenderOptions, secondsCeil } from "./refusals";
+import {
+  type KubernetesRenderOptions,
+  partOfLabel,
+  podSpec,
+  secretEnvName,
+  selectorLabels,
+} from "./kubernetes-pod";
+import { Refusals, secondsCeil } from "./refusals";
+
+export type { KubernetesObjectNames, KubernetesRenderOptions } from "./kubernetes-pod";
+export { partOfLabel } from "./kubernetes-pod";
 
 export type KubernetesObject =
-  Deployment | DaemonSet | Job | Service | Ingress | HorizontalPodAutoscaler | PodDisruptionBudget | Secret;
+  | Deployment
+  | DaemonSet
+  | Job
+  | Service
+  | Ingress
+  | HorizontalPodAutoscaler
+  | PodDisruptionBudget
+  | Secret
+  | ServiceAccount
+  | NetworkPolicy;
 
 /** Annotation telling Berth's Kubernetes workload what a failed rollout should do. */
 export const failureActionAnnotation = "berth.dev/update-failure-action";
@@ -106,14 +124,23 @@ function rollingUpdate(n: NormalizedService) {
     : { maxSurge: 0, maxUnavailable: step };
 }
 
+function podLabels(n: NormalizedService, options: KubernetesRenderOptions): Record<string, string> {
+  return {
+    ...n.labels,
+    ...(options.partOf !== undefined && { [partOfLabel]: options.partOf }),
+    ...selectorLabels(n),
+  };
+}
+
 function workload(
   n: NormalizedService,
   metadata: ObjectMeta,
   refusals: Refusals,
+  options: KubernetesRenderOptions,
 ): Deployment | DaemonSet | Job {
   const template = {
-    metadata: { labels: { ...n.labels, ...selectorLabels(n) } },
-    spec: podSpec(n, refusals),
+    metadata: { labels: podLabels(n, options) },
+    spec: podSpec(n, refusals, options),
   };
   if (n.mode === "job") {
     return {
@@ -249,22 +276,70 @@ function autoscaler(n: NormalizedService, metadata: ObjectMeta): HorizontalPodAu
   };
 }
 
+const networkPort = (p: NormalizedPort): NetworkPolicyPort => ({
+  port: p.target,
+  protocol: p.protocol === "udp" ? "UDP" : "TCP",
+});
+
+/**
+ * Denies ingress to the service's pods except: from the pods of its stack (or, without `partOf`, of its
+ * namespace) to every port it declares, and from anywhere to its public ports (load balancers, ingress
+ * controllers and host ports bring outside traffic).
+ */
+function networkPolicy(
+  n: NormalizedService,
+  metadata: ObjectMeta,
+  options: KubernetesRenderOptions,
+): NetworkPolicy {
+  const peers =
+    options.partOf === undefined
+      ? { podSelector: {} }
+      : { podSelector: { matchLabels: { [partOfLabel]: options.partOf } } };
+  const open = n.ports.filter((p) => p.public || p.http);
+  const fromPeers =
+    options.peerAccess === "any-port"
+      ? [{ from: [peers] }]
+      : n.ports.length > 0
+        ? [{ from: [peers], ports: n.ports.map(networkPort) }]
+        : [];
+  const ingress = [...fromPeers, ...(open.length > 0 ? [{ ports: open.map(networkPort) }] : [])];
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata,
+    spec: {
+      podSelector: { matchLabels: selectorLabels(n) },
+      policyTypes: ["Ingress"],
+      ...(ingress.length > 0 && { ingress }),
+    },
+  };
+}
+
 /**
  * Renders a normalized service as plain Kubernetes objects: its workload (Deployment, DaemonSet or
  * Job), a ClusterIP (or headless) Service for its ports, a LoadBalancer Service for public ports, an
  * Ingress for HTTP-routed ports, a HorizontalPodAutoscaler, a PodDisruptionBudget when more than one
- * replica runs, and a Secret holding `secretEnv`. Durations are rounded up to whole seconds.
+ * replica runs, a Secret holding `secretEnv`, the ServiceAccount its pods run as (no API token mounted),
+ * and a NetworkPolicy admitting traffic only to its declared ports. Durations are rounded up to whole
+ * seconds. Containers run without privilege escalation and with the runtime's default seccomp profile,
+ * and as non-root when the spec's user is a numeric id other than 0.
  *
  * @throws {@link SpecError} for fields Kubernetes cannot honour, unless the service marks them ignorable.
  */
-export function renderKubernetes(n: NormalizedService, options: RenderOptions = {}): KubernetesObject[] {
+export function renderKubernetes(
+  n: NormalizedService,
+  options: KubernetesRenderOptions = {},
+): KubernetesObject[] {
   const refusals = new Refusals(n, "kubernetes", options);
   checkUnsupported(n, refusals);
   const metadata: ObjectMeta = {
     name: n.name,
-    labels: { ...n.labels, ...selectorLabels(n), "app.kubernetes.io/managed-by": "berth" },
+    labels: {
+      ...podLabels(n, options),
+      "app.kubernetes.io/managed-by": "berth",
+    },
   };
-  const objects: KubernetesObject[] = [workload(n, metadata, refusals), ...services(n, metadata)];
+  const objects: KubernetesObject[] = [workload(n, metadata, refusals, options), ...services(n, metadata)];
   const route = ingress(n, metadata);
   if (route) objects.push(route);
   const hpa = autoscaler(n, metadata);
@@ -282,11 +357,21 @@ export function renderKubernetes(n: NormalizedService, options: RenderOptions = 
     objects.push({
       apiVersion: "v1",
       kind: "Secret",
-      metadata: { ...metadata, name: secretEnvName(n) },
+      metadata: { ...metadata, name: secretEnvName(n, options) },
       type: "Opaque",
       stringData: { ...n.secretEnv },
     });
   }
+  objects.push(
+    {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata,
+      // Pods of a portable service do not call the Kubernetes API: no token in them.
+      automountServiceAccountToken: false,
+    },
+    networkPolicy(n, metadata, options),
+  );
   refusals.throwIfAny();
   return objects;
 }

@@ -1,0 +1,134 @@
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceCluster, Workload, WorkloadRequest } from "../cluster";
+import { RandomSalt } from "../../provider/random/salt";
+import {
+  asLabelValue,
+  defaultNamespace,
+  type KubernetesClusterArgs,
+  KubernetesClusterError,
+  kubernetesClusterIssues,
+} from "./cluster-args";
+import type { KubernetesClusterContext } from "./context";
+import { missingPeersMessage } from "../peer-packages";
+
+/** The optional peer packages a Kubernetes cluster needs. */
+const kubernetesPeers = ["@pulumi/kubernetes", "@kubernetes/client-node"];
+
+export type { KubernetesClusterArgs, KubernetesClusterIssue } from "./cluster-args";
+export { KubernetesClusterError } from "./cluster-args";
+
+type Connected = { -readonly [K in "namespace" | "provider"]: KubernetesCluster[K] };
+
+/**
+ * An existing Kubernetes cluster that runs portable services, reached through a kubeconfig or a
+ * `@pulumi/kubernetes` provider. Every service of the stack runs in one namespace, which the cluster
+ * creates (`<project>-<stack>` unless named) and labels as Berth's, or which already exists
+ * (`createNamespace: false`).
+ *
+ * ```ts
+ * const cluster = new KubernetesCluster("prod", { kubeconfig: config.requireSecret("kubeconfig") });
+ * new ContainerService("api", { cluster, image: "traefik/whoami:v1.10", ports: [{ target: 80 }] });
+ * ```
+ *
+ * @throws {@link KubernetesClusterError} for wrong arguments, listing each, before anything is created.
+ */
+export class KubernetesCluster extends pulumi.ComponentResource implements ServiceCluster {
+  readonly target = "kubernetes" as const;
+  /** The namespace the services run in; resolves once it exists. */
+  declare readonly namespace: pulumi.Output<string>;
+  /** The provider every object of the cluster's services is created with. */
+  declare readonly provider: k8s.Provider;
+  // ES private: subclasses (GkeCluster) are free to name their own fields.
+  readonly #name: string;
+  #context?: KubernetesClusterContext;
+
+  /**
+   * @param internal For clusters that provision the cluster first (`GkeCluster`): the component
+   *   registers under `internal.type` and does not connect; the subclass calls {@link connect}.
+   */
+  constructor(
+    name: string,
+    args: KubernetesClusterArgs = {},
+    opts?: pulumi.ComponentResourceOptions,
+    internal?: { type: string },
+  ) {
+    super(internal?.type ?? "berth:kubernetes:KubernetesCluster", name, {}, opts);
+    this.#name = name;
+    if (internal) return;
+    this.connect(args ?? {});
+    this.registerOutputs({ namespace: this.namespace });
+  }
+
+  /**
+   * Connects to the cluster: creates the provider (unless given), the namespace (unless
+   * `createNamespace` is false) and the salt that names Secrets, as children of this component, and
+   * sets {@link namespace} and {@link provider}. A subclass calls it once, and registers its outputs.
+   *
+   * @throws {@link KubernetesClusterError} for wrong arguments, before anything is created.
+   */
+  protected connect(args: KubernetesClusterArgs): void {
+    const name = this.#name;
+    const issues = kubernetesClusterIssues(args);
+    if (issues.length > 0) throw new KubernetesClusterError(name, issues, this);
+    // Loaded only when a cluster is made: `berth/kubernetes`'s renderer works without the SDK. The
+    // Kubernetes client is the rollout waits', loaded by Pulumi's provider host from the same tree.
+    const missing = missingPeersMessage(`KubernetesCluster ${name}`, kubernetesPeers);
+    if (missing) throw new pulumi.ResourceError(missing, this);
+    const sdk = require("@pulumi/kubernetes") as typeof k8s;
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
+
+    const provider =
+      args.provider ??
+      new sdk.Provider(
+        `${name}-provider`,
+        {
+          ...(args.kubeconfig !== undefined && { kubeconfig: pulumi.secret(args.kubeconfig) }),
+          ...(args.context !== undefined && { context: args.context }),
+        },
+        { parent: this },
+      );
+    const namespaceName = args.namespace ?? defaultNamespace(project, stack);
+    const namespace =
+      args.createNamespace === false
+        ? pulumi.output(namespaceName)
+        : new sdk.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+              metadata: {
+                name: namespaceName,
+                labels: {
+                  "app.kubernetes.io/managed-by": "berth",
+                  "berth.dev/project": asLabelValue(project),
+                  "berth.dev/stack": asLabelValue(stack),
+                },
+              },
+            },
+            { parent: this, provider },
+          ).metadata.name;
+    const salt = new RandomSalt(`${name}-salt`, { parent: this });
+
+    const self = this as unknown as Connected;
+    self.namespace = namespace;
+    self.provider = provider;
+    this.#context = {
+      provider,
+      namespace,
+      partOf: asLabelValue(`${project}-${stack}`),
+      salt: salt.salt,
+      ...(args.kubeconfig !== undefined && { kubeconfig: pulumi.secret(args.kubeconfig) }),
+      ...(args.context !== undefined && { kubeContext: args.context }),
+    };
+  }
+
+  /** Runs a service on the cluster: its objects are children of `parent`, in the cluster's namespace. */
+  deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
+    if (!this.#context) {
+      throw new Error(`KubernetesCluster ${this.#name} is not connected: a subclass must call connect()`);
+    }
+    // Loaded on use: the workload imports nothing the renderer's users need.
+    const { deployKubernetesWorkload } = require("./workload") as typeof import("./workload");
+    return deployKubernetesWorkload(name, request, parent, this.#context);
+  }
+}

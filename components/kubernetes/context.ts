@@ -1,0 +1,21 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** What each service deployed on a `KubernetesCluster` is handed. */
+export interface KubernetesClusterContext {
+  /** Every object is created with it. */
+  provider: k8s.Provider;
+  /** The namespace the services run in; resolves once it exists. */
+  namespace: pulumi.Output<string>;
+  /** The value of the `app.kubernetes.io/part-of` label on the stack's pods. */
+  partOf: string;
+  /** The key of the HMACs that name Secrets by their content. Secret. */
+  salt: pulumi.Output<string>;
+  /**
+   * The kubeconfig that rollout waits use (secret); undefined when the cluster was given a provider
+   * only: they then read the ambient kubeconfig, as a provider without one does.
+   */
+  kubeconfig?: pulumi.Output<string>;
+  /** The kubeconfig context, when one was named. */
+  kubeContext?: string;
+}

@@ -1,0 +1,37 @@
+import * as pulumi from "@pulumi/pulumi";
+import { GkeCluster } from "berth/kubernetes";
+import { kubernetesApp } from "../kubernetes/app";
+
+const config = new pulumi.Config();
+/** Every service runs busybox's tools (httpd, wget, sh), so one small public image serves the whole app. */
+const image = config.get("image") ?? "busybox:1.36";
+const apiToken = config.requireSecret("apiToken");
+/** A zone makes a zonal cluster: one control plane replica and nodes in one zone, cheaper. */
+const zone = config.get("zone");
+
+// A private, VPC-native cluster in a new network with Cloud NAT (the nodes pull busybox from Docker
+// Hub through it), with one autoscaled pool of nodes running as their own least-privilege account.
+const cluster = new GkeCluster("berth", {
+  ...(zone !== undefined && { zone }),
+  nodePools: [
+    { name: "apps", machineType: "e2-standard-2", min: 1, max: 2, spot: config.getBoolean("spot") },
+  ],
+  // An example is meant to be destroyed again; keep GKE's protection on for clusters that matter.
+  deletionProtection: false,
+});
+
+const { web, api, worker } = kubernetesApp(cluster, { image, apiToken });
+
+export const clusterName = cluster.gkeClusterName;
+export const kubeconfig = cluster.kubeconfig;
+export const namespace = cluster.namespace;
+export const url = web.endpoints.apply((endpoints) => {
+  const published = endpoints.find((e) => e.publicAddress);
+  return published && `http://${published.publicAddress}/`;
+});
+export const apiEndpoint = api.endpoints.apply((endpoints) => `${endpoints[0].host}:${endpoints[0].port}`);
+export const services = {
+  web: web.serviceName,
+  api: api.serviceName,
+  worker: worker.serviceName,
+};
