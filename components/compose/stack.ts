@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { RegistryCredentials } from "../cluster";
+import type { RegistryCredentials, ServiceCluster } from "../cluster";
+import type { ContainerService } from "../service";
 import { normalizeService, renderSwarm, SpecError, type SwarmServiceSpec } from "../spec";
 import { isSwarmTarget, type SwarmTarget } from "../swarm/engine-access";
 import { engineRegistryAuth, engineSpec } from "../swarm/engine-spec";
@@ -12,12 +13,20 @@ import {
 } from "../../provider/swarm";
 import { loadCompose } from "./load";
 import { dependencyOrder, fileObjectData, stackNamespaceLabel, usedResources } from "./stack-objects";
+import { stackExtensions } from "./stack-extensions";
+import { stackNetworkSettings, stackResourceIssues, stackVolumeOptions } from "./stack-resources";
+import { planWorkloads } from "./stack-workload-plan";
+import { clusterHost, deployWorkloads } from "./stack-workloads";
 import { toServiceSpecs } from "./to-service-specs";
 import { ComposeError, type ComposeProject, type LoadComposeOptions } from "./types";
 
 export interface ComposeStackArgs {
-  /** The swarm to deploy to (`LocalSwarm`, or any cluster whose `target` is `"swarm"`). */
-  cluster: SwarmTarget;
+  /**
+   * The cluster to deploy to: a swarm (`LocalSwarm`, `SwarmCluster`), deployed as `docker stack deploy`
+   * would; or a `KubernetesCluster` / `GkeCluster` / `EcsCluster`, where each service is a workload of
+   * the cluster (see {@link ComposeStack}).
+   */
+  cluster: SwarmTarget | ServiceCluster;
   /** A project from `loadCompose`, or the options to load one with. */
   project: ComposeProject | LoadComposeOptions;
   /** Make every ignored Compose key an error. Default: false (ignored keys are logged). */
@@ -31,39 +40,82 @@ export interface ComposeStackArgs {
   env?: Record<string, string | undefined>;
   /** Credentials for private images. Default: none. */
   registryAuth?: pulumi.Input<RegistryCredentials>;
-  /** How long each service may take to converge. Default: 300 s. */
+  /** How long each service may take to converge; `x-berth.timeoutSeconds` overrides it per service. Default: 300 s. */
   timeoutSeconds?: number;
 }
 
 /**
- * A Compose project deployed to a swarm as `docker stack deploy` would: services named
- * `<project>_<service>` reachable by their short name on the stack's networks, networks, secrets and
- * configs named `<project>_<key>`, everything labelled `com.docker.stack.namespace`. Beyond
- * `docker stack`, it waits for every service to converge, creates services after the ones they
- * `depends_on` (healthy first, where a health check exists), and removes the networks, secrets and
- * configs that no service uses any more.
+ * A Compose project deployed to any cluster.
+ *
+ * On a swarm, as `docker stack deploy` would: services named `<project>_<service>` reachable by their
+ * short name on the stack's networks, networks, secrets and configs named `<project>_<key>`, everything
+ * labelled `com.docker.stack.namespace`. Beyond `docker stack`, it waits for every service to converge,
+ * creates services after the ones they `depends_on` (healthy first, where a health check exists), and
+ * removes the networks, secrets and configs that no service uses any more.
+ *
+ * On Kubernetes and ECS, each service is a `ContainerService` child (`<name>-<service>`) that the
+ * cluster knows by the service's Compose name, and that every other service reaches by its
+ * {@link hosts} name (Kubernetes: a headless Service for a service without ports; ECS: Cloud Map).
+ * The project's networks are the cluster's one network (external networks, aliases and `internal`
+ * are refused); secrets and configs are created with each service that uses them (Kubernetes Secrets
+ * and ConfigMaps, ECS SSM parameters), external ones name the target's existing objects; named volumes
+ * are refused, except external ones on Kubernetes, which name an existing PersistentVolumeClaim.
+ * `depends_on` orders creation: a service's resources wait for its dependencies' workloads to roll
+ * out (Kubernetes) or reach a steady state (ECS); `service_healthy` needs a `healthcheck` on the
+ * dependency, `service_completed_successfully` a `replicated-job` (a Kubernetes Job, awaited to
+ * completion).
+ *
+ * `x-berth` on a service says what Compose cannot:
+ * - `public: boolean`: true makes every port in `ports` public (on its target port when none is
+ *   published), false none. Default: the ports with `published` are public.
+ * - `autoscale: { min, max, cpuPercent?, memoryPercent?, requestsPerTarget? }`: as the portable spec's
+ *   `autoscale` (a HorizontalPodAutoscaler, ECS target tracking; refused on Swarm).
+ * - `timeoutSeconds: number`: how long the service may take to converge. Default: the stack's.
+ * - `ignoreUnsupported: string[]`: spec fields the target may drop with a warning instead of refusing.
+ * - `secretEnv: string[]`: `environment` entries whose values are secrets.
+ *
+ * Every refusal fails the preview, naming the service and the Compose key.
  */
 export class ComposeStack extends pulumi.ComponentResource {
   /** The project's name: the stack's namespace. */
   readonly projectName: string;
   /** The project as loaded. */
   readonly project: ComposeProject;
-  /** Swarm services by Compose service name. */
+  /** Swarm services by Compose service name (empty on other clusters). */
   readonly services: Record<string, SwarmService>;
-  /** Engine service ids by Compose service name. */
+  /** On Kubernetes and ECS: each service's workload by Compose service name (empty on a swarm). */
+  readonly workloads: Record<string, ContainerService>;
+  /** The cluster's service ids by Compose service name. */
   declare readonly serviceIds: pulumi.Output<Record<string, string>>;
+  /**
+   * The DNS name other services reach each service by, by Compose service name: the service name on a
+   * swarm's stack networks, `<service>.<namespace>.svc.cluster.local` on Kubernetes,
+   * `<service>.<Cloud Map namespace>` on ECS.
+   */
+  declare readonly hosts: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: ComposeStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:compose:ComposeStack", name, {}, opts);
     const fail = (message: string) => new pulumi.ResourceError(`ComposeStack ${name}: ${message}`, this);
-    if (!isSwarmTarget(args.cluster))
-      throw fail('cluster: must be a swarm (a cluster whose target is "swarm")');
-    const { engine } = args.cluster;
+    const cluster = args.cluster;
+    if (cluster.target === "swarm" && !isSwarmTarget(cluster))
+      throw fail("cluster: a swarm must come with its engine (LocalSwarm or SwarmCluster)");
+    if (!isSwarmTarget(cluster) && cluster.target !== "kubernetes" && cluster.target !== "ecs")
+      throw fail(`cluster: "${String(cluster.target)}" is not a target: swarm, kubernetes or ecs`);
     let project: ComposeProject;
     let mapping: ReturnType<typeof toServiceSpecs>;
+    let timeouts: Record<string, number>;
     try {
       project = "services" in args.project ? args.project : loadCompose(args.project);
-      mapping = toServiceSpecs(project, { strict: args.strict });
+      const extensions = stackExtensions(project);
+      timeouts = extensions.timeoutSeconds;
+      try {
+        mapping = toServiceSpecs(extensions.project, { strict: args.strict });
+      } catch (err) {
+        if (err instanceof ComposeError) throw new ComposeError([...extensions.issues, ...err.issues]);
+        throw err;
+      }
+      if (extensions.issues.length > 0) throw new ComposeError(extensions.issues);
     } catch (err) {
       if (err instanceof ComposeError) throw fail(err.message);
       throw err;
@@ -73,9 +125,26 @@ export class ComposeStack extends pulumi.ComponentResource {
     for (const i of mapping.ignored) {
       pulumi.log.warn(`service ${i.service}: ${i.key} is ignored: ${i.reason}`, this);
     }
+    const timeoutOf = (service: string) => timeouts[service] ?? args.timeoutSeconds ?? 300;
+    this.services = {};
+    this.workloads = {};
+    if (!isSwarmTarget(cluster)) {
+      this.workloads = this.deployToCluster(name, cluster, project, mapping, args, timeoutOf, fail);
+      this.serviceIds = pulumi.all(
+        Object.fromEntries(Object.entries(this.workloads).map(([k, w]) => [k, w.serviceId])),
+      );
+      this.hosts = pulumi.all(
+        Object.fromEntries(Object.keys(this.workloads).map((k) => [k, clusterHost(cluster, k)])),
+      );
+      this.registerOutputs({ serviceIds: this.serviceIds, hosts: this.hosts });
+      return;
+    }
+    const { engine } = cluster;
 
     const namespace = { [stackNamespaceLabel]: project.name };
     const used = usedResources(project);
+    const resourceIssues = stackResourceIssues(project, used);
+    if (resourceIssues.length > 0) throw fail(new ComposeError(resourceIssues).message);
     const childOpts = (dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
       parent: this,
       dependsOn: [...engine.ready, ...dependsOn],
@@ -91,17 +160,12 @@ export class ComposeStack extends pulumi.ComponentResource {
         networkNames[key] = engineName;
         continue;
       }
-      if (net.driver !== undefined && net.driver !== "overlay") {
-        throw fail(`networks.${key}.driver: a stack's networks are overlay networks, not "${net.driver}"`);
-      }
       networks[key] = new SwarmNetwork(
         `${name}-network-${key}`,
         {
           ...common,
           name: engineName,
-          attachable: net.attachable ?? false,
-          internal: net.internal ?? false,
-          encrypted: net.driver_opts !== undefined && "encrypted" in net.driver_opts,
+          ...stackNetworkSettings(net),
           labels: { ...net.labels, ...namespace },
         },
         childOpts(),
@@ -150,7 +214,6 @@ export class ComposeStack extends pulumi.ComponentResource {
       throw fail((err as Error).message);
     }
     const registryAuth = engineRegistryAuth(args.registryAuth);
-    this.services = {};
     for (const key of order) {
       const input = mapping.services[key];
       let rendered: SwarmServiceSpec;
@@ -182,7 +245,7 @@ export class ComposeStack extends pulumi.ComponentResource {
           spec,
           secretEnv: input.secretEnv,
           registryAuth,
-          timeoutSeconds: args.timeoutSeconds,
+          timeoutSeconds: timeouts[key] ?? args.timeoutSeconds,
         },
         childOpts([...Object.values(networks), ...secrets.objects, ...configs.objects, ...dependencies]),
       );
@@ -190,7 +253,53 @@ export class ComposeStack extends pulumi.ComponentResource {
     this.serviceIds = pulumi.all(
       Object.fromEntries(Object.entries(this.services).map(([k, s]) => [k, s.id])),
     );
-    this.registerOutputs({ serviceIds: this.serviceIds });
+    this.hosts = pulumi.output(Object.fromEntries(order.map((k) => [k, k])));
+    this.registerOutputs({ serviceIds: this.serviceIds, hosts: this.hosts });
+  }
+
+  /** Each service as a workload of a Kubernetes or ECS cluster; every refusal before anything is created. */
+  private deployToCluster(
+    name: string,
+    cluster: ServiceCluster,
+    project: ComposeProject,
+    mapping: ReturnType<typeof toServiceSpecs>,
+    args: ComposeStackArgs,
+    timeoutOf: (service: string) => number,
+    fail: (message: string) => pulumi.ResourceError,
+  ): Record<string, ContainerService> {
+    const target = cluster.target as "kubernetes" | "ecs";
+    const used = usedResources(project);
+    const plan = planWorkloads(project, mapping, {
+      target,
+      values: args.values,
+      env: args.env ?? process.env,
+    });
+    const issues = [...stackResourceIssues(project, { ...used, networks: new Set() }), ...plan.issues];
+    if (args.strict) {
+      for (const { service, key, reason } of plan.ignored) {
+        issues.push({
+          path: `services.${service}.${key}`,
+          message: `would be ignored (${reason}), and strict is set`,
+        });
+      }
+    }
+    if (issues.length > 0) throw fail(new ComposeError(issues).message);
+    for (const i of plan.ignored) {
+      pulumi.log.warn(`service ${i.service}: ${i.key} is ignored: ${i.reason}`, this);
+    }
+    let order: string[];
+    try {
+      order = dependencyOrder(
+        Object.fromEntries(Object.entries(plan.workloads).map(([s, w]) => [s, w.dependsOn])),
+      );
+    } catch (err) {
+      throw fail((err as Error).message);
+    }
+    return deployWorkloads(this, name, cluster, plan, {
+      order,
+      registryAuth: args.registryAuth,
+      timeoutSeconds: timeoutOf,
+    });
   }
 }
 
@@ -211,15 +320,15 @@ export function stackServiceSpec(rendered: SwarmServiceSpec, names: StackNames):
   const container = rendered.TaskTemplate.ContainerSpec;
   const volumes = project.volumes ?? {};
   // Named volumes are created by the engine on first use; stacks label them like everything else.
-  const mounts = container.Mounts?.map((m) =>
-    m.Type === "volume" && m.Source
-      ? {
-          ...m,
-          Source: volumes[m.Source]?.name ?? `${project.name}_${m.Source}`,
-          VolumeOptions: { Labels: namespace },
-        }
-      : m,
-  );
+  const mounts = container.Mounts?.map((m) => {
+    if (m.Type !== "volume" || !m.Source) return m;
+    const volumeOptions = stackVolumeOptions(volumes[m.Source], namespace);
+    return {
+      ...m,
+      Source: volumes[m.Source]?.name ?? `${project.name}_${m.Source}`,
+      ...(volumeOptions && { VolumeOptions: volumeOptions }),
+    };
+  });
   const named = engineSpec(rendered, names.secrets, names.configs);
   const containerSpec = {
     ...named.TaskTemplate.ContainerSpec,
@@ -235,7 +344,8 @@ export function stackServiceSpec(rendered: SwarmServiceSpec, names: StackNames):
       ContainerSpec: containerSpec,
       Networks: rendered.TaskTemplate.Networks?.map((n) => ({
         Target: names.networks[n.Target] ?? n.Target,
-        Aliases: [service],
+        // The file's aliases, then the service's own name, as docker stack deploy lists them.
+        Aliases: [...(n.Aliases ?? []), service],
       })),
     },
   };

@@ -1,0 +1,193 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceCluster, Workload, WorkloadRequest } from "../../components/cluster";
+import { ComposeStack } from "../../components/compose";
+import type { EcsClusterContext } from "../../components/ecs/context";
+import { deployEcsWorkload } from "../../components/ecs/workload";
+import { composeDir } from "../support/compose-dir";
+import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
+import {
+  awsAccount as account,
+  awsMockResource,
+  awsRegion as region,
+  awsTypes as t,
+} from "../support/aws-mocks";
+import { CreationOptions } from "../support/kubernetes-mocks";
+
+const serviceType = "berth:index:ContainerService";
+const dbPassword = "s3cret-db-4410";
+
+function context(): EcsClusterContext {
+  return {
+    clusterName: "prod",
+    clusterArn: pulumi.output(`arn:aws:ecs:${region}:${account}:cluster/prod`),
+    region: pulumi.output(region),
+    vpcId: pulumi.output("vpc-1"),
+    privateSubnetIds: pulumi.output(["subnet-private-a", "subnet-private-b"]),
+    publicSubnetIds: pulumi.output(["subnet-public-a", "subnet-public-b"]),
+    vpcCidr: pulumi.output("10.0.0.0/16"),
+    namespaceId: pulumi.output("ns-1"),
+    namespaceName: "prod.internal",
+    tasksSecurityGroupId: pulumi.output("sg-cluster-tasks"),
+    capacityProviderStrategy: pulumi.output([{ capacityProvider: "FARGATE", weight: 1 }]),
+    hasEc2Capacity: false,
+    logRetentionDays: 14,
+    tags: {},
+  };
+}
+
+/** A stand-in for EcsCluster: its target, Cloud Map namespace and workload deployment. */
+class TestEcsCluster extends pulumi.ComponentResource implements ServiceCluster {
+  readonly target = "ecs" as const;
+  readonly namespaceName = pulumi.output("prod.internal");
+  private readonly ctx = context();
+  constructor(name: string) {
+    super("test:ecs:Cluster", name, {});
+  }
+  deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
+    return deployEcsWorkload(name, request, parent, this.ctx);
+  }
+}
+
+const shop = `
+name: shop
+services:
+  web:
+    image: registry.example.com/shop/web:1
+    ports: ["80:8080"]
+    secrets: [db_password]
+    depends_on:
+      worker: { condition: service_healthy }
+    x-berth: { public: false, timeoutSeconds: 600 }
+  worker:
+    image: registry.example.com/shop/worker:1
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 10s
+secrets:
+  db_password:
+    environment: DB_PASSWORD
+`;
+
+async function deploy(
+  content: string,
+  preview = false,
+): Promise<{ run: ProgramRun; capture: CreationOptions }> {
+  const capture = new CreationOptions();
+  const run = await runProgram(
+    () => {
+      pulumi.runtime.registerStackTransformation(capture.transformation);
+      const stack = new ComposeStack("shop", {
+        cluster: new TestEcsCluster("prod"),
+        project: { content, workingDir: composeDir({}) },
+        env: { DB_PASSWORD: dbPassword },
+      });
+      return { hosts: stack.hosts };
+    },
+    { mockResource: awsMockResource, preview },
+  );
+  return { run, capture };
+}
+
+async function refusal(content: string): Promise<string> {
+  const err = await deploy(content, true).then(
+    () => assert.fail("the preview should have failed"),
+    (e: Error & { resources?: RecordedResource[] }) => e,
+  );
+  assert.deepEqual(
+    (err.resources ?? []).filter((r) => r.type.startsWith("aws:")).map((r) => r.name),
+    [],
+    "nothing of AWS was created",
+  );
+  return String(err.cause instanceof Error ? err.cause.message : err.message);
+}
+
+describe("ComposeStack on ECS", () => {
+  it("makes each service an ECS service, registered in Cloud Map even without ports", async () => {
+    const { run } = await deploy(shop);
+    const services = run.resources.filter((r) => r.type === serviceType).map((r) => r.name);
+    assert.deepEqual(services, ["shop-worker", "shop-web"], "the dependency first");
+    assert.equal(run.byName("shop-worker", t.ecsService).inputs.name, "worker");
+    const discovery = run.byName("shop-worker", t.discovery).inputs as { name: string };
+    assert.equal(discovery.name, "worker");
+    assert.deepEqual(run.outputs.hosts, { web: "web.prod.internal", worker: "worker.prod.internal" });
+    const web = run.byName("shop-web", t.ecsService).inputs as { loadBalancers?: unknown[] };
+    assert.equal(web.loadBalancers, undefined, "x-berth.public: false keeps the port inside the cluster");
+  });
+
+  it("lets the stack's tasks reach every port of a service, as a Compose network does", async () => {
+    const { run } = await deploy(shop);
+    const rules = run.resources.filter((r) => r.type === t.ingress && r.name.startsWith("shop-worker-"));
+    assert.deepEqual(
+      rules.map((r) => [r.name, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.referencedSecurityGroupId]),
+      [["shop-worker-tasks-from-cluster", "-1", undefined, "sg-cluster-tasks"]],
+      "worker declares no port and is reachable on all of them from the cluster's tasks only",
+    );
+  });
+
+  it("makes the dependent service wait for its dependency's steady state, with its own timeout", async () => {
+    const { capture } = await deploy(shop);
+    const waits = (type: string, name: string) =>
+      capture.dependsOn(type, name).filter((d) => d.startsWith(serviceType));
+    assert.deepEqual(waits(t.ecsService, "shop-web"), [`${serviceType} shop-worker`]);
+    assert.deepEqual(waits(t.taskDefinition, "shop-web"), [`${serviceType} shop-worker`]);
+    assert.deepEqual(waits(t.ecsService, "shop-worker"), []);
+    const opts = (name: string) => capture.of(t.ecsService, name) as pulumi.CustomResourceOptions;
+    assert.deepEqual(opts("shop-web").customTimeouts, { create: "600s", update: "600s" });
+    assert.deepEqual(opts("shop-worker").customTimeouts, { create: "300s", update: "300s" });
+  });
+
+  it("stores a Compose secret in a SecureString parameter, secret in state", async () => {
+    const { run } = await deploy(shop);
+    const holding = run.resources.filter((r) => r.type === t.parameter && r.inputs.value === dbPassword);
+    assert.equal(holding.length, 1, "one parameter holds the secret file");
+    assert.equal(holding[0].inputs.type, "SecureString");
+    assert.deepEqual(holding[0].secretInputs, ["value"]);
+    for (const r of run.resources) {
+      const plain = JSON.stringify(
+        Object.fromEntries(Object.entries(r.inputs).filter(([k]) => !r.secretInputs.includes(k))),
+      );
+      assert.ok(!plain.includes(dbPassword), `${r.type} ${r.name} holds the secret in plain state`);
+    }
+  });
+
+  it("refuses named volumes, aliases and unhealthy conditions at preview, naming service and key", async () => {
+    const message = await refusal(`
+name: shop
+services:
+  web:
+    image: web:1
+    volumes: ["data:/data"]
+    networks: { front: { aliases: [www] } }
+    depends_on:
+      worker: { condition: service_healthy }
+  worker:
+    image: worker:1
+volumes:
+  data: {}
+networks:
+  front: {}
+`);
+    for (const expected of [
+      'services.web.volumes[0]: the named volume "data" cannot be deployed to ecs',
+      "services.web.networks.front.aliases: ecs has no network aliases",
+      'services.web.depends_on.worker.condition: service_healthy needs a healthcheck on "worker"',
+    ]) {
+      assert.ok(message.includes(expected), `missing: ${expected}\nin: ${message}`);
+    }
+  });
+
+  it("refuses what ECS cannot run, naming the service: config files", async () => {
+    const message = await refusal(`
+name: shop
+services:
+  web:
+    image: web:1
+    configs: [site]
+configs:
+  site: { content: "x" }
+`);
+    assert.match(message, /service web: 1 problem\s+configs: is not supported on ecs/);
+  });
+});
