@@ -1,0 +1,91 @@
+import path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import type { RegistryCredentials } from "../cluster";
+import { type BuildSecretSource, DockerImage } from "../../provider/docker/image";
+import type { EngineConnection } from "../../provider/swarm/engine";
+
+export type { BuildSecretSource } from "../../provider/docker/image";
+
+/** The inputs of {@link Image}. */
+export interface ImageArgs {
+  /** The build context: a directory, relative to the program's working directory (the project's). */
+  context: pulumi.Input<string>;
+  /** The Dockerfile, relative to the context and inside it. Default: `"Dockerfile"`. */
+  dockerfile?: pulumi.Input<string>;
+  /** The build stage to build (`FROM ... AS <target>`). Default: the last stage. */
+  target?: pulumi.Input<string>;
+  /** Build arguments (`ARG`). They end up in the image's history: never pass secrets here. Default: none. */
+  args?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Build secrets by ID, for `RUN --mount=type=secret,id=<ID>`: each names where its value is read at
+   * build time, `{ file: "/path" }` or `{ env: "VARIABLE" }`, on the machine that runs the deployment.
+   * Values never reach the image's layers, its history or the stack's state; only the sources do, so
+   * a new value behind the same source does not rebuild the image (change the file's name or the
+   * variable's, or any build argument, to force it). Default: none.
+   */
+  secrets?: pulumi.Input<Record<string, pulumi.Input<BuildSecretSource>>>;
+  /** The repository to push to, with its registry host and without a tag: `registry.example.com/team/app`. */
+  repository: pulumi.Input<string>;
+  /** The tag pushed. Services use {@link Image.repoDigest}, so the tag may be reused. Default: `"latest"`. */
+  tag?: pulumi.Input<string>;
+  /**
+   * Credentials for pushing; `server` must be the repository's registry host. Secret in state.
+   * Default: none, for a registry that accepts anonymous pushes. The build also uses them to pull
+   * base images from that registry.
+   */
+  registry?: pulumi.Input<RegistryCredentials>;
+  /** The Docker engine that builds and pushes. Default: the local engine (`DOCKER_HOST` when set). */
+  connection?: pulumi.Input<EngineConnection>;
+}
+
+/**
+ * An image built from a context by a Docker engine (with BuildKit) and pushed to a registry. Its
+ * {@link Image.repoDigest} names the pushed manifest by digest, so a service that runs it updates
+ * exactly when the image's content changes.
+ *
+ * The image is built and pushed again when what the build sends from the context changes (after
+ * `.dockerignore`; timestamps do not count), or the Dockerfile path, target, build arguments, secrets'
+ * sources, repository, tag, registry credentials or engine do. Destroying it removes the engine's
+ * local tag; the pushed manifest stays in the registry, where the registry's own retention applies.
+ */
+export class Image extends pulumi.ComponentResource {
+  /** `repository@sha256:...`: the pushed image, pinned by the digest the registry reported. */
+  readonly repoDigest: pulumi.Output<string>;
+  /** The manifest digest, `sha256:...`. */
+  readonly digest: pulumi.Output<string>;
+  /** `repository:tag`, as pushed. */
+  readonly imageName: pulumi.Output<string>;
+  /** The hash of what the build sent from the context. */
+  readonly contextHash: pulumi.Output<string>;
+
+  constructor(name: string, args: ImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("berth:registry:Image", name, {}, opts);
+    const registry =
+      args.registry &&
+      pulumi.output(args.registry).apply((r) => ({
+        serveraddress: r.server,
+        username: r.username,
+        password: r.password,
+      }));
+    const image = new DockerImage(
+      name,
+      {
+        context: pulumi.output(args.context).apply((c) => path.resolve(c)),
+        dockerfile: args.dockerfile,
+        target: args.target,
+        buildArgs: args.args,
+        secrets: args.secrets,
+        repository: args.repository,
+        tag: args.tag,
+        registry,
+        connection: args.connection,
+      },
+      { parent: this },
+    );
+    this.repoDigest = image.repoDigest;
+    this.digest = image.digest;
+    this.imageName = pulumi.interpolate`${args.repository}:${args.tag ?? "latest"}`;
+    this.contextHash = image.contextHash;
+    this.registerOutputs({ repoDigest: this.repoDigest, digest: this.digest, imageName: this.imageName });
+  }
+}
