@@ -1,0 +1,40 @@
+import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "../../../provider/reference";
+import { gcScheduleDefaults, gcScheduleProvider } from "../../../provider/harbor/gc-schedule";
+import { type HarborConnection, harborModule, secretConnection } from "./connection";
+
+export interface HarborGarbageCollectionArgs {
+  connection: pulumi.Input<HarborConnection>;
+  /** When garbage collection runs: a six-field cron, seconds first, e.g. "0 0 3 * * 0". */
+  schedule: pulumi.Input<string>;
+  /** Delete untagged artifacts too. Default: false. */
+  deleteUntagged?: pulumi.Input<boolean>;
+  /** Parallel workers, 1 to 5. Default: 1. */
+  workers?: pulumi.Input<number>;
+}
+
+/**
+ * Harbor's garbage collection schedule. Harbor keeps one, so this takes over the schedule it has
+ * (replacing it) instead of failing, and deleting it cancels the schedule. Declare one per Harbor.
+ * Refresh reports changes made in Harbor. Import with the ID `gc-schedule`, HARBOR_URL,
+ * HARBOR_USERNAME and HARBOR_PASSWORD set.
+ */
+export class HarborGarbageCollection extends pulumi.dynamic.Resource {
+  declare readonly schedule: pulumi.Output<string>;
+
+  constructor(name: string, args: HarborGarbageCollectionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      dynamicProvider("harbor:gc-schedule", gcScheduleProvider),
+      name,
+      {
+        connection: secretConnection(args.connection),
+        schedule: args.schedule,
+        deleteUntagged: args.deleteUntagged ?? gcScheduleDefaults.deleteUntagged,
+        workers: args.workers ?? gcScheduleDefaults.workers,
+      },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      harborModule,
+      "HarborGarbageCollection",
+    );
+  }
+}

@@ -1,0 +1,68 @@
+import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "../../../provider/reference";
+import { type RetentionTemplate, retentionProvider } from "../../../provider/harbor/retention";
+import { type HarborConnection, harborModule, secretConnection } from "./connection";
+
+export type { RetentionTemplate } from "../../../provider/harbor/retention";
+
+/** One retention rule: which tags to keep. Tags no rule keeps are deleted when the policy runs. */
+export interface HarborRetentionRuleArgs {
+  /**
+   * Which tags to keep: the `count` most recently pushed (`latestPushedK`) or pulled
+   * (`latestPulledN`), those pushed or pulled within `count` days (`nDaysSinceLastPush`,
+   * `nDaysSinceLastPull`), or all (`always`).
+   */
+  template: pulumi.Input<RetentionTemplate>;
+  /** The template's number. Required except for `always`. */
+  count?: pulumi.Input<number>;
+  /** Tag pattern (doublestar). Default: "**". */
+  tags?: pulumi.Input<string>;
+  /** Apply to tags NOT matching `tags`. Default: false. */
+  excludeTags?: pulumi.Input<boolean>;
+  /** Repository pattern, without the project. Default: "**". */
+  repositories?: pulumi.Input<string>;
+  /** Apply to repositories NOT matching `repositories`. Default: false. */
+  excludeRepositories?: pulumi.Input<boolean>;
+  /** Count untagged artifacts as selected. Default: false. */
+  untagged?: pulumi.Input<boolean>;
+  /** Default: false. */
+  disabled?: pulumi.Input<boolean>;
+}
+
+export interface HarborRetentionPolicyArgs {
+  connection: pulumi.Input<HarborConnection>;
+  /** The project's Harbor ID (a `HarborProject`'s `projectId`). A new project replaces the policy. */
+  projectId: pulumi.Input<number>;
+  /** At most 15 rules; a tag is kept when any rule keeps it. */
+  rules: pulumi.Input<pulumi.Input<HarborRetentionRuleArgs>[]>;
+  /** When the policy runs: a six-field cron such as "0 0 0 * * *". Default: "" (never; run by hand). */
+  schedule?: pulumi.Input<string>;
+}
+
+/**
+ * A project's tag retention policy. Harbor keeps one per project, so this takes over the policy a
+ * project already has (replacing its rules) instead of failing; deleting it leaves the project an
+ * empty policy. Refresh reports rules and schedules changed in Harbor. Import with the policy ID
+ * (the project's `retention_id`), HARBOR_URL, HARBOR_USERNAME and HARBOR_PASSWORD set.
+ */
+export class HarborRetentionPolicy extends pulumi.dynamic.Resource {
+  /** Harbor's ID of the policy. */
+  declare readonly policyId: pulumi.Output<number>;
+
+  constructor(name: string, args: HarborRetentionPolicyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      dynamicProvider("harbor:retention-policy", retentionProvider),
+      name,
+      {
+        connection: secretConnection(args.connection),
+        projectId: args.projectId,
+        rules: args.rules,
+        schedule: args.schedule ?? "",
+        policyId: undefined,
+      },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      harborModule,
+      "HarborRetentionPolicy",
+    );
+  }
+}

@@ -1,0 +1,118 @@
+import { isUnknown } from "../unknowns";
+import { type HarborConnection, hasStatus } from "./client";
+
+// What every Harbor provider shares: the connection, input checks, value comparison and errors.
+
+/** A check failure, as the dynamic-provider host reports it. */
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/**
+ * The connection a provider method uses: the one in state, or for `pulumi import` (no state yet) the
+ * environment's `HARBOR_URL`, `HARBOR_USERNAME` and `HARBOR_PASSWORD`.
+ *
+ * @param what - The object, as messages name it (e.g. `harbor project apps`).
+ */
+export function connectionOrEnvironment(
+  connection: HarborConnection | undefined,
+  what: string,
+): HarborConnection {
+  if (connection?.url) return connection;
+  const { HARBOR_URL: url, HARBOR_USERNAME: username, HARBOR_PASSWORD: password } = process.env;
+  if (!url || !username || password === undefined) {
+    throw new Error(
+      `${what}: no connection in state; to import it, set HARBOR_URL, HARBOR_USERNAME and HARBOR_PASSWORD`,
+    );
+  }
+  return { url, username, password };
+}
+
+/** Problems with the known parts of a connection (at preview, parts may not be known yet). */
+export function connectionProblems(c: unknown): CheckFailure[] {
+  if (isUnknown(c)) return [];
+  if (!c || typeof c !== "object" || Array.isArray(c))
+    return [{ property: "connection", reason: "must be { url, username, password }" }];
+  const { url, username, password } = c as Record<string, unknown>;
+  const problems: CheckFailure[] = [];
+  if (!isUnknown(url) && !(typeof url === "string" && /^https?:\/\/[^/\s]+/.test(url)))
+    problems.push({ property: "connection.url", reason: "must be an http:// or https:// URL" });
+  if (!isUnknown(username) && !(typeof username === "string" && username.length > 0))
+    problems.push({ property: "connection.username", reason: "must be a non-empty string" });
+  if (!isUnknown(password) && typeof password !== "string")
+    problems.push({ property: "connection.password", reason: "must be a string" });
+  return problems;
+}
+
+/** A problem when a known `value` is not a boolean. */
+export function booleanProblem(property: string, value: unknown): CheckFailure[] {
+  return isUnknown(value) || typeof value === "boolean"
+    ? []
+    : [{ property, reason: "must be true or false" }];
+}
+
+/** Harbor's rule for project and robot names: lower case letters and digits, `.`, `_`, `-` between. */
+export const harborNamePattern = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/** A problem when a known `value` is not a name Harbor accepts. */
+export function nameProblem(property: string, value: unknown): CheckFailure[] {
+  if (isUnknown(value)) return [];
+  if (typeof value === "string" && value.length <= 255 && harborNamePattern.test(value)) return [];
+  return [
+    {
+      property,
+      reason: `${JSON.stringify(value)} must be lower-case letters and digits, with ".", "_" or "-" between them (at most 255)`,
+    },
+  ];
+}
+
+/**
+ * Whether two plain (JSON) values are equal whatever the order of their keys; `undefined` and
+ * `null` compare equal, and so do an absent key and one holding `undefined`.
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown) =>
+    JSON.stringify(value ?? null, (_key, v: unknown) =>
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+        : v,
+    );
+  return canonical(a) === canonical(b);
+}
+
+/** The keys whose values differ between `olds` and `news`. */
+export function changedKeys<T extends object>(
+  olds: Partial<T>,
+  news: Partial<T>,
+  keys: readonly (keyof T)[],
+) {
+  return keys.filter((k) => !sameValue(olds[k], news[k]));
+}
+
+/** `err` with the object named first, so a failure says which resource it is about. */
+export function aboutObject(what: string, err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  const wrapped = new Error(`${what}: ${message}`, { cause: err }) as Error & { status?: number };
+  if (hasStatus(err, 409)) {
+    wrapped.message =
+      `${what} already exists in Harbor and is not this resource's; Berth will not take it over ` +
+      `(${message}). Choose another name, or import the existing one`;
+  }
+  return wrapped;
+}
+
+/**
+ * The error a create throws when it fails after the object exists: the host keeps `id` and
+ * `properties` (which must carry `__provider`) as the resource's state, so destroy and refresh work.
+ */
+export function createdThenFailed(what: string, err: unknown, id: string, properties: object): Error {
+  const failure = new Error(
+    `${what} was created (${id}), then failed: ${err instanceof Error ? err.message : String(err)}`,
+    { cause: err },
+  ) as Error & { id: string; properties: object; reasons: string[] };
+  failure.id = id;
+  failure.properties = properties;
+  failure.reasons = [String(err)];
+  return failure;
+}

@@ -1,0 +1,66 @@
+import type { Errors } from "./api-types";
+import { type HarborConnection, harborApiError } from "./client";
+
+/** One request to Harbor's v2.0 API. */
+export interface HarborRequest {
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+/**
+ * Basic-auth requests to Harbor's v2.0 API over `fetch`, for the clients of single API areas
+ * (members, registries, replication, garbage collection). No cookie jar: a session cookie would
+ * turn on Harbor's CSRF check, which rejects API writes. A failed call throws a `HarborApiError`.
+ */
+export function harborHttp(connection: HarborConnection) {
+  const base = `${connection.url.replace(/\/+$/, "")}/api/v2.0`;
+  const authorization = `Basic ${Buffer.from(`${connection.username}:${connection.password}`).toString("base64")}`;
+
+  async function send(method: string, path: string, request: HarborRequest = {}): Promise<Response> {
+    const headers: Record<string, string> = { authorization, accept: "application/json" };
+    if (request.body !== undefined) headers["content-type"] = "application/json";
+    const query = request.query ? `?${new URLSearchParams(request.query).toString()}` : "";
+    const res = await fetch(`${base}${path}${query}`, {
+      method,
+      headers,
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      redirect: "error",
+    });
+    if (!res.ok) {
+      const text = await res.text();
+      let messages: string[] = [];
+      try {
+        messages = ((JSON.parse(text) as Errors).errors ?? []).map((e) => e.message ?? e.code ?? "");
+      } catch {
+        if (text) messages = [text.slice(0, 200)];
+      }
+      throw harborApiError(res.status, messages, `${method} ${path}`);
+    }
+    return res;
+  }
+
+  return {
+    send,
+
+    /** The answer's JSON body. */
+    async json<T>(method: string, path: string, request: HarborRequest = {}): Promise<T> {
+      return (await (await send(method, path, request)).json()) as T;
+    },
+
+    /** The answer's JSON body, or undefined when Harbor sent none (its answer for "nothing there"). */
+    async optionalJson<T>(method: string, path: string, request: HarborRequest = {}): Promise<T | undefined> {
+      const text = await (await send(method, path, request)).text();
+      return text.trim() === "" ? undefined : ((JSON.parse(text) as T | null) ?? undefined);
+    },
+
+    /** The new object's ID, from the `Location` of Harbor's 201 answer. */
+    async created(path: string, body: unknown, operation: string): Promise<number> {
+      const location = (await send("POST", path, { body })).headers.get("location") ?? "";
+      const id = Number(/\/(\d+)\/?$/.exec(location)?.[1]);
+      if (!Number.isInteger(id)) {
+        throw new Error(`Harbor ${operation} answered without the new object's ID in Location (${location})`);
+      }
+      return id;
+    },
+  };
+}
