@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "../../../provider/reference";
+import type { RegistryAccessLevel } from "../../../provider/gitlab/api-types";
+import type { CleanupAge, CleanupCadence, CleanupKeepCount } from "../../../provider/gitlab/cleanup-policy";
+import { registryDefaults, registryProvider } from "../../../provider/gitlab/registry";
+import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection } from "./connection";
+
+export type { RegistryAccessLevel } from "../../../provider/gitlab/api-types";
+export type { CleanupAge, CleanupCadence, CleanupKeepCount } from "../../../provider/gitlab/cleanup-policy";
+
+/** A container registry cleanup policy: which tags GitLab removes, and how often it looks. */
+export interface GitLabCleanupPolicyArgs {
+  /** Default: true (a policy that is given runs). */
+  enabled?: pulumi.Input<boolean>;
+  /** How often the cleanup runs: "1d", "7d", "14d", "1month" or "3month". Default: "1d". */
+  cadence?: pulumi.Input<CleanupCadence>;
+  /** Tags kept per image whatever their age: 1, 5, 10, 25, 50 or 100. Default: 10. */
+  keepN?: pulumi.Input<CleanupKeepCount>;
+  /** Only tags older than this are removed: "7d", "14d", "30d" or "90d". Default: "90d". */
+  olderThan?: pulumi.Input<CleanupAge>;
+  /** Tags whose names match are removed (RE2 syntax). Default: ".*". */
+  nameRegex?: pulumi.Input<string>;
+  /** Tags whose names match are always kept (RE2 syntax). Default: "" (none). */
+  nameRegexKeep?: pulumi.Input<string>;
+}
+
+export interface GitLabRegistryArgs {
+  connection: pulumi.Input<GitLabConnection>;
+  /** The project: its numeric ID or its full path (`group/app`). A new project replaces the resource. */
+  project: pulumi.Input<string | number>;
+  /** Who sees the registry: "enabled" (as the project), "private" (members only) or "disabled". Default: "enabled". */
+  accessLevel?: pulumi.Input<RegistryAccessLevel>;
+  /** The cleanup policy. Default: none (GitLab's default policy, turned off). */
+  cleanupPolicy?: pulumi.Input<GitLabCleanupPolicyArgs>;
+}
+
+/**
+ * The container registry of an existing GitLab project: who may see it, and the cleanup policy that
+ * removes old tags. Values GitLab does not allow (a cadence, keep-n or age outside its lists, a
+ * regex RE2 cannot run) fail at preview, naming the field. Refresh reports changes made in GitLab
+ * and `up` puts the settings back. Deleting the resource turns the cleanup policy off, so no tag is
+ * removed by a policy nobody manages, and leaves the access level and every image as they are.
+ * Import with `pulumi import pulumi-nodejs:dynamic/berth/gitlab:GitLabRegistry <name> <project ID>`,
+ * with GITLAB_URL and GITLAB_TOKEN set. Needs `@gitbeaker/rest` installed (`npm install @gitbeaker/rest`).
+ */
+export class GitLabRegistry extends pulumi.dynamic.Resource {
+  declare readonly projectId: pulumi.Output<number>;
+  declare readonly projectPath: pulumi.Output<string>;
+  /** The registry's host, e.g. `registry.gitlab.example.com`. */
+  declare readonly registryHost: pulumi.Output<string>;
+  /** Where the project's images live: `<registry host>/<project path>`. */
+  declare readonly imagePrefix: pulumi.Output<string>;
+  declare readonly accessLevel: pulumi.Output<RegistryAccessLevel>;
+
+  constructor(name: string, args: GitLabRegistryArgs, opts?: pulumi.CustomResourceOptions) {
+    requireGitbeaker(`GitLabRegistry ${name}`);
+    super(
+      dynamicProvider("gitlab:registry", registryProvider),
+      name,
+      {
+        connection: secretConnection(args.connection),
+        project: args.project,
+        accessLevel: args.accessLevel ?? registryDefaults.accessLevel,
+        cleanupPolicy: args.cleanupPolicy,
+        projectId: undefined,
+        projectPath: undefined,
+        registryHost: undefined,
+        imagePrefix: undefined,
+      },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      gitlabModule,
+      "GitLabRegistry",
+    );
+  }
+}
