@@ -9,5 +9,7 @@ export {
   ContainerService,
   type ContainerServiceArgs,
   type ContainerFileInput,
+  type ServiceBuildArgs,
+  type ServiceRegistryArgs,
   ServiceSpecError,
 } from "./service";

@@ -1,5 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { RegistryCredentials, ServiceCluster, ServiceEndpoint, WorkloadFile } from "./cluster";
+import type {
+  PeerAccess,
+  RegistryCredentials,
+  ServiceCluster,
+  ServiceEndpoint,
+  WorkloadFile,
+} from "./cluster";
 import {
   type FileMountInput,
   type NormalizedService,
@@ -8,6 +14,9 @@ import {
   type ServiceInput,
 } from "./spec";
 import type { SpecIssue } from "./spec";
+import { type ServiceBuildArgs, serviceImage, type ServiceRegistryArgs } from "./service-image";
+
+export type { ServiceBuildArgs, ServiceRegistryArgs } from "./service-image";
 
 /** A secret or config file of a service: an existing object by name, or one created from `data`. */
 export interface ContainerFileInput extends FileMountInput {
@@ -28,8 +37,15 @@ export interface ContainerServiceArgs extends Omit<
   cluster: ServiceCluster;
   /** The name of the service on the cluster. Default: the resource name. */
   serviceName?: string;
-  /** Docker image reference. Required. */
-  image: pulumi.Input<string>;
+  /** Docker image reference. Required unless `build` is given. */
+  image?: pulumi.Input<string>;
+  /**
+   * Build the image instead of naming one: it is pushed to `registry` and the service runs the pushed
+   * digest. Not together with `image`. Default: none.
+   */
+  build?: ServiceBuildArgs;
+  /** Where a `build` is pushed, and the credentials to push and pull with. Required with `build`. */
+  registry?: ServiceRegistryArgs;
   /** Plain environment variables. Default: none. */
   env?: Record<string, pulumi.Input<string>>;
   /** Environment variables whose values are secrets; they are kept as Pulumi secrets. Default: none. */
@@ -42,6 +58,12 @@ export interface ContainerServiceArgs extends Omit<
   configs?: ContainerFileInput[];
   /** Credentials for a private image; kept as a Pulumi secret. Default: none. */
   registryAuth?: pulumi.Input<RegistryCredentials>;
+  /**
+   * Which of its ports the cluster's other services may reach: `"declared-ports"` (only `ports`) or
+   * `"any-port"`, as on a Compose network. Kubernetes and ECS enforce it; Swarm networks admit any
+   * port. Default: `"declared-ports"`.
+   */
+  peerAccess?: PeerAccess;
   /** How long creating or updating the service may take to converge. Default: 300. */
   timeoutSeconds?: number;
 }
@@ -108,16 +130,31 @@ export class ContainerService extends pulumi.ComponentResource {
     const {
       cluster,
       serviceName = name,
-      image,
+      image: givenImage,
+      build,
+      registry,
       env,
       secretEnv,
       networks,
       secrets,
       configs,
-      registryAuth,
+      registryAuth: givenRegistryAuth,
       timeoutSeconds = 300,
+      peerAccess,
       ...portable
     } = args;
+    let image: pulumi.Input<string>;
+    let registryAuth: pulumi.Input<RegistryCredentials> | undefined;
+    try {
+      ({ image, registryAuth } = serviceImage(
+        name,
+        serviceName,
+        { image: givenImage, build, registry, registryAuth: givenRegistryAuth },
+        this,
+      ));
+    } catch (err) {
+      throw this.specError(err);
+    }
     const input = (resolved: { image: string; env?: Record<string, string>; networks?: string[] }) =>
       definedOnly({
         ...portable,
@@ -163,6 +200,7 @@ export class ContainerService extends pulumi.ComponentResource {
           files: { secrets: created(secrets), configs: created(configs) },
           registryAuth: registryAuth === undefined ? undefined : pulumi.secret(registryAuth),
           timeoutSeconds,
+          ...(peerAccess !== undefined && { peerAccess }),
         },
         this,
       );

@@ -1,5 +1,13 @@
 /**
- * `berth/registry`: Harbor and GitLab registries and their credentials. The components arrive here;
- * the subpath exists now so that imports of it are stable.
+ * `berth/registry`: images built and pushed from a program, registries and their credentials.
  */
-export {};
+export { Image, type ImageArgs, type BuildSecretSource } from "./image";
+export * from "./harbor";
+export * from "./gitlab";
+export {
+  credentialsFor,
+  registryHost,
+  type CredentialsSource,
+  type RobotCredentialsSource,
+  type GivenCredentialsSource,
+} from "./credentials";

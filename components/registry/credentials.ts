@@ -1,0 +1,57 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { RegistryCredentials } from "../cluster";
+import type { HarborRobotAccount } from "./harbor/robot-account";
+
+/** A Harbor robot account, and the Harbor it belongs to. */
+export interface RobotCredentialsSource {
+  robot: HarborRobotAccount;
+  /**
+   * The Harbor: a `HarborRegistry`, a `HarborConnection`, or anything else with its base URL. The
+   * registry host is the URL's host and port.
+   */
+  harbor: { url: pulumi.Input<string> };
+}
+
+/** Credentials given as they are. */
+export interface GivenCredentialsSource {
+  /** The registry host, as in image references (`registry.example.com`, `127.0.0.1:5000`); a URL is cut to its host. */
+  server: pulumi.Input<string>;
+  username: pulumi.Input<string>;
+  password: pulumi.Input<string>;
+}
+
+export type CredentialsSource = RobotCredentialsSource | GivenCredentialsSource;
+
+/** The registry host of `server`: a URL's host and port, or `server` itself when it is a host. */
+export function registryHost(server: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? new URL(server).host : server.replace(/\/+$/, "");
+}
+
+/**
+ * Pull (or push) credentials that every cluster kind takes as `registryAuth`: Swarm sends them in
+ * `X-Registry-Auth`, Kubernetes puts them in a dockerconfigjson Secret named in `imagePullSecrets`,
+ * ECS keeps them in Secrets Manager for `repositoryCredentials`. The result is a Pulumi secret, so
+ * the password stays secret in state wherever it goes.
+ *
+ * ```ts
+ * const robot = new HarborRobotAccount("pull", { connection: harbor.connection, project: "apps", access });
+ * new ContainerService("api", { cluster, image, registryAuth: credentialsFor({ robot, harbor }) });
+ * new ContainerService("web", { cluster, image, registryAuth: credentialsFor({ server, username, password }) });
+ * ```
+ *
+ * @param source - A Harbor robot account (it logs in as its `robot$<project>+<name>` with its
+ *   secret, at the Harbor's host), or given credentials.
+ */
+export function credentialsFor(source: CredentialsSource): pulumi.Output<RegistryCredentials> {
+  const parts =
+    "robot" in source
+      ? { server: source.harbor.url, username: source.robot.fullName, password: source.robot.secret }
+      : source;
+  return pulumi.secret(
+    pulumi.all([parts.server, parts.username, parts.password]).apply(([server, username, password]) => ({
+      server: registryHost(server),
+      username,
+      password,
+    })),
+  );
+}
