@@ -13,16 +13,26 @@ import { parse } from "yaml";
 
 type Json = Record<string, unknown>;
 
-export const contractPath = path.resolve(
-  __dirname,
-  "..",
-  "..",
-  "..",
-  "..",
-  "shared",
-  "contracts",
-  "harbor-v2.0-swagger.yaml",
-);
+/**
+ * Where the API description is: `HARBOR_CONTRACT` when set, else the workplace's shared contracts
+ * beside the repository (`../shared/contracts`), else the machine's (`/work/shared/contracts`), so a
+ * checkout anywhere on our machines finds it. A missing contract fails the tests that need it.
+ */
+function findContract(): string {
+  const name = path.join("shared", "contracts", "harbor-v2.0-swagger.yaml");
+  const candidates = [
+    process.env.HARBOR_CONTRACT,
+    path.resolve(__dirname, "..", "..", "..", "..", name),
+    path.join("/work", name),
+  ].filter((c): c is string => c !== undefined && c !== "");
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) {
+    throw new Error(
+      `Harbor's API description is not at ${candidates.join(" or ")}: set HARBOR_CONTRACT to its path`,
+    );
+  }
+  return found;
+}
 
 export interface ContractParameter {
   name: string;
@@ -60,7 +70,7 @@ export class HarborContract {
   private readonly ajv: Ajv;
   private readonly validators = new Map<Json, ValidateFunction>();
 
-  constructor(file = contractPath) {
+  constructor(file = findContract()) {
     this.doc = parse(fs.readFileSync(file, "utf8")) as Json;
     this.basePath = String(this.doc.basePath ?? "");
     this.ajv = new Ajv({ strict: false, allErrors: true });
