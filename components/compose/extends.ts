@@ -3,6 +3,7 @@ import { mergeCompose } from "./merge";
 import type { ComposePath } from "./types";
 import type { FileModel } from "./file-model";
 import { type Dict, isDict } from "./dict";
+import { keepShortSyntaxMarks } from "./short-syntax";
 
 /** Loads another file for `extends: { file }` (cached by the caller), or undefined when it failed. */
 export type LoadOtherFile = (absolutePath: string) => FileModel | undefined;
@@ -67,7 +68,9 @@ function resolveService(
   if (!base) return undefined;
   const own = { ...service };
   delete own.extends;
-  const merged = mergeCompose(structuredClone(base), own, ["services", name], model.marks) as Dict;
+  const copy = structuredClone(base);
+  keepShortSyntaxMarks(base, copy);
+  const merged = mergeCompose(copy, own, ["services", name], model.marks) as Dict;
   delete merged.extends;
   return merged;
 }

@@ -2,6 +2,7 @@ import type { FileMountInput, VolumeInput } from "../spec/types";
 import { type Dict } from "./dict";
 import { composeBytes } from "./map-resources";
 import { isTrue, type MapContext, refuseUnknown } from "./map-context";
+import { isShortSyntaxBind } from "./short-syntax";
 import type { ComposeFileReference, ComposeService } from "./types";
 
 const mountKeys = [
@@ -21,6 +22,9 @@ const notInBerth: Record<string, string> = {
   image: "image mounts are not supported by Berth yet",
 };
 
+const createHostPathReason =
+  "a swarm does not create a missing bind source (the engine refuses the task): create the path on every node the service can run on";
+
 /** `volumes`, then `tmpfs` as tmpfs volumes. */
 export function mapVolumes(s: ComposeService, ctx: MapContext): VolumeInput[] {
   const out: VolumeInput[] = [];
@@ -37,9 +41,14 @@ export function mapVolumes(s: ComposeService, ctx: MapContext): VolumeInput[] {
           ctx.refuse(`${at}.volume.${key}`, `"${key}" is not supported by Berth yet`);
       }
     } else if (v.type === "bind") {
-      // create_host_path is dropped: a node needs the path to exist, and Compose sets it on every short bind.
       for (const [key, value] of Object.entries(v.bind ?? {})) {
-        const harmless = key === "create_host_path" || (key === "propagation" && value === "rprivate");
+        if (key === "create_host_path") {
+          // Compose sets it on every short-syntax bind: only a value the file wrote is worth a notice.
+          if (isTrue(value) && !isShortSyntaxBind(v.bind))
+            ctx.ignore(`${at}.bind.create_host_path`, createHostPathReason);
+          continue;
+        }
+        const harmless = key === "propagation" && value === "rprivate";
         if (!harmless && !key.startsWith("x-"))
           ctx.refuse(`${at}.bind.${key}`, `"${key}" is not supported by Berth yet`);
       }

@@ -79,6 +79,28 @@ export function canonicalLongPort(port: Record<string, unknown>): ComposePort {
 
 const propagations = ["shared", "slave", "private", "rshared", "rslave", "rprivate"];
 
+/** The `bind` options of mounts written in the short syntax, whose `create_host_path: true` Compose set. */
+const shortSyntaxBinds = new WeakSet<object>();
+
+/** Whether `create_host_path` in these `bind` options is Compose's default for the short syntax. */
+export function isShortSyntaxBind(bind: unknown): boolean {
+  return typeof bind === "object" && bind !== null && shortSyntaxBinds.has(bind);
+}
+
+/** Carries the short-syntax marks of a service's binds over to a structured clone of the service. */
+export function keepShortSyntaxMarks(service: unknown, clone: unknown): void {
+  const mounts = (s: unknown): unknown[] => {
+    const volumes = (s as { volumes?: unknown } | null)?.volumes;
+    return Array.isArray(volumes) ? volumes : [];
+  };
+  const copies = mounts(clone);
+  mounts(service).forEach((mount, i) => {
+    const bind = (mount as { bind?: unknown } | null)?.bind;
+    const copy = (copies[i] as { bind?: unknown } | null)?.bind;
+    if (isShortSyntaxBind(bind) && typeof copy === "object" && copy !== null) shortSyntaxBinds.add(copy);
+  });
+}
+
 /** Expands a short volume (`"./data:/data:ro"`, `"cache:/cache"`, `"/scratch"`) into long form. */
 export function expandVolume(short: string, ctx: PathContext): ComposeVolumeMount {
   const parts = short.split(":");
@@ -99,6 +121,7 @@ export function expandVolume(short: string, ctx: PathContext): ComposeVolumeMoun
     else if (["consistent", "cached", "delegated"].includes(mode)) mount.consistency = mode;
     else throw new Error(`invalid mode ${JSON.stringify(mode)} in volume ${JSON.stringify(short)}`);
   }
+  if (mount.bind) shortSyntaxBinds.add(mount.bind);
   return mount;
 }
 

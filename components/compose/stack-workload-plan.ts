@@ -22,9 +22,12 @@ export interface PlannedWorkload {
   dependsOn: string[];
 }
 
+/** A key a workload plan leaves out: always a service's. */
+export type IgnoredServiceKey = IgnoredComposeKey & { service: string };
+
 export interface WorkloadPlan {
   workloads: Record<string, PlannedWorkload>;
-  ignored: IgnoredComposeKey[];
+  ignored: IgnoredServiceKey[];
   issues: ComposeIssue[];
 }
 
@@ -50,6 +53,28 @@ const networkSettingKeys = [
   "enable_ipv4",
 ] as const;
 
+const containerLabelsReason: Record<WorkloadTarget, string> = {
+  kubernetes: "kubernetes has no container labels; deploy.labels label the workload",
+  ecs: "Berth gives an ECS container only deploy.labels as dockerLabels (they also tag the service); move these labels to deploy.labels",
+};
+
+const ecsEndpointModeReason =
+  "ECS has no virtual IP inside the cluster: Cloud Map answers the service's name with the address of each task, as dnsrr does";
+
+/**
+ * The settings of a secret or config that a cluster creating it per service cannot apply: `labels`, and
+ * a `name` other than the one the loader gives it (`<project>_<key>`). External objects are named by
+ * `name` on purpose; `driver`, `driver_opts` and `template_driver` are refused by the stack.
+ */
+function fileObjectSettings(project: ComposeProject, kind: "secrets" | "configs", key: string): string[] {
+  const declared = project[kind]?.[key];
+  if (declared === undefined || declared.external) return [];
+  return [
+    ...(declared.name !== undefined && declared.name !== `${project.name}_${key}` ? ["name"] : []),
+    ...(Object.keys(declared.labels ?? {}).length > 0 ? ["labels"] : []),
+  ];
+}
+
 /**
  * Plans a Compose project's services as workloads of a cluster without Swarm's networks:
  *
@@ -65,7 +90,10 @@ const networkSettingKeys = [
  *   then means healthy), `service_completed_successfully` a dependency that runs to completion
  *   (`deploy.mode: replicated-job`);
  * - on Kubernetes, a service without ports gets a headless Service (`endpointMode: "dnsrr"`), so that
- *   every service has a cluster DNS name.
+ *   every service has a cluster DNS name; on ECS every name resolves as dnsrr does (Cloud Map A records),
+ *   so an explicit `deploy.endpoint_mode: vip` is reported as ignored;
+ * - what a target cannot apply is reported as ignored, for each service concerned: network settings,
+ *   secret and config `labels` and `name`, and the service's container `labels`.
  *
  * Pure: every problem of every service is returned at once, at its Compose path.
  */
@@ -76,7 +104,7 @@ export function planWorkloads(
 ): WorkloadPlan {
   const { target } = options;
   const issues: ComposeIssue[] = [];
-  const ignored: IgnoredComposeKey[] = [];
+  const ignored: IgnoredServiceKey[] = [];
   const refuse = (path: string, message: string) => issues.push({ path, message });
   const fileData = new Map<string, pulumi.Input<string> | undefined>();
   const dataOf = (kind: "secret" | "config", key: string): pulumi.Input<string> | undefined => {
@@ -114,10 +142,20 @@ export function planWorkloads(
       }
     }
     if (Object.keys(mapping.containerLabels[name] ?? {}).length > 0) {
-      ignored.push({
-        service: name,
-        key: "labels",
-        reason: `${target} has no container labels; deploy.labels label the workload`,
+      ignored.push({ service: name, key: "labels", reason: containerLabelsReason[target] });
+    }
+    if (target === "ecs" && compose.deploy?.endpoint_mode === "vip") {
+      ignored.push({ service: name, key: "deploy.endpoint_mode", reason: ecsEndpointModeReason });
+    }
+    for (const kind of ["secrets", "configs"] as const) {
+      (compose[kind] ?? []).forEach((ref, i) => {
+        const settings = fileObjectSettings(project, kind, ref.source);
+        if (settings.length === 0) return;
+        ignored.push({
+          service: name,
+          key: `${kind}[${i}]`,
+          reason: `${settings.join(", ")} of ${kind.slice(0, -1)} "${ref.source}" ${settings.length > 1 ? "have" : "has"} no effect on ${target}: it is created with each service that uses it, under a name of Berth's choosing and without the file's labels`,
+        });
       });
     }
 

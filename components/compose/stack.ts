@@ -123,7 +123,8 @@ export class ComposeStack extends pulumi.ComponentResource {
     this.project = project;
     this.projectName = project.name;
     for (const i of mapping.ignored) {
-      pulumi.log.warn(`service ${i.service}: ${i.key} is ignored: ${i.reason}`, this);
+      const where = i.service === undefined ? "" : `service ${i.service}: `;
+      pulumi.log.warn(`${where}${i.key} is ignored: ${i.reason}`, this);
     }
     const timeoutOf = (service: string) => timeouts[service] ?? args.timeoutSeconds ?? 300;
     this.services = {};

@@ -19,9 +19,9 @@ import {
 
 /** A Compose key left out of the deployment, and why. */
 export interface IgnoredComposeKey {
-  /** The Compose service name. */
-  service: string;
-  /** The key, relative to the service: `container_name`, `environment.TOKEN`, `ports[1]`. */
+  /** The Compose service name; absent for a top-level key of the file (`models`). */
+  service?: string;
+  /** The key, relative to the service (`container_name`, `environment.TOKEN`, `ports[1]`), else to the file. */
   key: string;
   reason: string;
 }
@@ -109,8 +109,36 @@ function classifyKeys(s: ComposeService, ctx: ServiceContext): void {
 
 const list = (v: string[] | null | undefined): string[] | undefined => (Array.isArray(v) ? v : undefined);
 
+/**
+ * `depends_on.<service>.restart`: nothing restarts a dependent service when its dependency is updated,
+ * as with `docker stack deploy`. Restarts that `links` imply are not reported again: `links` is.
+ */
+function ignoreDependentRestarts(s: ComposeService, ctx: ServiceContext): void {
+  const linked = new Set((Array.isArray(s.links) ? s.links : []).map((l) => String(l).split(":")[0]));
+  for (const [dependency, how] of Object.entries(s.depends_on ?? {})) {
+    if (isTrue(how.restart) && !linked.has(dependency))
+      ctx.ignore(`depends_on.${dependency}.restart`, dependentRestartReason(dependency));
+  }
+}
+
+const dependentRestartReason = (dependency: string) =>
+  `updating "${dependency}" does not restart this service on a cluster, as with docker stack deploy; redeploy it yourself when it must restart`;
+
+/** Top-level keys that mean nothing on a cluster, each reported once. */
+function ignoredTopLevelKeys(project: ComposeProject): IgnoredComposeKey[] {
+  if (isEmpty(project.models)) return [];
+  return [
+    {
+      key: "models",
+      reason:
+        "model runners are a docker compose feature; a cluster runs no models (services that use them are refused)",
+    },
+  ];
+}
+
 function mapService(s: ComposeService, ctx: ServiceContext): ServiceInput {
   classifyKeys(s, ctx);
+  ignoreDependentRestarts(s, ctx);
   const berth = mapBerthExtension(s, ctx);
   for (const [berthPath, composePath] of [
     ["image", "image"],
@@ -197,7 +225,16 @@ function checkSpec(name: string, input: ServiceInput, ctx: ServiceContext): void
  */
 export function toServiceSpecs(project: ComposeProject, options: ToServiceSpecsOptions = {}): ComposeMapping {
   const issues: ComposeIssue[] = [];
-  const mapping: ComposeMapping = { services: {}, containerLabels: {}, dependsOn: {}, ignored: [] };
+  const mapping: ComposeMapping = {
+    services: {},
+    containerLabels: {},
+    dependsOn: {},
+    ignored: ignoredTopLevelKeys(project),
+  };
+  if (options.strict) {
+    for (const { key, reason } of mapping.ignored)
+      issues.push({ path: key, message: `would be ignored (${reason}), and strict is set` });
+  }
   for (const [name, service] of Object.entries(project.services)) {
     const ctx = new ServiceContext(name);
     const input = mapService(service, ctx);

@@ -289,6 +289,12 @@ describe("toServiceSpecs: a whole project", () => {
           reason: "deploy.restart_policy is set, and takes precedence as with docker stack",
         },
         { service: "agent", key: "pull_policy", reason: ignoredKeys.pull_policy.reason },
+        {
+          service: "agent",
+          key: "volumes[0].bind.create_host_path",
+          reason:
+            "a swarm does not create a missing bind source (the engine refuses the task): create the path on every node the service can run on",
+        },
       ],
     });
   });
@@ -1308,6 +1314,100 @@ describe("toServiceSpecs: what docker stack deploy handles", () => {
         { path: "services.app.stop_signal", message: '"SIGTREM" is not a signal; did you mean "SIGTERM"?' },
         { path: "services.app.ulimits.nofiles", message: 'is not a resource limit; did you mean "nofile"?' },
       ],
+    );
+  });
+});
+
+describe("toServiceSpecs: keys reported, not dropped", () => {
+  const fromFile = (content: string, options?: ToServiceSpecsOptions) =>
+    toServiceSpecs(loadCompose({ content, workingDir: composeDir({}), env: {} }), options);
+  const issuesFromFile = (content: string): ComposeIssue[] => {
+    try {
+      fromFile(content, { strict: true });
+    } catch (err) {
+      assert.ok(err instanceof ComposeError, String(err));
+      return err.issues;
+    }
+    assert.fail("the project mapped without an error");
+  };
+
+  const dependents = `
+services:
+  web:
+    image: web
+    depends_on:
+      db: { condition: service_started, restart: true }
+      cache: { condition: service_started, restart: false }
+    links: [queue]
+  db: { image: db }
+  cache: { image: cache }
+  queue: { image: queue }
+`;
+  const restartReason =
+    'updating "db" does not restart this service on a cluster, as with docker stack deploy; redeploy it yourself when it must restart';
+
+  it("reports depends_on restart: true, but not restart: false nor the restart links imply", () => {
+    assert.deepEqual(fromFile(dependents).ignored, [
+      { service: "web", key: "links", reason: ignoredKeys.links.reason },
+      { service: "web", key: "depends_on.db.restart", reason: restartReason },
+    ]);
+    assert.deepEqual(
+      issuesFromFile(dependents).map((i) => i.path),
+      ["services.web.links", "services.web.depends_on.db.restart"],
+    );
+  });
+
+  const models = `
+services:
+  app: { image: app }
+models:
+  llm: { model: ai/smollm2 }
+`;
+  const modelsReason =
+    "model runners are a docker compose feature; a cluster runs no models (services that use them are refused)";
+
+  it("reports top-level models once, without a service, and makes them an error with strict", () => {
+    assert.deepEqual(fromFile(models).ignored, [{ key: "models", reason: modelsReason }]);
+    assert.deepEqual(issuesFromFile(models), [
+      { path: "models", message: `would be ignored (${modelsReason}), and strict is set` },
+    ]);
+    assert.deepEqual(fromFile("services:\n  app: { image: app }\nmodels: {}\n").ignored, []);
+  });
+
+  it("refuses service models naming the key", () => {
+    assert.deepEqual(issuesOf({ app: { image, models: ["llm"] } }), [
+      { path: "services.app.models", message: refusedKeys.models },
+    ]);
+  });
+
+  it("reports create_host_path: true written in the long syntax, also when extended, and not Compose's default", () => {
+    const mapping = fromFile(`
+services:
+  app:
+    image: app
+    volumes:
+      - ./data:/data
+      - ./conf:/conf:ro,rprivate
+      - type: bind
+        source: ./logs
+        target: /logs
+        bind: { create_host_path: true }
+      - type: bind
+        source: ./etc
+        target: /etc/app
+        bind: { create_host_path: false }
+  worker:
+    extends: app
+`);
+    const reason =
+      "a swarm does not create a missing bind source (the engine refuses the task): create the path on every node the service can run on";
+    assert.deepEqual(mapping.ignored, [
+      { service: "app", key: "volumes[2].bind.create_host_path", reason },
+      { service: "worker", key: "volumes[2].bind.create_host_path", reason },
+    ]);
+    assert.deepEqual(
+      mapping.services.worker.volumes?.map((v) => v.target),
+      ["/data", "/conf", "/logs", "/etc/app"],
     );
   });
 });

@@ -382,7 +382,10 @@ function deploymentConfiguration(n: NormalizedService): EcsService["deploymentCo
  * secret variables and secret files. Secret files (those in `options.secretFiles`, under `/run/secrets/`)
  * are written by a non-essential init container ({@link secretsContainerName}) from its own `secrets`
  * onto a task-scoped volume that the service's container mounts read-only at `/run/secrets` once the
- * init container exited 0: the content never enters the service's environment.
+ * init container exited 0: the content never enters the service's environment. `endpointMode` renders
+ * nothing: inside the cluster a service's name resolves through Cloud Map's A records to the address
+ * of each task, which is `dnsrr`; ECS has no virtual IP for `vip` (the default), and a public port's
+ * load balancer is the only single address.
  *
  * @throws {@link SpecError} for fields ECS (or Fargate) cannot honour, unless the service marks them ignorable.
  */
