@@ -3,6 +3,7 @@
  * is a ratio against an anchor measured in the same run.
  */
 import { benchComposeLoading } from "./compose";
+import { benchComposeDeploy } from "./compose-deploy";
 import { benchSpecRendering } from "./spec-render";
 import { benchSwarm } from "./swarm";
 
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
     "spec-render": benchSpecRendering,
     compose: benchComposeLoading,
     swarm: benchSwarm,
+    "compose-deploy": benchComposeDeploy,
   };
   for (const [name, bench] of Object.entries(benches)) {
     if (only && only !== name) continue;
