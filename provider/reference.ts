@@ -21,6 +21,18 @@ export function dynamicProvider(
   local: pulumi.dynamic.ResourceProvider,
 ): pulumi.dynamic.ResourceProvider {
   if (!installed) return local;
+  // One object per name: Pulumi serializes a provider once per object, not once per resource.
+  let reference = references.get(name);
+  if (!reference) {
+    reference = referenceTo(name);
+    references.set(name, reference);
+  }
+  return reference;
+}
+
+const references = new Map<catalog.ProviderName, pulumi.dynamic.ResourceProvider>();
+
+function referenceTo(name: catalog.ProviderName): pulumi.dynamic.ResourceProvider {
   return {
     async check(olds, news) {
       const provider = catalog.providerNamed(name);
