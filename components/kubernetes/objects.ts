@@ -28,68 +28,44 @@ export function createObject(
   opts: pulumi.CustomResourceOptions,
 ): WorkloadResource {
   const metadata = pulumi.all([object, namespace]).apply(([o, ns]) => ({ ...o.metadata, namespace: ns }));
-  const spec = <T>() => object.apply((o) => (o as { spec?: unknown }).spec as T);
-  switch (kind) {
-    case "Deployment":
-      return new sdk.apps.v1.Deployment(
-        pulumiName,
-        { metadata, spec: spec<k8s.types.input.apps.v1.DeploymentSpec>() },
-        opts,
-      );
-    case "DaemonSet":
-      return new sdk.apps.v1.DaemonSet(
-        pulumiName,
-        { metadata, spec: spec<k8s.types.input.apps.v1.DaemonSetSpec>() },
-        opts,
-      );
-    case "Job":
-      return new sdk.batch.v1.Job(
-        pulumiName,
-        { metadata, spec: spec<k8s.types.input.batch.v1.JobSpec>() },
-        opts,
-      );
-    case "Service":
-      return new sdk.core.v1.Service(
-        pulumiName,
-        { metadata, spec: spec<k8s.types.input.core.v1.ServiceSpec>() },
-        opts,
-      );
-    case "Ingress":
-      return new sdk.networking.v1.Ingress(
-        pulumiName,
-        { metadata, spec: spec<k8s.types.input.networking.v1.IngressSpec>() },
-        opts,
-      );
-    case "HorizontalPodAutoscaler":
-      return new sdk.autoscaling.v2.HorizontalPodAutoscaler(
-        pulumiName,
-        { metadata, spec: spec<k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec>() },
-        opts,
-      );
-    case "PodDisruptionBudget":
-      return new sdk.policy.v1.PodDisruptionBudget(
-        pulumiName,
-        { metadata, spec: spec<k8s.types.input.policy.v1.PodDisruptionBudgetSpec>() },
-        opts,
-      );
-    case "NetworkPolicy":
-      return new sdk.networking.v1.NetworkPolicy(
-        pulumiName,
-        { metadata, spec: spec<k8s.types.input.networking.v1.NetworkPolicySpec>() },
-        opts,
-      );
-    case "ServiceAccount":
-      return new sdk.core.v1.ServiceAccount(
-        pulumiName,
-        {
-          metadata,
-          automountServiceAccountToken: object.apply(
-            (o) => (o as { automountServiceAccountToken?: boolean }).automountServiceAccountToken,
-          ),
-        },
-        opts,
-      );
-    default:
-      throw new Error(`no Kubernetes resource for ${kind} ${pulumiName}`);
+  if (kind === "ServiceAccount") {
+    return new sdk.core.v1.ServiceAccount(
+      pulumiName,
+      {
+        metadata,
+        automountServiceAccountToken: object.apply(
+          (o) => (o as { automountServiceAccountToken?: boolean }).automountServiceAccountToken,
+        ),
+      },
+      opts,
+    );
   }
+  const classes: Partial<Record<NonNullable<KubernetesObject["kind"]>, SpecResourceClass>> =
+    specResourceClasses(sdk);
+  const resourceClass = kind !== undefined && Object.hasOwn(classes, kind) ? classes[kind] : undefined;
+  if (!resourceClass) throw new Error(`no Kubernetes resource for ${kind} ${pulumiName}`);
+  // Each class takes its own kind's spec type; the renderer's object for `kind` carries that spec.
+  const spec = object.apply((o) => (o as { spec?: unknown }).spec) as pulumi.Output<never>;
+  return new resourceClass(pulumiName, { metadata, spec }, opts);
+}
+
+/** A resource class whose arguments are an object's `metadata` and `spec`. */
+type SpecResourceClass = new (
+  name: string,
+  args: { metadata: pulumi.Output<KubernetesObject["metadata"]>; spec: pulumi.Output<never> },
+  opts: pulumi.CustomResourceOptions,
+) => WorkloadResource;
+
+/** The kinds whose resource takes just `metadata` and `spec`, each with its typed resource class. */
+function specResourceClasses(sdk: typeof k8s) {
+  return {
+    Deployment: sdk.apps.v1.Deployment,
+    DaemonSet: sdk.apps.v1.DaemonSet,
+    Job: sdk.batch.v1.Job,
+    Service: sdk.core.v1.Service,
+    Ingress: sdk.networking.v1.Ingress,
+    HorizontalPodAutoscaler: sdk.autoscaling.v2.HorizontalPodAutoscaler,
+    PodDisruptionBudget: sdk.policy.v1.PodDisruptionBudget,
+    NetworkPolicy: sdk.networking.v1.NetworkPolicy,
+  } satisfies Partial<Record<NonNullable<KubernetesObject["kind"]>, SpecResourceClass>>;
 }

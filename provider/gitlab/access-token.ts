@@ -6,15 +6,14 @@ import {
   aboutObject,
   changedKeys,
   type CheckFailure,
-  connectionOrEnvironment,
   connectionProblems,
   datePart,
   dateProblem,
-  isGitLabNotFound,
+  findInProject,
   objectId,
-  parseObjectId,
   projectIdOf,
   projectProblem,
+  removeFromProject,
 } from "./common";
 
 /** The scopes GitLab gives project access tokens. */
@@ -243,25 +242,18 @@ export const accessTokenProvider: pulumi.dynamic.ResourceProvider = {
    */
   async read(id: string, props: Partial<AccessTokenOutputs>) {
     const what = `gitlab access token ${props.project ?? ""}/${props.name ?? id}`;
-    const connection = connectionOrEnvironment(props.connection, what);
-    const parsed = parseObjectId(id, what);
-    const client = gitlabClient(connection);
-    let found: AccessToken;
-    let projectId: number;
-    try {
-      projectId = props.projectId ?? (await projectIdOf(client, parsed.project));
-      found = await client.getAccessToken(projectId, props.tokenId ?? parsed.objectId);
-    } catch (err) {
-      if (isGitLabNotFound(err)) return {};
-      throw aboutObject(what, err);
-    }
+    const located = await findInProject(id, props, props.tokenId, what, (client, projectId, tokenId) =>
+      client.getAccessToken(projectId, tokenId),
+    );
+    if (!located) return {};
+    const { connection, project, projectId, found } = located;
     if (found.revoked || !found.active) return {};
     const imported = props.name === undefined;
     const inputs: AccessTokenInputs = {
       ...accessTokenDefaults,
       ...props,
       connection,
-      project: props.project ?? parsed.project,
+      project: props.project ?? project,
       ...asWritten(found),
       ...(imported ? { expiresAt: datePart(found.expires_at), lifetimeDays: 0, rotateBeforeDays: 0 } : {}),
     } as AccessTokenInputs;
@@ -298,15 +290,8 @@ export const accessTokenProvider: pulumi.dynamic.ResourceProvider = {
 
   async delete(id: string, props: AccessTokenOutputs) {
     const what = `gitlab access token ${props.project ?? ""}/${props.name ?? id}`;
-    const parsed = parseObjectId(id, what);
-    try {
-      await gitlabClient(connectionOrEnvironment(props.connection, what)).revokeAccessToken(
-        props.projectId ?? parsed.project,
-        props.tokenId ?? parsed.objectId,
-      );
-    } catch (err) {
-      if (isGitLabNotFound(err)) return;
-      throw aboutObject(what, err);
-    }
+    await removeFromProject(id, props, props.tokenId, what, (client, project, objectId) =>
+      client.revokeAccessToken(project, objectId),
+    );
   },
 };

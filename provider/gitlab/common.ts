@@ -1,5 +1,5 @@
 import { isUnknown } from "../unknowns";
-import { type GitLabConnection, hasGitLabStatus } from "./client";
+import { type GitLabClient, type GitLabConnection, gitlabClient, hasGitLabStatus } from "./client";
 
 // What every GitLab provider shares: the connection, object IDs, input checks and errors. The
 // comparisons and the failed-create error are the same as Harbor's.
@@ -122,4 +122,60 @@ export async function projectIdOf(
   ref: string | number,
 ): Promise<number> {
   return /^\d+$/.test(String(ref)) ? Number(ref) : (await client.getProject(ref)).id;
+}
+
+/** What a provider keeps in state about an object inside a project, as far as read and delete need it. */
+interface StoredInProject {
+  connection?: GitLabConnection;
+  projectId?: number;
+}
+
+/**
+ * Finds an object of a project for `read`: the connection in state (or the environment's, for an
+ * import), the project from state or the ID, and the object by `storedId` or the ID's object part.
+ *
+ * @returns undefined when GitLab no longer has the project or the object (`find` answers 404 or nothing).
+ */
+export async function findInProject<T>(
+  id: string,
+  props: StoredInProject,
+  storedId: number | undefined,
+  what: string,
+  find: (client: GitLabClient, projectId: number, objectId: number) => Promise<T | undefined>,
+): Promise<{ connection: GitLabConnection; project: string; projectId: number; found: T } | undefined> {
+  const connection = connectionOrEnvironment(props.connection, what);
+  const parsed = parseObjectId(id, what);
+  const client = gitlabClient(connection);
+  try {
+    const projectId = props.projectId ?? (await projectIdOf(client, parsed.project));
+    const found = await find(client, projectId, storedId ?? parsed.objectId);
+    return found === undefined ? undefined : { connection, project: parsed.project, projectId, found };
+  } catch (err) {
+    if (isGitLabNotFound(err)) return undefined;
+    throw aboutObject(what, err);
+  }
+}
+
+/**
+ * Removes an object of a project for `delete`, by the project and object in state or in the ID; an
+ * object GitLab no longer has is gone already.
+ */
+export async function removeFromProject(
+  id: string,
+  props: StoredInProject,
+  storedId: number | undefined,
+  what: string,
+  remove: (client: GitLabClient, project: string | number, objectId: number) => Promise<unknown>,
+): Promise<void> {
+  const parsed = parseObjectId(id, what);
+  try {
+    await remove(
+      gitlabClient(connectionOrEnvironment(props.connection, what)),
+      props.projectId ?? parsed.project,
+      storedId ?? parsed.objectId,
+    );
+  } catch (err) {
+    if (isGitLabNotFound(err)) return;
+    throw aboutObject(what, err);
+  }
 }

@@ -6,15 +6,13 @@ import {
   aboutObject,
   changedKeys,
   type CheckFailure,
-  connectionOrEnvironment,
   connectionProblems,
   datePart,
   dateProblem,
-  isGitLabNotFound,
+  findInProject,
   objectId,
-  parseObjectId,
-  projectIdOf,
   projectProblem,
+  removeFromProject,
 } from "./common";
 
 /** The scopes GitLab gives project deploy tokens. */
@@ -154,23 +152,16 @@ export const deployTokenProvider: pulumi.dynamic.ResourceProvider = {
    */
   async read(id: string, props: Partial<DeployTokenOutputs>) {
     const what = `gitlab deploy token ${props.project ?? ""}/${props.name ?? id}`;
-    const connection = connectionOrEnvironment(props.connection, what);
-    const parsed = parseObjectId(id, what);
-    const client = gitlabClient(connection);
-    let found: DeployToken;
-    let projectId: number;
-    try {
-      projectId = props.projectId ?? (await projectIdOf(client, parsed.project));
-      found = await client.getDeployToken(projectId, props.tokenId ?? parsed.objectId);
-    } catch (err) {
-      if (isGitLabNotFound(err)) return {};
-      throw aboutObject(what, err);
-    }
+    const located = await findInProject(id, props, props.tokenId, what, (client, projectId, tokenId) =>
+      client.getDeployToken(projectId, tokenId),
+    );
+    if (!located) return {};
+    const { connection, project, projectId, found } = located;
     if (found.revoked || found.expired) return {};
     const inputs: DeployTokenInputs = {
       ...props,
       connection,
-      project: props.project ?? parsed.project,
+      project: props.project ?? project,
       ...asWritten(found),
       username: props.username ?? found.username,
     };
@@ -193,15 +184,8 @@ export const deployTokenProvider: pulumi.dynamic.ResourceProvider = {
 
   async delete(id: string, props: DeployTokenOutputs) {
     const what = `gitlab deploy token ${props.project ?? ""}/${props.name ?? id}`;
-    const parsed = parseObjectId(id, what);
-    try {
-      await gitlabClient(connectionOrEnvironment(props.connection, what)).deleteDeployToken(
-        props.projectId ?? parsed.project,
-        props.tokenId ?? parsed.objectId,
-      );
-    } catch (err) {
-      if (isGitLabNotFound(err)) return;
-      throw aboutObject(what, err);
-    }
+    await removeFromProject(id, props, props.tokenId, what, (client, project, objectId) =>
+      client.deleteDeployToken(project, objectId),
+    );
   },
 };

@@ -6,13 +6,12 @@ import {
   aboutObject,
   changedKeys,
   type CheckFailure,
-  connectionOrEnvironment,
   connectionProblems,
-  isGitLabNotFound,
+  findInProject,
   objectId,
-  parseObjectId,
   projectIdOf,
   projectProblem,
+  removeFromProject,
 } from "./common";
 
 /** The roles a rule can require; "" requires none beyond GitLab's usual Developer. */
@@ -155,23 +154,13 @@ export const protectionRuleProvider: pulumi.dynamic.ResourceProvider = {
    */
   async read(id: string, props: Partial<ProtectionRuleOutputs>) {
     const what = `gitlab protection rule ${props.repositoryPathPattern ?? id}`;
-    const connection = connectionOrEnvironment(props.connection, what);
-    const parsed = parseObjectId(id, what);
-    const client = gitlabClient(connection);
-    let found: ProtectionRule | undefined;
-    let projectId: number;
-    try {
-      projectId = props.projectId ?? (await projectIdOf(client, parsed.project));
-      found = await findRule(client, projectId, props.ruleId ?? parsed.objectId);
-    } catch (err) {
-      if (isGitLabNotFound(err)) return {};
-      throw aboutObject(what, err);
-    }
-    if (!found) return {};
+    const located = await findInProject(id, props, props.ruleId, what, findRule);
+    if (!located) return {};
+    const { connection, project, projectId, found } = located;
     const inputs: ProtectionRuleInputs = {
       ...props,
       connection,
-      project: props.project ?? parsed.project,
+      project: props.project ?? project,
       ...asWritten(found),
     };
     const outs: ProtectionRuleOutputs = { ...props, ...inputs, projectId, ruleId: found.id };
@@ -193,15 +182,8 @@ export const protectionRuleProvider: pulumi.dynamic.ResourceProvider = {
 
   async delete(id: string, props: ProtectionRuleOutputs) {
     const what = `gitlab protection rule ${props.repositoryPathPattern ?? id}`;
-    const parsed = parseObjectId(id, what);
-    try {
-      await gitlabClient(connectionOrEnvironment(props.connection, what)).deleteProtectionRule(
-        props.projectId ?? parsed.project,
-        props.ruleId ?? parsed.objectId,
-      );
-    } catch (err) {
-      if (isGitLabNotFound(err)) return;
-      throw aboutObject(what, err);
-    }
+    await removeFromProject(id, props, props.ruleId, what, (client, project, objectId) =>
+      client.deleteProtectionRule(project, objectId),
+    );
   },
 };

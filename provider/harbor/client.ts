@@ -1,5 +1,4 @@
 import type {
-  Errors,
   Project,
   ProjectReq,
   Quota,
@@ -12,27 +11,8 @@ import type {
   TagRule,
 } from "./api-types";
 
-/** How to reach a Harbor: its base URL and an account allowed to manage what Berth creates. */
-export interface HarborConnection {
-  /** Harbor's base URL, e.g. `https://harbor.example.com` (the API lives under `/api/v2.0`). */
-  url: string;
-  username: string;
-  password: string;
-}
-
-/** A failed Harbor API call: the HTTP status and Harbor's `errors[].message`. */
-export type HarborApiError = Error & { status: number; messages: string[]; operation: string };
-
-/** The error of a failed call (a plain Error: providers are serialized, and plain values travel best). */
-export function harborApiError(status: number, messages: string[], operation: string): HarborApiError {
-  const err = new Error(
-    `Harbor ${operation} failed with ${status}: ${messages.join("; ") || "no message"}`,
-  ) as HarborApiError;
-  err.status = status;
-  err.messages = messages;
-  err.operation = operation;
-  return err;
-}
+export { type HarborApiError, type HarborConnection, harborApiError } from "./http";
+import { type HarborConnection, type HarborApiError, harborHttp } from "./http";
 
 /** Whether `err` is Harbor's answer `status`. */
 export function hasStatus(err: unknown, status: number): err is HarborApiError {
@@ -44,48 +24,12 @@ export function isNotFound(err: unknown): boolean {
   return hasStatus(err, 404);
 }
 
-interface RequestOptions {
-  query?: Record<string, string>;
-  body?: unknown;
-  /** Sends `X-Is-Resource-Name: true`: a name in the path that looks like a number stays a name. */
-  byName?: boolean;
-}
-
 /**
  * A small client of the Harbor v2.0 REST API over `fetch`: basic auth on every request and no cookie
  * jar (a session cookie would turn on Harbor's CSRF check, which rejects API writes).
  */
 export function harborClient(connection: HarborConnection) {
-  const base = `${connection.url.replace(/\/+$/, "")}/api/v2.0`;
-  const authorization = `Basic ${Buffer.from(`${connection.username}:${connection.password}`).toString("base64")}`;
-
-  async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = { authorization, accept: "application/json" };
-    if (options.body !== undefined) headers["content-type"] = "application/json";
-    if (options.byName) headers["X-Is-Resource-Name"] = "true";
-    const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : "";
-    const res = await fetch(`${base}${path}${query}`, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      redirect: "error",
-    });
-    if (!res.ok) {
-      const text = await res.text();
-      let messages: string[] = [];
-      try {
-        messages = ((JSON.parse(text) as Errors).errors ?? []).map((e) => e.message ?? e.code ?? "");
-      } catch {
-        if (text) messages = [text.slice(0, 200)];
-      }
-      throw harborApiError(res.status, messages, `${method} ${path}`);
-    }
-    return res;
-  }
-
-  async function json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    return (await (await send(method, path, options)).json()) as T;
-  }
+  const { send, json, created } = harborHttp(connection);
 
   return {
     /** `getProject`, by ID or (with `X-Is-Resource-Name`) by name. */
@@ -95,7 +39,7 @@ export function harborClient(connection: HarborConnection) {
 
     /** `createProject`; the new project's ID, from the `Location` Harbor answers with. */
     async createProject(project: ProjectReq): Promise<number> {
-      return idFromLocation(await send("POST", "/projects", { body: project }), "createProject");
+      return created("/projects", project, "createProject");
     },
 
     /** `updateProject` by ID. */
@@ -143,7 +87,7 @@ export function harborClient(connection: HarborConnection) {
 
     /** `createRetention`; the new policy's ID, from `Location`. Harbor allows one per project. */
     async createRetention(policy: RetentionPolicy): Promise<number> {
-      return idFromLocation(await send("POST", "/retentions", { body: policy }), "createRetention");
+      return created("/retentions", policy, "createRetention");
     },
 
     /** `getRetention` */
@@ -163,8 +107,7 @@ export function harborClient(connection: HarborConnection) {
 
     /** `CreateImmuRule`; the new rule's ID, from `Location`. */
     async createImmutableRule(projectId: number, rule: TagRule): Promise<number> {
-      const res = await send("POST", `/projects/${projectId}/immutabletagrules`, { body: rule });
-      return idFromLocation(res, "CreateImmuRule");
+      return created(`/projects/${projectId}/immutabletagrules`, rule, "CreateImmuRule");
     },
 
     /** `UpdateImmuRule` */
@@ -186,12 +129,3 @@ export function harborClient(connection: HarborConnection) {
 
 /** A client of one Harbor. */
 export type HarborClient = ReturnType<typeof harborClient>;
-
-function idFromLocation(res: Response, operation: string): number {
-  const location = res.headers.get("location") ?? "";
-  const id = Number(/\/(\d+)\/?$/.exec(location)?.[1]);
-  if (!Number.isInteger(id)) {
-    throw new Error(`Harbor ${operation} answered without the new object's ID in Location (${location})`);
-  }
-  return id;
-}

@@ -1,15 +1,38 @@
 import type { Errors } from "./api-types";
-import { type HarborConnection, harborApiError } from "./client";
+
+/** How to reach a Harbor: its base URL and an account allowed to manage what Berth creates. */
+export interface HarborConnection {
+  /** Harbor's base URL, e.g. `https://harbor.example.com` (the API lives under `/api/v2.0`). */
+  url: string;
+  username: string;
+  password: string;
+}
+
+/** A failed Harbor API call: the HTTP status and Harbor's `errors[].message`. */
+export type HarborApiError = Error & { status: number; messages: string[]; operation: string };
+
+/** The error of a failed call (a plain Error: providers are serialized, and plain values travel best). */
+export function harborApiError(status: number, messages: string[], operation: string): HarborApiError {
+  const err = new Error(
+    `Harbor ${operation} failed with ${status}: ${messages.join("; ") || "no message"}`,
+  ) as HarborApiError;
+  err.status = status;
+  err.messages = messages;
+  err.operation = operation;
+  return err;
+}
 
 /** One request to Harbor's v2.0 API. */
 export interface HarborRequest {
   query?: Record<string, string>;
   body?: unknown;
+  /** Sends `X-Is-Resource-Name: true`: a name in the path that looks like a number stays a name. */
+  byName?: boolean;
 }
 
 /**
- * Basic-auth requests to Harbor's v2.0 API over `fetch`, for the clients of single API areas
- * (members, registries, replication, garbage collection). No cookie jar: a session cookie would
+ * Basic-auth requests to Harbor's v2.0 API over `fetch`, for every Harbor client (projects and
+ * robots, members, registries, replication, garbage collection). No cookie jar: a session cookie would
  * turn on Harbor's CSRF check, which rejects API writes. A failed call throws a `HarborApiError`.
  */
 export function harborHttp(connection: HarborConnection) {
@@ -19,6 +42,7 @@ export function harborHttp(connection: HarborConnection) {
   async function send(method: string, path: string, request: HarborRequest = {}): Promise<Response> {
     const headers: Record<string, string> = { authorization, accept: "application/json" };
     if (request.body !== undefined) headers["content-type"] = "application/json";
+    if (request.byName) headers["X-Is-Resource-Name"] = "true";
     const query = request.query ? `?${new URLSearchParams(request.query).toString()}` : "";
     const res = await fetch(`${base}${path}${query}`, {
       method,

@@ -9,9 +9,9 @@
  * its own that leaves the documented shape, is recorded in `violations`, which tests assert empty.
  * Its state is plain maps that tests read and edit (to make drift).
  */
-import http from "http";
-import type { AddressInfo } from "net";
+import type http from "http";
 import { randomBytes } from "crypto";
+import { closeFakeHttpServer, fakeServerUrl, startFakeHttpServer } from "./fake-http-server";
 import { type FakeReply, message, route } from "./gitlab-fake-handlers";
 import { documentedKeys, type FakeProject, type GitLabFakeState, newState } from "./gitlab-fake-state";
 
@@ -48,9 +48,7 @@ export class GitLabFake {
 
   /** The fake's base URL, e.g. `http://127.0.0.1:40123`. */
   get url(): string {
-    const address = this.server?.address() as AddressInfo | undefined;
-    if (!address) throw new Error("the GitLab fake is not started");
-    return `http://127.0.0.1:${address.port}`;
+    return fakeServerUrl(this.server, "GitLab");
   }
 
   /** The connection a Berth GitLab resource takes to reach this fake. */
@@ -80,27 +78,12 @@ export class GitLabFake {
   }
 
   async start(): Promise<this> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        try {
-          this.serve(req, res, Buffer.concat(chunks).toString("utf8"));
-        } catch (err) {
-          this.violations.push(`the fake failed on ${req.method} ${req.url}: ${String(err)}`);
-          res.writeHead(500).end();
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.server = await startFakeHttpServer((req, res, body) => this.serve(req, res, body), this.violations);
     return this;
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeFakeHttpServer(this.server);
   }
 
   private serve(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {

@@ -8,9 +8,9 @@
  * (Harbor's CSRF check rejects requests that send it back on writes). Its state is plain maps that
  * tests read and edit (to make drift).
  */
-import http from "http";
-import type { AddressInfo } from "net";
+import type http from "http";
 import { randomBytes } from "crypto";
+import { closeFakeHttpServer, fakeServerUrl, startFakeHttpServer } from "./fake-http-server";
 import { harborContract, type ContractOperation } from "./harbor-contract";
 import { errorReply, type FakeReply, type HarborFakeState, handlers, newState } from "./harbor-fake-handlers";
 
@@ -80,9 +80,7 @@ export class HarborFake {
 
   /** The fake's base URL, e.g. `http://127.0.0.1:40123`. */
   get url(): string {
-    const address = this.server?.address() as AddressInfo | undefined;
-    if (!address) throw new Error("the Harbor fake is not started");
-    return `http://127.0.0.1:${address.port}`;
+    return fakeServerUrl(this.server, "Harbor");
   }
 
   /** The connection a Berth Harbor resource takes to reach this fake. */
@@ -91,27 +89,12 @@ export class HarborFake {
   }
 
   async start(): Promise<this> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        try {
-          this.serve(req, res, Buffer.concat(chunks).toString("utf8"));
-        } catch (err) {
-          this.violations.push(`the fake failed on ${req.method} ${req.url}: ${String(err)}`);
-          res.writeHead(500).end();
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.server = await startFakeHttpServer((req, res, body) => this.serve(req, res, body), this.violations);
     return this;
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeFakeHttpServer(this.server);
   }
 
   /** Adds a repository to a project, as a push would (a project holding one cannot be deleted). */
