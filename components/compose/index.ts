@@ -22,4 +22,5 @@ export {
   type IgnoredComposeKey,
 } from "./to-service-specs";
 export { ComposeStack, type ComposeStackArgs, stackServiceSpec } from "./stack";
+export type { ComposeStackRegistry } from "./stack-images";
 export { composeServiceKeys } from "./schema";

@@ -1,12 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RegistryCredentials, ServiceCluster } from "../cluster";
 import { ContainerService } from "../service";
+import type { BuiltImage } from "./stack-images";
 import type { WorkloadPlan } from "./stack-workload-plan";
 
 export interface WorkloadStackOptions {
   /** Services in the order to create them: each after the ones it depends on. */
   order: string[];
   registryAuth?: pulumi.Input<RegistryCredentials>;
+  /** The images built for services with `build`, by service: each runs its pushed digest. Default: none. */
+  images?: Record<string, BuiltImage>;
   /** By service; the stack's default where a service sets none. */
   timeoutSeconds: (service: string) => number;
 }
@@ -41,6 +44,8 @@ export function deployWorkloads(
   for (const key of options.order) {
     const { input, dependsOn } = plan.workloads[key];
     const dependencies = dependsOn.map((d) => deployed[d]);
+    const built = options.images?.[key];
+    const registryAuth = built?.registryAuth ?? options.registryAuth;
     deployed[key] = new ContainerService(
       `${name}-${key}`,
       {
@@ -49,7 +54,8 @@ export function deployWorkloads(
         serviceName: key,
         // Compose services reach each other on any port, declared or not.
         peerAccess: "any-port",
-        ...(options.registryAuth !== undefined && { registryAuth: options.registryAuth }),
+        ...(built !== undefined && { image: built.image }),
+        ...(registryAuth !== undefined && { registryAuth }),
         timeoutSeconds: options.timeoutSeconds(key),
       },
       {

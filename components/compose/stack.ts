@@ -13,7 +13,9 @@ import {
 } from "../../provider/swarm";
 import { loadCompose } from "./load";
 import { dependencyOrder, fileObjectData, stackNamespaceLabel, usedResources } from "./stack-objects";
+import { planBuilds, type StackBuildPlan } from "./stack-builds";
 import { stackExtensions } from "./stack-extensions";
+import { type BuiltImage, buildImages, type ComposeStackRegistry } from "./stack-images";
 import { stackNetworkSettings, stackResourceIssues, stackVolumeOptions } from "./stack-resources";
 import { planWorkloads } from "./stack-workload-plan";
 import { clusterHost, deployWorkloads } from "./stack-workloads";
@@ -40,6 +42,13 @@ export interface ComposeStackArgs {
   env?: Record<string, string | undefined>;
   /** Credentials for private images. Default: none. */
   registryAuth?: pulumi.Input<RegistryCredentials>;
+  /**
+   * Where the images of services with `build` are pushed: each is built (`context`, `dockerfile`,
+   * `args`, `target`) and pushed to the service's `image` when it names one, else to
+   * `<repository>/<service>`; the service runs the pushed digest and pulls it with `credentials`.
+   * Default: none, and a service with `build` is refused.
+   */
+  registry?: ComposeStackRegistry;
   /** How long each service may take to converge; `x-berth.timeoutSeconds` overrides it per service. Default: 300 s. */
   timeoutSeconds?: number;
 }
@@ -74,6 +83,9 @@ export interface ComposeStackArgs {
  * - `ignoreUnsupported: string[]`: spec fields the target may drop with a warning instead of refusing.
  * - `secretEnv: string[]`: `environment` entries whose values are secrets.
  *
+ * A service with `build` needs the stack's `registry`: its image is built and pushed by an `Image`
+ * child (`<name>-<service>-image`) and the service runs the pushed digest, on every target.
+ *
  * Every refusal fails the preview, naming the service and the Compose key.
  */
 export class ComposeStack extends pulumi.ComponentResource {
@@ -105,17 +117,20 @@ export class ComposeStack extends pulumi.ComponentResource {
     let project: ComposeProject;
     let mapping: ReturnType<typeof toServiceSpecs>;
     let timeouts: Record<string, number>;
+    let built: ReturnType<typeof planBuilds>;
     try {
       project = "services" in args.project ? args.project : loadCompose(args.project);
       const extensions = stackExtensions(project);
       timeouts = extensions.timeoutSeconds;
+      built = planBuilds(extensions.project, args.registry);
+      const early = [...extensions.issues, ...built.issues];
       try {
-        mapping = toServiceSpecs(extensions.project, { strict: args.strict });
+        mapping = toServiceSpecs(built.project, { strict: args.strict });
       } catch (err) {
-        if (err instanceof ComposeError) throw new ComposeError([...extensions.issues, ...err.issues]);
+        if (err instanceof ComposeError) throw new ComposeError([...early, ...err.issues]);
         throw err;
       }
-      if (extensions.issues.length > 0) throw new ComposeError(extensions.issues);
+      if (early.length > 0) throw new ComposeError(early);
     } catch (err) {
       if (err instanceof ComposeError) throw fail(err.message);
       throw err;
@@ -129,8 +144,18 @@ export class ComposeStack extends pulumi.ComponentResource {
     const timeoutOf = (service: string) => timeouts[service] ?? args.timeoutSeconds ?? 300;
     this.services = {};
     this.workloads = {};
+    const deployed = built.project;
     if (!isSwarmTarget(cluster)) {
-      this.workloads = this.deployToCluster(name, cluster, project, mapping, args, timeoutOf, fail);
+      this.workloads = this.deployToCluster(
+        name,
+        cluster,
+        deployed,
+        mapping,
+        built.builds,
+        args,
+        timeoutOf,
+        fail,
+      );
       this.serviceIds = pulumi.all(
         Object.fromEntries(Object.entries(this.workloads).map(([k, w]) => [k, w.serviceId])),
       );
@@ -143,8 +168,8 @@ export class ComposeStack extends pulumi.ComponentResource {
     const { engine } = cluster;
 
     const namespace = { [stackNamespaceLabel]: project.name };
-    const used = usedResources(project);
-    const resourceIssues = stackResourceIssues(project, used);
+    const used = usedResources(deployed);
+    const resourceIssues = stackResourceIssues(deployed, used);
     if (resourceIssues.length > 0) throw fail(new ComposeError(resourceIssues).message);
     const childOpts = (dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
       parent: this,
@@ -215,7 +240,9 @@ export class ComposeStack extends pulumi.ComponentResource {
       throw fail((err as Error).message);
     }
     const registryAuth = engineRegistryAuth(args.registryAuth);
+    const images: Record<string, BuiltImage> = buildImages(this, name, built.builds, args.registry);
     for (const key of order) {
+      const builtImage = images[key];
       const input = mapping.services[key];
       let rendered: SwarmServiceSpec;
       try {
@@ -227,9 +254,14 @@ export class ComposeStack extends pulumi.ComponentResource {
         throw err;
       }
       const spec = pulumi
-        .all([pulumi.all(networkNames), pulumi.all(secrets.names), pulumi.all(configs.names)])
-        .apply(([nets, secretNames, configNames]) =>
-          stackServiceSpec(rendered, {
+        .all([
+          pulumi.all(networkNames),
+          pulumi.all(secrets.names),
+          pulumi.all(configs.names),
+          builtImage?.image ?? rendered.TaskTemplate.ContainerSpec.Image,
+        ])
+        .apply(([nets, secretNames, configNames, image]) =>
+          stackServiceSpec(withImage(rendered, image), {
             project,
             service: key,
             containerLabels: mapping.containerLabels[key] ?? {},
@@ -245,7 +277,7 @@ export class ComposeStack extends pulumi.ComponentResource {
           ...common,
           spec,
           secretEnv: input.secretEnv,
-          registryAuth,
+          registryAuth: builtImage ? engineRegistryAuth(builtImage.registryAuth) : registryAuth,
           timeoutSeconds: timeouts[key] ?? args.timeoutSeconds,
         },
         childOpts([...Object.values(networks), ...secrets.objects, ...configs.objects, ...dependencies]),
@@ -264,6 +296,7 @@ export class ComposeStack extends pulumi.ComponentResource {
     cluster: ServiceCluster,
     project: ComposeProject,
     mapping: ReturnType<typeof toServiceSpecs>,
+    builds: StackBuildPlan["builds"],
     args: ComposeStackArgs,
     timeoutOf: (service: string) => number,
     fail: (message: string) => pulumi.ResourceError,
@@ -299,9 +332,19 @@ export class ComposeStack extends pulumi.ComponentResource {
     return deployWorkloads(this, name, cluster, plan, {
       order,
       registryAuth: args.registryAuth,
+      images: buildImages(this, name, builds, args.registry),
       timeoutSeconds: timeoutOf,
     });
   }
+}
+
+/** `rendered` running `image` instead. */
+function withImage(rendered: SwarmServiceSpec, image: string): SwarmServiceSpec {
+  const template = rendered.TaskTemplate;
+  return {
+    ...rendered,
+    TaskTemplate: { ...template, ContainerSpec: { ...template.ContainerSpec, Image: image } },
+  };
 }
 
 interface StackNames {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RegistryCredentials } from "../cluster";
+import { gitlabCredentials, type GitLabRegistryToken } from "./gitlab/credentials";
 import type { HarborRobotAccount } from "./harbor/robot-account";
 
 /** A Harbor robot account, and the Harbor it belongs to. */
@@ -20,7 +21,10 @@ export interface GivenCredentialsSource {
   password: pulumi.Input<string>;
 }
 
-export type CredentialsSource = RobotCredentialsSource | GivenCredentialsSource;
+/** A `GitLabDeployToken` or `GitLabProjectAccessToken` (anything with a registry host, user name and token). */
+export type GitLabTokenSource = GitLabRegistryToken;
+
+export type CredentialsSource = RobotCredentialsSource | GitLabTokenSource | GivenCredentialsSource;
 
 /** The registry host of `server`: a URL's host and port, or `server` itself when it is a host. */
 export function registryHost(server: string): string {
@@ -36,13 +40,18 @@ export function registryHost(server: string): string {
  * ```ts
  * const robot = new HarborRobotAccount("pull", { connection: harbor.connection, project: "apps", access });
  * new ContainerService("api", { cluster, image, registryAuth: credentialsFor({ robot, harbor }) });
+ * const deploy = new GitLabDeployToken("pull", { connection, project: "group/app", scopes: ["read_registry"] });
+ * new ContainerService("app", { cluster, image, registryAuth: credentialsFor(deploy) });
  * new ContainerService("web", { cluster, image, registryAuth: credentialsFor({ server, username, password }) });
  * ```
  *
  * @param source - A Harbor robot account (it logs in as its `robot$<project>+<name>` with its
- *   secret, at the Harbor's host), or given credentials.
+ *   secret, at the Harbor's host), a GitLab deploy token or project access token (its registry user
+ *   name and token, at its connection's registry host, as `gitlabCredentials` gives them), or given
+ *   credentials.
  */
 export function credentialsFor(source: CredentialsSource): pulumi.Output<RegistryCredentials> {
+  if ("registryUsername" in source) return gitlabCredentials(source);
   const parts =
     "robot" in source
       ? { server: source.harbor.url, username: source.robot.fullName, password: source.robot.secret }

@@ -10,4 +10,5 @@ export {
   type CredentialsSource,
   type RobotCredentialsSource,
   type GivenCredentialsSource,
+  type GitLabTokenSource,
 } from "./credentials";

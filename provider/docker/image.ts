@@ -122,7 +122,9 @@ async function untag(docker: Dockerode, name: string, imageId: string): Promise<
   try {
     const found = (await docker.getImage(name).inspect()) as { Id: string };
     if (imageId && found.Id !== imageId) return;
-    await docker.getImage(name).remove({ noprune: false });
+    // Forced: a stopped container of a service that just went away may still refer to the image; the
+    // tag is this resource's to remove, and containers keep the image itself by its ID.
+    await docker.getImage(name).remove({ force: true, noprune: false });
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
