@@ -148,34 +148,49 @@ function isZero(value: unknown): boolean {
 
 /**
  * Where Berth means to differ from `docker stack deploy`, and why (see the README's compose section).
- * Docker leaves the rollback policy to the engine's default (stop-first, 5 s monitor); Berth rolls
- * back with the update's own order and monitor, so a start-first service keeps serving while it rolls back.
+ * Docker leaves the rollback policy to the engine's default (stop-first, 5 s monitor, no delay); Berth
+ * rolls back with the update's own order, monitor and delay, so a start-first service keeps serving
+ * while it rolls back.
  */
-const deliberate = ["Spec.RollbackConfig.Monitor", "Spec.RollbackConfig.Order"];
+const deliberate = ["Spec.RollbackConfig.Monitor", "Spec.RollbackConfig.Order", "Spec.RollbackConfig.Delay"];
 
-/** Every leaf Docker set, compared with Berth's value at the same path. */
+/** What only Berth sets, on purpose: its ownership labels (which resource manages the object). */
+const berthOnly = (path: string) => /^Spec(\.TaskTemplate\.ContainerSpec)?\.Labels\.berth\./.test(path);
+
+const show = (path: string, dockerValue: unknown, berthValue: unknown) =>
+  `${path}: docker ${JSON.stringify(dockerValue)}, berth ${JSON.stringify(berthValue)}`;
+
+/**
+ * Every leaf either side set, compared with the other side's value at the same path: a field Docker
+ * sets that Berth does not match, and a field Berth sets that Docker does not, are both differences.
+ */
 function differences(dockerValue: unknown, berthValue: unknown, path = "Spec"): string[] {
   if (deliberate.includes(path)) return [];
+  if (dockerValue === undefined && (isZero(berthValue) || berthOnly(path))) return [];
   if (berthValue === undefined && isZero(dockerValue)) return [];
-  if (typeof dockerValue === "object" && dockerValue !== null) {
-    if (typeof berthValue !== "object" || berthValue === null) {
-      return [`${path}: docker ${JSON.stringify(dockerValue)}, berth ${JSON.stringify(berthValue)}`];
+  const isObject = (v: unknown) => typeof v === "object" && v !== null;
+  if (isObject(dockerValue) || isObject(berthValue)) {
+    if (
+      !isObject(dockerValue) ||
+      !isObject(berthValue) ||
+      Array.isArray(dockerValue) !== Array.isArray(berthValue)
+    ) {
+      return [show(path, dockerValue, berthValue)];
     }
     if (Array.isArray(dockerValue)) {
       const sort = (xs: unknown[]) =>
         [...xs].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
       const d = sort(dockerValue);
       const b = sort(berthValue as unknown[]);
-      if (d.length !== b.length) return [`${path}: docker ${JSON.stringify(d)}, berth ${JSON.stringify(b)}`];
+      if (d.length !== b.length) return [show(path, d, b)];
       return d.flatMap((item, i) => differences(item, b[i], `${path}[${i}]`));
     }
-    return Object.entries(dockerValue).flatMap(([key, value]) =>
-      differences(value, (berthValue as Json)[key], `${path}.${key}`),
+    const keys = new Set([...Object.keys(dockerValue as Json), ...Object.keys(berthValue as Json)]);
+    return [...keys].flatMap((key) =>
+      differences((dockerValue as Json)[key], (berthValue as Json)[key], `${path}.${key}`),
     );
   }
-  return dockerValue === berthValue
-    ? []
-    : [`${path}: docker ${JSON.stringify(dockerValue)}, berth ${JSON.stringify(berthValue)}`];
+  return dockerValue === berthValue ? [] : [show(path, dockerValue, berthValue)];
 }
 
 describe("ComposeStack and docker stack deploy give the same engine specs", () => {
@@ -188,7 +203,7 @@ describe("ComposeStack and docker stack deploy give the same engine specs", () =
     }
   });
 
-  it("for every field docker sets, Berth sets the same value", async (t) => {
+  it("every field either side sets has the same value on the other", async (t) => {
     if (!(await needEngine(t))) return;
     const dir = composeDir({
       "compose.yaml": composeFile,
@@ -216,7 +231,7 @@ describe("ComposeStack and docker stack deploy give the same engine specs", () =
       assert.deepEqual(
         differences(fromDocker[service], fromBerth),
         [],
-        `${service}: fields docker set that Berth does not match`,
+        `${service}: fields set differently by docker and Berth`,
       );
       // Berth adds its ownership labels and nothing hides them.
       assert.equal((fromBerth.Labels as Json)["berth.project"], "berth");
