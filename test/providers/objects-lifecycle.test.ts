@@ -186,6 +186,9 @@ describe("Swarm objects through their lifecycle (real engine)", () => {
       internal: false,
       encrypted: false,
       labels: { tier: "b" },
+      // As a program that gives neither sends them: no driver options, the engine's default IPAM.
+      options: {},
+      ipam: {},
       swarmId: localSwarmId(),
       labelledUrn: owner.urn,
     });
