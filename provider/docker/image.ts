@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import Dockerode = require("dockerode");
 import { type EngineConnection, engineClient } from "../swarm/engine";
 import { isNotFound } from "../swarm/engine-errors";
-import { sameValue } from "../swarm/identity";
+import { sameValue } from "../same-value";
 import { engineLog } from "../swarm/log";
 import { withSecretOutputs } from "../swarm/resource-options";
 import { dynamicProvider } from "../reference";

@@ -3,13 +3,7 @@ import { type GitLabClient, type GitLabConnection, gitlabClient, hasGitLabStatus
 
 // What every GitLab provider shares: the connection, object IDs, input checks and errors. The
 // comparisons and the failed-create error are the same as Harbor's.
-export {
-  booleanProblem,
-  changedKeys,
-  type CheckFailure,
-  createdThenFailed,
-  sameValue,
-} from "../harbor/common";
+export { booleanProblem, changedKeys, type CheckFailure, createFailure, sameValue } from "../harbor/common";
 import type { CheckFailure } from "../harbor/common";
 
 /**

@@ -9,7 +9,7 @@ import {
   type CheckFailure,
   connectionOrEnvironment,
   connectionProblems,
-  createdThenFailed,
+  createFailure,
   isGitLabNotFound,
   projectProblem,
 } from "./common";
@@ -132,7 +132,7 @@ export const registryProvider: pulumi.dynamic.ResourceProvider = {
       const differing = sameSettings(inputs, edited);
       if (differing.length > 0) throw new Error(`GitLab holds other values for ${differing.join(", ")}`);
     } catch (err) {
-      throw createdThenFailed(what, aboutObject(what, err), String(project.id), outs);
+      throw createFailure(what, aboutObject(what, err), String(project.id), outs);
     }
     return { id: String(project.id), outs };
   },

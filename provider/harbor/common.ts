@@ -1,5 +1,9 @@
 import { isUnknown } from "../unknowns";
 import { type HarborConnection, hasStatus } from "./client";
+import { sameValue } from "../same-value";
+
+export { sameValue } from "../same-value";
+export { createFailure } from "../create-failure";
 
 // What every Harbor provider shares: the connection, input checks, value comparison and errors.
 
@@ -67,20 +71,6 @@ export function nameProblem(property: string, value: unknown): CheckFailure[] {
   ];
 }
 
-/**
- * Whether two plain (JSON) values are equal whatever the order of their keys; `undefined` and
- * `null` compare equal, and so do an absent key and one holding `undefined`.
- */
-export function sameValue(a: unknown, b: unknown): boolean {
-  const canonical = (value: unknown) =>
-    JSON.stringify(value ?? null, (_key, v: unknown) =>
-      v && typeof v === "object" && !Array.isArray(v)
-        ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
-        : v,
-    );
-  return canonical(a) === canonical(b);
-}
-
 /** The keys whose values differ between `olds` and `news`. */
 export function changedKeys<T extends object>(
   olds: Partial<T>,
@@ -100,19 +90,4 @@ export function aboutObject(what: string, err: unknown): Error {
       `(${message}). Choose another name, or import the existing one`;
   }
   return wrapped;
-}
-
-/**
- * The error a create throws when it fails after the object exists: the host keeps `id` and
- * `properties` (which must carry `__provider`) as the resource's state, so destroy and refresh work.
- */
-export function createdThenFailed(what: string, err: unknown, id: string, properties: object): Error {
-  const failure = new Error(
-    `${what} was created (${id}), then failed: ${err instanceof Error ? err.message : String(err)}`,
-    { cause: err },
-  ) as Error & { id: string; properties: object; reasons: string[] };
-  failure.id = id;
-  failure.properties = properties;
-  failure.reasons = [String(err)];
-  return failure;
 }

@@ -9,7 +9,7 @@ import {
   type CheckFailure,
   connectionOrEnvironment,
   connectionProblems,
-  createdThenFailed,
+  createFailure,
   nameProblem,
 } from "./common";
 
@@ -186,7 +186,7 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = {
         );
       }
     } catch (err) {
-      throw createdThenFailed(what, err, String(projectId), outs);
+      throw createFailure(what, err, String(projectId), outs);
     }
     return { id: String(projectId), outs };
   },

@@ -8,7 +8,7 @@ import {
   type CheckFailure,
   connectionOrEnvironment,
   connectionProblems,
-  createdThenFailed,
+  createFailure,
 } from "./common";
 import { type Registry, type RegistryUpdate, replicationClient } from "./replication-client";
 import { newSalt, sameSecret, secretHash } from "./secret-hash";
@@ -178,7 +178,7 @@ export const registryEndpointProvider: pulumi.dynamic.ResourceProvider = {
     try {
       outs.updateTime = (await client.getRegistry(registryId)).update_time ?? "";
     } catch (err) {
-      throw createdThenFailed(what, err, String(registryId), outs);
+      throw createFailure(what, err, String(registryId), outs);
     }
     return { id: String(registryId), outs };
   },

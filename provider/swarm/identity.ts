@@ -4,6 +4,9 @@ import { isUnknown } from "../unknowns";
 import { connectionProblems, describeConnection, type EngineConnection, engineClient } from "./engine";
 import { isOwnedBy, type Owner, ownerLabelKeys, ownershipOf } from "./ownership";
 
+export { sameValue } from "../same-value";
+export { createFailure } from "../create-failure";
+
 // What identifies a Swarm object and who owns it, shared by the providers of Swarm objects.
 
 /**
@@ -25,21 +28,6 @@ export function knownConnectionProblems(
   return connectionProblems(c as EngineConnection, at).filter(
     (p) => !isUnknown(connection[p.property.slice(at.length + 1)]),
   );
-}
-
-/**
- * Whether two plain (JSON) values are equal, whatever the order of their keys: state read back from
- * the engine may order keys differently, which is no change. `undefined` and `null` compare equal,
- * and so do an absent key and one holding `undefined`.
- */
-export function sameValue(a: unknown, b: unknown): boolean {
-  const canonical = (value: unknown) =>
-    JSON.stringify(value ?? null, (_key, v: unknown) =>
-      v && typeof v === "object" && !Array.isArray(v)
-        ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
-        : v,
-    );
-  return canonical(a) === canonical(b);
 }
 
 /**
@@ -80,24 +68,6 @@ export async function requireSameSwarm(
     );
   }
   return actual;
-}
-
-/**
- * The error a create throws when it fails after the engine object exists: the host then keeps `id`
- * and `properties` (which must carry `__provider`) as the resource's state, so destroy and refresh
- * still work.
- *
- * @param what - The object, as the message names it (e.g. `"service web"`).
- */
-export function createFailure(what: string, err: unknown, id: string, properties: object): Error {
-  const failure = new Error(
-    `${what} was created (${id}), then failed: ${err instanceof Error ? err.message : String(err)}`,
-    { cause: err },
-  ) as Error & { id: string; properties: object; reasons: string[] };
-  failure.id = id;
-  failure.properties = properties;
-  failure.reasons = [String(err)];
-  return failure;
 }
 
 /**

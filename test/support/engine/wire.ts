@@ -49,4 +49,4 @@ export function topLevel(paths: string[]): string[] {
 }
 
 /** Deep equality of plain JSON-like values, key order ignored: the providers' own comparison. */
-export { sameValue } from "../../../provider/swarm/identity";
+export { sameValue } from "../../../provider/same-value";
