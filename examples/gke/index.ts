@@ -20,18 +20,8 @@ const cluster = new GkeCluster("berth", {
   deletionProtection: false,
 });
 
-const { web, api, worker } = kubernetesApp(cluster, { image, apiToken });
+export const { url, apiEndpoint, services } = kubernetesApp(cluster, { image, apiToken });
 
 export const clusterName = cluster.gkeClusterName;
 export const kubeconfig = cluster.kubeconfig;
 export const namespace = cluster.namespace;
-export const url = web.endpoints.apply((endpoints) => {
-  const published = endpoints.find((e) => e.publicAddress);
-  return published && `http://${published.publicAddress}/`;
-});
-export const apiEndpoint = api.endpoints.apply((endpoints) => `${endpoints[0].host}:${endpoints[0].port}`);
-export const services = {
-  web: web.serviceName,
-  api: api.serviceName,
-  worker: worker.serviceName,
-};

@@ -88,5 +88,17 @@ export function kubernetesApp(cluster: ServiceCluster, { image, apiToken }: Kube
     { dependsOn: [api] },
   );
 
-  return { web, api, worker };
+  return {
+    web,
+    api,
+    worker,
+    /** The web's LoadBalancer address, once the cloud assigned one. */
+    url: web.endpoints.apply((endpoints) => {
+      const published = endpoints.find((e) => e.publicAddress);
+      return published && `http://${published.publicAddress}/`;
+    }),
+    /** The API's cluster DNS name and port. */
+    apiEndpoint: api.endpoints.apply((endpoints) => `${endpoints[0].host}:${endpoints[0].port}`),
+    services: { web: web.serviceName, api: api.serviceName, worker: worker.serviceName },
+  };
 }

@@ -1,9 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import path from "path";
 import { runProgram, unknownValue, type ProgramRun } from "../support/harness";
 import { descendants, plainHolders } from "../support/state-queries";
 import { awsMockInvoke, awsMockResource, awsTypes } from "../support/aws-mocks";
+import { loadExample } from "../support/example-program";
 
 const apiToken = "tok-example-4711";
 const image = "registry.example.com/tools/busybox:1.36";
@@ -16,9 +16,7 @@ const types = {
 
 /** Loads the example's program afresh from the build, as each `pulumi up` does. */
 function ecsProgram(): unknown {
-  const dir = path.join("examples", "ecs") + path.sep;
-  for (const file of Object.keys(require.cache)) if (file.includes(dir)) delete require.cache[file];
-  return require("../../examples/ecs");
+  return loadExample("ecs");
 }
 
 function run(preview: boolean, previous?: ProgramRun): Promise<ProgramRun> {

@@ -1,11 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import path from "path";
 import { parse } from "yaml";
 import { runProgram, unknownValue, type ProgramRun } from "../support/harness";
 import { descendants, pathsHolding, holders } from "../support/state-queries";
 import { kubernetesMockDynamic } from "../support/kubernetes-mocks";
 import { gcpMockResource, gcpProject, gcpTypes, gkePublicEndpoint } from "../support/gcp-mocks";
+import { loadExample } from "../support/example-program";
 
 const apiToken = "tok-example-4711";
 const image = "registry.example.com/tools/busybox:1.36";
@@ -24,9 +24,7 @@ const types = {
 
 /** Loads the example's program afresh from the build, as each `pulumi up` does. */
 function gkeProgram(): unknown {
-  const dir = path.join("examples", "gke") + path.sep;
-  for (const file of Object.keys(require.cache)) if (file.includes(dir)) delete require.cache[file];
-  return require("../../examples/gke");
+  return loadExample("gke");
 }
 
 function run(preview: boolean, previous?: ProgramRun): Promise<ProgramRun> {

@@ -1,6 +1,5 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import path from "path";
 import { runProgram, type ProgramRun } from "../support/harness";
 import {
   kubernetesMockDynamic,
@@ -9,6 +8,7 @@ import {
 } from "../support/kubernetes-mocks";
 import { assertValidKubernetesObjects } from "../support/kubernetes-schema";
 import { descendants, holders, pathsHolding } from "../support/state-queries";
+import { loadExample } from "../support/example-program";
 
 const apiToken = "tok-example-0815";
 const kubeconfig = "apiVersion: v1\nkind: Config\nclusters: []\n# example-kubeconfig-secret-marker\n";
@@ -23,9 +23,7 @@ const types = {
 
 /** Loads the example's program afresh from the build, as each `pulumi up` does. */
 function kubernetesProgram(): unknown {
-  const dir = path.join("examples", "kubernetes") + path.sep;
-  for (const file of Object.keys(require.cache)) if (file.includes(dir)) delete require.cache[file];
-  return require("../../examples/kubernetes");
+  return loadExample("kubernetes");
 }
 
 function run(preview: boolean, previous?: ProgramRun): Promise<ProgramRun> {

@@ -16,6 +16,7 @@ import {
   kubernetesTypes as t,
 } from "../support/kubernetes-mocks";
 import { descendants, plainHolders } from "../support/state-queries";
+import { loadExample } from "../support/example-program";
 
 const dyn = (module: string, kind: string) => `pulumi-nodejs:dynamic/berth/${module}:${kind}`;
 const types = {
@@ -33,9 +34,7 @@ const digest = `sha256:${"5e".repeat(32)}`;
 let fake: HarborFake;
 
 function registryProgram(): unknown {
-  const dir = path.join("examples", "registry") + path.sep;
-  for (const file of Object.keys(require.cache)) if (file.includes(dir)) delete require.cache[file];
-  return require("../../examples/registry");
+  return loadExample("registry");
 }
 
 function mockResource(resource: MockedResource): Record<string, unknown> {

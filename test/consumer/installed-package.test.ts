@@ -18,6 +18,7 @@ import {
   packedFiles,
 } from "../support/consumer";
 import { engineReachable, needEngine } from "../support/engine";
+import { loadExample } from "../support/example-program";
 import { type ProgramRun, runProgram, runProject } from "../support/harness";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
@@ -50,9 +51,7 @@ function changes(preview: ProgramRun): string[] {
 
 /** The root project's program (examples/local, compiled), loaded afresh. */
 function rootProgram(): unknown {
-  const dir = path.join("examples", "local") + path.sep;
-  for (const file of Object.keys(require.cache)) if (file.includes(dir)) delete require.cache[file];
-  return require("../../examples/local");
+  return loadExample("local");
 }
 
 const composeFile = (name: string) => `

@@ -6,7 +6,6 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
-import path from "path";
 import { randomBytes } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { runProgram, type ProgramRun, type RecordedResource, unknownValue } from "../support/harness";
@@ -17,6 +16,7 @@ import { LocalSwarm } from "../../components/swarm";
 import { normalizeService, renderSwarm } from "../../components/spec";
 import { SwarmService } from "../../provider/swarm";
 import type { ProviderServiceSpec } from "../../provider/swarm/service-spec";
+import { loadExample } from "../support/example-program";
 
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 const image = "local/busybox:1";
@@ -55,9 +55,7 @@ function inspectService<T>(id: string, field: string): T {
 
 /** Loads examples/local afresh, as each `pulumi up` does. */
 function exampleProgram(): unknown {
-  const dir = path.join("examples", "local") + path.sep;
-  for (const file of Object.keys(require.cache)) if (file.includes(dir)) delete require.cache[file];
-  return require("../../examples/local");
+  return loadExample("local");
 }
 
 function runExample(apiToken: string, options: { preview?: boolean; previous?: ProgramRun } = {}) {

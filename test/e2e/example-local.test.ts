@@ -1,11 +1,11 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
-import path from "path";
 import { randomBytes } from "crypto";
 import { runProgram, type ProgramRun } from "../support/harness";
 import { engineReachable, needEngine } from "../support/engine";
 import { engineClient } from "../../provider/swarm/engine";
+import { loadExample } from "../support/example-program";
 
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 const stack = `e2e-${randomBytes(3).toString("hex")}`;
@@ -15,9 +15,7 @@ const swarmService = "pulumi-nodejs:dynamic/berth/swarm:SwarmService";
 
 /** Loads the root project's program afresh, as each `pulumi up` does. */
 function rootProgram(): unknown {
-  const dir = path.join("examples", "local") + path.sep;
-  for (const file of Object.keys(require.cache)) if (file.includes(dir)) delete require.cache[file];
-  return require("../../examples/local");
+  return loadExample("local");
 }
 
 function up(apiToken: string, previous?: ProgramRun): Promise<ProgramRun> {
