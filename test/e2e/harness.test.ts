@@ -1,6 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
+import fs from "fs";
+import os from "os";
+import path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { EngineInfo } from "../../provider/swarm";
 import { loadSerializedProvider, runProgram } from "../support/harness";
@@ -89,5 +92,49 @@ describe("dynamic-provider harness", () => {
       (err: Error) => /serializ|native/i.test(String(err.message ?? err)),
     );
     socket.destroy();
+  });
+
+  it("paces steps as the engine does: one Check at a time, at most --parallel creates at once", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-engine-pace-"));
+    const marks = path.join(dir, "marks");
+    // Each call records when it started and ended; the provider runs in the host, so it writes a file.
+    const pacing: pulumi.dynamic.ResourceProvider = {
+      async check(_olds, news) {
+        const started = Date.now();
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        require("fs").appendFileSync(marks, `check ${started} ${Date.now()}\n`);
+        return { inputs: news };
+      },
+      async create() {
+        const started = Date.now();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        require("fs").appendFileSync(marks, `create ${started} ${Date.now()}\n`);
+        return { id: String(started), outs: {} };
+      },
+    };
+    const before = process.env.PULUMI_PARALLEL;
+    process.env.PULUMI_PARALLEL = "3";
+    try {
+      await runProgram(() => {
+        for (let i = 0; i < 7; i++) new Dynamic(pacing, `paced-${i}`);
+      });
+    } finally {
+      if (before === undefined) delete process.env.PULUMI_PARALLEL;
+      else process.env.PULUMI_PARALLEL = before;
+    }
+    const calls = fs
+      .readFileSync(marks, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.split(" "))
+      .map(([kind, start, end]) => ({ kind, start: Number(start), end: Number(end) }));
+    const mostAtOnce = (kind: string) => {
+      const spans = calls.filter((c) => c.kind === kind);
+      return Math.max(...spans.map((s) => spans.filter((o) => o.start <= s.start && s.start < o.end).length));
+    };
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(calls.filter((c) => c.kind === "create").length, 7);
+    assert.equal(mostAtOnce("check"), 1, "the step generator checks one registration at a time");
+    assert.equal(mostAtOnce("create"), 3, "no more creates at once than --parallel");
   });
 });

@@ -6,6 +6,7 @@
  */
 import { InitFailedError, ProviderHost, sdkOf, type Sdk } from "./provider-host";
 import { dynamicTypePrefix, providerKey, type StackState, type StateEntry, urnOf } from "./state";
+import { engineParallelism, StepNotStartedError, StepScheduler } from "./scheduling";
 import { markSecrets, type Props, sameValue, stripSecrets, topLevel } from "./wire";
 
 export type Operation = "create" | "update" | "replace" | "same" | "import";
@@ -60,6 +61,7 @@ export class Deployment {
   private readonly claimed = new Set<string>();
   private readonly replacedLater: StateEntry[] = [];
   private rootUrn = "";
+  private readonly scheduler = new StepScheduler(engineParallelism(), () => this.failures.length > 0);
   private inflight = 0;
   private idleWaiters: (() => void)[] = [];
 
@@ -154,7 +156,8 @@ export class Deployment {
   private monitorService() {
     const fail = (cb: Callback, err: unknown) => {
       const error = err instanceof Error ? err : new Error(String(err));
-      this.failures.push(error);
+      // A step the engine never started is not a failure of its own.
+      if (!(error instanceof StepNotStartedError)) this.failures.push(error);
       cb({ code: this.sdk.grpc.status.UNKNOWN, details: error.message });
     };
     return {
@@ -277,8 +280,20 @@ export class Deployment {
     entry.outputs = { ...entry.inputs, ...computed };
   }
 
+  /** Check and Diff (in the step generator, one registration at a time), then the step on a worker. */
   private async dynamicStep(entry: StateEntry, step: StepRecord, prior?: StateEntry) {
     const host = await this.providerHost();
+    const apply = await this.scheduler.generate(() => this.planDynamic(host, entry, step, prior));
+    if (apply) await this.scheduler.execute(`${entry.type} ${entry.name}`, apply);
+  }
+
+  /** What the step generator decides for a dynamic resource: the step to run, if any. */
+  private async planDynamic(
+    host: ProviderHost,
+    entry: StateEntry,
+    step: StepRecord,
+    prior?: StateEntry,
+  ): Promise<(() => Promise<void>) | undefined> {
     const checked = await host.check(entry.urn, prior?.inputs ?? {}, entry.inputs);
     if (checked.failures.length > 0) {
       const reasons = checked.failures.map((f: { property: string; reason: string }) =>
@@ -297,65 +312,77 @@ export class Deployment {
     if (!changed) {
       Object.assign(entry, { id: prior.id, outputs: prior.outputs });
       step.operation = "same";
-      return;
+      return undefined;
     }
     if (diff.replaces.length > 0) {
-      if (!this.options.preview) {
+      const create = this.createStep(host, entry, step, "replace");
+      if (this.options.preview || !create) return create;
+      return async () => {
         if (diff.deleteBeforeReplace) {
           await this.deleteEntry(prior);
           this.deleted.push(prior);
         } else {
           this.replacedLater.push(prior);
         }
-      }
-      return this.createStep(host, entry, step, "replace");
+        await create();
+      };
     }
     step.operation = "update";
-    entry.id = prior.id;
+    const id = prior.id;
+    entry.id = id;
     if (this.options.preview) {
       // The host cannot preview an update: the engine shows the new inputs, computed outputs unknown.
       entry.outputs = { ...entry.inputs };
-      return;
+      return undefined;
     }
-    const mockedUpdate = this.options.mockDynamic?.(this.described(entry));
-    if (mockedUpdate) {
-      entry.outputs = { ...entry.inputs, ...mockedUpdate };
-      return;
-    }
-    try {
-      entry.outputs = await host.update(entry.urn, prior.id, prior.outputs, entry.inputs, prior.inputs);
-    } catch (err) {
-      if (err instanceof InitFailedError) this.keepPartial(entry, err);
-      else Object.assign(entry, { outputs: prior.outputs, inputs: prior.inputs });
-      this.state.push(entry);
-      throw err;
-    }
+    return async () => {
+      const mockedUpdate = this.options.mockDynamic?.(this.described(entry));
+      if (mockedUpdate) {
+        entry.outputs = { ...entry.inputs, ...mockedUpdate };
+        return;
+      }
+      try {
+        entry.outputs = await host.update(entry.urn, id, prior.outputs, entry.inputs, prior.inputs);
+      } catch (err) {
+        if (err instanceof InitFailedError) this.keepPartial(entry, err);
+        else Object.assign(entry, { outputs: prior.outputs, inputs: prior.inputs });
+        this.state.push(entry);
+        throw err;
+      }
+    };
   }
 
-  private async createStep(host: ProviderHost, entry: StateEntry, step: StepRecord, operation: Operation) {
+  private createStep(
+    host: ProviderHost,
+    entry: StateEntry,
+    step: StepRecord,
+    operation: Operation,
+  ): (() => Promise<void>) | undefined {
     step.operation = operation;
     if (this.options.preview) {
       // A resource to be created previews with its checked inputs; what it computes is unknown.
       entry.outputs = { ...entry.inputs };
-      return;
+      return undefined;
     }
-    const mockedCreate = this.options.mockDynamic?.(this.described(entry));
-    if (mockedCreate) {
-      entry.id = `${entry.name}-id`;
-      entry.outputs = { ...entry.inputs, ...mockedCreate };
-      return;
-    }
-    try {
-      const created = await host.create(entry.urn, entry.inputs);
-      entry.id = created.id;
-      entry.outputs = created.properties;
-    } catch (err) {
-      if (err instanceof InitFailedError) {
-        this.keepPartial(entry, err);
-        this.state.push(entry);
+    return async () => {
+      const mockedCreate = this.options.mockDynamic?.(this.described(entry));
+      if (mockedCreate) {
+        entry.id = `${entry.name}-id`;
+        entry.outputs = { ...entry.inputs, ...mockedCreate };
+        return;
       }
-      throw err;
-    }
+      try {
+        const created = await host.create(entry.urn, entry.inputs);
+        entry.id = created.id;
+        entry.outputs = created.properties;
+      } catch (err) {
+        if (err instanceof InitFailedError) {
+          this.keepPartial(entry, err);
+          this.state.push(entry);
+        }
+        throw err;
+      }
+    };
   }
 
   /** The engine stores exactly the properties a failed operation reported, as they are. */
@@ -371,7 +398,9 @@ export class Deployment {
       return;
     }
     const host = await this.providerHost();
-    const read = await host.read(entry.urn, id, {}, {});
+    const read = await this.scheduler.execute(`import of ${entry.type} ${entry.name}`, () =>
+      host.read(entry.urn, id, {}, {}),
+    );
     if (!read.id) throw new Error(`${entry.type} ${entry.name}: resource '${id}' does not exist`);
     Object.assign(entry, { id: read.id, outputs: read.properties });
   }
