@@ -99,13 +99,15 @@ function netnsExists(name: string): boolean {
     .some((line) => line.split(" ")[0] === name);
 }
 
-/** A 10.231.K.0/24 no interface on this host has an address in (another run may hold 10.231.0.0/24). */
+/**
+ * A 10.231.K.0/24 no interface on this host has an address in (another run may hold one). K is picked
+ * at random among the free ones, so two test processes making their bridges at once rarely collide.
+ */
 function freeSubnet(): string {
   const used = ip("-o", "-4", "addr", "show");
-  for (let k = 0; k < 256; k++) {
-    if (!used.includes(` 10.231.${k}.`)) return `10.231.${k}`;
-  }
-  throw new Error("no free 10.231.K.0/24 subnet for the test bridge");
+  const free = Array.from({ length: 256 }, (_, k) => k).filter((k) => !used.includes(` 10.231.${k}.`));
+  if (free.length === 0) throw new Error("no free 10.231.K.0/24 subnet for the test bridge");
+  return `10.231.${free[Math.floor(Math.random() * free.length)]}`;
 }
 
 function acquireBridge(): Bridge {
