@@ -63,7 +63,10 @@ export interface EcsClusterArgs {
   ec2?: EcsEc2CapacityArgs;
   /** CloudWatch Container Insights. Default: `"enabled"`. */
   containerInsights?: "enabled" | "enhanced" | "disabled";
-  /** The Cloud Map private DNS namespace services are found in (`<service>.<namespaceName>`). Default: `<clusterName>.local`. */
+  /**
+   * The Cloud Map private DNS namespace services are found in (`<service>.<namespaceName>`). A new VPC
+   * searches it first, so the bare `<service>` resolves too. Default: `<clusterName>.local`.
+   */
   namespaceName?: string;
   /** Days services' log groups keep events (a CloudWatch retention value). Default: 30. */
   logRetentionDays?: number;

@@ -85,7 +85,10 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
       tags: (suffix) => ({ ...baseTags, Name: `${name}-${suffix}` }),
     };
     const child = { parent: this };
-    const network = given.network ? existingNetwork(c, given.network) : newNetwork(c, given);
+    const region = sdk.getRegionOutput({}, { parent: this }).region;
+    const network = given.network
+      ? existingNetwork(c, given.network)
+      : newNetwork(c, given, { searchDomain: namespaceName, region });
 
     const cluster = new sdk.ecs.Cluster(
       `${name}-cluster`,
@@ -150,7 +153,7 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
     this.context = {
       clusterName,
       clusterArn: cluster.arn,
-      region: sdk.getRegionOutput({}, { parent: this }).region,
+      region,
       vpcId: network.vpcId,
       privateSubnetIds: network.privateSubnetIds,
       publicSubnetIds: network.publicSubnetIds,

@@ -17,6 +17,18 @@ export interface NewNetworkSettings {
   natGateways?: "perZone" | "single";
 }
 
+/** Where the new VPC's names are looked up. */
+export interface NetworkNaming {
+  /** The Cloud Map namespace, searched first so that tasks resolve each other's bare names. */
+  searchDomain: string;
+  region: pulumi.Input<string>;
+}
+
+/** The domain EC2 gives a region's instances by default; us-east-1 alone has its own. */
+export function regionDomain(region: string): string {
+  return region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`;
+}
+
 /** What making the cluster's children takes: the SDK, names after the cluster, the parent, tags. */
 export interface ChildFactory {
   sdk: typeof aws;
@@ -65,7 +77,7 @@ function zoneNames(c: ChildFactory, zones: number | string[]): pulumi.Output<str
  * one (routed to a NAT gateway: its zone's, or the single one). Each private subnet has its own route
  * table either way, so switching `natGateways` changes routes only.
  */
-export function newNetwork(c: ChildFactory, settings: NewNetworkSettings): EcsNetwork {
+export function newNetwork(c: ChildFactory, settings: NewNetworkSettings, naming: NetworkNaming): EcsNetwork {
   const { ec2 } = c.sdk;
   const child = { parent: c.parent };
   const cidrBlock = settings.cidrBlock ?? defaultCidrBlock;
@@ -77,6 +89,20 @@ export function newNetwork(c: ChildFactory, settings: NewNetworkSettings): EcsNe
     { cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: c.tags("vpc") },
     child,
   );
+  // As on a Compose network, `db` must reach the service db: the namespace becomes the VPC's search
+  // domain, ahead of the region's own, which instances keep for their host names.
+  const dhcp = new ec2.VpcDhcpOptions(
+    `${c.name}-dhcp`,
+    {
+      domainName: pulumi
+        .output(naming.region)
+        .apply((region) => `${naming.searchDomain} ${regionDomain(region)}`),
+      domainNameServers: ["AmazonProvidedDNS"],
+      tags: c.tags("dhcp"),
+    },
+    child,
+  );
+  new ec2.VpcDhcpOptionsAssociation(`${c.name}-dhcp`, { vpcId: vpc.id, dhcpOptionsId: dhcp.id }, child);
   const gateway = new ec2.InternetGateway(`${c.name}-igw`, { vpcId: vpc.id, tags: c.tags("igw") }, child);
   const publicTable = new ec2.RouteTable(
     `${c.name}-public-routes`,

@@ -246,7 +246,10 @@ export interface ServiceInput {
   secretEnv?: Record<string, string>;
   /** Default: none. */
   ports?: PortInput[];
-  /** How other services reach this one: a virtual IP or DNS round robin. Default: `"vip"`. */
+  /**
+   * How other services reach this one: a virtual IP or DNS round robin. ECS has no virtual IP: its
+   * Cloud Map name resolves to each task's address, as `dnsrr` does, whichever is set. Default: `"vip"`.
+   */
   endpointMode?: "vip" | "dnsrr";
   /** `replicated`, `global` (one task per node) or `job` (runs to completion). Default: `"replicated"`. */
   mode?: "replicated" | "global" | "job";

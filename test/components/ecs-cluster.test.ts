@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { EcsCluster, type EcsClusterArgs, EcsClusterError } from "../../components/ecs/cluster";
+import { regionDomain } from "../../components/ecs/vpc";
 import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
 import {
   availabilityZonesToken as zoneToken,
@@ -21,6 +22,8 @@ const vpcTypes = [
   t.routeTable,
   t.route,
   t.routeTableAssociation,
+  t.dhcpOptions,
+  t.dhcpOptionsAssociation,
 ];
 
 /** The provider functions the program called, in order. */
@@ -137,6 +140,8 @@ describe("EcsCluster under mocks", () => {
         `${t.subnet} shop-public-0`,
         `${t.subnet} shop-public-1`,
         `${t.vpc} shop-vpc`,
+        `${t.dhcpOptions} shop-dhcp`,
+        `${t.dhcpOptionsAssociation} shop-dhcp`,
         `${t.ecsCluster} shop-cluster`,
         `${t.clusterCapacityProviders} shop-capacity-providers`,
         `${t.namespace} shop-namespace`,
@@ -286,6 +291,23 @@ describe("EcsCluster under mocks", () => {
     ]);
     for (const r of ofType(run, t.subnet))
       assert.equal((r.inputs.tags as Record<string, string>).team, "shop");
+  });
+
+  it("makes the namespace the new VPC's first search domain, so tasks resolve bare service names", async () => {
+    const dhcpOf = (run: ProgramRun) => {
+      const options = byName(run, "shop-dhcp", t.dhcpOptions);
+      const association = byName(run, "shop-dhcp", t.dhcpOptionsAssociation).inputs;
+      assert.equal(association.vpcId, byName(run, "shop-vpc", t.vpc).id);
+      assert.equal(association.dhcpOptionsId, options.id);
+      assert.deepEqual(options.inputs.domainNameServers, ["AmazonProvidedDNS"]);
+      return options.inputs.domainName;
+    };
+    assert.equal(dhcpOf(await deploy()), "shop.local eu-west-1.compute.internal");
+    assert.equal(
+      dhcpOf(await deploy({ clusterName: "shop-prod", namespaceName: "internal.shop" })),
+      "internal.shop eu-west-1.compute.internal",
+    );
+    assert.equal(regionDomain("us-east-1"), "ec2.internal", "us-east-1 names its instances apart");
   });
 
   it("honours a cluster name, namespace, insights setting and Spot-first strategy", async () => {

@@ -20,6 +20,8 @@ export const awsTypes = {
   routeTable: "aws:ec2/routeTable:RouteTable",
   route: "aws:ec2/route:Route",
   routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  dhcpOptions: "aws:ec2/vpcDhcpOptions:VpcDhcpOptions",
+  dhcpOptionsAssociation: "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation",
   securityGroup: "aws:ec2/securityGroup:SecurityGroup",
   ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
