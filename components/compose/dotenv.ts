@@ -18,14 +18,18 @@ const doubleQuoteEscapes: Record<string, string> = { n: "\n", r: "\r", t: "\t", 
  * `export ` prefix; `#` comment lines, and ` #` comments after unquoted values; single-quoted values
  * taken literally; double-quoted values with `\n`, `\t`, `\"`, `\\` and `\$` escapes; quoted values may
  * span lines. Unquoted and double-quoted values are interpolated, looking a variable up in `lookup`
- * first and then among the keys read above it. A bare `KEY` takes its value from `lookup` and is left
- * out when that has none.
+ * first, then among the keys read above it, then in `readBefore` (what earlier files set). A bare
+ * `KEY` takes its value from `lookup` and is left out when that has none.
  * @throws DotenvError naming the line of the first problem.
  */
-export function parseDotenv(text: string, lookup: Lookup = () => undefined): Record<string, string> {
+export function parseDotenv(
+  text: string,
+  lookup: Lookup = () => undefined,
+  readBefore: Record<string, string> = {},
+): Record<string, string> {
   const values: Record<string, string> = {};
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
-  const resolve: Lookup = (name) => lookup(name) ?? values[name];
+  const resolve: Lookup = (name) => lookup(name) ?? (name in values ? values[name] : readBefore[name]);
 
   for (let index = 0; index < lines.length; index++) {
     const lineNumber = index + 1;

@@ -33,11 +33,21 @@ export function applyProfiles(services: Dict, active: string[], issues: ComposeI
 
 /**
  * Reads each service's `env_file`s in order (a later file wins, `environment` wins over all), and
- * takes `environment` entries given without a value from the environment.
+ * takes `environment` entries given without a value from the environment. As Compose does, a variable
+ * in an env file is looked up in the project's environment, then in the service's `environment`, then
+ * among the variables the service's earlier env files (and earlier lines) set.
  */
 export function resolveEnvironment(services: Dict, lookup: Lookup, issues: ComposeIssue[]): void {
   for (const [name, service] of Object.entries(services)) {
     if (!isDict(service)) continue;
+    const declared: Record<string, string | null> = {};
+    for (const [key, value] of Object.entries(isDict(service.environment) ? service.environment : {})) {
+      declared[key] = value === null ? (lookup(key) ?? null) : String(value);
+    }
+    const declaredValues = Object.fromEntries(
+      Object.entries(declared).filter((e): e is [string, string] => e[1] !== null),
+    );
+    const fileLookup: Lookup = (key) => lookup(key) ?? declaredValues[key];
     const fromFiles: Record<string, string> = {};
     const envFiles = Array.isArray(service.env_file) ? (service.env_file as Dict[]) : [];
     envFiles.forEach((entry, i) => {
@@ -54,7 +64,7 @@ export function resolveEnvironment(services: Dict, lookup: Lookup, issues: Compo
         return;
       }
       try {
-        Object.assign(fromFiles, parseDotenv(text, lookup));
+        Object.assign(fromFiles, parseDotenv(text, fileLookup, { ...declaredValues, ...fromFiles }));
       } catch (err) {
         const line = (err as { line?: number }).line;
         issues.push({ file: path, line, path: "", message: (err as Error).message });
@@ -62,11 +72,7 @@ export function resolveEnvironment(services: Dict, lookup: Lookup, issues: Compo
     });
     delete service.env_file;
     if (envFiles.length === 0 && !isDict(service.environment)) continue;
-    const environment: Record<string, string | null> = { ...fromFiles };
-    for (const [key, value] of Object.entries(isDict(service.environment) ? service.environment : {})) {
-      environment[key] = value === null ? (lookup(key) ?? null) : String(value);
-    }
-    service.environment = environment;
+    service.environment = { ...fromFiles, ...declared };
   }
 }
 

@@ -6,6 +6,7 @@ import { ComposeStack } from "../../components/compose";
 import type { EcsClusterContext } from "../../components/ecs/context";
 import { deployEcsWorkload } from "../../components/ecs/workload";
 import { composeDir } from "../support/compose-dir";
+import { envFileProject } from "../support/compose-env-files";
 import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
 import {
   awsAccount as account,
@@ -73,6 +74,7 @@ secrets:
 async function deploy(
   content: string,
   preview = false,
+  project: { files?: Record<string, string>; env?: Record<string, string> } = {},
 ): Promise<{ run: ProgramRun; capture: CreationOptions }> {
   const capture = new CreationOptions();
   const run = await runProgram(
@@ -80,7 +82,7 @@ async function deploy(
       pulumi.runtime.registerStackTransformation(capture.transformation);
       const stack = new ComposeStack("shop", {
         cluster: new TestEcsCluster("prod"),
-        project: { content, workingDir: composeDir({}) },
+        project: { content, workingDir: composeDir(project.files ?? {}), env: project.env },
         env: { DB_PASSWORD: dbPassword },
       });
       return { hosts: stack.hosts };
@@ -150,6 +152,16 @@ describe("ComposeStack on ECS", () => {
       );
       assert.ok(!plain.includes(dbPassword), `${r.type} ${r.name} holds the secret in plain state`);
     }
+  });
+
+  it("gives a container the variables of its env files and environment with Compose's precedence", async () => {
+    const { files, content, env, expected } = envFileProject;
+    const { run } = await deploy(content, false, { files, env });
+    const [container] = JSON.parse(
+      run.byName("shop-app", t.taskDefinition).inputs.containerDefinitions as string,
+    ) as { environment?: { name: string; value: string }[] }[];
+    const variables = Object.fromEntries((container.environment ?? []).map((e) => [e.name, e.value]));
+    assert.deepEqual(variables, expected);
   });
 
   it("refuses named volumes, aliases and unhealthy conditions at preview, naming service and key", async () => {

@@ -7,6 +7,7 @@ import type { PodSpec, ServiceSpec } from "kubernetes-types/core/v1";
 import { ComposeStack } from "../../components/compose";
 import { KubernetesCluster } from "../../components/kubernetes";
 import { composeDir } from "../support/compose-dir";
+import { envFileProject } from "../support/compose-env-files";
 import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
 import {
   CreationOptions,
@@ -87,17 +88,22 @@ interface Deployed {
 
 async function deploy(
   content: string,
-  options: { preview?: boolean; values?: Record<string, pulumi.Input<string>> } = {},
+  options: {
+    preview?: boolean;
+    values?: Record<string, pulumi.Input<string>>;
+    files?: Record<string, string>;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<Deployed> {
   const capture = new CreationOptions();
-  const workingDir = composeDir({ "tls.key": tlsKey });
+  const workingDir = composeDir({ "tls.key": tlsKey, ...options.files });
   const run = await runProgram(
     () => {
       pulumi.runtime.registerStackTransformation(capture.transformation);
       const cluster = new KubernetesCluster("prod", { kubeconfig: "kubeconfig-content", namespace });
       const stack = new ComposeStack("shop", {
         cluster,
-        project: { content, workingDir },
+        project: { content, workingDir, env: options.env },
         env: { DB_PASSWORD: dbPassword },
         values: options.values,
         timeoutSeconds: 240,
@@ -246,6 +252,14 @@ describe("ComposeStack on Kubernetes", () => {
         assert.ok(!plain.includes(value), `${r.type} ${r.name} holds a secret value in plain state`);
       }
     }
+  });
+
+  it("gives a container the variables of its env files and environment with Compose's precedence", async () => {
+    const { files, content, env, expected } = envFileProject;
+    const { run } = await deploy(content, { files, env });
+    const container = podOf(run.byName("shop-app", t.deployment)).containers[0];
+    const variables = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
+    assert.deepEqual(variables, expected);
   });
 
   it("mounts an external named volume as the PersistentVolumeClaim it names", async () => {

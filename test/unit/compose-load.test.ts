@@ -392,6 +392,27 @@ describe("loadCompose: env_file and environment", () => {
     assert.equal(project.services.app.env_file, undefined);
   });
 
+  it("interpolates an env file from the environment, then the service's environment, then earlier files", () => {
+    const { project } = load(
+      {
+        "first.env": "HOST=db\nPORT=5432\nWHERE=${REGION}\n",
+        "second.env": "URL=postgres://${HOST}:${PORT}/${NAME}\nHOST=other\nSAME=${WHERE}-${MODE}\n",
+        "compose.yaml": `services:\n  app:\n    image: app\n    env_file: [first.env, second.env]\n    environment:\n      NAME: shop\n      MODE:\n      PORT: "6543"\n`,
+      },
+      { env: { REGION: "eu", MODE: "prod", HOST: "from-env" } },
+    );
+    assert.deepEqual(project.services.app.environment, {
+      HOST: "other",
+      MODE: "prod",
+      NAME: "shop",
+      PORT: "6543",
+      SAME: "eu-prod",
+      // HOST from the project's environment beats the file's; PORT from the service's beats first.env's.
+      URL: "postgres://from-env:6543/shop",
+      WHERE: "eu",
+    });
+  });
+
   it("reports a required env file that is missing", () => {
     const issues = issuesOf({
       "compose.yaml": `services:\n  app:\n    image: app\n    env_file: nothere.env\n`,
