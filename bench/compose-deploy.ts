@@ -1,9 +1,11 @@
 /**
  * Compose at scale, on the same engine in the same run:
  * - compose-deploy: a generated 50-service Compose file (one replica each) deployed with `ComposeStack`
- *   on `LocalSwarm` as a Pulumi program (the test engine, Pulumi's dynamic-provider host, until every
- *   service converged) vs `docker stack deploy` of the same file, polled until every service shows
- *   1/1. Rounds alternate which side goes first; the line prints the median ratio Berth / docker.
+ *   on `LocalSwarm` as a Pulumi program (the test engine paced as the CLI's `--parallel` default, or
+ *   PULUMI_PARALLEL; Pulumi's dynamic-provider host; until every service converged: `pulumi up
+ *   --skip-preview`, whose preview compose-eval-50 measures) vs `docker stack deploy` of the same file,
+ *   polled until every service shows 1/1. Rounds alternate which side goes first; the line prints the
+ *   median ratio Berth / docker.
  * - compose-eval: a preview of the same program (loading, mapping and constructing `ComposeStack`,
  *   every resource checked by the host) for 50, 150 and 300 services, per service, so that the
  *   300/50 ratio shows whether evaluation stays linear.
@@ -17,6 +19,7 @@ import { setTimeout as sleep } from "timers/promises";
 import { ComposeStack } from "../components/compose";
 import { LocalSwarm } from "../components/swarm";
 import { runProgram } from "../test/support/harness";
+import { engineParallelism } from "../test/support/engine/scheduling";
 import { median } from "./timing";
 
 const image = process.env.BERTH_BENCH_IMAGE ?? "local/busybox:1";
@@ -148,7 +151,7 @@ async function benchDeploy(): Promise<void> {
       }
       ratios.push(berthMs / dockerMs);
       console.log(
-        `compose-deploy round ${round + 1}: berth ${berthMs} ms, docker-stack ${dockerMs} ms (${deployedServices} services)`,
+        `compose-deploy round ${round + 1}: berth ${berthMs} ms, docker-stack ${dockerMs} ms (${deployedServices} services, --parallel ${engineParallelism()})`,
       );
     }
     console.log(`compose-deploy berth/docker-stack = ${median(ratios).toFixed(2)}`);

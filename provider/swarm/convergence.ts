@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "timers/promises";
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
 import { engineMessage, isTransientEngineError } from "./engine-errors";
+import { joinTaskBoard, type Task } from "./task-board";
 
 /** What a service is waiting for, and how it went. */
 export interface ConvergenceTarget {
@@ -23,43 +24,11 @@ export interface ConvergenceOptions {
   pollMs?: number;
   /** Called with a progress line ("2/3 tasks running") whenever it changes. */
   progress?: (line: string) => void;
-}
-
-interface Task {
-  ID: string;
-  Spec?: Record<string, unknown>;
-  NodeID?: string;
-  Slot?: number;
-  DesiredState: string;
-  Status: { State: string; Err?: string; Message?: string };
-  Version?: { Index: number };
-}
-
-interface NodeState {
-  ID: string;
-  Status: { State: string };
-}
-
-interface ServiceState {
-  UpdateStatus?: { State?: string; Message?: string };
-  Spec: { TaskTemplate: Record<string, unknown> };
-}
-
-const nodesMaxAgeMs = 2000;
-const serviceMaxAgeMs = 1000;
-
-/** `fetch`'s answer, asked again once it is older than `maxAgeMs` (0: every time) or forgotten. */
-function cachedFor<T>(maxAgeMs: number, fetch: () => Promise<T>) {
-  let cached: { at: number; value: Promise<T> } | undefined;
-  return {
-    get(): Promise<T> {
-      if (!cached || Date.now() - cached.at >= maxAgeMs) cached = { at: Date.now(), value: fetch() };
-      return cached.value;
-    },
-    forget(): void {
-      cached = undefined;
-    },
-  };
+  /**
+   * Names the engine: waits in this process with the same key share one poll of it (see task-board.ts).
+   * Default: this wait polls on its own.
+   */
+  engineKey?: string;
 }
 
 // An array, not a Set: Pulumi's closure serialization captures a module-level Set as a plain object.
@@ -121,85 +90,78 @@ export async function waitForConvergence(
   };
   // Set while the engine does not answer (restarting, say), with the last progress seen before.
   let unreachable: { since: number; seen: string } | undefined;
-  // Tasks are asked for on every poll; what changes far less often is asked for at most every so
-  // often, which keeps the load on the engine low while many services converge at once. An update
-  // reads the service every time, for its UpdateStatus.
-  const nodes = cachedFor(nodesMaxAgeMs, () => docker.listNodes() as Promise<NodeState[]>);
-  const service = cachedFor(
-    target.updating ? 0 : serviceMaxAgeMs,
-    () => docker.getService(target.serviceId).inspect() as Promise<ServiceState>,
-  );
-  for (;;) {
-    let polled;
-    try {
-      polled = await Promise.all([
-        service.get(),
-        docker.listTasks({ filters: JSON.stringify({ service: [target.serviceId] }) }) as Promise<Task[]>,
-        nodes.get(),
-      ]);
-    } catch (err) {
-      nodes.forget();
-      service.forget();
-      if (!isTransientEngineError(err)) throw err;
-      unreachable ??= { since: Date.now(), seen: lastLine };
-      report(`engine unreachable (${engineMessage(err)}); retrying`);
-      if (Date.now() > deadline) {
-        const seen = unreachable.seen ? ` (last seen: ${unreachable.seen})` : "";
+  const board = joinTaskBoard(docker, options.engineKey);
+  try {
+    for (;;) {
+      let polled;
+      try {
+        // An update reads the service on every poll, for its UpdateStatus.
+        polled = await board.poll(target.serviceId, target.updating);
+      } catch (err) {
+        board.forget();
+        if (!isTransientEngineError(err)) throw err;
+        unreachable ??= { since: Date.now(), seen: lastLine };
+        report(`engine unreachable (${engineMessage(err)}); retrying`);
+        if (Date.now() > deadline) {
+          const seen = unreachable.seen ? ` (last seen: ${unreachable.seen})` : "";
+          throw new Error(
+            `the engine was unreachable for the last ${Math.round((Date.now() - unreachable.since) / 1000)} s (${engineMessage(err)}); not converged after ${Math.round(options.timeoutMs / 1000)} s${seen}`,
+            { cause: err },
+          );
+        }
+        await sleep(pollMs);
+        continue;
+      }
+      unreachable = undefined;
+      const { service: serviceState, tasks, nodes: nodeStates } = polled;
+      const downNodes = new Set(nodeStates.filter((n) => n.Status.State !== "ready").map((n) => n.ID));
+      const current = tasks.filter((t) => !t.NodeID || !downNodes.has(t.NodeID));
+      const fresh =
+        serviceState.UpdateStatus && JSON.stringify(serviceState.UpdateStatus) !== target.staleUpdateStatus;
+      const updateState = fresh ? serviceState.UpdateStatus?.State : undefined;
+      if (target.updating && updateState === "rollback_started") {
+        // Report the failure only once the previous spec is back in place.
+        report("update failed; rolling back to the previous spec");
+        if (Date.now() > deadline) {
+          throw new Error(
+            `the update failed and its rollback did not finish within the timeout${lastErrors(tasks)}`,
+          );
+        }
+        await sleep(pollMs);
+        continue;
+      }
+      if (target.updating && updateState && failedUpdateStates[updateState]) {
         throw new Error(
-          `the engine was unreachable for the last ${Math.round((Date.now() - unreachable.since) / 1000)} s (${engineMessage(err)}); not converged after ${Math.round(options.timeoutMs / 1000)} s${seen}`,
-          { cause: err },
+          `${failedUpdateStates[updateState]}${serviceState.UpdateStatus?.Message ? ` (${serviceState.UpdateStatus.Message})` : ""}${lastErrors(tasks)}`,
         );
       }
-      await sleep(pollMs);
-      continue;
-    }
-    unreachable = undefined;
-    const [serviceState, tasks, nodeStates] = polled;
-    const downNodes = new Set(nodeStates.filter((n) => n.Status.State !== "ready").map((n) => n.ID));
-    const current = tasks.filter((t) => !t.NodeID || !downNodes.has(t.NodeID));
-    const fresh =
-      serviceState.UpdateStatus && JSON.stringify(serviceState.UpdateStatus) !== target.staleUpdateStatus;
-    const updateState = fresh ? serviceState.UpdateStatus?.State : undefined;
-    if (target.updating && updateState === "rollback_started") {
-      // Report the failure only once the previous spec is back in place.
-      report("update failed; rolling back to the previous spec");
-      if (Date.now() > deadline) {
-        throw new Error(
-          `the update failed and its rollback did not finish within the timeout${lastErrors(tasks)}`,
-        );
-      }
-      await sleep(pollMs);
-      continue;
-    }
-    if (target.updating && updateState && failedUpdateStates[updateState]) {
-      throw new Error(
-        `${failedUpdateStates[updateState]}${serviceState.UpdateStatus?.Message ? ` (${serviceState.UpdateStatus.Message})` : ""}${lastErrors(tasks)}`,
-      );
-    }
-    const updateDone = updateState === undefined || updateState === "completed";
+      const updateDone = updateState === undefined || updateState === "completed";
 
-    let done: boolean;
-    if (target.mode === "job") {
-      const complete = current.filter((t) => t.Status.State === "complete").length;
-      report(`${complete}/${target.replicas} tasks complete`);
-      done = complete >= target.replicas;
-    } else {
-      const wanted = current.filter((t) => t.DesiredState === "running");
-      // Only tasks of the current spec count: right after an update the old ones still run.
-      const running = wanted.filter(
-        (t) => t.Status.State === "running" && ofCurrentSpec(t, serviceState.Spec.TaskTemplate),
-      );
-      // A global service gets one task per eligible node; Swarm alone knows which nodes those are.
-      const expected = target.mode === "replicated" ? target.replicas : Math.max(1, wanted.length);
-      report(`${running.length}/${expected} tasks running`);
-      done = updateDone && wanted.length === expected && running.length === expected;
+      let done: boolean;
+      if (target.mode === "job") {
+        const complete = current.filter((t) => t.Status.State === "complete").length;
+        report(`${complete}/${target.replicas} tasks complete`);
+        done = complete >= target.replicas;
+      } else {
+        const wanted = current.filter((t) => t.DesiredState === "running");
+        // Only tasks of the current spec count: right after an update the old ones still run.
+        const running = wanted.filter(
+          (t) => t.Status.State === "running" && ofCurrentSpec(t, serviceState.Spec.TaskTemplate),
+        );
+        // A global service gets one task per eligible node; Swarm alone knows which nodes those are.
+        const expected = target.mode === "replicated" ? target.replicas : Math.max(1, wanted.length);
+        report(`${running.length}/${expected} tasks running`);
+        done = updateDone && wanted.length === expected && running.length === expected;
+      }
+      if (done) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `not converged after ${Math.round(options.timeoutMs / 1000)} s (${lastLine})${lastErrors(tasks)}`,
+        );
+      }
+      await sleep(pollMs);
     }
-    if (done) return;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `not converged after ${Math.round(options.timeoutMs / 1000)} s (${lastLine})${lastErrors(tasks)}`,
-      );
-    }
-    await sleep(pollMs);
+  } finally {
+    board.leave();
   }
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
 import { waitForConvergence } from "./convergence";
+import { engineKeyOf } from "./task-board";
 import { type EngineConnection, engineClient } from "./engine";
 import { isNotFound, isOutOfSequence, maxVersionRetries } from "./engine-errors";
 import {
@@ -95,7 +96,11 @@ async function converge(
       updating: update !== undefined,
       staleUpdateStatus: update?.staleUpdateStatus,
     },
-    { timeoutMs: inputs.timeoutSeconds * 1000, progress: progressLogger(inputs.spec.Name) },
+    {
+      timeoutMs: inputs.timeoutSeconds * 1000,
+      progress: progressLogger(inputs.spec.Name),
+      engineKey: engineKeyOf(inputs.connection),
+    },
   );
   const after = (await docker.getService(id).inspect()) as { Version: { Index: number } };
   return after.Version.Index;

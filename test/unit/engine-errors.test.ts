@@ -12,7 +12,7 @@ const answer = (statusCode: number, message: string) =>
 /** A client whose every convergence call fails with `err`. */
 const failingEngine = (err: Error) => {
   const fail = () => Promise.reject(err);
-  return { getService: () => ({ inspect: fail }), listTasks: fail, listNodes: fail } as unknown as Dockerode;
+  return { listServices: fail, listTasks: fail, listNodes: fail } as unknown as Dockerode;
 };
 const target = { serviceId: "s1", mode: "replicated", replicas: 1, updating: false } as const;
 

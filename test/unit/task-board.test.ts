@@ -1,0 +1,96 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type Dockerode from "dockerode";
+import { waitForConvergence } from "../../provider/swarm/convergence";
+
+const template = { ContainerSpec: { Image: "local/busybox:1" } };
+
+/**
+ * An engine whose services each get a running task on the `runsAfter`-th task list that names them,
+ * recording every call.
+ */
+function countingEngine(serviceIds: string[], runsAfter = 3) {
+  const calls = { listTasks: [] as string[][], listServices: [] as string[][], listNodes: 0 };
+  const seen: Record<string, number> = {};
+  const engine = {
+    async listTasks(opts: { filters: string }) {
+      const ids = (JSON.parse(opts.filters) as { service: string[] }).service;
+      calls.listTasks.push(ids);
+      return ids.map((id) => {
+        seen[id] = (seen[id] ?? 0) + 1;
+        const state = seen[id] >= runsAfter ? "running" : "preparing";
+        return {
+          ID: `t-${id}`,
+          ServiceID: id,
+          NodeID: "n1",
+          DesiredState: "running",
+          Spec: template,
+          Status: { State: state },
+        };
+      });
+    },
+    async listServices(opts: { filters: string }) {
+      const ids = (JSON.parse(opts.filters) as { id: string[] }).id;
+      calls.listServices.push(ids);
+      // The engine's id filter matches prefixes: an ID that starts another's brings both.
+      return serviceIds
+        .filter((s) => ids.some((id) => s.startsWith(id)))
+        .map((ID) => ({ ID, Spec: { TaskTemplate: template } }));
+    },
+    async listNodes() {
+      calls.listNodes++;
+      return [{ ID: "n1", Status: { State: "ready" } }];
+    },
+  };
+  return { docker: engine as unknown as Dockerode, calls };
+}
+
+const target = (serviceId: string) =>
+  ({ serviceId, mode: "replicated", replicas: 1, updating: false }) as const;
+
+describe("one poll of the engine for every service waited on", () => {
+  it("asks once for the tasks of all services waiting on the same engine", async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `svc${i}`);
+    const { docker, calls } = countingEngine(ids);
+    await Promise.all(
+      ids.map((id) =>
+        waitForConvergence(docker, target(id), { timeoutMs: 5000, pollMs: 20, engineKey: "engine-a" }),
+      ),
+    );
+    // Three polls bring every service to running: three task lists, each naming all twenty services.
+    assert.equal(calls.listTasks.length, 3);
+    for (const asked of calls.listTasks) assert.deepEqual([...asked].sort(), [...ids].sort());
+    assert.equal(calls.listNodes, 1, "nodes are read at most every two seconds");
+  });
+
+  it("polls on its own for a wait without an engine key, and for another engine", async () => {
+    const { docker, calls } = countingEngine(["x1", "x2", "x3"]);
+    await Promise.all([
+      waitForConvergence(docker, target("x1"), { timeoutMs: 5000, pollMs: 20 }),
+      waitForConvergence(docker, target("x2"), { timeoutMs: 5000, pollMs: 20, engineKey: "engine-b" }),
+      waitForConvergence(docker, target("x3"), { timeoutMs: 5000, pollMs: 20, engineKey: "engine-c" }),
+    ]);
+    assert.deepEqual(
+      calls.listTasks.map((ids) => ids.length),
+      [1, 1, 1, 1, 1, 1, 1, 1, 1],
+    );
+  });
+
+  it("says a service is gone when the engine no longer lists it, even if another ID starts with its own", async () => {
+    const { docker } = countingEngine(["abc123"]);
+    await assert.rejects(
+      waitForConvergence(docker, target("abc"), { timeoutMs: 5000, pollMs: 20, engineKey: "engine-d" }),
+      /service abc not found/,
+    );
+  });
+
+  it("reads a service that is updating on every poll, for its update status", async () => {
+    const { docker, calls } = countingEngine(["u1"], 4);
+    await waitForConvergence(
+      docker,
+      { ...target("u1"), updating: true },
+      { timeoutMs: 5000, pollMs: 20, engineKey: "engine-e" },
+    );
+    assert.equal(calls.listServices.length, calls.listTasks.length);
+  });
+});
