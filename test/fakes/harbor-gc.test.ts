@@ -104,18 +104,11 @@ describe("HarborGarbageCollection through Pulumi's dynamic-provider host, on the
     );
 
     const provider = loadSerializedProvider(up.byName("gc", gcType).providerText!);
-    Object.assign(process.env, {
-      HARBOR_URL: fake.url,
-      HARBOR_USERNAME: fake.username,
-      HARBOR_PASSWORD: fake.password,
-    });
-    try {
+    await fake.inEnvironment(async () => {
       const imported = await provider.read!("gc-schedule", {});
       const inputs = (imported as { inputs: Record<string, unknown> }).inputs;
       assert.deepEqual([inputs.schedule, inputs.deleteUntagged, inputs.workers], ["0 30 1 * * *", true, 2]);
-    } finally {
-      for (const key of ["HARBOR_URL", "HARBOR_USERNAME", "HARBOR_PASSWORD"]) delete process.env[key];
-    }
+    });
 
     since = fake.requests.length;
     const bad = await provider.check!({}, { connection: fake.connection, schedule: "0 3 * * 0", workers: 9 });

@@ -33,17 +33,6 @@ function deploy(
   );
 }
 
-function withEnvironment<T>(fn: () => Promise<T>): Promise<T> {
-  Object.assign(process.env, {
-    HARBOR_URL: fake.url,
-    HARBOR_USERNAME: fake.username,
-    HARBOR_PASSWORD: fake.password,
-  });
-  return fn().finally(() => {
-    for (const key of ["HARBOR_URL", "HARBOR_USERNAME", "HARBOR_PASSWORD"]) delete process.env[key];
-  });
-}
-
 describe("HarborProjectMember through Pulumi's dynamic-provider host, on the Harbor fake", () => {
   before(async () => {
     fake = await startHarborFake();
@@ -116,7 +105,7 @@ describe("HarborProjectMember through Pulumi's dynamic-provider host, on the Har
 
     const provider = loadSerializedProvider(up.byName("alice", memberType).providerText!);
     const sreId = repaired.byName("ops", memberType).id!;
-    const imported = await withEnvironment(() => provider.read!(sreId, {}));
+    const imported = await fake.inEnvironment(() => provider.read!(sreId, {}));
     assert.deepEqual(
       (({ projectId, user, group, groupType, role }) => ({ projectId, user, group, groupType, role }))(
         (imported as { inputs: Record<string, unknown> }).inputs,

@@ -158,12 +158,7 @@ describe("HarborProject through Pulumi's dynamic-provider host, on the Harbor fa
     const up = await deploy({ name: "imported", preventVulnerable: true, cveAllowlist: ["CVE-2024-1"] });
     const id = up.byName("apps", projectType).id!;
     const provider = loadSerializedProvider(up.byName("apps", projectType).providerText!);
-    Object.assign(process.env, {
-      HARBOR_URL: fake.url,
-      HARBOR_USERNAME: fake.username,
-      HARBOR_PASSWORD: fake.password,
-    });
-    try {
+    await fake.inEnvironment(async () => {
       const read = await provider.read!(id, {});
       assert.equal(read.id, id);
       const inputs = (read as { inputs?: Record<string, unknown> }).inputs;
@@ -183,9 +178,7 @@ describe("HarborProject through Pulumi's dynamic-provider host, on the Harbor fa
       );
       assert.equal(read.props?.projectId, Number(id));
       assert.deepEqual(await provider.read!("999999", {}), {}, "an ID Harbor does not have reads as gone");
-    } finally {
-      for (const key of ["HARBOR_URL", "HARBOR_USERNAME", "HARBOR_PASSWORD"]) delete process.env[key];
-    }
+    });
     await up.destroy();
   });
 

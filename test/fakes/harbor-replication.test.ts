@@ -41,17 +41,6 @@ function deploy(
   );
 }
 
-function withEnvironment<T>(fn: () => Promise<T>): Promise<T> {
-  Object.assign(process.env, {
-    HARBOR_URL: fake.url,
-    HARBOR_USERNAME: fake.username,
-    HARBOR_PASSWORD: fake.password,
-  });
-  return fn().finally(() => {
-    for (const key of ["HARBOR_URL", "HARBOR_USERNAME", "HARBOR_PASSWORD"]) delete process.env[key];
-  });
-}
-
 describe("Harbor registry endpoints and replication policies through Pulumi's dynamic-provider host", () => {
   before(async () => {
     fake = await startHarborFake();
@@ -154,14 +143,14 @@ describe("Harbor registry endpoints and replication policies through Pulumi's dy
 
     const endpoints = loadSerializedProvider(e.providerText!);
     const policies = loadSerializedProvider(p.providerText!);
-    const imported = await withEnvironment(() => endpoints.read!(e.id!, {}));
+    const imported = await fake.inEnvironment(() => endpoints.read!(e.id!, {}));
     const inputs = (imported as { inputs: Record<string, unknown> }).inputs;
     assert.deepEqual(
       [inputs.name, inputs.type, inputs.url, inputs.accessKey],
       ["mirror", "docker-registry", "https://mirror.example.com", "bot"],
     );
     assert.equal(imported.props?.accessSecretHash, "", "an import cannot know the secret");
-    const importedPolicy = await withEnvironment(() => policies.read!(p.id!, {}));
+    const importedPolicy = await fake.inEnvironment(() => policies.read!(p.id!, {}));
     assert.equal(
       (importedPolicy as { inputs: Record<string, unknown> }).inputs.destinationRegistryId,
       registry.id,

@@ -158,12 +158,7 @@ describe("HarborRobotAccount through Pulumi's dynamic-provider host, on the Harb
     const up = await deploy("importing", { access: pull, description: "imported", durationDays: 30 });
     const robot = up.byName("ci", robotType);
     const provider = loadSerializedProvider(robot.providerText!);
-    Object.assign(process.env, {
-      HARBOR_URL: fake.url,
-      HARBOR_USERNAME: fake.username,
-      HARBOR_PASSWORD: fake.password,
-    });
-    try {
+    await fake.inEnvironment(async () => {
       const read = await provider.read!(robot.id!, {});
       const inputs = (read as { inputs?: Record<string, unknown> }).inputs!;
       assert.deepEqual(
@@ -177,9 +172,7 @@ describe("HarborRobotAccount through Pulumi's dynamic-provider host, on the Harb
       );
       assert.equal(read.props?.secret, "");
       assert.equal(read.props?.fullName, "robot$importing+ci");
-    } finally {
-      for (const key of ["HARBOR_URL", "HARBOR_USERNAME", "HARBOR_PASSWORD"]) delete process.env[key];
-    }
+    });
     await up.destroy();
   });
 

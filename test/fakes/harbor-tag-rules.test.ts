@@ -24,17 +24,6 @@ function projectNamed(name: string) {
   return [...fake.state.projects.values()].find((p) => p.name === name);
 }
 
-function withEnvironment<T>(fn: () => Promise<T>): Promise<T> {
-  Object.assign(process.env, {
-    HARBOR_URL: fake.url,
-    HARBOR_USERNAME: fake.username,
-    HARBOR_PASSWORD: fake.password,
-  });
-  return fn().finally(() => {
-    for (const key of ["HARBOR_URL", "HARBOR_USERNAME", "HARBOR_PASSWORD"]) delete process.env[key];
-  });
-}
-
 function deployRetention(
   project: string,
   rules: HarborRetentionRuleArgs[],
@@ -152,7 +141,7 @@ describe("Harbor retention policies and immutable tag rules through Pulumi's dyn
       "the project's own policy is adopted",
     );
     assert.equal(fake.state.retentions.get(existing)!.rules[0].template, "always");
-    const importedRead = await withEnvironment(() =>
+    const importedRead = await fake.inEnvironment(() =>
       loadSerializedProvider(up.byName("retention", retentionType).providerText!).read!(String(existing), {}),
     );
     const inputs = (
@@ -212,7 +201,7 @@ describe("Harbor retention policies and immutable tag rules through Pulumi's dyn
     assert.equal(repaired.byName("releases", immutableType).operation, "update");
     assert.equal(fake.state.immutableRules.get(ruleId)!.disabled, false);
 
-    const read = await withEnvironment(() =>
+    const read = await fake.inEnvironment(() =>
       loadSerializedProvider(resource.providerText!).read!(resource.id!, {}),
     );
     const inputs = (read as { inputs?: Record<string, unknown> }).inputs!;

@@ -88,6 +88,24 @@ export class HarborFake {
     return { url: this.url, username: this.username, password: this.password };
   }
 
+  /**
+   * Runs `work` with HARBOR_URL, HARBOR_USERNAME and HARBOR_PASSWORD naming this fake, as `pulumi
+   * import` finds a connection with no state, and removes them afterwards.
+   */
+  async inEnvironment<T>(work: () => Promise<T> | T): Promise<T> {
+    const variables = {
+      HARBOR_URL: this.url,
+      HARBOR_USERNAME: this.username,
+      HARBOR_PASSWORD: this.password,
+    };
+    Object.assign(process.env, variables);
+    try {
+      return await work();
+    } finally {
+      for (const key of Object.keys(variables)) delete process.env[key];
+    }
+  }
+
   async start(): Promise<this> {
     this.server = await startFakeHttpServer((req, res, body) => this.serve(req, res, body), this.violations);
     return this;
