@@ -48,6 +48,20 @@ function ofCurrentSpec(task: Task, template: Record<string, unknown>): boolean {
   );
 }
 
+/**
+ * While a service has not converged, what went wrong so far with the tasks of its current spec: a
+ * container that exits at once is restarted by Swarm until the timeout, and the progress says why.
+ */
+function failuresSoFar(tasks: Task[], template: Record<string, unknown>): string {
+  const failed = tasks
+    .filter((t) => failedStates.includes(t.Status.State) && ofCurrentSpec(t, template))
+    .sort((a, b) => (a.Status.Timestamp ?? "").localeCompare(b.Status.Timestamp ?? ""));
+  if (failed.length === 0) return "";
+  const last = failed[failed.length - 1].Status;
+  const tasksFailed = failed.length === 1 ? "1 task failed" : `${failed.length} tasks failed`;
+  return `; ${tasksFailed}, the last: ${last.Err ?? last.Message ?? last.State}`;
+}
+
 function lastErrors(tasks: Task[]): string {
   const errors = [
     ...new Set(
@@ -138,9 +152,11 @@ export async function waitForConvergence(
       const updateDone = updateState === undefined || updateState === "completed";
 
       let done: boolean;
+      let counted: string;
       if (target.mode === "job") {
         const complete = current.filter((t) => t.Status.State === "complete").length;
-        report(`${complete}/${target.replicas} tasks complete`);
+        counted = `${complete}/${target.replicas} tasks complete`;
+        report(`${counted}${failuresSoFar(current, serviceState.Spec.TaskTemplate)}`);
         done = complete >= target.replicas;
       } else {
         const wanted = current.filter((t) => t.DesiredState === "running");
@@ -150,13 +166,14 @@ export async function waitForConvergence(
         );
         // A global service gets one task per eligible node; Swarm alone knows which nodes those are.
         const expected = target.mode === "replicated" ? target.replicas : Math.max(1, wanted.length);
-        report(`${running.length}/${expected} tasks running`);
+        counted = `${running.length}/${expected} tasks running`;
+        report(`${counted}${failuresSoFar(current, serviceState.Spec.TaskTemplate)}`);
         done = updateDone && wanted.length === expected && running.length === expected;
       }
       if (done) return;
       if (Date.now() > deadline) {
         throw new Error(
-          `not converged after ${Math.round(options.timeoutMs / 1000)} s (${lastLine})${lastErrors(tasks)}`,
+          `not converged after ${Math.round(options.timeoutMs / 1000)} s (${counted})${lastErrors(tasks)}`,
         );
       }
       await sleep(pollMs);

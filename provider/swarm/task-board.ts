@@ -16,7 +16,7 @@ export interface Task {
   NodeID?: string;
   Slot?: number;
   DesiredState: string;
-  Status: { State: string; Err?: string; Message?: string };
+  Status: { State: string; Err?: string; Message?: string; Timestamp?: string };
   Version?: { Index: number };
 }
 
