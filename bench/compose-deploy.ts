@@ -18,12 +18,12 @@ import { randomBytes } from "crypto";
 import { setTimeout as sleep } from "timers/promises";
 import { ComposeStack } from "../components/compose";
 import { LocalSwarm } from "../components/swarm";
-import { runProgram } from "../test/support/harness";
+import { type ProgramRun, runProgram } from "../test/support/harness";
 import { engineParallelism } from "../test/support/engine/scheduling";
 import { median } from "./timing";
 
 const image = process.env.BERTH_BENCH_IMAGE ?? "local/busybox:1";
-const deployedServices = 50;
+export const deployedServices = 50;
 const evaluatedSizes = [50, 150, 300];
 // Each round deploys and removes 100 services; three give a usable median in a few minutes.
 const rounds = Number(process.env.BERTH_BENCH_COMPOSE_ROUNDS ?? 3);
@@ -33,7 +33,7 @@ const docker = (...args: string[]) =>
   execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
 /** A directory holding `compose.yaml` with `count` services that only sleep. */
-function composeProjectDir(count: number): string {
+export function composeProjectDir(count: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-bench-compose-deploy-"));
   const body = Array.from(
     { length: count },
@@ -87,12 +87,19 @@ async function withoutProgressLines<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function berthDeploy(dir: string): Promise<number> {
+/** Runs `pulumi up` of a program that deploys the 50-service file as the ComposeStack project `stack`. */
+export type BerthUp = (stack: string) => Promise<ProgramRun>;
+
+/** The program run inline, Berth from this source tree. */
+const sourceTreeUp =
+  (dir: string): BerthUp =>
+  (stack) =>
+    runProgram(composeProgram(dir, stack), { project: "berth-bench", stack });
+
+async function berthDeploy(up: BerthUp): Promise<number> {
   const stack = stackName("berth");
   const start = Date.now();
-  const run = await withoutProgressLines(() =>
-    runProgram(composeProgram(dir, stack), { project: "berth-bench", stack }),
-  );
+  const run = await withoutProgressLines(() => up(stack));
   const elapsed = Date.now() - start;
   const ids = Object.values(run.outputs.serviceIds as Record<string, string>);
   if (ids.length !== deployedServices) throw new Error(`${stack}: ${ids.length} services deployed`);
@@ -134,27 +141,35 @@ async function stackDeploy(dir: string): Promise<number> {
   return elapsed;
 }
 
+/**
+ * Rounds of `up` against `docker stack deploy` of the file in `dir`, printed under `label` with the
+ * median ratio.
+ */
+export async function compareWithStackDeploy(label: string, dir: string, up: BerthUp): Promise<void> {
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // Alternate which side goes first, so neither always meets a warmer engine.
+    let berthMs: number;
+    let dockerMs: number;
+    if (round % 2 === 0) {
+      berthMs = await berthDeploy(up);
+      dockerMs = await stackDeploy(dir);
+    } else {
+      dockerMs = await stackDeploy(dir);
+      berthMs = await berthDeploy(up);
+    }
+    ratios.push(berthMs / dockerMs);
+    console.log(
+      `${label} round ${round + 1}: berth ${berthMs} ms, docker-stack ${dockerMs} ms (${deployedServices} services, --parallel ${engineParallelism()})`,
+    );
+  }
+  console.log(`${label} berth/docker-stack = ${median(ratios).toFixed(2)}`);
+}
+
 async function benchDeploy(): Promise<void> {
   const dir = composeProjectDir(deployedServices);
   try {
-    const ratios: number[] = [];
-    for (let round = 0; round < rounds; round++) {
-      // Alternate which side goes first, so neither always meets a warmer engine.
-      let berthMs: number;
-      let dockerMs: number;
-      if (round % 2 === 0) {
-        berthMs = await berthDeploy(dir);
-        dockerMs = await stackDeploy(dir);
-      } else {
-        dockerMs = await stackDeploy(dir);
-        berthMs = await berthDeploy(dir);
-      }
-      ratios.push(berthMs / dockerMs);
-      console.log(
-        `compose-deploy round ${round + 1}: berth ${berthMs} ms, docker-stack ${dockerMs} ms (${deployedServices} services, --parallel ${engineParallelism()})`,
-      );
-    }
-    console.log(`compose-deploy berth/docker-stack = ${median(ratios).toFixed(2)}`);
+    await compareWithStackDeploy("compose-deploy", dir, sourceTreeUp(dir));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

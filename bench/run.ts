@@ -4,6 +4,7 @@
  */
 import { benchComposeLoading } from "./compose";
 import { benchComposeDeploy } from "./compose-deploy";
+import { benchComposeInstalled } from "./compose-installed";
 import { benchSpecRendering } from "./spec-render";
 import { benchSwarm } from "./swarm";
 
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     compose: benchComposeLoading,
     swarm: benchSwarm,
     "compose-deploy": benchComposeDeploy,
+    "compose-installed": benchComposeInstalled,
   };
   for (const [name, bench] of Object.entries(benches)) {
     if (only && only !== name) continue;
