@@ -10,46 +10,24 @@
  *   every resource checked by the host) for 50, 150 and 300 services, per service, so that the
  *   300/50 ratio shows whether evaluation stays linear.
  */
-import { execFileSync } from "child_process";
 import fs from "fs";
-import os from "os";
-import path from "path";
 import { randomBytes } from "crypto";
-import { setTimeout as sleep } from "timers/promises";
 import { ComposeStack } from "../components/compose";
 import { LocalSwarm } from "../components/swarm";
 import { type ProgramRun, runProgram } from "../test/support/harness";
 import { engineParallelism } from "../test/support/engine/scheduling";
+import { docker, sleepingServicesDir, timedStackDeploy, waitForNoContainers } from "./docker-stack";
 import { median } from "./timing";
 
-const image = process.env.BERTH_BENCH_IMAGE ?? "local/busybox:1";
 export const deployedServices = 50;
 const evaluatedSizes = [50, 150, 300];
 // Each round deploys and removes 100 services; three give a usable median in a few minutes.
 const rounds = Number(process.env.BERTH_BENCH_COMPOSE_ROUNDS ?? 3);
 const evalRounds = 3;
-// stderr is kept (failures carry it) but not shown: `docker stack deploy` prints advice on every run.
-const docker = (...args: string[]) =>
-  execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-
-/** A directory holding `compose.yaml` with `count` services that only sleep. */
-export function composeProjectDir(count: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-bench-compose-deploy-"));
-  const body = Array.from(
-    { length: count },
-    (_, i) =>
-      `  s${i}:\n    image: ${image}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n    deploy:\n      replicas: 1\n`,
-  ).join("");
-  fs.writeFileSync(path.join(dir, "compose.yaml"), `services:\n${body}`);
-  return dir;
-}
+/** A directory holding `compose.yaml` with `count` services of one replica that only sleep. */
+export const composeProjectDir = (count: number): string => sleepingServicesDir(count, 1);
 
 const stackName = (side: string) => `bench-${side}-${randomBytes(3).toString("hex")}`;
-
-async function waitForNoTasks(stack: string): Promise<void> {
-  while (docker("ps", "-aq", "--filter", `label=com.docker.stack.namespace=${stack}`) !== "")
-    await sleep(500);
-}
 
 /** The Pulumi program: a `ComposeStack` of the project in `dir`, named `stack`, on the local swarm. */
 function composeProgram(dir: string, stack: string, timings?: { constructMs: number }) {
@@ -107,39 +85,14 @@ async function berthDeploy(up: BerthUp): Promise<number> {
   // go (minutes for fifty); removing the services first, as `docker stack rm` does, leaves destroy the
   // network and the services' absence to confirm.
   docker("service", "rm", ...ids);
-  await waitForNoTasks(stack);
+  await waitForNoContainers(`com.docker.stack.namespace=${stack}`);
   await withoutProgressLines(() => run.destroy());
   if (docker("service", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`) !== "")
     throw new Error(`${stack}: services left after destroy`);
   return elapsed;
 }
 
-async function stackDeploy(dir: string): Promise<number> {
-  const stack = stackName("docker");
-  const start = Date.now();
-  docker("stack", "deploy", "--resolve-image", "never", "-c", path.join(dir, "compose.yaml"), stack);
-  for (;;) {
-    const states = docker(
-      "service",
-      "ls",
-      "--filter",
-      `label=com.docker.stack.namespace=${stack}`,
-      "--format",
-      "{{.Replicas}}",
-    )
-      .split("\n")
-      .filter(Boolean);
-    if (states.length === deployedServices && states.every((s) => s.startsWith("1/1"))) break;
-    await sleep(250);
-  }
-  const elapsed = Date.now() - start;
-  docker("stack", "rm", stack);
-  await waitForNoTasks(stack);
-  // `docker stack rm` returns before the stack's network is gone; the next round should not meet it.
-  while (docker("network", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`) !== "")
-    await sleep(500);
-  return elapsed;
-}
+const stackDeploy = (dir: string) => timedStackDeploy(dir, stackName("docker"), deployedServices, 1);
 
 /**
  * Rounds of `up` against `docker stack deploy` of the file in `dir`, printed under `label` with the

@@ -8,23 +8,18 @@
  *   with the same update config.
  * Rounds alternate between the two; each line prints the median ratio Berth / anchor.
  */
-import { execFileSync } from "child_process";
 import fs from "fs";
-import os from "os";
-import path from "path";
 import { randomBytes } from "crypto";
-import { setTimeout as sleep } from "timers/promises";
 import { normalizeService, renderSwarm } from "../components/spec";
 import { networkProvider } from "../provider/swarm/network";
 import { serviceProvider, type ServiceInputs } from "../provider/swarm/service";
+import { docker, image, sleepingServicesDir, timedStackDeploy, waitForNoContainers } from "./docker-stack";
 import { median } from "./timing";
 
-const image = process.env.BERTH_BENCH_IMAGE ?? "local/busybox:1";
 const services = 10;
 const replicas = 2;
 // A round's deploy time varies by a second or more on a small machine; seven rounds give a steady median.
 const rounds = Number(process.env.BERTH_BENCH_ROUNDS ?? 7);
-const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 
 function owner(project: string) {
   return {
@@ -79,40 +74,12 @@ async function berthDeploy(): Promise<number> {
 }
 
 async function stackDeploy(): Promise<number> {
-  const stack = `bench-${randomBytes(3).toString("hex")}`;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-bench-"));
-  const file = path.join(dir, "compose.yaml");
-  const body = Array.from(
-    { length: services },
-    (_, i) =>
-      `  s${i}:\n    image: ${image}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n    deploy:\n      replicas: ${replicas}\n`,
-  ).join("");
-  fs.writeFileSync(file, `version: "3.8"\nservices:\n${body}`);
-  const start = Date.now();
-  docker("stack", "deploy", "--resolve-image", "never", "-c", file, stack);
-  for (;;) {
-    const states = docker(
-      "service",
-      "ls",
-      "--filter",
-      `label=com.docker.stack.namespace=${stack}`,
-      "--format",
-      "{{.Replicas}}",
-    )
-      .split("\n")
-      .filter(Boolean);
-    if (states.length === services && states.every((s) => s.startsWith(`${replicas}/${replicas}`))) break;
-    await sleep(250);
+  const dir = sleepingServicesDir(services, replicas);
+  try {
+    return await timedStackDeploy(dir, `bench-${randomBytes(3).toString("hex")}`, services, replicas);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  const elapsed = Date.now() - start;
-  docker("stack", "rm", stack);
-  await waitForNoTasks(`com.docker.stack.namespace=${stack}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return elapsed;
-}
-
-async function waitForNoTasks(label: string): Promise<void> {
-  while (docker("ps", "-q", "--filter", `label=${label}`) !== "") await sleep(500);
 }
 
 async function berthUpdate(): Promise<number> {
@@ -164,7 +131,7 @@ async function cliUpdate(): Promise<number> {
   );
   const elapsed = Date.now() - start;
   docker("service", "rm", name);
-  await waitForNoTasks(`com.docker.swarm.service.name=${name}`);
+  await waitForNoContainers(`com.docker.swarm.service.name=${name}`);
   return elapsed;
 }
 
