@@ -1,55 +1,16 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceCluster, Workload, WorkloadRequest } from "../../components/cluster";
 import { ComposeStack } from "../../components/compose";
-import type { EcsClusterContext } from "../../components/ecs/context";
-import { deployEcsWorkload } from "../../components/ecs/workload";
 import { composeDir } from "../support/compose-dir";
 import { envFileProject } from "../support/compose-env-files";
 import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
-import {
-  awsAccount as account,
-  awsMockResource,
-  awsRegion as region,
-  awsTypes as t,
-} from "../support/aws-mocks";
+import { awsMockResource, awsTypes as t } from "../support/aws-mocks";
+import { TestEcsCluster } from "../support/ecs-stand-in";
 import { CreationOptions } from "../support/kubernetes-mocks";
 
 const serviceType = "berth:index:ContainerService";
 const dbPassword = "s3cret-db-4410";
-
-function context(): EcsClusterContext {
-  return {
-    clusterName: "prod",
-    clusterArn: pulumi.output(`arn:aws:ecs:${region}:${account}:cluster/prod`),
-    region: pulumi.output(region),
-    vpcId: pulumi.output("vpc-1"),
-    privateSubnetIds: pulumi.output(["subnet-private-a", "subnet-private-b"]),
-    publicSubnetIds: pulumi.output(["subnet-public-a", "subnet-public-b"]),
-    vpcCidr: pulumi.output("10.0.0.0/16"),
-    namespaceId: pulumi.output("ns-1"),
-    namespaceName: "prod.internal",
-    tasksSecurityGroupId: pulumi.output("sg-cluster-tasks"),
-    capacityProviderStrategy: pulumi.output([{ capacityProvider: "FARGATE", weight: 1 }]),
-    hasEc2Capacity: false,
-    logRetentionDays: 14,
-    tags: {},
-  };
-}
-
-/** A stand-in for EcsCluster: its target, Cloud Map namespace and workload deployment. */
-class TestEcsCluster extends pulumi.ComponentResource implements ServiceCluster {
-  readonly target = "ecs" as const;
-  readonly namespaceName = pulumi.output("prod.internal");
-  private readonly ctx = context();
-  constructor(name: string) {
-    super("test:ecs:Cluster", name, {});
-  }
-  deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
-    return deployEcsWorkload(name, request, parent, this.ctx);
-  }
-}
 
 const shop = `
 name: shop

@@ -7,52 +7,25 @@ import type {
   RegisterTaskDefinitionCommandInput,
 } from "@aws-sdk/client-ecs";
 import { ContainerService, type ContainerServiceArgs, ServiceSpecError } from "../../components";
-import type { ServiceCluster, Workload, WorkloadRequest } from "../../components/cluster";
 import type { EcsClusterContext } from "../../components/ecs/context";
-import { deployEcsWorkload } from "../../components/ecs/workload";
 import type { RegisteredContainer } from "../../components/ecs/task-definition";
 import { fargateTaskSize } from "../../components/spec/render/ecs-sizing";
 import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
 import { awsAccount as account, awsMockResource, awsRegion as region, awsTypes } from "../support/aws-mocks";
+import { ecsTestContext, TestEcsCluster } from "../support/ecs-stand-in";
 
 const types = { ...awsTypes, workload: "berth:ecs:EcsWorkload" } as const;
 
-function context(overrides: Partial<EcsClusterContext> = {}): EcsClusterContext {
-  return {
-    clusterName: "prod",
-    clusterArn: pulumi.output(`arn:aws:ecs:${region}:${account}:cluster/prod`),
-    region: pulumi.output(region),
-    vpcId: pulumi.output("vpc-1"),
-    privateSubnetIds: pulumi.output(["subnet-private-a", "subnet-private-b"]),
-    publicSubnetIds: pulumi.output(["subnet-public-a", "subnet-public-b"]),
-    vpcCidr: pulumi.output("10.0.0.0/16"),
-    namespaceId: pulumi.output("ns-1"),
-    namespaceName: "prod.internal",
-    tasksSecurityGroupId: pulumi.output("sg-cluster-tasks"),
+/** The stand-in's context with a Spot-heavy strategy and the platform team's tags. */
+const context = (overrides: Partial<EcsClusterContext> = {}) =>
+  ecsTestContext({
     capacityProviderStrategy: pulumi.output([
       { capacityProvider: "FARGATE", weight: 1, base: 1 },
       { capacityProvider: "FARGATE_SPOT", weight: 3 },
     ]),
-    hasEc2Capacity: false,
-    logRetentionDays: 14,
     tags: { team: "platform" },
     ...overrides,
-  };
-}
-
-/** A stand-in for EcsCluster: a component that hands its context to deployEcsWorkload. */
-class TestEcsCluster extends pulumi.ComponentResource implements ServiceCluster {
-  readonly target = "ecs" as const;
-  constructor(
-    name: string,
-    private readonly ctx: EcsClusterContext,
-  ) {
-    super("test:ecs:Cluster", name, {});
-  }
-  deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
-    return deployEcsWorkload(name, request, parent, this.ctx);
-  }
-}
+  });
 
 type ServiceArgs = Omit<ContainerServiceArgs, "cluster">;
 

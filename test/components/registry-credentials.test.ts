@@ -8,16 +8,15 @@ import assert from "node:assert/strict";
 import type { DeploymentSpec } from "kubernetes-types/apps/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerService } from "../../components/service";
-import type { ServiceCluster, Workload, WorkloadRequest } from "../../components/cluster";
+import type { ServiceCluster } from "../../components/cluster";
 import { HarborRobotAccount } from "../../components/registry/harbor";
 import { credentialsFor, registryHost } from "../../components/registry/credentials";
 import { LocalSwarm } from "../../components/swarm";
 import { KubernetesCluster } from "../../components/kubernetes";
-import type { EcsClusterContext } from "../../components/ecs/context";
-import { deployEcsWorkload } from "../../components/ecs/workload";
 import { type MockedResource, runProgram, type ProgramRun } from "../support/harness";
 import { kubernetesMockDynamic, kubernetesMockResource, kubernetesTypes } from "../support/kubernetes-mocks";
-import { awsAccount as account, awsMockResource, awsRegion as region, awsTypes } from "../support/aws-mocks";
+import { awsMockResource, awsTypes } from "../support/aws-mocks";
+import { TestEcsCluster } from "../support/ecs-stand-in";
 import { plainHolders } from "../support/state-queries";
 
 const robotType = "pulumi-nodejs:dynamic/berth/harbor:HarborRobotAccount";
@@ -34,32 +33,6 @@ class Holder extends pulumi.CustomResource {
 }
 
 /** A stand-in for EcsCluster: a component that hands its context to deployEcsWorkload. */
-class TestEcsCluster extends pulumi.ComponentResource implements ServiceCluster {
-  readonly target = "ecs" as const;
-  constructor(name: string) {
-    super("test:ecs:Cluster", name, {});
-  }
-  deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
-    const ctx: EcsClusterContext = {
-      clusterName: "prod",
-      clusterArn: pulumi.output(`arn:aws:ecs:${region}:${account}:cluster/prod`),
-      region: pulumi.output(region),
-      vpcId: pulumi.output("vpc-1"),
-      privateSubnetIds: pulumi.output(["subnet-a"]),
-      publicSubnetIds: pulumi.output(["subnet-b"]),
-      vpcCidr: pulumi.output("10.0.0.0/16"),
-      namespaceId: pulumi.output("ns-1"),
-      namespaceName: "prod.internal",
-      tasksSecurityGroupId: pulumi.output("sg-1"),
-      capacityProviderStrategy: pulumi.output([{ capacityProvider: "FARGATE", weight: 1 }]),
-      hasEc2Capacity: false,
-      logRetentionDays: 14,
-      tags: {},
-    };
-    return deployEcsWorkload(name, request, parent, ctx);
-  }
-}
-
 /** The robot as Harbor would answer it; swarm mode and rollouts as their mocks do; the rest for real. */
 function mockDynamic(resource: MockedResource): Record<string, unknown> | undefined {
   if (resource.type === robotType)
