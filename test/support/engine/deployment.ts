@@ -316,7 +316,8 @@ export class Deployment {
     }
     if (diff.replaces.length > 0) {
       const create = this.createStep(host, entry, step, "replace");
-      if (this.options.preview || !create) return create;
+      // In a preview there is no step to run, and nothing is deleted.
+      if (!create) return undefined;
       return async () => {
         if (diff.deleteBeforeReplace) {
           await this.deleteEntry(prior);
