@@ -17,8 +17,8 @@ import { median } from "./timing";
 const userSdk = "3.269.0";
 
 const program = `import * as pulumi from "@pulumi/pulumi";
-import { ComposeStack } from "berth/compose";
-import { LocalSwarm } from "berth/swarm";
+import { ComposeStack } from "pulumi-berth/compose";
+import { LocalSwarm } from "pulumi-berth/swarm";
 
 const cluster = new LocalSwarm("local", { defaultNetwork: { skip: true } });
 const stack = new ComposeStack("bench", {
@@ -32,7 +32,7 @@ export async function benchComposeInstalled(): Promise<void> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "berth-bench-pack-"));
   const composeDir = composeProjectDir(deployedServices);
   const project = consumerProject("berth-bench-installed", {
-    berth: `file:${packBerth(scratch)}`,
+    "pulumi-berth": `file:${packBerth(scratch)}`,
     "@pulumi/pulumi": userSdk,
     typescript: "~5.9.3",
     "@types/node": "^20.19.0",

@@ -1,6 +1,6 @@
 /**
- * `berth`: the front door. The portable service model is re-exported here; the cluster-specific
- * components live behind their own subpaths (`berth/swarm`, `berth/kubernetes`, `berth/ecs`) so a
+ * `pulumi-berth`: the front door. The portable service model is re-exported here; the cluster-specific
+ * components live behind their own subpaths (`pulumi-berth/swarm`, `pulumi-berth/kubernetes`, `pulumi-berth/ecs`) so a
  * program loads only the cloud SDKs it deploys to.
  */
 export * from "./spec";

@@ -20,7 +20,7 @@ export interface ServiceRegistryArgs {
   repository: pulumi.Input<string>;
   /**
    * Credentials for the push and for the cluster's pulls (unless the service's `registryAuth` is
-   * given), e.g. from `credentialsFor` of `berth/registry`. Secret in state. Default: none.
+   * given), e.g. from `credentialsFor` of `pulumi-berth/registry`. Secret in state. Default: none.
    */
   credentials?: pulumi.Input<RegistryCredentials>;
   /** The tag pushed; the service runs the pushed digest, so a tag may be reused. Default: `"latest"`. */

@@ -33,7 +33,7 @@ export interface ContainerServiceArgs extends Omit<
   ServiceInput,
   "image" | "env" | "secretEnv" | "networks" | "secrets" | "configs"
 > {
-  /** The cluster that runs the service: `LocalSwarm` (`berth/swarm`), ... Required. */
+  /** The cluster that runs the service: `LocalSwarm` (`pulumi-berth/swarm`), ... Required. */
   cluster: ServiceCluster;
   /** The name of the service on the cluster. Default: the resource name. */
   serviceName?: string;

@@ -1,6 +1,6 @@
 /**
  * Every dynamic provider Berth ships, by the stable name that state refers to. Installed from npm,
- * a resource's serialized provider only requires this module (`berth/providers`) and looks its
+ * a resource's serialized provider only requires this module (`pulumi-berth/providers`) and looks its
  * provider up here, so the code that reads, updates and deletes a resource is always the installed
  * Berth's, not a copy frozen in state when the resource was created.
  *
@@ -48,7 +48,7 @@ export function providerNamed(name: ProviderName): pulumi.dynamic.ResourceProvid
   const loader = loaders[name];
   if (!loader) {
     throw new Error(
-      `this version of Berth has no dynamic provider "${name}"; the stack's state was written by a newer Berth: upgrade the berth package`,
+      `this version of Berth has no dynamic provider "${name}"; the stack's state was written by a newer Berth: upgrade the pulumi-berth package`,
     );
   }
   const provider: pulumi.dynamic.ResourceProvider = loaded.get(name) ?? loader();

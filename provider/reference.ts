@@ -10,7 +10,7 @@ const installed = __dirname.split(path.sep).includes("node_modules");
 
 /**
  * The provider to hand `pulumi.dynamic.Resource`. Installed from npm, it is a set of small methods
- * that look the provider up by `name` in the installed Berth at run time (`berth/providers`), so state
+ * that look the provider up by `name` in the installed Berth at run time (`pulumi-berth/providers`), so state
  * holds a reference instead of a frozen copy of the code and upgrading Berth upgrades the provider of
  * existing resources. From a source tree (Berth's own repository), the provider itself is inlined.
  *

@@ -1,4 +1,4 @@
-/** `berth/compose`: Compose files loaded as Docker Compose reads them, and deployed as stacks. */
+/** `pulumi-berth/compose`: Compose files loaded as Docker Compose reads them, and deployed as stacks. */
 export { loadCompose } from "./load";
 export {
   ComposeError,

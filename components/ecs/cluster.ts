@@ -72,7 +72,7 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
     const given = args ?? {};
     const issues = ecsClusterIssues(name, given);
     if (issues.length > 0) throw new EcsClusterError(name, issues, this);
-    // Loaded only when a cluster is made: `berth/ecs`'s renderers work without the AWS SDK.
+    // Loaded only when a cluster is made: `pulumi-berth/ecs`'s renderers work without the AWS SDK.
     const sdk = require("@pulumi/aws") as typeof aws;
 
     const clusterName = given.clusterName ?? name;
@@ -180,7 +180,7 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
 
   /** Runs a service on the cluster: its task definition, service and rules are children of `parent`. */
   deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
-    // Loaded on use: the workload's modules import @pulumi/aws, which `berth/ecs` must not load for
+    // Loaded on use: the workload's modules import @pulumi/aws, which `pulumi-berth/ecs` must not load for
     // users of the renderer alone.
     const { deployEcsWorkload } = require("./workload") as typeof import("./workload");
     return deployEcsWorkload(name, request, parent, this.context);

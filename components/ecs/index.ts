@@ -1,5 +1,5 @@
 /**
- * `berth/ecs`: AWS ECS clusters and the services on them (needs `@pulumi/aws`, loaded only when an
+ * `pulumi-berth/ecs`: AWS ECS clusters and the services on them (needs `@pulumi/aws`, loaded only when an
  * `EcsCluster` is made), and the pure renderer.
  */
 export { renderEcs, type EcsRenderOptions } from "../spec/render/ecs";

@@ -71,7 +71,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Servi
     const name = this.#name;
     const issues = kubernetesClusterIssues(args);
     if (issues.length > 0) throw new KubernetesClusterError(name, issues, this);
-    // Loaded only when a cluster is made: `berth/kubernetes`'s renderer works without the SDK. The
+    // Loaded only when a cluster is made: `pulumi-berth/kubernetes`'s renderer works without the SDK. The
     // Kubernetes client is the rollout waits', loaded by Pulumi's provider host from the same tree.
     const missing = missingPeersMessage(`KubernetesCluster ${name}`, kubernetesPeers);
     if (missing) throw new pulumi.ResourceError(missing, this);

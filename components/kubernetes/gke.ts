@@ -62,7 +62,7 @@ export class GkeCluster extends KubernetesCluster {
   constructor(name: string, args: GkeClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super(name, {}, opts, { type: "berth:kubernetes:GkeCluster" });
     const given = args ?? {};
-    // Loaded only when a GKE cluster is made: `berth/kubernetes` works on any cluster without it.
+    // Loaded only when a GKE cluster is made: `pulumi-berth/kubernetes` works on any cluster without it.
     const sdk = require("@pulumi/gcp") as typeof gcp;
     const { issues, placement } = gkeClusterIssues(name, given, {
       project: sdk.config.project,

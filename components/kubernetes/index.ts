@@ -1,4 +1,4 @@
-/** `berth/kubernetes`: Kubernetes clusters and workloads. */
+/** `pulumi-berth/kubernetes`: Kubernetes clusters and workloads. */
 export { renderKubernetes, failureActionAnnotation, type KubernetesObject } from "../spec/render/kubernetes";
 export {
   partOfLabel,

@@ -1,5 +1,5 @@
 /**
- * `berth/registry`: images built and pushed from a program, registries and their credentials.
+ * `pulumi-berth/registry`: images built and pushed from a program, registries and their credentials.
  */
 export { Image, type ImageArgs, type BuildSecretSource } from "./image";
 export * from "./harbor";

@@ -1,5 +1,5 @@
 /**
- * `berth/spec`: the portable service model. Pure functions on plain data: normalize and validate a
+ * `pulumi-berth/spec`: the portable service model. Pure functions on plain data: normalize and validate a
  * service description, then render it for Swarm, Kubernetes or ECS.
  */
 export * from "./types";

@@ -71,7 +71,7 @@ export class AwsSwarmNodes extends pulumi.ComponentResource {
         message: `must be a whole number of GiB, at least 8, not ${JSON.stringify(args.volumeSize)}`,
       });
     if (issues.length > 0) throw new SwarmNodesError("AwsSwarmNodes", name, issues, this);
-    // Loaded only when AWS machines are wanted: `berth/swarm` alone never loads the AWS SDK.
+    // Loaded only when AWS machines are wanted: `pulumi-berth/swarm` alone never loads the AWS SDK.
     const { ec2, vpc } = require("@pulumi/aws") as typeof aws;
 
     const tags = (suffix: string) => ({ ...args.tags, Name: `${name}-${suffix}` });

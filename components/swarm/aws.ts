@@ -1,2 +1,2 @@
-/** `berth/swarm/aws`: a swarm's machines on EC2 (needs `@pulumi/aws`). */
+/** `pulumi-berth/swarm/aws`: a swarm's machines on EC2 (needs `@pulumi/aws`). */
 export { AwsSwarmNodes, type AwsSwarmNodesArgs } from "./aws-swarm-nodes";

@@ -97,7 +97,7 @@ export class GceSwarmNodes extends pulumi.ComponentResource {
         message: `${JSON.stringify(long)} is too long for an instance name: Pulumi adds 8 characters, and 63 is the most`,
       });
     if (issues.length > 0) throw new SwarmNodesError("GceSwarmNodes", name, issues, this);
-    // Loaded only when Compute Engine machines are wanted: `berth/swarm` alone never loads the GCP SDK.
+    // Loaded only when Compute Engine machines are wanted: `pulumi-berth/swarm` alone never loads the GCP SDK.
     const { compute } = require("@pulumi/gcp") as typeof gcp;
 
     const child = { parent: this };

@@ -1,6 +1,6 @@
 /**
- * `berth/swarm`: Docker Swarm clusters and workloads. Machines on AWS and Google Cloud are behind their
- * own subpaths (`berth/swarm/aws`, `berth/swarm/gce`), so only their users need those SDKs.
+ * `pulumi-berth/swarm`: Docker Swarm clusters and workloads. Machines on AWS and Google Cloud are behind their
+ * own subpaths (`pulumi-berth/swarm/aws`, `pulumi-berth/swarm/gce`), so only their users need those SDKs.
  */
 export {
   EngineInfo,

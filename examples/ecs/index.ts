@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerService } from "berth";
-import { EcsCluster } from "berth/ecs";
+import { ContainerService } from "pulumi-berth";
+import { EcsCluster } from "pulumi-berth/ecs";
 import { apiPage, apiProxyScript, webPage, workerScript } from "../local/app";
 
 const config = new pulumi.Config();

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { GkeCluster } from "berth/kubernetes";
+import { GkeCluster } from "pulumi-berth/kubernetes";
 import { kubernetesApp } from "../kubernetes/app";
 
 const config = new pulumi.Config();

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { ContainerService, type ServiceCluster } from "berth";
+import { ContainerService, type ServiceCluster } from "pulumi-berth";
 import { apiPage, apiProxyScript, webPage, workerScript } from "../local/app";
 
 /** What the app needs besides its cluster. */

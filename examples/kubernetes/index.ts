@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesCluster } from "berth/kubernetes";
+import { KubernetesCluster } from "pulumi-berth/kubernetes";
 import { kubernetesApp } from "./app";
 
 const config = new pulumi.Config();

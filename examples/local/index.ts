@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerService } from "berth";
-import { LocalSwarm } from "berth/swarm";
+import { ContainerService } from "pulumi-berth";
+import { LocalSwarm } from "pulumi-berth/swarm";
 import { apiPage, apiProxyScript, webPage, workerScript } from "./app";
 
 const config = new pulumi.Config();

@@ -1,7 +1,7 @@
 import path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerService } from "berth";
-import { KubernetesCluster } from "berth/kubernetes";
+import { ContainerService } from "pulumi-berth";
+import { KubernetesCluster } from "pulumi-berth/kubernetes";
 import {
   credentialsFor,
   HarborImmutableTagRule,
@@ -9,7 +9,7 @@ import {
   HarborRegistry,
   HarborRetentionPolicy,
   HarborRobotAccount,
-} from "berth/registry";
+} from "pulumi-berth/registry";
 
 const config = new pulumi.Config();
 const host = config.get("harborHost") ?? "harbor.example.com";

@@ -71,8 +71,8 @@ configs:
     content: "compose from an installed Berth"
 `;
 
-const composeProgram = `import { ComposeStack } from "berth/compose";
-import { LocalSwarm } from "berth/swarm";
+const composeProgram = `import { ComposeStack } from "pulumi-berth/compose";
+import { LocalSwarm } from "pulumi-berth/swarm";
 
 const cluster = new LocalSwarm("local", { defaultNetwork: { skip: true } });
 const stack = new ComposeStack("app", { cluster, project: { workingDir: __dirname, env: {} } });
@@ -88,7 +88,7 @@ describe("the packed package, installed into a user's project", () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "berth-pack-"));
     tarball = packBerth(scratch);
     project = consumerProject(`consumer-${run}`, {
-      berth: `file:${tarball}`,
+      "pulumi-berth": `file:${tarball}`,
       "@pulumi/pulumi": consumerSdk,
       typescript: "~5.9.3",
       "@types/node": "^20.19.0",
@@ -193,7 +193,7 @@ describe("the packed package, installed into a user's project", () => {
     // State holds a reference to the installed Berth, not a copy of its code.
     const texts = up.resources.filter((r) => r.dynamic).map((r) => r.providerText ?? "");
     for (const text of texts) {
-      assert.match(text, /require\("berth\/providers"\)/);
+      assert.match(text, /require\("pulumi-berth\/providers"\)/);
       assert.doesNotMatch(text, /dockerode|listServices|createService/);
     }
     // The same program from Berth's source tree, where Pulumi inlines the provider code instead.
@@ -239,7 +239,7 @@ describe("the packed package, installed into a user's project", () => {
       esm.write(
         "index.js",
         `import * as pulumi from "@pulumi/pulumi";
-import { EngineInfo } from "berth/swarm";
+import { EngineInfo } from "pulumi-berth/swarm";
 const info = new EngineInfo("engine");
 export const swarmState = info.swarmState;
 export const sdk = pulumi.runtime.isDryRun() ? "preview" : "up";
@@ -249,7 +249,7 @@ export const sdk = pulumi.runtime.isDryRun() ? "preview" : "up";
       assert.equal(preview.byName("engine").operation, "create");
       const up = await runProject(esm.dir, { project: `esm-${run}`, stack: "dev" });
       assert.equal(up.outputs.swarmState, docker("info", "--format", "{{.Swarm.LocalNodeState}}"));
-      assert.match(up.byName("engine").providerText ?? "", /require\("berth\/providers"\)/);
+      assert.match(up.byName("engine").providerText ?? "", /require\("pulumi-berth\/providers"\)/);
       await up.destroy();
     } finally {
       esm.remove();
@@ -261,7 +261,7 @@ export const sdk = pulumi.runtime.isDryRun() ? "preview" : "up";
     const name = `upgrade-${run}`;
     project.write(
       "upgrade/index.ts",
-      `import { SwarmNetwork } from "berth/swarm";\nnew SwarmNetwork("net", { name: "${name}" });\n`,
+      `import { SwarmNetwork } from "pulumi-berth/swarm";\nnew SwarmNetwork("net", { name: "${name}" });\n`,
     );
     const options = { project: name, stack: "dev", main: "upgrade" };
     const created = await runProject(project.dir, options);

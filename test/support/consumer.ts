@@ -1,6 +1,6 @@
 /**
  * A Pulumi project of a user's own, outside this repository, with Berth installed from its packed
- * tarball beside the project's own SDK, as `npm install berth` gives users.
+ * tarball beside the project's own SDK, as `npm install pulumi-berth` gives users.
  */
 import { execFileSync } from "child_process";
 import fs from "fs";
@@ -41,7 +41,7 @@ export interface ConsumerProject {
 }
 
 /**
- * A new project in a temporary directory with `dependencies` installed (`berth` from `tarball`).
+ * A new project in a temporary directory with `dependencies` installed (`pulumi-berth` from `tarball`).
  * npm's cache serves what this machine installed before; the rest comes from the registry.
  */
 export function consumerProject(
