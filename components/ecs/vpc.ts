@@ -2,6 +2,7 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { defaultCidrBlock, EcsClusterError, type EcsNetworkArgs, subnetLayout } from "./cluster-args";
+import { providerComputed } from "../mocked-values";
 
 /** What the cluster needs of its network. */
 export interface EcsNetwork {
@@ -55,7 +56,8 @@ function zoneNames(c: ChildFactory, zones: number | string[]): pulumi.Output<str
     { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
     { parent: c.parent },
   ).names;
-  const region = available.apply((names) => {
+  const region = available.apply((given: string[] | undefined) => {
+    const names = given ?? zonesUnderMocks(c.name, zones);
     if (names.length < zones)
       throw new EcsClusterError(
         c.name,
@@ -70,6 +72,11 @@ function zoneNames(c: ChildFactory, zones: number | string[]): pulumi.Output<str
     return names;
   });
   return Array.from({ length: zones }, (_, i) => region.apply((names) => names[i]));
+}
+
+/** Placeholder zones for a mock that did not answer the zones lookup; in a deployment, an error. */
+function zonesUnderMocks(cluster: string, zones: number): string[] {
+  return Array.from({ length: zones }, (_, i) => providerComputed(undefined, cluster, `zone-${i}`));
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceEndpoint, Workload, WorkloadRequest } from "../cluster";
+import { providerComputed } from "../mocked-values";
 import { type NormalizedService, renderEcs } from "../spec";
 import type { EcsClusterContext } from "./context";
 import { serviceRoles, type ServiceRoles } from "./iam";
@@ -266,7 +267,7 @@ function arnsByName(
   const arns: Record<string, pulumi.Output<string>> = {};
   for (const [parameterName, parameter] of parameters) {
     if (parameter === undefined) throw new Error(`no parameter ${parameterName}`);
-    arns[parameterName] = parameter.arn;
+    arns[parameterName] = parameter.arn.apply((arn) => providerComputed(arn, parameterName, "parameter-arn"));
   }
   return pulumi.all(arns);
 }

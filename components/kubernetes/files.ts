@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { providerComputed } from "../mocked-values";
 import type { RegistryCredentials, WorkloadFile } from "../cluster";
 import { fileContentKey } from "../spec/render/kubernetes-pod";
 import { configObjectName, secretObjectName, variablesContent } from "./object-names";
@@ -38,7 +39,9 @@ function salted(
 ): NamedObject<k8s.core.v1.Secret> {
   const secretContent = pulumi.secret(content);
   const objectName = pulumi.unsecret(
-    pulumi.all([secretContent, f.salt]).apply(([c, salt]) => secretObjectName(base, source, c, salt)),
+    pulumi
+      .all([secretContent, f.salt])
+      .apply(([c, salt]) => secretObjectName(base, source, c, providerComputed(salt, pulumiName, "salt"))),
   );
   const resource = new f.sdk.core.v1.Secret(
     pulumiName,

@@ -1,0 +1,205 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { ContainerService, type ServiceCluster } from "../../components";
+import { ComposeStack } from "../../components/compose";
+import { EcsCluster } from "../../components/ecs";
+import { GkeCluster, KubernetesCluster } from "../../components/kubernetes";
+import { LocalSwarm } from "../../components/swarm";
+import { BerthMocks, type MockedResource, mockedPlaceholder } from "../../components/testing";
+
+type Registered = { type: string; name: string; inputs: Record<string, unknown> };
+
+/**
+ * Runs `program` under `mocks` as a user's unit test does, and resolves once `until` holds for what was
+ * registered. A crash inside Berth surfaces as an unhandled rejection: it fails the run with that error.
+ */
+async function underMocks(
+  mocks: pulumi.runtime.Mocks,
+  registered: Registered[],
+  program: () => void,
+  until: (registered: Registered[]) => boolean,
+): Promise<void> {
+  const failures: unknown[] = [];
+  const onRejection = (reason: unknown) => failures.push(reason);
+  process.on("unhandledRejection", onRejection);
+  try {
+    await pulumi.runtime.setMocks(mocks, "shop", "dev", false);
+    program();
+    const deadline = Date.now() + 20_000;
+    while (!until(registered) && failures.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    // Give anything still serializing a moment to fail.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+  if (failures.length > 0) throw failures[0];
+  assert.ok(
+    until(registered),
+    `not registered in time: ${registered.map((r) => `${r.type} ${r.name}`).join(", ")}`,
+  );
+}
+
+/** The mock most users write: a resource's state is its inputs, a call answers its inputs. */
+function plainMocks(): { mocks: pulumi.runtime.Mocks; registered: Registered[] } {
+  const registered: Registered[] = [];
+  return {
+    registered,
+    mocks: {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: (args) => args.inputs,
+    },
+  };
+}
+
+/** One service with everything that needs a computed value: secret variables and files, a config file. */
+function service(cluster: ServiceCluster, files = true) {
+  return new ContainerService("api", {
+    cluster,
+    image: "nginx:1.27",
+    ports: [{ target: 80 }],
+    secretEnv: { TOKEN: pulumi.secret("t0ken") },
+    ...(files && {
+      secrets: [{ source: "key", data: pulumi.secret("k3y") }],
+      configs: [{ source: "app.conf", target: "/etc/app.conf", data: "x=1" }],
+    }),
+  });
+}
+
+const has = (type: string, name: string) => (r: Registered[]) =>
+  r.some((x) => x.type === type && x.name === name);
+const kubeconfig = "apiVersion: v1\nkind: Config\n";
+
+describe("a program under a user's plain mocks (state = inputs)", () => {
+  it("runs a Kubernetes service with secrets: the Secret is named under a placeholder salt", async () => {
+    const { mocks, registered } = plainMocks();
+    await underMocks(
+      mocks,
+      registered,
+      () => service(new KubernetesCluster("prod", { kubeconfig })),
+      has("kubernetes:apps/v1:Deployment", "api"),
+    );
+    const secret = registered.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "api-env");
+    const name = (secret?.inputs.metadata as { name?: string } | undefined)?.name;
+    assert.match(name ?? "", /^api-env-[0-9a-f]{10}$/);
+  });
+
+  it("runs a service and a Compose stack on GKE", async () => {
+    const { mocks, registered } = plainMocks();
+    await underMocks(
+      mocks,
+      registered,
+      () => {
+        const cluster = new GkeCluster("gke", { project: "my-project-1", region: "europe-west1" });
+        service(cluster);
+        new ComposeStack("shop", {
+          cluster,
+          project: { workingDir: "/", content: "services:\n  db:\n    image: postgres:16\n" },
+        });
+      },
+      (r) =>
+        has("kubernetes:apps/v1:Deployment", "api")(r) && has("kubernetes:apps/v1:Deployment", "shop-db")(r),
+    );
+  });
+
+  it("runs an ECS service with secret variables: zones and parameter ARNs are placeholders", async () => {
+    const { mocks, registered } = plainMocks();
+    await underMocks(
+      mocks,
+      registered,
+      () => service(new EcsCluster("prod", {}), false),
+      has("aws:ecs/taskDefinition:TaskDefinition", "api"),
+    );
+    const task = registered.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition");
+    const [container] = JSON.parse(String(task?.inputs.containerDefinitions)) as {
+      secrets: { name: string; valueFrom: string }[];
+    }[];
+    assert.deepEqual(container.secrets, [{ name: "TOKEN", valueFrom: mockedPlaceholder("parameter-arn") }]);
+    const subnet = registered.find((r) => r.type === "aws:ec2/subnet:Subnet" && r.name === "prod-private-0");
+    assert.equal(subnet?.inputs.availabilityZone, mockedPlaceholder("zone-0"));
+  });
+
+  it("runs a Swarm service and a Compose stack on the local engine", async () => {
+    const { mocks, registered } = plainMocks();
+    const type = "pulumi-nodejs:dynamic/berth/swarm:SwarmService";
+    await underMocks(
+      mocks,
+      registered,
+      () => {
+        const cluster = new LocalSwarm("local", {});
+        service(cluster);
+        new ComposeStack("shop", {
+          cluster,
+          project: { workingDir: "/", content: "services:\n  db:\n    image: postgres:16\n" },
+        });
+      },
+      (r) => has(type, "api")(r) && r.some((x) => x.type === type && x.name !== "api"),
+    );
+  });
+});
+
+describe("BerthMocks", () => {
+  it("answers what Berth's providers compute, and finds the objects of a service on each target", async () => {
+    const mocks = new BerthMocks();
+    const registered: Registered[] = mocks.resources;
+    await underMocks(
+      mocks,
+      registered,
+      () => {
+        service(new KubernetesCluster("k8s", { kubeconfig }));
+        service(new EcsCluster("ecs", {}), false);
+      },
+      (r) =>
+        has("kubernetes:apps/v1:Deployment", "api")(r) &&
+        has("aws:ecs/taskDefinition:TaskDefinition", "api")(r),
+    );
+    const salt = mocks.resourcesOf("pulumi-nodejs:dynamic/berth/random:RandomSalt")[0];
+    assert.match(String(salt.state.salt), /^[0-9a-f]{64}$/);
+    assert.equal(
+      mocks.resourcesOf("pulumi-nodejs:dynamic/berth/kubernetes:KubernetesRollout")[0].state.revision,
+      1,
+    );
+
+    const kinds = mocks.kubernetesObjects("api").map((r: MockedResource) => r.type);
+    assert.ok(kinds.includes("kubernetes:apps/v1:Deployment"), kinds.join(", "));
+    assert.ok(kinds.includes("kubernetes:core/v1:Service"), kinds.join(", "));
+
+    const [container] = mocks.ecsContainerDefinitions("api");
+    const [secret] = container.secrets as { valueFrom: string }[];
+    assert.match(secret.valueFrom, /^arn:aws:ssm:us-east-1:123456789012:parameter\//);
+  });
+
+  it("lets the user's own mocks answer first and fills in only what they left out", async () => {
+    const mocks = new BerthMocks({
+      newResource: (args) => ({
+        id: `${args.name}-custom`,
+        state: args.type.endsWith(":RandomSalt") ? { ...args.inputs, salt: "chosen" } : args.inputs,
+      }),
+      call: (args) => (args.token === "aws:index/getRegion:getRegion" ? { name: "eu-north-1" } : args.inputs),
+    });
+    await underMocks(
+      mocks,
+      mocks.resources,
+      () => service(new LocalSwarm("local", {})),
+      has("pulumi-nodejs:dynamic/berth/swarm:SwarmService", "api"),
+    );
+    const [swarmService] = mocks.resourcesOf("pulumi-nodejs:dynamic/berth/swarm:SwarmService");
+    assert.equal(swarmService.id, "api-custom");
+    assert.equal(swarmService.state.version, 1);
+    assert.match(String(swarmService.state.swarmId), /^mocked-swarm-/);
+    assert.equal(
+      (mocks.swarmServiceSpec("api").TaskTemplate as { ContainerSpec: { Image: string } }).ContainerSpec
+        .Image,
+      "nginx:1.27",
+    );
+    assert.deepEqual(await mocks.call({ token: "aws:index/getRegion:getRegion", inputs: {}, provider: "" }), {
+      name: "eu-north-1",
+      region: "us-east-1",
+      id: "us-east-1",
+    });
+  });
+});
