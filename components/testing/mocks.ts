@@ -38,12 +38,16 @@ function answered(props: Props | undefined): Props {
  * @example
  * const mocks = new BerthMocks();
  * pulumi.runtime.setMocks(mocks, "project", "stack", false);
- * // ...import and run the program...
+ * await import("../index"); // the program
+ * await mocks.settled();
  * const [web] = mocks.resourcesOf("kubernetes:apps/v1:Deployment");
  */
 export class BerthMocks implements pulumi.runtime.Mocks {
   /** Every resource registered so far, in order. */
   readonly resources: MockedResource[] = [];
+
+  private inFlight = 0;
+  private lastActivity = Date.now();
 
   /** @param base your own mocks, asked first. Default: none (a resource's state is its inputs). */
   constructor(private readonly base?: pulumi.runtime.Mocks) {}
@@ -51,6 +55,34 @@ export class BerthMocks implements pulumi.runtime.Mocks {
   async newResource(
     args: pulumi.runtime.MockResourceArgs,
   ): Promise<{ id: string | undefined; state: Props }> {
+    this.inFlight++;
+    try {
+      return await this.answerResource(args);
+    } finally {
+      this.inFlight--;
+      this.lastActivity = Date.now();
+    }
+  }
+
+  /**
+   * Resolves once the program has stopped registering resources: nothing in flight and nothing new
+   * for `quietMs`. Await it after importing the program, before looking at what it created.
+   * @param quietMs how long nothing may happen. Default: 100.
+   * @param timeoutMs how long to wait in all before failing. Default: 30000.
+   */
+  async settled(quietMs = 100, timeoutMs = 30_000): Promise<void> {
+    const start = Date.now();
+    const deadline = start + timeoutMs;
+    for (;;) {
+      const quietSince = Math.max(this.lastActivity, start);
+      if (this.inFlight === 0 && Date.now() - quietSince >= quietMs) return;
+      if (Date.now() > deadline)
+        throw new Error(`the program still registered resources after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(quietMs, 20)));
+    }
+  }
+
+  private async answerResource(args: pulumi.runtime.MockResourceArgs) {
     const given = this.base ? await this.base.newResource(args) : undefined;
     const inputs = args.inputs as Props;
     const computed = {
@@ -64,6 +96,7 @@ export class BerthMocks implements pulumi.runtime.Mocks {
   }
 
   async call(args: pulumi.runtime.MockCallArgs): Promise<Props> {
+    this.lastActivity = Date.now();
     const given = this.base ? answered(await this.base.call(args)) : {};
     const inputs = args.inputs as Props;
     return { ...inputs, ...cloudCallAnswer(args.token, inputs), ...given };
