@@ -5,6 +5,7 @@
 import { benchComposeLoading } from "./compose";
 import { benchComposeDeploy } from "./compose-deploy";
 import { benchComposeInstalled } from "./compose-installed";
+import { benchProgramCost } from "./program-cost";
 import { benchSpecRendering } from "./spec-render";
 import { benchSwarm } from "./swarm";
 
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     swarm: benchSwarm,
     "compose-deploy": benchComposeDeploy,
     "compose-installed": benchComposeInstalled,
+    "program-cost": benchProgramCost,
   };
   for (const [name, bench] of Object.entries(benches)) {
     if (only && only !== name) continue;
