@@ -23,9 +23,22 @@ export interface RegistryInputs {
   project: string | number;
   accessLevel: RegistryAccessLevel;
   cleanupPolicy: CleanupPolicy;
+  /** Take over an access level or a cleanup policy set before this resource (restored on delete); without it, create refuses them. */
+  adopt: boolean;
+}
+
+/** The registry settings a project had before this resource: what delete puts back. */
+export interface PriorRegistrySettings {
+  accessLevel: RegistryAccessLevel;
+  cleanupPolicy: CleanupPolicy;
 }
 
 export interface RegistryOutputs extends RegistryInputs {
+  /**
+   * The settings the project had before this resource. Absent in state written before they were
+   * recorded; delete then turns the cleanup policy off and leaves the access level.
+   */
+  prior?: PriorRegistrySettings;
   projectId: number;
   projectPath: string;
   registryHost: string;
@@ -33,7 +46,20 @@ export interface RegistryOutputs extends RegistryInputs {
   imagePrefix: string;
 }
 
-export const registryDefaults = { accessLevel: "enabled" } as const;
+export const registryDefaults = { accessLevel: "enabled", adopt: false } as const;
+
+/**
+ * The settings of `project` that were set before Berth (not GitLab's defaults: access `enabled`, the
+ * cleanup policy off) and that `inputs` would change, each as `<field> (<value found>)`.
+ */
+function settingsTakenOver(inputs: RegistryInputs, prior: PriorRegistrySettings): string[] {
+  const taken: string[] = [];
+  if (prior.accessLevel !== registryDefaults.accessLevel && prior.accessLevel !== inputs.accessLevel)
+    taken.push(`accessLevel (${prior.accessLevel})`);
+  if (prior.cleanupPolicy.enabled && changedKeys(prior, inputs, ["cleanupPolicy"]).length > 0)
+    taken.push(`cleanupPolicy (on: ${JSON.stringify(prior.cleanupPolicy)})`);
+  return taken;
+}
 
 const compared = ["connection", "project", "accessLevel", "cleanupPolicy"] as const;
 
@@ -77,6 +103,13 @@ function outputsOf(inputs: RegistryInputs, project: Project): RegistryOutputs {
   };
 }
 
+function priorOf(project: Project): PriorRegistrySettings {
+  return {
+    accessLevel: project.container_registry_access_level,
+    cleanupPolicy: policyAsWritten(project.container_expiration_policy),
+  };
+}
+
 function sameSettings(inputs: RegistryInputs, project: Project): string[] {
   const held = {
     accessLevel: project.container_registry_access_level,
@@ -88,9 +121,11 @@ function sameSettings(inputs: RegistryInputs, project: Project): string[] {
 /**
  * The dynamic provider for a GitLab project's container registry settings: the registry's access
  * level and its cleanup policy. The project itself is not this resource's: create and update set the
- * settings on an existing project (found by ID or path), identity is the project's ID, and delete
- * turns the cleanup policy off (so no tags are removed by a policy nobody manages any more) and
- * leaves the access level and the images as they are.
+ * settings on an existing project (found by ID or path), and identity is the project's ID. Create
+ * refuses to change an access level or a cleanup policy set before it (not GitLab's defaults)
+ * unless `adopt` is true, and records the settings it found; delete puts them back (so a policy
+ * made for this resource is turned off, and no tags are removed by a policy nobody manages any
+ * more), and leaves the images as they are.
  */
 export const registryProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: RegistryInputs, news: RegistryInputs) {
@@ -102,6 +137,8 @@ export const registryProvider: pulumi.dynamic.ResourceProvider = {
       ...projectProblem(inputs.project),
       ...policyFailures,
     ];
+    if (!isUnknown(inputs.adopt) && typeof inputs.adopt !== "boolean")
+      failures.push({ property: "adopt", reason: "must be true or false" });
     if (!isUnknown(inputs.accessLevel) && !registryAccessLevels.includes(inputs.accessLevel))
       failures.push({
         property: "accessLevel",
@@ -126,7 +163,16 @@ export const registryProvider: pulumi.dynamic.ResourceProvider = {
     } catch (err) {
       throw aboutObject(what, err);
     }
-    const outs = outputsOf(inputs, project);
+    const prior = priorOf(project);
+    const taken = settingsTakenOver(inputs, prior);
+    if (taken.length > 0 && !inputs.adopt) {
+      throw new Error(
+        `${what}: project ${project.path_with_namespace} already has ${taken.join(" and ")} set outside this ` +
+          `resource; Berth does not take them over. Set adopt: true to manage them (the settings found are ` +
+          `put back when the resource is deleted)`,
+      );
+    }
+    const outs: RegistryOutputs = { ...outputsOf(inputs, project), prior };
     try {
       const edited = await client.editProject(project.id, editOf(inputs));
       const differing = sameSettings(inputs, edited);
@@ -156,8 +202,8 @@ export const registryProvider: pulumi.dynamic.ResourceProvider = {
       ...props,
       connection,
       project: props.project ?? project.path_with_namespace,
-      accessLevel: project.container_registry_access_level,
-      cleanupPolicy: policyAsWritten(project.container_expiration_policy),
+      ...priorOf(project),
+      adopt: props.adopt ?? false,
     };
     const outs = { ...props, ...outputsOf(inputs, project) };
     return props.project === undefined ? { id, props: outs, inputs } : { id, props: outs };
@@ -167,7 +213,9 @@ export const registryProvider: pulumi.dynamic.ResourceProvider = {
     const what = `gitlab registry ${news.project}`;
     try {
       const edited = await gitlabClient(news.connection).editProject(olds.projectId ?? id, editOf(news));
-      return { outs: outputsOf(news, edited) };
+      const outs: RegistryOutputs = outputsOf(news, edited);
+      if (olds.prior) outs.prior = olds.prior;
+      return { outs };
     } catch (err) {
       throw aboutObject(what, err);
     }
@@ -178,6 +226,10 @@ export const registryProvider: pulumi.dynamic.ResourceProvider = {
     const client = gitlabClient(connectionOrEnvironment(props.connection, what));
     try {
       const project = await client.getProject(props.projectId ?? id);
+      if (props.prior) {
+        await client.editProject(project.id, editOf({ ...props, ...props.prior }));
+        return;
+      }
       if (!project.container_expiration_policy?.enabled) return;
       await client.editProject(project.id, {
         container_expiration_policy_attributes: { enabled: false },

@@ -91,3 +91,32 @@ export function aboutObject(what: string, err: unknown): Error {
   }
   return wrapped;
 }
+
+/**
+ * Fails unless the object Harbor holds under a recorded ID is the one this resource made. Harbor
+ * has no labels, so what identifies an object besides its ID is its name (or its project's name):
+ * under the same ID, another Harbor (a second installation, one restored from a backup) may hold
+ * someone else's object. A mismatch names both, and nothing is changed or deleted. A `recorded`
+ * value that is undefined (state written before it was kept) is not checked.
+ *
+ * Call it where errors are wrapped by {@link aboutObject}, which names the resource first.
+ *
+ * @param kind - What the names are of, e.g. `robot` or `project`.
+ */
+export function requireSameObject(
+  kind: string,
+  id: string | number,
+  connection: HarborConnection,
+  recorded: string | undefined,
+  found: string | undefined,
+): void {
+  if (recorded === undefined || found === recorded) return;
+  throw new Error(
+    `${kind} ${id} at ${connection.url} is ${JSON.stringify(found ?? "")}, not ` +
+      `${JSON.stringify(recorded)}: it is another object than the one this resource made (the ` +
+      `connection reaches another Harbor, or Harbor was restored or reinstalled), so Berth neither ` +
+      `changes nor deletes it. Point the connection back at the Harbor the object was made in; if ` +
+      `that object is gone, remove the resource from the stack (pulumi state delete) or replace it ` +
+      `(pulumi up --replace)`,
+  );
+}

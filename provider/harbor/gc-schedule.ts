@@ -7,6 +7,7 @@ import {
   changedKeys,
   connectionOrEnvironment,
   connectionProblems,
+  sameValue,
 } from "./common";
 import { cronProblem } from "./cron";
 import { gcClient, type GcHistory, type Schedule } from "./gc-client";
@@ -20,11 +21,19 @@ export interface GcScheduleInputs {
   deleteUntagged: boolean;
   /** Parallel workers, 1 to 5. */
   workers: number;
+  /** Take over a schedule Harbor already has (it is restored on delete); without it, create refuses one. */
+  adopt: boolean;
 }
 
-export type GcScheduleOutputs = GcScheduleInputs;
+export interface GcScheduleOutputs extends GcScheduleInputs {
+  /**
+   * The schedule Harbor had before this resource (type `None` when it had none): what delete puts
+   * back. Absent in state written before it was recorded; delete then cancels the schedule.
+   */
+  priorSchedule?: Schedule;
+}
 
-export const gcScheduleDefaults = { deleteUntagged: false, workers: 1 } as const;
+export const gcScheduleDefaults = { deleteUntagged: false, workers: 1, adopt: false } as const;
 
 /** The resource's ID: Harbor has one garbage collection schedule. */
 export const gcScheduleId = "gc-schedule";
@@ -38,8 +47,23 @@ function scheduleOf(inputs: GcScheduleInputs): Schedule {
   };
 }
 
+/** The schedule Harbor holds, as an update would send it back; type `None` when it has none. */
+function heldSchedule(found: GcHistory | undefined): Schedule {
+  if (!found?.schedule?.type || found.schedule.type === "None") return { schedule: { type: "None" } };
+  let parameters: Record<string, unknown> = {};
+  try {
+    parameters = JSON.parse(found.job_parameters || "{}") as Record<string, unknown>;
+  } catch {
+    // Unreadable parameters are restored as Harbor's defaults.
+  }
+  return {
+    schedule: { type: found.schedule.type, ...(found.schedule.cron ? { cron: found.schedule.cron } : {}) },
+    parameters,
+  };
+}
+
 /** The schedule's fields as the inputs spell them, or undefined when Harbor has none. */
-function asWritten(found: GcHistory | undefined): Omit<GcScheduleInputs, "connection"> | undefined {
+function asWritten(found: GcHistory | undefined): Omit<GcScheduleInputs, "connection" | "adopt"> | undefined {
   if (!found?.schedule?.type || found.schedule.type === "None") return undefined;
   let parameters: { delete_untagged?: boolean; workers?: number } = {};
   try {
@@ -55,9 +79,10 @@ function asWritten(found: GcHistory | undefined): Omit<GcScheduleInputs, "connec
 }
 
 /**
- * The dynamic provider for Harbor's garbage collection schedule. Harbor keeps one, so create adopts
- * a schedule Harbor already has and replaces it with this one; delete cancels it (type `None`).
- * Everything updates in place.
+ * The dynamic provider for Harbor's garbage collection schedule. Harbor keeps one, and it is not
+ * Berth's: create refuses to replace a schedule Harbor already has (one that differs from this
+ * resource's) unless `adopt` is true, and records the schedule it found, which delete puts back
+ * (a Harbor that had none is left with none, type `None`). Everything updates in place.
  */
 export const gcScheduleProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: GcScheduleInputs, news: GcScheduleInputs) {
@@ -66,6 +91,7 @@ export const gcScheduleProvider: pulumi.dynamic.ResourceProvider = {
       ...connectionProblems(inputs.connection),
       ...cronProblem("schedule", inputs.schedule),
       ...booleanProblem("deleteUntagged", inputs.deleteUntagged),
+      ...booleanProblem("adopt", inputs.adopt),
     ];
     const workers: unknown = inputs.workers;
     if (
@@ -83,14 +109,31 @@ export const gcScheduleProvider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: GcScheduleInputs) {
     const client = gcClient(inputs.connection);
+    let priorSchedule: Schedule;
     try {
-      // One schedule per Harbor: take over the one it has, replacing it.
-      if (asWritten(await client.getSchedule())) await client.updateSchedule(scheduleOf(inputs));
+      const found = await client.getSchedule();
+      const held = asWritten(found);
+      priorSchedule = heldSchedule(found);
+      const wanted = {
+        schedule: inputs.schedule,
+        deleteUntagged: inputs.deleteUntagged,
+        workers: inputs.workers,
+      };
+      if (held && !inputs.adopt && !sameValue(held, wanted)) {
+        throw new Error(
+          `Harbor already runs garbage collection on a schedule set outside this resource ` +
+            `(${priorSchedule.schedule?.type} ${JSON.stringify(held.schedule)}, deleteUntagged ${held.deleteUntagged}, ` +
+            `workers ${held.workers}); Berth does not take it over. Set adopt: true to manage it ` +
+            `(the schedule found is put back when the resource is deleted)`,
+        );
+      }
+      // One schedule per Harbor: replace the one it has, or create it.
+      if (held) await client.updateSchedule(scheduleOf(inputs));
       else await client.createSchedule(scheduleOf(inputs));
     } catch (err) {
       throw aboutObject(what, err);
     }
-    return { id: gcScheduleId, outs: inputs };
+    return { id: gcScheduleId, outs: { ...inputs, priorSchedule } satisfies GcScheduleOutputs };
   },
 
   /**
@@ -100,30 +143,35 @@ export const gcScheduleProvider: pulumi.dynamic.ResourceProvider = {
    */
   async read(id: string, props: Partial<GcScheduleOutputs>) {
     const connection = connectionOrEnvironment(props.connection, what);
-    let held: Omit<GcScheduleInputs, "connection"> | undefined;
+    let held: Omit<GcScheduleInputs, "connection" | "adopt"> | undefined;
     try {
       held = asWritten(await gcClient(connection).getSchedule());
     } catch (err) {
       throw aboutObject(what, err);
     }
     if (!held) return {};
-    const outs: GcScheduleOutputs = { ...props, connection, ...held };
+    const outs: GcScheduleOutputs = { ...props, connection, ...held, adopt: props.adopt ?? false };
     return props.schedule === undefined ? { id, props: outs, inputs: outs } : { id, props: outs };
   },
 
-  async update(_id: string, _olds: GcScheduleOutputs, news: GcScheduleInputs) {
+  async update(_id: string, olds: GcScheduleOutputs, news: GcScheduleInputs) {
     try {
       await gcClient(news.connection).updateSchedule(scheduleOf(news));
     } catch (err) {
       throw aboutObject(what, err);
     }
-    return { outs: news };
+    const outs: GcScheduleOutputs = { ...news };
+    if (olds.priorSchedule) outs.priorSchedule = olds.priorSchedule;
+    return { outs };
   },
 
   async delete(_id: string, props: GcScheduleOutputs) {
     const client = gcClient(connectionOrEnvironment(props.connection, what));
+    const prior = props.priorSchedule;
     try {
-      if (asWritten(await client.getSchedule())) await client.updateSchedule({ schedule: { type: "None" } });
+      if (prior && prior.schedule?.type !== "None") await client.updateSchedule(prior);
+      else if (asWritten(await client.getSchedule()))
+        await client.updateSchedule({ schedule: { type: "None" } });
     } catch (err) {
       throw aboutObject(what, err);
     }

@@ -8,6 +8,7 @@ import {
   changedKeys,
   connectionOrEnvironment,
   connectionProblems,
+  requireSameObject,
 } from "./common";
 import {
   selectionDefaults,
@@ -26,6 +27,8 @@ export interface ImmutableTagRuleInputs extends TagSelection {
 
 export interface ImmutableTagRuleOutputs extends ImmutableTagRuleInputs {
   ruleId: number;
+  /** The project's name when the rule was made: what says project ID `projectId` is still that project. */
+  projectName: string;
 }
 
 export const immutableRuleDefaults = { ...selectionDefaults, disabled: false } as const;
@@ -46,14 +49,34 @@ function parseId(id: string): { projectId: number; ruleId: number } {
   return { projectId: Number(match[1]), ruleId: Number(match[2]) };
 }
 
-async function findRule(connection: HarborConnection, projectId: number, ruleId: number) {
-  const rules = await harborClient(connection).listImmutableRules(projectId);
+/**
+ * Rule `ruleId` of project `projectId`, or undefined when the project has none of that ID, after
+ * checking the project still bears `projectName` (unchecked when undefined: import, or state written
+ * before project names were kept).
+ */
+async function findRule(
+  connection: HarborConnection,
+  projectId: number,
+  ruleId: number,
+  projectName: string | undefined,
+) {
+  const client = harborClient(connection);
+  if (projectName !== undefined)
+    requireSameObject(
+      "project",
+      projectId,
+      connection,
+      projectName,
+      (await client.getProject(projectId)).name,
+    );
+  const rules = await client.listImmutableRules(projectId);
   return rules.find((r) => r.id === ruleId);
 }
 
 /**
  * The dynamic provider for a project's immutable tag rule: tags it selects cannot be overwritten
- * or deleted. Identity is `<project ID>/<rule ID>`; a new project replaces the rule.
+ * or deleted. Identity is `<project ID>/<rule ID>`; a new project replaces the rule. Read, update
+ * and delete act on the recorded IDs only while the project still bears the name it had at create.
  */
 export const immutableTagRuleProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: ImmutableTagRuleInputs, news: ImmutableTagRuleInputs) {
@@ -84,14 +107,13 @@ export const immutableTagRuleProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async create(inputs: ImmutableTagRuleInputs) {
+    const client = harborClient(inputs.connection);
     try {
-      const ruleId = await harborClient(inputs.connection).createImmutableRule(
-        inputs.projectId,
-        ruleOf(inputs),
-      );
+      const projectName = (await client.getProject(inputs.projectId)).name ?? "";
+      const ruleId = await client.createImmutableRule(inputs.projectId, ruleOf(inputs));
       return {
         id: `${inputs.projectId}/${ruleId}`,
-        outs: { ...inputs, ruleId } satisfies ImmutableTagRuleOutputs,
+        outs: { ...inputs, ruleId, projectName } satisfies ImmutableTagRuleOutputs,
       };
     } catch (err) {
       throw aboutObject(`harbor immutable tag rule ${inputs.tags} in project ${inputs.projectId}`, err);
@@ -108,8 +130,10 @@ export const immutableTagRuleProvider: pulumi.dynamic.ResourceProvider = {
     const what = `harbor immutable tag rule ${id}`;
     const connection = connectionOrEnvironment(props.connection, what);
     let rule: TagRule | undefined;
+    let projectName: string;
     try {
-      rule = await findRule(connection, projectId, ruleId);
+      rule = await findRule(connection, projectId, ruleId, props.projectName);
+      projectName = props.projectName ?? (await harborClient(connection).getProject(projectId)).name ?? "";
     } catch (err) {
       if (isNotFound(err)) return {};
       throw aboutObject(what, err);
@@ -122,31 +146,32 @@ export const immutableTagRuleProvider: pulumi.dynamic.ResourceProvider = {
       ...selectionOf(rule),
       disabled: rule.disabled ?? false,
     };
-    const outs: ImmutableTagRuleOutputs = { ...props, ...inputs, ruleId };
+    const outs: ImmutableTagRuleOutputs = { ...props, ...inputs, ruleId, projectName };
     return props.projectId === undefined ? { id, props: outs, inputs } : { id, props: outs };
   },
 
-  async update(id: string, _olds: ImmutableTagRuleOutputs, news: ImmutableTagRuleInputs) {
+  async update(id: string, olds: ImmutableTagRuleOutputs, news: ImmutableTagRuleInputs) {
     const { projectId, ruleId } = parseId(id);
+    const client = harborClient(news.connection);
+    let projectName: string;
     try {
-      await harborClient(news.connection).updateImmutableRule(projectId, ruleId, {
-        id: ruleId,
-        ...ruleOf(news),
-      });
+      if (!(await findRule(news.connection, projectId, ruleId, olds.projectName)))
+        throw new Error(`project ${projectId} at ${news.connection.url} has no immutable tag rule ${ruleId}`);
+      await client.updateImmutableRule(projectId, ruleId, { id: ruleId, ...ruleOf(news) });
+      projectName = olds.projectName ?? (await client.getProject(projectId)).name ?? "";
     } catch (err) {
       throw aboutObject(`harbor immutable tag rule ${id}`, err);
     }
-    return { outs: { ...news, ruleId } satisfies ImmutableTagRuleOutputs };
+    return { outs: { ...news, ruleId, projectName } satisfies ImmutableTagRuleOutputs };
   },
 
   async delete(id: string, props: ImmutableTagRuleOutputs) {
     const { projectId, ruleId } = parseId(id);
     const what = `harbor immutable tag rule ${id}`;
+    const connection = connectionOrEnvironment(props.connection, what);
     try {
-      await harborClient(connectionOrEnvironment(props.connection, what)).deleteImmutableRule(
-        projectId,
-        ruleId,
-      );
+      if (!(await findRule(connection, projectId, ruleId, props.projectName))) return;
+      await harborClient(connection).deleteImmutableRule(projectId, ruleId);
     } catch (err) {
       if (isNotFound(err)) return;
       throw aboutObject(what, err);

@@ -1,12 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { isKnown, isUnknown } from "../unknowns";
-import { type HarborConnection, isNotFound } from "./client";
+import { type HarborConnection, harborClient, isNotFound } from "./client";
 import {
   aboutObject,
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
   connectionProblems,
+  requireSameObject,
   sameValue,
 } from "./common";
 import { memberClient, type ProjectMember, type ProjectMemberEntity } from "./member-client";
@@ -47,6 +48,8 @@ export interface ProjectMemberOutputs extends ProjectMemberInputs {
   memberId: number;
   /** Harbor's ID of the user or group. */
   entityId: number;
+  /** The project's name when the member was added: what says project ID `projectId` is still that project. */
+  projectName: string;
 }
 
 export const memberDefaults = { user: "", group: "", groupType: "http", ldapGroupDn: "" } as const;
@@ -77,6 +80,28 @@ function memberOf(inputs: ProjectMemberInputs): ProjectMember {
       ...(inputs.ldapGroupDn ? { ldap_group_dn: inputs.ldapGroupDn } : {}),
     },
   };
+}
+
+/**
+ * Member `memberId` of project `projectId`, after checking it is still the one state records: the
+ * project bears the recorded name, the member the recorded user or group name (an LDAP group given
+ * by DN alone is checked by its project only). What state does not hold (import, or state written
+ * before project names were kept) is not checked.
+ */
+async function sameMember(
+  connection: HarborConnection,
+  projectId: number,
+  memberId: number,
+  recorded: Partial<ProjectMemberOutputs>,
+): Promise<ProjectMemberEntity> {
+  const entity = await memberClient(connection).getMember(projectId, memberId);
+  if (recorded.projectName !== undefined) {
+    const project = await harborClient(connection).getProject(projectId);
+    requireSameObject("project", projectId, connection, recorded.projectName, project.name);
+  }
+  const name = recorded.user || recorded.group || undefined;
+  requireSameObject("project member", `${projectId}/${memberId}`, connection, name, entity.entity_name);
+  return entity;
 }
 
 function roleOf(entity: ProjectMemberEntity): MemberRole {
@@ -116,7 +141,8 @@ function memberProblems(inputs: ProjectMemberInputs): CheckFailure[] {
  * The dynamic provider for project members. Identity is `<project ID>/<member ID>`; another user,
  * group or project replaces the membership, a new role updates it in place. Harbor refuses a
  * second membership of the same user or group in a project (409), so create never takes over one
- * it did not make.
+ * it did not make; read, update and delete act on the recorded IDs only while the project still
+ * bears the recorded name and the member the recorded user or group.
  */
 export const projectMemberProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: ProjectMemberInputs, news: ProjectMemberInputs) {
@@ -133,9 +159,15 @@ export const projectMemberProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: ProjectMemberInputs) {
     const client = memberClient(inputs.connection);
     try {
+      const projectName = (await harborClient(inputs.connection).getProject(inputs.projectId)).name ?? "";
       const memberId = await client.createMember(inputs.projectId, memberOf(inputs));
       const entity = await client.getMember(inputs.projectId, memberId);
-      const outs: ProjectMemberOutputs = { ...inputs, memberId, entityId: entity.entity_id ?? 0 };
+      const outs: ProjectMemberOutputs = {
+        ...inputs,
+        memberId,
+        entityId: entity.entity_id ?? 0,
+        projectName,
+      };
       return { id: `${inputs.projectId}/${memberId}`, outs };
     } catch (err) {
       throw aboutObject(describe(inputs), err);
@@ -153,7 +185,7 @@ export const projectMemberProvider: pulumi.dynamic.ResourceProvider = {
     const connection = connectionOrEnvironment(props.connection, what);
     const client = memberClient(connection);
     try {
-      const entity = await client.getMember(projectId, memberId);
+      const entity = await sameMember(connection, projectId, memberId, props);
       const name = entity.entity_name ?? "";
       let who: Pick<ProjectMemberInputs, "user" | "group" | "groupType" | "ldapGroupDn">;
       if (entity.entity_type === "u") {
@@ -171,7 +203,15 @@ export const projectMemberProvider: pulumi.dynamic.ResourceProvider = {
         };
       }
       const inputs: ProjectMemberInputs = { ...props, connection, projectId, ...who, role: roleOf(entity) };
-      const outs: ProjectMemberOutputs = { ...props, ...inputs, memberId, entityId: entity.entity_id ?? 0 };
+      const projectName =
+        props.projectName ?? (await harborClient(connection).getProject(projectId)).name ?? "";
+      const outs: ProjectMemberOutputs = {
+        ...props,
+        ...inputs,
+        memberId,
+        entityId: entity.entity_id ?? 0,
+        projectName,
+      };
       return props.projectId === undefined ? { id, props: outs, inputs } : { id, props: outs };
     } catch (err) {
       if (isNotFound(err)) return {};
@@ -181,19 +221,27 @@ export const projectMemberProvider: pulumi.dynamic.ResourceProvider = {
 
   async update(id: string, olds: ProjectMemberOutputs, news: ProjectMemberInputs) {
     const { projectId, memberId } = parseId(id);
+    let projectName: string;
     try {
+      await sameMember(news.connection, projectId, memberId, olds);
       await memberClient(news.connection).updateRole(projectId, memberId, memberRoleIds[news.role]);
+      projectName =
+        olds.projectName ?? (await harborClient(news.connection).getProject(projectId)).name ?? "";
     } catch (err) {
       throw aboutObject(describe(news), err);
     }
-    return { outs: { ...news, memberId, entityId: olds.entityId } satisfies ProjectMemberOutputs };
+    return {
+      outs: { ...news, memberId, entityId: olds.entityId, projectName } satisfies ProjectMemberOutputs,
+    };
   },
 
   async delete(id: string, props: ProjectMemberOutputs) {
     const { projectId, memberId } = parseId(id);
     const what = describe({ ...props, projectId });
+    const connection = connectionOrEnvironment(props.connection, what);
     try {
-      await memberClient(connectionOrEnvironment(props.connection, what)).deleteMember(projectId, memberId);
+      await sameMember(connection, projectId, memberId, props);
+      await memberClient(connection).deleteMember(projectId, memberId);
     } catch (err) {
       if (isNotFound(err)) return;
       throw aboutObject(what, err);

@@ -8,6 +8,7 @@ import {
   type CheckFailure,
   connectionOrEnvironment,
   connectionProblems,
+  requireSameObject,
   createFailure,
 } from "./common";
 import { type Registry, type RegistryUpdate, replicationClient } from "./replication-client";
@@ -196,6 +197,7 @@ export const registryEndpointProvider: pulumi.dynamic.ResourceProvider = {
     let found: Registry;
     try {
       found = await replicationClient(connection).getRegistry(Number(id));
+      requireSameObject("registry endpoint", id, connection, props.name, found.name);
     } catch (err) {
       if (isNotFound(err)) return {};
       throw aboutObject(what, err);
@@ -221,6 +223,8 @@ export const registryEndpointProvider: pulumi.dynamic.ResourceProvider = {
     const what = `harbor registry endpoint ${news.name}`;
     const client = replicationClient(news.connection);
     try {
+      const found = await client.getRegistry(Number(id));
+      requireSameObject("registry endpoint", id, news.connection, olds.name, found.name);
       await client.updateRegistry(Number(id), updateOf(news));
       const { accessSecret, ...kept } = news;
       const salt = olds.salt || newSalt();
@@ -239,8 +243,12 @@ export const registryEndpointProvider: pulumi.dynamic.ResourceProvider = {
 
   async delete(id: string, props: RegistryEndpointOutputs) {
     const what = `harbor registry endpoint ${props.name ?? id}`;
+    const connection = connectionOrEnvironment(props.connection, what);
+    const client = replicationClient(connection);
     try {
-      await replicationClient(connectionOrEnvironment(props.connection, what)).deleteRegistry(Number(id));
+      const found = await client.getRegistry(Number(id));
+      requireSameObject("registry endpoint", id, connection, props.name, found.name);
+      await client.deleteRegistry(Number(id));
     } catch (err) {
       if (isNotFound(err)) return;
       if (hasStatus(err, 412)) {

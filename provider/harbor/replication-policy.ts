@@ -8,6 +8,7 @@ import {
   type CheckFailure,
   connectionOrEnvironment,
   connectionProblems,
+  requireSameObject,
 } from "./common";
 import { cronProblem } from "./cron";
 import { type ReplicationFilter, type ReplicationPolicy, replicationClient } from "./replication-client";
@@ -222,7 +223,8 @@ function policyProblems(inputs: ReplicationPolicyInputs): CheckFailure[] {
 
 /**
  * The dynamic provider for replication policies. Identity is Harbor's policy ID; every field
- * updates in place. Create never takes over a policy of the same name (Harbor's 409).
+ * updates in place. Create never takes over a policy of the same name (Harbor's 409), and read,
+ * update and delete act on the recorded ID only while it still bears the recorded name.
  */
 export const replicationPolicyProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: ReplicationPolicyInputs, news: ReplicationPolicyInputs) {
@@ -264,6 +266,7 @@ export const replicationPolicyProvider: pulumi.dynamic.ResourceProvider = {
     let found: ReplicationPolicy;
     try {
       found = await replicationClient(connection).getPolicy(Number(id));
+      requireSameObject("replication policy", id, connection, props.name, found.name);
     } catch (err) {
       if (isNotFound(err)) return {};
       throw aboutObject(what, err);
@@ -273,19 +276,27 @@ export const replicationPolicyProvider: pulumi.dynamic.ResourceProvider = {
     return props.name === undefined ? { id, props: outs, inputs } : { id, props: outs };
   },
 
-  async update(id: string, _olds: ReplicationPolicyOutputs, news: ReplicationPolicyInputs) {
+  async update(id: string, olds: ReplicationPolicyOutputs, news: ReplicationPolicyInputs) {
+    const what = `harbor replication policy ${news.name}`;
+    const client = replicationClient(news.connection);
     try {
-      await replicationClient(news.connection).updatePolicy(Number(id), policyOf(news));
+      const found = await client.getPolicy(Number(id));
+      requireSameObject("replication policy", id, news.connection, olds.name, found.name);
+      await client.updatePolicy(Number(id), policyOf(news));
     } catch (err) {
-      throw aboutObject(`harbor replication policy ${news.name}`, err);
+      throw aboutObject(what, err);
     }
     return { outs: { ...news, policyId: Number(id) } satisfies ReplicationPolicyOutputs };
   },
 
   async delete(id: string, props: ReplicationPolicyOutputs) {
     const what = `harbor replication policy ${props.name ?? id}`;
+    const connection = connectionOrEnvironment(props.connection, what);
+    const client = replicationClient(connection);
     try {
-      await replicationClient(connectionOrEnvironment(props.connection, what)).deletePolicy(Number(id));
+      const found = await client.getPolicy(Number(id));
+      requireSameObject("replication policy", id, connection, props.name, found.name);
+      await client.deletePolicy(Number(id));
     } catch (err) {
       if (isNotFound(err)) return;
       throw aboutObject(what, err);

@@ -4,10 +4,12 @@ import type { RetentionPolicy, TagRule } from "./api-types";
 import { type HarborConnection, harborClient, isNotFound } from "./client";
 import {
   aboutObject,
+  booleanProblem,
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
   connectionProblems,
+  sameValue,
 } from "./common";
 import {
   selectionDefaults,
@@ -47,10 +49,23 @@ export interface RetentionInputs {
   rules: RetentionRule[];
   /** When the policy runs: a six-field cron (`0 0 0 * * *`), or "" for never (run by hand). */
   schedule: string;
+  /** Take over rules or a schedule the project's policy already has (restored on delete); without it, create refuses them. */
+  adopt: boolean;
 }
 
 export interface RetentionOutputs extends RetentionInputs {
   policyId: number;
+  /**
+   * The policy's rules, algorithm and trigger before this resource (no rules and no schedule when
+   * the project had no policy): what delete puts back. Absent in state written before it was
+   * recorded; delete then leaves the policy empty.
+   */
+  priorPolicy?: Pick<RetentionPolicy, "algorithm" | "rules" | "trigger">;
+}
+
+/** A policy with no rules and no schedule: what a project without one is left with. */
+function isEmptyPolicy(policy: Pick<RetentionPolicy, "rules" | "trigger"> | undefined): boolean {
+  return !policy || ((policy.rules ?? []).length === 0 && !policy.trigger?.settings?.cron);
 }
 
 export const ruleDefaults = { ...selectionDefaults, count: 0, untagged: false, disabled: false } as const;
@@ -121,9 +136,11 @@ function ruleProblems(rules: unknown): CheckFailure[] {
 
 /**
  * The dynamic provider for a project's tag retention policy. Harbor allows one per project and
- * refuses a second, so create adopts a policy the project already has and replaces its rules; a new
- * project replaces the resource. Delete leaves the project an empty policy (no rules, no schedule),
- * as Harbor's own UI does. Identity is the policy ID (the project's `retention_id`).
+ * refuses a second, so create takes over the policy a project already has: an empty one (no rules,
+ * no schedule) freely, one with rules or a schedule that differ from this resource's only when
+ * `adopt` is true. It records what it found, and delete puts that back (a project that had none, or
+ * an empty one, is left an empty policy, as Harbor's own UI does). A new project replaces the
+ * resource. Identity is the policy ID (the project's `retention_id`).
  */
 export const retentionProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: RetentionInputs, news: RetentionInputs) {
@@ -135,7 +152,12 @@ export const retentionProvider: pulumi.dynamic.ResourceProvider = {
         ? rules.map((r: RetentionRule) => (isUnknown(r) ? r : { ...ruleDefaults, ...r }))
         : news.rules,
     };
-    const failures = [...connectionProblems(inputs.connection), ...ruleProblems(inputs.rules)];
+    inputs.adopt = news.adopt ?? false;
+    const failures = [
+      ...connectionProblems(inputs.connection),
+      ...ruleProblems(inputs.rules),
+      ...booleanProblem("adopt", inputs.adopt),
+    ];
     const projectId: unknown = inputs.projectId;
     if (!isUnknown(projectId) && !(Number.isInteger(projectId) && (projectId as number) > 0))
       failures.push({ property: "projectId", reason: "must be a Harbor project ID" });
@@ -162,14 +184,34 @@ export const retentionProvider: pulumi.dynamic.ResourceProvider = {
       const project = await client.getProject(inputs.projectId);
       const existing = Number(project.metadata?.retention_id);
       let policyId: number;
+      let priorPolicy: RetentionOutputs["priorPolicy"] = {
+        algorithm: "or",
+        rules: [],
+        trigger: { kind: "Schedule", settings: { cron: "" }, references: {} },
+      };
       if (existing) {
-        // One policy per project: take over the one Harbor already keeps, replacing its rules.
+        // One policy per project: the one Harbor already keeps is replaced, and put back on delete.
+        const found = await client.getRetention(existing);
+        priorPolicy = { algorithm: found.algorithm, rules: found.rules ?? [], trigger: found.trigger };
+        const held = asWritten(found);
+        if (
+          !isEmptyPolicy(found) &&
+          !inputs.adopt &&
+          !sameValue(held, { rules: inputs.rules, schedule: inputs.schedule })
+        ) {
+          throw new Error(
+            `project ${inputs.projectId} already has a retention policy set outside this resource ` +
+              `(${(found.rules ?? []).length} rules, schedule ${JSON.stringify(held.schedule)}); Berth does not ` +
+              `take it over. Set adopt: true to manage it (the policy found is put back when the resource is deleted)`,
+          );
+        }
         await client.updateRetention(existing, { ...policyOf(inputs), id: existing });
         policyId = existing;
       } else {
         policyId = await client.createRetention(policyOf(inputs));
       }
-      return { id: String(policyId), outs: { ...inputs, policyId } satisfies RetentionOutputs };
+      const outs: RetentionOutputs = { ...inputs, policyId, priorPolicy };
+      return { id: String(policyId), outs };
     } catch (err) {
       throw aboutObject(what, err);
     }
@@ -192,7 +234,13 @@ export const retentionProvider: pulumi.dynamic.ResourceProvider = {
       const project = await client.getProject(projectId);
       if (project.metadata?.retention_id !== id) return {};
       const policy = await client.getRetention(Number(id));
-      const inputs: RetentionInputs = { ...props, connection, projectId, ...asWritten(policy) };
+      const inputs: RetentionInputs = {
+        ...props,
+        connection,
+        projectId,
+        ...asWritten(policy),
+        adopt: props.adopt ?? false,
+      };
       const outs: RetentionOutputs = { ...props, ...inputs, policyId: Number(id) };
       return props.projectId === undefined ? { id, props: outs, inputs } : { id, props: outs };
     } catch (err) {
@@ -201,13 +249,15 @@ export const retentionProvider: pulumi.dynamic.ResourceProvider = {
     }
   },
 
-  async update(id: string, _olds: RetentionOutputs, news: RetentionInputs) {
+  async update(id: string, olds: RetentionOutputs, news: RetentionInputs) {
     try {
       await harborClient(news.connection).updateRetention(Number(id), { ...policyOf(news), id: Number(id) });
     } catch (err) {
       throw aboutObject(`harbor retention policy of project ${news.projectId}`, err);
     }
-    return { outs: { ...news, policyId: Number(id) } satisfies RetentionOutputs };
+    const outs: RetentionOutputs = { ...news, policyId: Number(id) };
+    if (olds.priorPolicy) outs.priorPolicy = olds.priorPolicy;
+    return { outs };
   },
 
   async delete(id: string, props: RetentionOutputs) {
@@ -216,8 +266,12 @@ export const retentionProvider: pulumi.dynamic.ResourceProvider = {
     try {
       const project = await client.getProject(props.projectId);
       if (project.metadata?.retention_id !== id) return;
+      const empty = policyOf({ ...props, rules: [], schedule: "" });
+      const prior = props.priorPolicy;
       await client.updateRetention(Number(id), {
-        ...policyOf({ ...props, rules: [], schedule: "" }),
+        ...empty,
+        ...(prior && !isEmptyPolicy(prior) ? prior : {}),
+        scope: empty.scope,
         id: Number(id),
       });
     } catch (err) {

@@ -10,6 +10,7 @@ import {
   connectionOrEnvironment,
   connectionProblems,
   nameProblem,
+  requireSameObject,
 } from "./common";
 
 /** One permission of a project robot: an action on a resource of its project (e.g. pull on repository). */
@@ -103,7 +104,8 @@ function asWritten(robot: Robot) {
  * The dynamic provider for project robot accounts. Identity is Harbor's robot ID; a new project or
  * name replaces the robot (Harbor cannot rename one), everything else updates in place. Harbor shows
  * the secret only on create and on refresh, so it lives in state (secret) and `rotate` refreshes it
- * in place. Ownership is the ID in state: create never takes over an existing robot (Harbor's 409).
+ * in place. Ownership is the ID in state: create never takes over an existing robot (Harbor's 409),
+ * and read, update and delete act on the recorded ID only while it still bears the robot's full name.
  */
 export const robotProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: RobotInputs, news: RobotInputs) {
@@ -170,6 +172,7 @@ export const robotProvider: pulumi.dynamic.ResourceProvider = {
     let found: Robot;
     try {
       found = await harborClient(connection).getRobot(Number(id));
+      requireSameObject("robot", id, connection, props.fullName, found.name);
     } catch (err) {
       if (isNotFound(err)) return {};
       throw aboutObject(what, err);
@@ -194,6 +197,7 @@ export const robotProvider: pulumi.dynamic.ResourceProvider = {
     const client = harborClient(news.connection);
     try {
       const current = await client.getRobot(Number(id));
+      requireSameObject("robot", id, news.connection, olds.fullName, current.name);
       const changed = changedKeys<RobotInputs>(olds, news, [
         "description",
         "durationDays",
@@ -229,8 +233,11 @@ export const robotProvider: pulumi.dynamic.ResourceProvider = {
 
   async delete(id: string, props: RobotOutputs) {
     const what = `harbor robot ${props.project}/${props.name}`;
+    const connection = connectionOrEnvironment(props.connection, what);
+    const client = harborClient(connection);
     try {
-      await harborClient(connectionOrEnvironment(props.connection, what)).deleteRobot(Number(id));
+      requireSameObject("robot", id, connection, props.fullName, (await client.getRobot(Number(id))).name);
+      await client.deleteRobot(Number(id));
     } catch (err) {
       if (isNotFound(err)) return;
       throw aboutObject(what, err);

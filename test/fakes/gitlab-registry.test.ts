@@ -169,6 +169,49 @@ describe("GitLab registry resources through Pulumi's dynamic-provider host, on t
     assert.equal(app.container_registry_access_level, "enabled", "and leaves the access level");
   });
 
+  it("GitLabRegistry: takes over settings made before it only with adopt, and puts them back on delete", async () => {
+    const held = fake.addProject("group/held");
+    held.container_registry_access_level = "private";
+    const theirs = { cadence: "14d", enabled: true, keep_n: 25, older_than: "30d", name_regex: "dev-.*" };
+    Object.assign(held.container_expiration_policy, theirs);
+    const program = (adopt: boolean) => () =>
+      new GitLabRegistry("registry", {
+        connection: fake.connection,
+        project: "group/held",
+        accessLevel: "enabled",
+        cleanupPolicy: { cadence: "7d" },
+        adopt,
+      });
+
+    const since = fake.requests.length;
+    await assert.rejects(run("held", program(false)), (err: Error) => {
+      assert.match(
+        err.message,
+        /gitlab registry group\/held: project group\/held already has accessLevel \(private\)/,
+      );
+      assert.match(err.message, /and cleanupPolicy \(on: .*"cadence":"14d"/);
+      assert.match(err.message, /Set adopt: true/);
+      return true;
+    });
+    assert.deepEqual(
+      fake.requests.slice(since).filter((r) => r.method === "PUT"),
+      [],
+      "refused before any change",
+    );
+
+    const up = await run("held", program(true));
+    assert.equal(held.container_registry_access_level, "enabled");
+    assert.equal(held.container_expiration_policy.cadence, "7d");
+
+    await up.destroy();
+    assert.equal(held.container_registry_access_level, "private", "delete puts back the access level found");
+    assert.deepEqual(
+      { ...held.container_expiration_policy, next_run_at: undefined, name_regex_keep: undefined },
+      { ...theirs, next_run_at: undefined, name_regex_keep: undefined },
+      "and the cleanup policy found",
+    );
+  });
+
   it("GitLabRegistry: refuses cleanup values GitLab does not allow at check, naming each field, before any request", async () => {
     const before = fake.requests.length;
     await assert.rejects(

@@ -1,9 +1,10 @@
 /**
  * HarborGarbageCollection through the test engine and Pulumi's own dynamic-provider host, against the
- * contract-checked Harbor fake, in one sequence of runs: a preview with an unknown input, adopting
- * the schedule Harbor already has, no change, an update, drift found by refresh and repaired by up,
- * import, bad input refused before any API call, delete (schedule type None), and create where Harbor
- * has no schedule. Ends with no contract violation recorded by the fake.
+ * contract-checked Harbor fake, in one sequence of runs: a preview with an unknown input, the
+ * schedule Harbor already has refused without `adopt` and taken over with it, no change, an update,
+ * drift found by refresh and repaired by up, import, bad input refused before any API call, delete
+ * (the schedule found at create put back), and create and delete where Harbor has no schedule (type
+ * None again). Ends with no contract violation recorded by the fake.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -66,15 +67,29 @@ describe("HarborGarbageCollection through Pulumi's dynamic-provider host, on the
     assert.equal(preview.byName("gc", gcType).programInputs.workers, unknownValue);
     assert.equal(fake.state.gcSchedule.cron, "0 0 0 * * 0", "a preview changes nothing");
 
-    const weekly: GcArgs = { schedule: "0 0 3 * * 0", deleteUntagged: true, workers: 3 };
+    const weekly: GcArgs = { schedule: "0 0 3 * * 0", deleteUntagged: true, workers: 3, adopt: true };
     let since = fake.requests.length;
+    await assert.rejects(deploy({ ...weekly, adopt: false }), (err: Error) => {
+      assert.match(err.message, /harbor garbage collection schedule: Harbor already runs garbage collection/);
+      assert.match(err.message, /Weekly "0 0 0 \* \* 0"/, "names the schedule found");
+      assert.match(err.message, /Set adopt: true/);
+      return true;
+    });
+    assert.deepEqual(operations(since), ["getGCSchedule"], "refused before any change");
+    assert.equal(fake.state.gcSchedule.cron, "0 0 0 * * 0");
+
+    since = fake.requests.length;
     const up = await deploy(weekly);
     assert.equal(up.byName("gc", gcType).id, "gc-schedule");
     assert.deepEqual(
       operations(since).filter((o) => o !== "getGCSchedule"),
       ["updateGCSchedule"],
-      "Harbor's schedule is adopted and replaced, never created a second time",
+      "with adopt, Harbor's schedule is taken over and replaced, never created a second time",
     );
+    assert.deepEqual(up.byName("gc", gcType).outputs.priorSchedule, {
+      schedule: { type: "Weekly", cron: "0 0 0 * * 0" },
+      parameters: { delete_untagged: false, workers: 1 },
+    });
     assert.deepEqual(
       [fake.state.gcSchedule.type, fake.state.gcSchedule.cron, fake.state.gcSchedule.parameters],
       ["Custom", "0 0 3 * * 0", { delete_untagged: true, workers: 3 }],
@@ -111,27 +126,36 @@ describe("HarborGarbageCollection through Pulumi's dynamic-provider host, on the
     });
 
     since = fake.requests.length;
-    const bad = await provider.check!({}, { connection: fake.connection, schedule: "0 3 * * 0", workers: 9 });
-    assert.deepEqual(bad.failures?.map((f) => f.property).sort(), ["schedule", "workers"]);
+    const bad = await provider.check!(
+      {},
+      { connection: fake.connection, schedule: "0 3 * * 0", workers: 9, adopt: "yes" },
+    );
+    assert.deepEqual(bad.failures?.map((f) => f.property).sort(), ["adopt", "schedule", "workers"]);
     assert.match(bad.failures!.find((f) => f.property === "schedule")!.reason, /six-field cron/);
     assert.equal(fake.requests.length, since, "bad input is refused before any API call");
 
     await repaired.destroy();
-    assert.equal(fake.state.gcSchedule, undefined, "delete cancels the schedule");
+    assert.deepEqual(
+      [fake.state.gcSchedule?.type, fake.state.gcSchedule?.cron, fake.state.gcSchedule?.parameters],
+      ["Weekly", "0 0 0 * * 0", { delete_untagged: false, workers: 1 }],
+      "delete puts back the schedule Harbor had before",
+    );
+    fake.state.gcSchedule = undefined;
     assert.deepEqual(await provider.read!("gc-schedule", { connection: fake.connection }), {}, "gone");
 
     since = fake.requests.length;
     const connection = fake.connection;
-    await provider.create({ connection, schedule: "0 0 4 * * *", deleteUntagged: false, workers: 1 });
-    assert.deepEqual(operations(since), ["getGCSchedule", "createGCSchedule"], "with none, one is created");
-    assert.equal(heldSchedule()?.cron, "0 0 4 * * *");
-    await provider.delete!("gc-schedule", {
+    const made = await provider.create({
       connection,
       schedule: "0 0 4 * * *",
       deleteUntagged: false,
       workers: 1,
+      adopt: false,
     });
-    assert.equal(fake.state.gcSchedule, undefined);
+    assert.deepEqual(operations(since), ["getGCSchedule", "createGCSchedule"], "with none, one is created");
+    assert.equal(heldSchedule()?.cron, "0 0 4 * * *");
+    await provider.delete!("gc-schedule", made.outs);
+    assert.equal(fake.state.gcSchedule, undefined, "with none before, delete cancels the schedule");
     assert.deepEqual(fake.violations, [], "requests and responses keep Harbor's contract");
   });
 });

@@ -155,6 +155,91 @@ describe("Harbor retention policies and immutable tag rules through Pulumi's dyn
     await up.destroy();
   });
 
+  it("takes over a project's policy with rules only with adopt, and puts it back on delete", async () => {
+    const projectOnly = await runProgram(
+      () => new HarborProject("project", { connection: fake.connection, name: "held" }),
+      { project: "harbor-e2e", stack: "held" },
+    );
+    const project = projectNamed("held")!;
+    const existing = fake.state.nextId++;
+    const theirs = {
+      id: fake.state.nextId++,
+      priority: 1,
+      disabled: false,
+      action: "retain",
+      template: "latestPushedK",
+      params: { latestPushedK: 3 },
+      tag_selectors: [
+        { kind: "doublestar", decoration: "matches", pattern: "**", extras: '{"untagged":false}' },
+      ],
+      scope_selectors: { repository: [{ kind: "doublestar", decoration: "repoMatches", pattern: "**" }] },
+    };
+    fake.state.retentions.set(existing, {
+      id: existing,
+      algorithm: "or",
+      rules: [theirs],
+      trigger: { kind: "Schedule", settings: { cron: "0 0 1 * * *" }, references: {} },
+      scope: { level: "project", ref: project.project_id },
+    });
+    project.metadata.retention_id = String(existing);
+    const program = (adopt: boolean) => () => {
+      const p = new HarborProject("project", { connection: fake.connection, name: "held" });
+      new HarborRetentionPolicy("retention", {
+        connection: fake.connection,
+        projectId: p.projectId,
+        rules: [{ template: "always", tags: "release-*" }],
+        adopt,
+      });
+    };
+
+    const since = fake.requests.length;
+    await assert.rejects(
+      runProgram(program(false), { project: "harbor-e2e", stack: "held", previous: projectOnly }),
+      (err: Error) => {
+        assert.match(
+          err.message,
+          new RegExp(
+            `project ${project.project_id} already has a retention policy set outside this resource`,
+          ),
+        );
+        assert.match(err.message, /1 rules, schedule "0 0 1 \* \* \*"/);
+        assert.match(err.message, /Set adopt: true/);
+        return true;
+      },
+    );
+    assert.deepEqual(
+      fake.requests.slice(since).filter((r) => r.operationId === "updateRetention"),
+      [],
+      "refused before any change",
+    );
+    assert.equal(fake.state.retentions.get(existing)!.rules[0].template, "latestPushedK");
+
+    const up = await runProgram(program(true), {
+      project: "harbor-e2e",
+      stack: "held",
+      previous: projectOnly,
+    });
+    assert.equal(up.byName("retention", retentionType).id, String(existing));
+    assert.deepEqual(
+      fake.state.retentions.get(existing)!.rules.map((r) => r.template),
+      ["always"],
+      "with adopt, the rules are replaced",
+    );
+
+    await runProgram(() => new HarborProject("project", { connection: fake.connection, name: "held" }), {
+      project: "harbor-e2e",
+      stack: "held",
+      previous: up,
+    });
+    const restored = fake.state.retentions.get(existing)!;
+    assert.deepEqual(
+      [restored.rules.map((r) => [r.template, r.params]), restored.trigger.settings.cron],
+      [[["latestPushedK", { latestPushedK: 3 }]], "0 0 1 * * *"],
+      "deleting the resource puts back the rules and schedule found at create",
+    );
+    await projectOnly.destroy();
+  });
+
   it("refuses a rule without its count before any API call, naming the field", async () => {
     const before = fake.requests.length;
     await assert.rejects(deployRetention("refused", [{ template: "nDaysSinceLastPush" }], ""), (err: Error) =>

@@ -32,14 +32,22 @@ export interface GitLabRegistryArgs {
   accessLevel?: pulumi.Input<RegistryAccessLevel>;
   /** The cleanup policy. Default: none (GitLab's default policy, turned off). */
   cleanupPolicy?: pulumi.Input<GitLabCleanupPolicyArgs>;
+  /**
+   * Take over an access level other than "enabled", or a cleanup policy that is on, set before this
+   * resource (when they differ from these); they are put back when the resource is deleted. Default:
+   * false (create fails, naming the settings found).
+   */
+  adopt?: pulumi.Input<boolean>;
 }
 
 /**
  * The container registry of an existing GitLab project: who may see it, and the cleanup policy that
  * removes old tags. Values GitLab does not allow (a cadence, keep-n or age outside its lists, a
  * regex RE2 cannot run) fail at preview, naming the field. Refresh reports changes made in GitLab
- * and `up` puts the settings back. Deleting the resource turns the cleanup policy off, so no tag is
- * removed by a policy nobody manages, and leaves the access level and every image as they are.
+ * and `up` puts the settings back. Settings made before the resource (an access level other than
+ * "enabled", a cleanup policy that is on) are taken over only with `adopt: true`. Deleting the
+ * resource puts back the settings it found (so a policy it turned on is off again, and no tag is
+ * removed by a policy nobody manages) and leaves every image as it is.
  * Import with `pulumi import pulumi-nodejs:dynamic/berth/gitlab:GitLabRegistry <name> <project ID>`,
  * with GITLAB_URL and GITLAB_TOKEN set. Needs `@gitbeaker/rest` installed (`npm install @gitbeaker/rest`).
  */
@@ -62,6 +70,7 @@ export class GitLabRegistry extends pulumi.dynamic.Resource {
         project: args.project,
         accessLevel: args.accessLevel ?? registryDefaults.accessLevel,
         cleanupPolicy: args.cleanupPolicy,
+        adopt: args.adopt ?? registryDefaults.adopt,
         projectId: undefined,
         projectPath: undefined,
         registryHost: undefined,

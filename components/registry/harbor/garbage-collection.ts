@@ -11,11 +11,17 @@ export interface HarborGarbageCollectionArgs {
   deleteUntagged?: pulumi.Input<boolean>;
   /** Parallel workers, 1 to 5. Default: 1. */
   workers?: pulumi.Input<number>;
+  /**
+   * Take over a schedule Harbor already has (one that differs from this one); it is put back when
+   * the resource is deleted. Default: false (create fails, naming the schedule found).
+   */
+  adopt?: pulumi.Input<boolean>;
 }
 
 /**
- * Harbor's garbage collection schedule. Harbor keeps one, so this takes over the schedule it has
- * (replacing it) instead of failing, and deleting it cancels the schedule. Declare one per Harbor.
+ * Harbor's garbage collection schedule. Harbor keeps one: a schedule set before this resource is
+ * taken over only with `adopt: true`, and deleting the resource puts back the schedule it found
+ * (none when there was none). Declare one per Harbor.
  * Refresh reports changes made in Harbor. Import with the ID `gc-schedule`, HARBOR_URL,
  * HARBOR_USERNAME and HARBOR_PASSWORD set.
  */
@@ -31,6 +37,7 @@ export class HarborGarbageCollection extends pulumi.dynamic.Resource {
         schedule: args.schedule,
         deleteUntagged: args.deleteUntagged ?? gcScheduleDefaults.deleteUntagged,
         workers: args.workers ?? gcScheduleDefaults.workers,
+        adopt: args.adopt ?? gcScheduleDefaults.adopt,
       },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
       harborModule,

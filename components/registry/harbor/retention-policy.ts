@@ -37,12 +37,18 @@ export interface HarborRetentionPolicyArgs {
   rules: pulumi.Input<pulumi.Input<HarborRetentionRuleArgs>[]>;
   /** When the policy runs: a six-field cron such as "0 0 0 * * *". Default: "" (never; run by hand). */
   schedule?: pulumi.Input<string>;
+  /**
+   * Take over rules or a schedule the project's policy already has (when they differ from these);
+   * they are put back when the resource is deleted. Default: false (create fails, naming the policy
+   * found). A policy with no rules and no schedule is taken over either way.
+   */
+  adopt?: pulumi.Input<boolean>;
 }
 
 /**
- * A project's tag retention policy. Harbor keeps one per project, so this takes over the policy a
- * project already has (replacing its rules) instead of failing; deleting it leaves the project an
- * empty policy. Refresh reports rules and schedules changed in Harbor. Import with the policy ID
+ * A project's tag retention policy. Harbor keeps one per project: an empty one is taken over, one
+ * with rules or a schedule only with `adopt: true`; deleting the resource puts back the policy it
+ * found (an empty one when there was none). Refresh reports rules and schedules changed in Harbor. Import with the policy ID
  * (the project's `retention_id`), HARBOR_URL, HARBOR_USERNAME and HARBOR_PASSWORD set.
  */
 export class HarborRetentionPolicy extends pulumi.dynamic.Resource {
@@ -58,6 +64,7 @@ export class HarborRetentionPolicy extends pulumi.dynamic.Resource {
         projectId: args.projectId,
         rules: args.rules,
         schedule: args.schedule ?? "",
+        adopt: args.adopt ?? false,
         policyId: undefined,
       },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
