@@ -34,8 +34,11 @@ export function toComposeFile(apps: MarathonConversion[]): MarathonComposeFile {
       environment[name] = `\${${name}:?set ${name} to the value of the Marathon secret ${source}}`;
     }
     if (Object.keys(environment).length > 0) out.environment = environment;
-    if (s.secretEnv && Object.keys(s.secretEnv).length > 0)
-      out["x-berth"] = { secretEnv: Object.keys(s.secretEnv) };
+    const berth: Dict = {};
+    if (s.secretEnv && Object.keys(s.secretEnv).length > 0) berth.secretEnv = Object.keys(s.secretEnv);
+    // Marathon's container ports without a host port serve the cluster only, as Berth's do.
+    if (s.ports && s.ports.every((p) => p.published === undefined)) berth.public = false;
+    if (Object.keys(berth).length > 0) out["x-berth"] = berth;
     if (s.ports) {
       out.ports = s.ports.map((p) => ({
         target: p.target,

@@ -8,7 +8,11 @@ export interface CliRun {
 }
 
 /** Runs `berth <argv>` in-process in `cwd`, capturing what it prints. */
-export async function berth(argv: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<CliRun> {
+export async function berth(
+  argv: string[],
+  cwd: string,
+  env: Record<string, string | undefined> = {},
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const status = await main(argv, {

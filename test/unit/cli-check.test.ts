@@ -41,8 +41,7 @@ const extra = `services:
       replicas: -1
 `;
 
-const project = () =>
-  composeDir({ "compose.yaml": compose, "base.yaml": base, "extra/compose.yaml": extra });
+const project = () => composeDir({ "compose.yaml": compose, "base.yaml": base, "extra/compose.yaml": extra });
 
 describe("berth check", () => {
   it("prints every problem of a Compose file at once, at its file, line and column (--json golden)", async () => {
@@ -74,7 +73,8 @@ describe("berth check", () => {
           column: 5,
           service: "web",
           field: "services.web.container_name",
-          message: "is ignored: the cluster names each task itself; other services reach this one by its service name",
+          message:
+            "is ignored: the cluster names each task itself; other services reach this one by its service name",
         },
         {
           severity: "error",
@@ -132,7 +132,10 @@ describe("berth check", () => {
     assert.match(lenient.stdout, /compose\.yaml:4:5: warning: services\.web\.container_name: is ignored/);
     const strict = await berth(["check", "compose.yaml", "--target", "ecs", "--strict", "--json"], dir);
     assert.equal(strict.status, 1);
-    const report = JSON.parse(strict.stdout) as { ok: boolean; problems: { severity: string; line: number; message: string }[] };
+    const report = JSON.parse(strict.stdout) as {
+      ok: boolean;
+      problems: { severity: string; line: number; message: string }[];
+    };
     assert.equal(report.ok, false);
     assert.deepEqual(
       report.problems.map((p) => [p.severity, p.line]),
@@ -182,7 +185,10 @@ describe("berth check", () => {
   it("answers a Marathon target with its retirement and the way out", async () => {
     const run = await berth(["check", "compose.yaml", "--target", "marathon"], project());
     assert.equal(run.status, 2);
-    assert.match(run.stderr, /Mesos\/Marathon is not a target: it is retired\. Apache Mesos moved to the Apache Attic/);
+    assert.match(
+      run.stderr,
+      /Mesos\/Marathon is not a target: it is retired\. Apache Mesos moved to the Apache Attic/,
+    );
     assert.match(run.stderr, /1\.10\.26 \(July 2020\)/);
     assert.match(run.stderr, /DC\/OS support ended in\s+October 2021/);
     assert.match(run.stderr, /berth convert marathon APP\.json/);

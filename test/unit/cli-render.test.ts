@@ -36,7 +36,9 @@ describe("berth render", () => {
     const dir = composeDir({ "compose.yaml": compose });
     const run = await berth(["render", "compose.yaml", "--target", "kubernetes"], dir);
     assert.equal(run.status, 0, run.stderr);
-    const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+    const docs = parseAllDocuments(run.stdout).map(
+      (d) => d.toJS() as { kind: string; metadata: { name: string } },
+    );
     assert.ok(docs.length >= 6, run.stdout);
     assert.deepEqual(
       docs.filter((d) => d.kind === "Deployment").map((d) => d.metadata.name),
@@ -52,7 +54,9 @@ describe("berth render", () => {
     const files = readdirSync(join(dir, "k8s")).sort();
     assert.ok(files.includes("web-deployment-web.yaml"), files.join(" "));
     assert.equal(files.length, run.stdout.trim().split("\n").length);
-    const objects = files.map((f) => parseAllDocuments(readFileSync(join(dir, "k8s", f), "utf8"))[0].toJS() as object);
+    const objects = files.map(
+      (f) => parseAllDocuments(readFileSync(join(dir, "k8s", f), "utf8"))[0].toJS() as object,
+    );
     await assertValidKubernetesObjects(objects);
   });
 
@@ -100,11 +104,15 @@ describe("berth render", () => {
 
   it("renders nothing and exits 1 when the file has problems, listing them", async () => {
     const dir = composeDir({
-      "compose.yaml": "services:\n  web:\n    image: nginx:1.27\n    x-berth:\n      autoscale: { min: 1, max: 2, cpuPercent: 50 }\n",
+      "compose.yaml":
+        "services:\n  web:\n    image: nginx:1.27\n    x-berth:\n      autoscale: { min: 1, max: 2, cpuPercent: 50 }\n",
     });
     const run = await berth(["render", "compose.yaml", "--target", "swarm"], dir);
     assert.equal(run.status, 1);
     assert.equal(run.stdout, "");
-    assert.match(run.stderr, /^compose\.yaml:5:7: error: services\.web\.x-berth\.autoscale: is not supported on swarm/m);
+    assert.match(
+      run.stderr,
+      /^compose\.yaml:5:7: error: services\.web\.x-berth\.autoscale: is not supported on swarm/m,
+    );
   });
 });
