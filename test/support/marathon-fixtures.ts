@@ -77,7 +77,8 @@ export const shopGroup: MarathonGroup = {
 /** An app that runs on the local engine with local/busybox:1: an HTTP server with a COMMAND health check. */
 export const hello: MarathonApp = {
   id: "/hello",
-  cmd: "mkdir -p /www && echo hello > /www/index.html && httpd -f -p 8080 -h /www",
+  // local/busybox:1 links only a few tools to busybox: call it by name for the rest.
+  cmd: "busybox mkdir -p /www && echo hello from marathon > /www/index.html && httpd -f -p 8080 -h /www",
   instances: 1,
   cpus: 0.1,
   mem: 32,
