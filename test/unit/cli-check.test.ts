@@ -123,6 +123,27 @@ describe("berth check", () => {
     assert.match(run.stdout, /^4 errors, 1 warning for kubernetes$/m);
   });
 
+  it("places the loader's problems in the included file they are in", async () => {
+    const dir = composeDir({
+      "compose.yaml": "services:\n  a:\n    image: busybox:1\ninclude:\n  - inc/compose.yaml\n",
+      "inc/compose.yaml": 'services:\n  w2:\n    image: busybox:1\n    deploy:\n      replicas: "x"\n',
+    });
+    const run = await berth(["check", "compose.yaml", "--target", "swarm", "--json"], dir);
+    assert.equal(run.status, 1);
+    assert.deepEqual(JSON.parse(run.stdout).problems, [
+      {
+        severity: "error",
+        kind: "invalid",
+        file: "inc/compose.yaml",
+        line: 5,
+        column: 7,
+        service: "w2",
+        field: "services.w2.deploy.replicas",
+        message: 'must be an integer, not "x"',
+      },
+    ]);
+  });
+
   it("exits 0 for a file without errors, and --strict turns ignored keys into errors", async () => {
     const dir = composeDir({
       "compose.yaml": "services:\n  web:\n    image: nginx:1.27\n    container_name: web\n",
