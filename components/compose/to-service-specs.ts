@@ -39,6 +39,12 @@ export interface ComposeMapping {
   dependsOn: Record<string, Record<string, ComposeDependency>>;
   /** Keys dropped because they mean nothing on a cluster, e.g. { service: "web", key: "container_name", reason: "..." }. */
   ignored: IgnoredComposeKey[];
+  /**
+   * Where each service's Berth fields were read from, by service name: a Berth path (or its prefix) ->
+   * the Compose key relative to the service (`resources.memory` -> `deploy.resources.limits.memory`).
+   * {@link composeOrigin} turns a Berth path from a renderer's refusal into the Compose path.
+   */
+  origins: Record<string, Record<string, string>>;
 }
 
 export interface ToServiceSpecsOptions {
@@ -73,15 +79,41 @@ class ServiceContext implements MapContext {
 
   /** A path in the Berth input (`resources.memory`) as the Compose path it was read from. */
   origin(berthPath: string): string {
-    let prefix = berthPath;
-    for (;;) {
-      const origin = this.origins.get(prefix);
-      if (origin !== undefined) return this.composePath(origin + berthPath.slice(prefix.length));
-      const cut = Math.max(prefix.lastIndexOf("."), prefix.lastIndexOf("["));
-      if (cut <= 0) return this.composePath(berthPath);
-      prefix = prefix.slice(0, cut);
-    }
+    return this.composePath(originIn(this.origins, berthPath));
   }
+
+  /** The recorded origins, as plain data. */
+  originTable(): Record<string, string> {
+    return Object.fromEntries(this.origins);
+  }
+}
+
+/** A Berth path as the Compose key (relative to the service) it was read from, by its longest recorded prefix. */
+function originIn(origins: ReadonlyMap<string, string>, berthPath: string): string {
+  let prefix = berthPath;
+  for (;;) {
+    const origin = origins.get(prefix);
+    if (origin !== undefined) {
+      const full = origin + berthPath.slice(prefix.length);
+      return full.startsWith(".") ? full.slice(1) : full;
+    }
+    const cut = Math.max(prefix.lastIndexOf("."), prefix.lastIndexOf("["));
+    if (cut <= 0) return berthPath;
+    prefix = prefix.slice(0, cut);
+  }
+}
+
+/**
+ * The Compose path (`services.web.deploy.resources.limits.memory`) that a path in a mapped service's
+ * Berth input (`resources.memory`, as a renderer's `SpecError` names it) was read from.
+ */
+export function composeOrigin(
+  mapping: Pick<ComposeMapping, "origins">,
+  service: string,
+  berthPath: string,
+): string {
+  const relative = originIn(new Map(Object.entries(mapping.origins[service] ?? {})), berthPath);
+  return `services.${service}${relative === "" ? "" : `.${relative}`}`;
 }
 
 /**
@@ -230,6 +262,7 @@ export function toServiceSpecs(project: ComposeProject, options: ToServiceSpecsO
     containerLabels: {},
     dependsOn: {},
     ignored: ignoredTopLevelKeys(project),
+    origins: {},
   };
   if (options.strict) {
     for (const { key, reason } of mapping.ignored)
@@ -252,6 +285,7 @@ export function toServiceSpecs(project: ComposeProject, options: ToServiceSpecsO
     mapping.containerLabels[name] = stringMap(service.labels);
     mapping.dependsOn[name] = { ...service.depends_on };
     mapping.ignored.push(...ctx.ignored);
+    mapping.origins[name] = ctx.originTable();
   }
   if (issues.length > 0) throw new ComposeError(issues);
   return mapping;

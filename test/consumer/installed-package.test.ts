@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import fs from "fs";
 import os from "os";
 import path from "path";
@@ -109,7 +109,7 @@ describe("the packed package, installed into a user's project", () => {
     const files = packedFiles();
     const stray = files.filter(
       (f) =>
-        !/^dist\/(components|provider)\/.+\.(js|d\.ts)$/.test(f) &&
+        !/^dist\/(components|provider|cli)\/.+\.(js|d\.ts)$/.test(f) &&
         !["package.json", "README.md", "LICENSE"].includes(f),
     );
     assert.deepEqual(stray, []);
@@ -117,6 +117,26 @@ describe("the packed package, installed into a user's project", () => {
     assert.ok(files.includes("dist/provider/catalog.js"));
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
     assert.equal(manifest.exports["./providers"], "./dist/provider/catalog.js");
+  });
+
+  it("runs the berth command through npx from the user's project", () => {
+    const npx = (...args: string[]) =>
+      spawnSync("npx", ["--no-install", "berth", ...args], { cwd: project.dir, encoding: "utf8" });
+    const help = npx("--help");
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: berth <command> \[options\]$/m);
+    project.write(
+      "cli/compose.yaml",
+      "services:\n  web:\n    image: local/busybox:1\n    x-berth:\n      autoscale: { min: 1, max: 2, cpuPercent: 50 }\n",
+    );
+    const check = npx("check", "cli/compose.yaml", "--target", "swarm", "--json");
+    assert.equal(check.status, 1, check.stderr);
+    const report = JSON.parse(check.stdout) as { problems: { file: string; line: number; field: string }[] };
+    assert.deepEqual(
+      report.problems.map((p) => [p.file, p.line, p.field]),
+      [["cli/compose.yaml", 5, "services.web.x-berth.autoscale"]],
+    );
+    assert.equal(npx("check", "cli/compose.yaml", "--target", "kubernetes").status, 1);
   });
 
   it("leaves one copy of the Pulumi SDK in the user's tree: the user's own", () => {

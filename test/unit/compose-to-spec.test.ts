@@ -6,6 +6,7 @@ import { composeDir } from "../support/compose-dir";
 import { ignoredKeys, mappedKeys, refusedKeys } from "../../components/compose/service-keys";
 import {
   type ComposeMapping,
+  composeOrigin,
   toServiceSpecs,
   type ToServiceSpecsOptions,
 } from "../../components/compose/to-service-specs";
@@ -181,7 +182,15 @@ describe("toServiceSpecs: a whole project", () => {
       configs: { api_settings: { file: "/run/settings.json" } },
     };
 
-    assert.deepEqual(toServiceSpecs(shop), {
+    const { origins, ...mapped } = toServiceSpecs(shop);
+    // Where a renderer's refusal of a Berth field points in the file.
+    assert.equal(composeOrigin({ origins }, "web", "ports[0].target"), "services.web.ports[0].target");
+    assert.equal(
+      composeOrigin({ origins }, "web", "resources.reservations.memory"),
+      "services.web.deploy.resources.reservations.memory",
+    );
+    assert.equal(composeOrigin({ origins }, "web", "readOnlyRootFilesystem"), "services.web.read_only");
+    assert.deepEqual(mapped, {
       services: {
         web: {
           image: "registry.example.com/shop/web:1.4",
