@@ -63,6 +63,24 @@ describe("a converted Marathon app on the local engine", () => {
         },
       );
       assert.equal(page.trim(), "hello from marathon");
+      // The engine kept the rendered task template as given: the docker CLI reads back the same one.
+      const readBack = JSON.parse(
+        execFileSync(
+          "docker",
+          ["service", "inspect", id, "--format", "{{json .Spec.TaskTemplate.ContainerSpec}}"],
+          {
+            encoding: "utf8",
+          },
+        ),
+      ) as Record<string, unknown>;
+      const given = (spec as unknown as { TaskTemplate: { ContainerSpec: Record<string, unknown> } })
+        .TaskTemplate.ContainerSpec;
+      for (const field of ["Image", "Command", "Args", "Env", "Healthcheck"])
+        assert.deepEqual(
+          readBack[field],
+          given[field],
+          `ContainerSpec.${field} as docker service inspect reads it`,
+        );
     } finally {
       await removeLabelled(owner.project);
     }
