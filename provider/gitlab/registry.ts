@@ -8,6 +8,7 @@ import {
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
   createFailure,
   isGitLabNotFound,
@@ -154,7 +155,7 @@ export const registryProvider: pulumi.dynamic.ResourceProvider = {
     }
     const inputs: RegistryInputs = {
       ...props,
-      connection,
+      connection: storedConnection(props.connection, connection),
       project: props.project ?? project.path_with_namespace,
       accessLevel: project.container_registry_access_level,
       cleanupPolicy: policyAsWritten(project.container_expiration_policy),

@@ -6,6 +6,7 @@ import {
   booleanProblem,
   changedKeys,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
 } from "./common";
 import { cronProblem } from "./cron";
@@ -107,7 +108,11 @@ export const gcScheduleProvider: pulumi.dynamic.ResourceProvider = {
       throw aboutObject(what, err);
     }
     if (!held) return {};
-    const outs: GcScheduleOutputs = { ...props, connection, ...held };
+    const outs: GcScheduleOutputs = {
+      ...props,
+      connection: storedConnection(props.connection, connection),
+      ...held,
+    };
     return props.schedule === undefined ? { id, props: outs, inputs: outs } : { id, props: outs };
   },
 

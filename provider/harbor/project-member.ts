@@ -6,6 +6,7 @@ import {
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
   sameValue,
 } from "./common";
@@ -170,7 +171,13 @@ export const projectMemberProvider: pulumi.dynamic.ResourceProvider = {
           ldapGroupDn: group.ldap_group_dn ?? "",
         };
       }
-      const inputs: ProjectMemberInputs = { ...props, connection, projectId, ...who, role: roleOf(entity) };
+      const inputs: ProjectMemberInputs = {
+        ...props,
+        connection: storedConnection(props.connection, connection),
+        projectId,
+        ...who,
+        role: roleOf(entity),
+      };
       const outs: ProjectMemberOutputs = { ...props, ...inputs, memberId, entityId: entity.entity_id ?? 0 };
       return props.projectId === undefined ? { id, props: outs, inputs } : { id, props: outs };
     } catch (err) {

@@ -8,6 +8,7 @@ import {
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
   createFailure,
   nameProblem,
@@ -209,7 +210,7 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = {
     requireSameProject(found, props.name, id, connection);
     const inputs: ProjectInputs = {
       ...props,
-      connection,
+      connection: storedConnection(props.connection, connection),
       ...asWritten(found, await storageLimitOf(client, Number(id))),
     };
     const outs: ProjectOutputs = { ...props, ...inputs, projectId: Number(id) };

@@ -7,6 +7,7 @@ import {
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
   createFailure,
 } from "./common";
@@ -205,7 +206,7 @@ export const registryEndpointProvider: pulumi.dynamic.ResourceProvider = {
     const fields = asWritten(found);
     const outs: RegistryEndpointOutputs = {
       ...props,
-      connection,
+      connection: storedConnection(props.connection, connection),
       ...fields,
       registryId: Number(id),
       accessSecretHash: unchanged ? (props.accessSecretHash ?? "") : "",
@@ -213,7 +214,7 @@ export const registryEndpointProvider: pulumi.dynamic.ResourceProvider = {
       updateTime,
     };
     if (props.name !== undefined) return { id, props: outs };
-    const inputs: Partial<RegistryEndpointInputs> = { connection, ...fields };
+    const inputs: Partial<RegistryEndpointInputs> = { connection: outs.connection, ...fields };
     return { id, props: outs, inputs };
   },
 

@@ -7,6 +7,7 @@ import {
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
 } from "./common";
 import {
@@ -192,7 +193,12 @@ export const retentionProvider: pulumi.dynamic.ResourceProvider = {
       const project = await client.getProject(projectId);
       if (project.metadata?.retention_id !== id) return {};
       const policy = await client.getRetention(Number(id));
-      const inputs: RetentionInputs = { ...props, connection, projectId, ...asWritten(policy) };
+      const inputs: RetentionInputs = {
+        ...props,
+        connection: storedConnection(props.connection, connection),
+        projectId,
+        ...asWritten(policy),
+      };
       const outs: RetentionOutputs = { ...props, ...inputs, policyId: Number(id) };
       return props.projectId === undefined ? { id, props: outs, inputs } : { id, props: outs };
     } catch (err) {
