@@ -86,8 +86,9 @@ describe("credentials stay home: redirects, plain HTTP and URLs, through Pulumi'
     };
     // The provider host is a process of its own: it trusts the throwaway CA as users' would theirs.
     process.env.NODE_EXTRA_CA_CERTS = material.caFile;
+    // Were a redirect followed, the request would end here, with an answer both clients take as a failure.
     second = await httpsServer("127.0.0.2", tls, (_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      res.writeHead(404, { "content-type": "application/json" }).end('{"message":"404 Not found"}');
     });
     first = await httpsServer("127.0.0.1", tls, (req, res) => {
       res.writeHead(302, { location: `${second.url}${req.url}` }).end();
