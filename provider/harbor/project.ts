@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { isKnown, isUnknown } from "../unknowns";
+import { redactedUrl } from "../endpoint";
 import type { Project, ProjectMetadata, ProjectReq } from "./api-types";
 import { type HarborConnection, hasStatus, harborClient, isNotFound } from "./client";
 import {
@@ -106,7 +107,7 @@ function requireSameProject(
 ) {
   if (name !== undefined && found.name !== name) {
     throw new Error(
-      `harbor project ${name}: project ID ${id} at ${connection.url} is named ${found.name}, not ${name}; ` +
+      `harbor project ${name}: project ID ${id} at ${redactedUrl(connection.url)} is named ${found.name}, not ${name}; ` +
         `the connection reaches another Harbor than the one the project was made in. Point it back, ` +
         `or replace the resource (pulumi up --replace)`,
     );
