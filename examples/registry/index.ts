@@ -29,6 +29,8 @@ const harbor = new HarborRegistry("harbor", {
     tls: { secretName: config.get("tlsSecret") },
     adminPassword: config.getSecret("harborAdminPassword"),
   },
+  // Only for a Harbor reached over plain HTTP (a local test): the admin password would travel unencrypted.
+  allowInsecureHttp: config.getBoolean("allowInsecureHttp"),
 });
 
 const project = new HarborProject("apps", { connection: harbor.connection, name: "apps", autoScan: true });

@@ -1,4 +1,6 @@
 import type * as gitbeaker from "@gitbeaker/rest";
+import type * as requesterUtils from "@gitbeaker/requester-utils";
+import { noRedirectRequesterFn } from "./requester";
 import type {
   AccessToken,
   DeployToken,
@@ -12,10 +14,18 @@ import type {
 
 /** How to reach a GitLab: its base URL, a token allowed to manage the project, the registry's host. */
 export interface GitLabConnection {
-  /** GitLab's base URL, e.g. `https://gitlab.example.com` (the API lives under `/api/v4`). */
+  /**
+   * GitLab's base URL, e.g. `https://gitlab.example.com` (the API lives under `/api/v4`). Plain
+   * `http://` is refused unless {@link allowInsecureHttp}; a URL with `user:password@` is refused.
+   */
   url: string;
-  /** A personal, group or project access token with the `api` scope (sent as `PRIVATE-TOKEN`). */
+  /**
+   * A personal, group or project access token with the `api` scope (sent as `PRIVATE-TOKEN`). Absent
+   * only in the state an import leaves: then it is read from `GITLAB_TOKEN` when needed.
+   */
   token: string;
+  /** Sends the token over plain `http://` (unencrypted). Default: false, only https:// is used. */
+  allowInsecureHttp?: boolean;
   /**
    * The container registry's host as image references name it, e.g. `registry.gitlab.example.com`.
    * Absent: the host of `url`.
@@ -59,11 +69,21 @@ async function call<T>(operation: string, request: () => Promise<unknown>): Prom
 /**
  * The GitLab REST API calls Berth's providers make, through `@gitbeaker/rest` (an optional peer
  * dependency, loaded here so that programs without GitLab resources never need it). Protection rules
- * have no gitbeaker resource yet and go through its requester.
+ * have no gitbeaker resource yet and go through its requester. Requests go through
+ * {@link noRedirectRequesterFn}: no redirect is followed, and no token is sent over plain HTTP unless
+ * the connection allows it.
  */
 export function gitlabClient(connection: GitLabConnection) {
   const sdk = require("@gitbeaker/rest") as typeof gitbeaker;
-  const options = { host: connection.url.replace(/\/+$/, ""), token: connection.token };
+  // gitbeaker's own requester utilities, found from @gitbeaker/rest as it finds them.
+  const utils = require(
+    require.resolve("@gitbeaker/requester-utils", { paths: [require.resolve("@gitbeaker/rest")] }),
+  ) as typeof requesterUtils;
+  const options = {
+    host: connection.url.replace(/\/+$/, ""),
+    token: connection.token,
+    requesterFn: noRedirectRequesterFn(utils, connection.allowInsecureHttp === true),
+  };
   const projects = new sdk.Projects(options);
   const deployTokens = new sdk.DeployTokens(options);
   const accessTokens = new sdk.ProjectAccessTokens(options);

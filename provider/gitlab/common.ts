@@ -4,12 +4,14 @@ import { type GitLabClient, type GitLabConnection, gitlabClient, hasGitLabStatus
 // What every GitLab provider shares: the connection, object IDs, input checks and errors. The
 // comparisons and the failed-create error are the same as Harbor's.
 export { booleanProblem, changedKeys, type CheckFailure, createFailure, sameValue } from "../harbor/common";
-import type { CheckFailure } from "../harbor/common";
+import { booleanProblem, type CheckFailure } from "../harbor/common";
+import { endpointProblems } from "../endpoint";
 
 /**
  * The connection a provider method uses: the one in state, or for `pulumi import` (no state yet) the
  * environment's `GITLAB_URL` and `GITLAB_TOKEN` (and `GITLAB_REGISTRY_HOST`, if the registry has a
- * host of its own).
+ * host of its own; `GITLAB_ALLOW_INSECURE_HTTP=true` to allow a plain `http://` URL). A connection an
+ * import stored holds no token: it is read from `GITLAB_TOKEN` again.
  *
  * @param what - The object, as messages name it (e.g. `gitlab deploy token ci`).
  */
@@ -17,23 +19,59 @@ export function connectionOrEnvironment(
   connection: GitLabConnection | undefined,
   what: string,
 ): GitLabConnection {
-  if (connection?.url) return connection;
   const { GITLAB_URL: url, GITLAB_TOKEN: token, GITLAB_REGISTRY_HOST: registryHost } = process.env;
+  if (connection?.url) {
+    if (connection.token) return connection;
+    if (!token)
+      throw new Error(`${what}: the connection in state has no token (it was imported); set GITLAB_TOKEN`);
+    return { ...connection, token };
+  }
   if (!url || !token) {
     throw new Error(`${what}: no connection in state; to import it, set GITLAB_URL and GITLAB_TOKEN`);
   }
-  return registryHost ? { url, token, registryHost } : { url, token };
+  return {
+    url,
+    token,
+    ...(registryHost ? { registryHost } : {}),
+    ...(process.env.GITLAB_ALLOW_INSECURE_HTTP === "true" ? { allowInsecureHttp: true } : {}),
+  };
+}
+
+/**
+ * The connection a `read` puts in state: the one already there (kept secret by the resource's
+ * `additionalSecretOutputs`), or, after an import, the one it used without the token. The
+ * dynamic-provider host cannot mark what `read` returns as secret, and an import has no earlier
+ * state whose secrecy the engine could carry over, so a token read from the environment would land
+ * in plain state.
+ */
+export function storedConnection(
+  stored: GitLabConnection | undefined,
+  used: GitLabConnection,
+): GitLabConnection {
+  if (stored?.url) return stored;
+  const { token: _token, ...withoutToken } = used;
+  return withoutToken as GitLabConnection;
 }
 
 /** Problems with the known parts of a connection (at preview, parts may not be known yet). */
 export function connectionProblems(c: unknown): CheckFailure[] {
   if (isUnknown(c)) return [];
   if (!c || typeof c !== "object" || Array.isArray(c))
-    return [{ property: "connection", reason: "must be { url, token, registryHost? }" }];
-  const { url, token, registryHost } = c as Record<string, unknown>;
+    return [{ property: "connection", reason: "must be { url, token, registryHost?, allowInsecureHttp? }" }];
+  const { url, token, registryHost, allowInsecureHttp } = c as Record<string, unknown>;
   const problems: CheckFailure[] = [];
-  if (!isUnknown(url) && !(typeof url === "string" && /^https?:\/\/[^/\s]+/.test(url)))
-    problems.push({ property: "connection.url", reason: "must be an http:// or https:// URL" });
+  if (!isUnknown(url)) {
+    if (typeof url === "string")
+      problems.push(
+        ...endpointProblems(
+          "connection.url",
+          url,
+          allowInsecureHttp === true || isUnknown(allowInsecureHttp),
+          "connection.allowInsecureHttp",
+        ),
+      );
+    else problems.push({ property: "connection.url", reason: "must be an https:// URL" });
+  }
   if (!isUnknown(token) && !(typeof token === "string" && token.length > 0))
     problems.push({ property: "connection.token", reason: "must be a non-empty string" });
   if (
@@ -45,6 +83,8 @@ export function connectionProblems(c: unknown): CheckFailure[] {
       property: "connection.registryHost",
       reason: "must be a host name, with a port if any (e.g. registry.gitlab.example.com)",
     });
+  if (allowInsecureHttp !== undefined)
+    problems.push(...booleanProblem("connection.allowInsecureHttp", allowInsecureHttp));
   return problems;
 }
 
@@ -127,6 +167,7 @@ interface StoredInProject {
 /**
  * Finds an object of a project for `read`: the connection in state (or the environment's, for an
  * import), the project from state or the ID, and the object by `storedId` or the ID's object part.
+ * The connection it answers is the one to store (see {@link storedConnection}).
  *
  * @returns undefined when GitLab no longer has the project or the object (`find` answers 404 or nothing).
  */
@@ -143,7 +184,14 @@ export async function findInProject<T>(
   try {
     const projectId = props.projectId ?? (await projectIdOf(client, parsed.project));
     const found = await find(client, projectId, storedId ?? parsed.objectId);
-    return found === undefined ? undefined : { connection, project: parsed.project, projectId, found };
+    return found === undefined
+      ? undefined
+      : {
+          connection: storedConnection(props.connection, connection),
+          project: parsed.project,
+          projectId,
+          found,
+        };
   } catch (err) {
     if (isGitLabNotFound(err)) return undefined;
     throw aboutObject(what, err);

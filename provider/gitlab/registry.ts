@@ -8,6 +8,7 @@ import {
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
   createFailure,
   isGitLabNotFound,
@@ -200,7 +201,7 @@ export const registryProvider: pulumi.dynamic.ResourceProvider = {
     }
     const inputs: RegistryInputs = {
       ...props,
-      connection,
+      connection: storedConnection(props.connection, connection),
       project: props.project ?? project.path_with_namespace,
       ...priorOf(project),
       adopt: props.adopt ?? false,

@@ -1,6 +1,7 @@
 import { isUnknown } from "../unknowns";
 import { type HarborConnection, hasStatus } from "./client";
 import { sameValue } from "../same-value";
+import { endpointProblems } from "../endpoint";
 
 export { sameValue } from "../same-value";
 export { createFailure } from "../create-failure";
@@ -15,7 +16,9 @@ export interface CheckFailure {
 
 /**
  * The connection a provider method uses: the one in state, or for `pulumi import` (no state yet) the
- * environment's `HARBOR_URL`, `HARBOR_USERNAME` and `HARBOR_PASSWORD`.
+ * environment's `HARBOR_URL`, `HARBOR_USERNAME` and `HARBOR_PASSWORD` (and `HARBOR_ALLOW_INSECURE_HTTP=true`
+ * to allow a plain `http://` URL). A connection an import stored holds no password: it is read from
+ * `HARBOR_PASSWORD` again.
  *
  * @param what - The object, as messages name it (e.g. `harbor project apps`).
  */
@@ -23,29 +26,66 @@ export function connectionOrEnvironment(
   connection: HarborConnection | undefined,
   what: string,
 ): HarborConnection {
-  if (connection?.url) return connection;
   const { HARBOR_URL: url, HARBOR_USERNAME: username, HARBOR_PASSWORD: password } = process.env;
+  if (connection?.url) {
+    if (typeof connection.password === "string") return connection;
+    if (password === undefined)
+      throw new Error(
+        `${what}: the connection in state has no password (it was imported); set HARBOR_PASSWORD`,
+      );
+    return { ...connection, password };
+  }
   if (!url || !username || password === undefined) {
     throw new Error(
       `${what}: no connection in state; to import it, set HARBOR_URL, HARBOR_USERNAME and HARBOR_PASSWORD`,
     );
   }
-  return { url, username, password };
+  return process.env.HARBOR_ALLOW_INSECURE_HTTP === "true"
+    ? { url, username, password, allowInsecureHttp: true }
+    : { url, username, password };
+}
+
+/**
+ * The connection a `read` puts in state: the one already there (kept secret by the resource's
+ * `additionalSecretOutputs`), or, after an import, the one it used without the password. The
+ * dynamic-provider host cannot mark what `read` returns as secret, and an import has no earlier
+ * state whose secrecy the engine could carry over, so a password read from the environment would
+ * land in plain state.
+ */
+export function storedConnection(
+  stored: HarborConnection | undefined,
+  used: HarborConnection,
+): HarborConnection {
+  if (stored?.url) return stored;
+  const { password: _password, ...withoutPassword } = used;
+  return withoutPassword as HarborConnection;
 }
 
 /** Problems with the known parts of a connection (at preview, parts may not be known yet). */
 export function connectionProblems(c: unknown): CheckFailure[] {
   if (isUnknown(c)) return [];
   if (!c || typeof c !== "object" || Array.isArray(c))
-    return [{ property: "connection", reason: "must be { url, username, password }" }];
-  const { url, username, password } = c as Record<string, unknown>;
+    return [{ property: "connection", reason: "must be { url, username, password, allowInsecureHttp? }" }];
+  const { url, username, password, allowInsecureHttp } = c as Record<string, unknown>;
   const problems: CheckFailure[] = [];
-  if (!isUnknown(url) && !(typeof url === "string" && /^https?:\/\/[^/\s]+/.test(url)))
-    problems.push({ property: "connection.url", reason: "must be an http:// or https:// URL" });
+  if (!isUnknown(url)) {
+    if (typeof url === "string")
+      problems.push(
+        ...endpointProblems(
+          "connection.url",
+          url,
+          allowInsecureHttp === true || isUnknown(allowInsecureHttp),
+          "connection.allowInsecureHttp",
+        ),
+      );
+    else problems.push({ property: "connection.url", reason: "must be an https:// URL" });
+  }
   if (!isUnknown(username) && !(typeof username === "string" && username.length > 0))
     problems.push({ property: "connection.username", reason: "must be a non-empty string" });
   if (!isUnknown(password) && typeof password !== "string")
     problems.push({ property: "connection.password", reason: "must be a string" });
+  if (allowInsecureHttp !== undefined)
+    problems.push(...booleanProblem("connection.allowInsecureHttp", allowInsecureHttp));
   return problems;
 }
 

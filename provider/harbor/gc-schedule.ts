@@ -6,6 +6,7 @@ import {
   booleanProblem,
   changedKeys,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
   sameValue,
 } from "./common";
@@ -150,7 +151,12 @@ export const gcScheduleProvider: pulumi.dynamic.ResourceProvider = {
       throw aboutObject(what, err);
     }
     if (!held) return {};
-    const outs: GcScheduleOutputs = { ...props, connection, ...held, adopt: props.adopt ?? false };
+    const outs: GcScheduleOutputs = {
+      ...props,
+      connection: storedConnection(props.connection, connection),
+      ...held,
+      adopt: props.adopt ?? false,
+    };
     return props.schedule === undefined ? { id, props: outs, inputs: outs } : { id, props: outs };
   },
 

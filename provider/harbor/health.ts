@@ -3,10 +3,14 @@ import { dynamicProvider } from "../reference";
 import { isUnknown } from "../unknowns";
 import { engineLog } from "../swarm/log";
 import type { CheckFailure } from "./common";
+import { redactedUrl } from "../endpoint";
 
 /** What the health wait is given. */
 export interface HarborHealthInputs {
-  /** Harbor's base URL; `/api/v2.0/health` is polled there. */
+  /**
+   * Harbor's base URL; `/api/v2.0/health` is polled there (no credential is sent, so plain `http://`
+   * is accepted; a URL with `user:password@` is not).
+   */
   url: string;
   /** How long to wait for Harbor to report healthy. */
   timeoutSeconds: number;
@@ -68,21 +72,19 @@ export async function waitUntilHealthy(inputs: HarborHealthInputs): Promise<stri
   // Frequent enough for short waits, gentle on a Harbor that takes minutes to start.
   const intervalMs = Math.min(5000, Math.max(200, (inputs.timeoutSeconds * 1000) / 20));
   let lastReported = "";
+  const shown = redactedUrl(inputs.url);
   for (;;) {
     const poll = await pollOnce(inputs.url);
     if (poll.healthy) {
-      engineLog(
-        "info",
-        `harbor ${inputs.url}: healthy (${poll.components.join(", ") || "no components listed"})`,
-      );
+      engineLog("info", `harbor ${shown}: healthy (${poll.components.join(", ") || "no components listed"})`);
       return poll.components;
     }
     const elapsed = Math.round((Date.now() - started) / 1000);
     if (Date.now() + intervalMs > deadline) {
-      throw new Error(`harbor ${inputs.url}: not healthy after ${inputs.timeoutSeconds}s: ${poll.why}`);
+      throw new Error(`harbor ${shown}: not healthy after ${inputs.timeoutSeconds}s: ${poll.why}`);
     }
     if (poll.why !== lastReported) {
-      engineLog("info", `harbor ${inputs.url}: waiting for healthy, ${elapsed}s: ${poll.why}`);
+      engineLog("info", `harbor ${shown}: waiting for healthy, ${elapsed}s: ${poll.why}`);
       lastReported = poll.why;
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
@@ -94,6 +96,12 @@ function checkProblems(news: Partial<HarborHealthInputs>): CheckFailure[] {
   const { url, timeoutSeconds, trigger } = news;
   if (!isUnknown(url) && !(typeof url === "string" && /^https?:\/\/[^/\s]+/.test(url)))
     problems.push({ property: "url", reason: "must be an http:// or https:// URL" });
+  else if (typeof url === "string" && !isUnknown(url) && /^https?:\/\/[^/]*@/.test(url))
+    problems.push({
+      property: "url",
+      reason:
+        "must not carry a user name or password (user:password@): it would be kept in state and shown in logs",
+    });
   if (!isUnknown(timeoutSeconds) && !(typeof timeoutSeconds === "number" && timeoutSeconds > 0))
     problems.push({ property: "timeoutSeconds", reason: "must be a number of seconds above 0" });
   if (!isUnknown(trigger) && typeof trigger !== "string")
@@ -116,7 +124,7 @@ export const healthProvider: pulumi.dynamic.ResourceProvider = {
   },
   async create(inputs: HarborHealthInputs) {
     const components = await waitUntilHealthy(inputs);
-    return { id: `harbor-health-${inputs.url}`, outs: { ...inputs, components } };
+    return { id: `harbor-health-${redactedUrl(inputs.url)}`, outs: { ...inputs, components } };
   },
   async read(id: string, props: HarborHealthOutputs) {
     return { id, props };

@@ -1,11 +1,21 @@
 import type { Errors } from "./api-types";
+import { isRedirect, redirectRefused, requireSafeEndpoint } from "../endpoint";
 
 /** How to reach a Harbor: its base URL and an account allowed to manage what Berth creates. */
 export interface HarborConnection {
-  /** Harbor's base URL, e.g. `https://harbor.example.com` (the API lives under `/api/v2.0`). */
+  /**
+   * Harbor's base URL, e.g. `https://harbor.example.com` (the API lives under `/api/v2.0`). Plain
+   * `http://` is refused unless {@link allowInsecureHttp}; a URL with `user:password@` is refused.
+   */
   url: string;
   username: string;
+  /**
+   * The account's password. Absent only in the state an import leaves: then it is read from
+   * `HARBOR_PASSWORD` when needed.
+   */
   password: string;
+  /** Sends the password over plain `http://` (unencrypted). Default: false, only https:// is used. */
+  allowInsecureHttp?: boolean;
 }
 
 /** A failed Harbor API call: the HTTP status and Harbor's `errors[].message`. */
@@ -40,16 +50,29 @@ export function harborHttp(connection: HarborConnection) {
   const authorization = `Basic ${Buffer.from(`${connection.username}:${connection.password}`).toString("base64")}`;
 
   async function send(method: string, path: string, request: HarborRequest = {}): Promise<Response> {
+    requireSafeEndpoint(
+      "Harbor",
+      "connection.url",
+      connection.url,
+      connection.allowInsecureHttp === true,
+      "connection.allowInsecureHttp",
+    );
     const headers: Record<string, string> = { authorization, accept: "application/json" };
     if (request.body !== undefined) headers["content-type"] = "application/json";
     if (request.byName) headers["X-Is-Resource-Name"] = "true";
     const query = request.query ? `?${new URLSearchParams(request.query).toString()}` : "";
-    const res = await fetch(`${base}${path}${query}`, {
+    const url = `${base}${path}${query}`;
+    // A redirect is never followed: fetch would send the password to wherever it points.
+    const res = await fetch(url, {
       method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      redirect: "error",
+      redirect: "manual",
     });
+    if (isRedirect(res.status)) {
+      await res.body?.cancel();
+      throw redirectRefused(`Harbor (${method} ${path})`, url, res.status, res.headers.get("location"));
+    }
     if (!res.ok) {
       const text = await res.text();
       let messages: string[] = [];

@@ -7,6 +7,7 @@ import {
   booleanProblem,
   changedKeys,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
   requireSameObject,
 } from "./common";
@@ -141,7 +142,7 @@ export const immutableTagRuleProvider: pulumi.dynamic.ResourceProvider = {
     if (!rule) return {};
     const inputs: ImmutableTagRuleInputs = {
       ...props,
-      connection,
+      connection: storedConnection(props.connection, connection),
       projectId,
       ...selectionOf(rule),
       disabled: rule.disabled ?? false,

@@ -6,6 +6,7 @@ import {
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
   requireSameObject,
   sameValue,
@@ -202,7 +203,13 @@ export const projectMemberProvider: pulumi.dynamic.ResourceProvider = {
           ldapGroupDn: group.ldap_group_dn ?? "",
         };
       }
-      const inputs: ProjectMemberInputs = { ...props, connection, projectId, ...who, role: roleOf(entity) };
+      const inputs: ProjectMemberInputs = {
+        ...props,
+        connection: storedConnection(props.connection, connection),
+        projectId,
+        ...who,
+        role: roleOf(entity),
+      };
       const projectName =
         props.projectName ?? (await harborClient(connection).getProject(projectId)).name ?? "";
       const outs: ProjectMemberOutputs = {

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { isKnown, isUnknown } from "../unknowns";
+import { redactedUrl } from "../endpoint";
 import type { Project, ProjectMetadata, ProjectReq } from "./api-types";
 import { type HarborConnection, hasStatus, harborClient, isNotFound } from "./client";
 import {
@@ -8,6 +9,7 @@ import {
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
   createFailure,
   nameProblem,
@@ -105,7 +107,7 @@ function requireSameProject(
 ) {
   if (name !== undefined && found.name !== name) {
     throw new Error(
-      `harbor project ${name}: project ID ${id} at ${connection.url} is named ${found.name}, not ${name}; ` +
+      `harbor project ${name}: project ID ${id} at ${redactedUrl(connection.url)} is named ${found.name}, not ${name}; ` +
         `the connection reaches another Harbor than the one the project was made in. Point it back, ` +
         `or replace the resource (pulumi up --replace)`,
     );
@@ -209,7 +211,7 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = {
     requireSameProject(found, props.name, id, connection);
     const inputs: ProjectInputs = {
       ...props,
-      connection,
+      connection: storedConnection(props.connection, connection),
       ...asWritten(found, await storageLimitOf(client, Number(id))),
     };
     const outs: ProjectOutputs = { ...props, ...inputs, projectId: Number(id) };

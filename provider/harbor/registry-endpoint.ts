@@ -7,6 +7,7 @@ import {
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
   requireSameObject,
   createFailure,
@@ -207,7 +208,7 @@ export const registryEndpointProvider: pulumi.dynamic.ResourceProvider = {
     const fields = asWritten(found);
     const outs: RegistryEndpointOutputs = {
       ...props,
-      connection,
+      connection: storedConnection(props.connection, connection),
       ...fields,
       registryId: Number(id),
       accessSecretHash: unchanged ? (props.accessSecretHash ?? "") : "",
@@ -215,7 +216,7 @@ export const registryEndpointProvider: pulumi.dynamic.ResourceProvider = {
       updateTime,
     };
     if (props.name !== undefined) return { id, props: outs };
-    const inputs: Partial<RegistryEndpointInputs> = { connection, ...fields };
+    const inputs: Partial<RegistryEndpointInputs> = { connection: outs.connection, ...fields };
     return { id, props: outs, inputs };
   },
 

@@ -7,6 +7,7 @@ import {
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
   requireSameObject,
 } from "./common";
@@ -271,7 +272,11 @@ export const replicationPolicyProvider: pulumi.dynamic.ResourceProvider = {
       if (isNotFound(err)) return {};
       throw aboutObject(what, err);
     }
-    const inputs: ReplicationPolicyInputs = { ...props, connection, ...asWritten(found) };
+    const inputs: ReplicationPolicyInputs = {
+      ...props,
+      connection: storedConnection(props.connection, connection),
+      ...asWritten(found),
+    };
     const outs: ReplicationPolicyOutputs = { ...props, ...inputs, policyId: Number(id) };
     return props.name === undefined ? { id, props: outs, inputs } : { id, props: outs };
   },

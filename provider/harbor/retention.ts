@@ -8,6 +8,7 @@ import {
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
   sameValue,
 } from "./common";
@@ -236,7 +237,7 @@ export const retentionProvider: pulumi.dynamic.ResourceProvider = {
       const policy = await client.getRetention(Number(id));
       const inputs: RetentionInputs = {
         ...props,
-        connection,
+        connection: storedConnection(props.connection, connection),
         projectId,
         ...asWritten(policy),
         adopt: props.adopt ?? false,

@@ -8,6 +8,7 @@ import {
   changedKeys,
   type CheckFailure,
   connectionOrEnvironment,
+  storedConnection,
   connectionProblems,
   nameProblem,
   requireSameObject,
@@ -180,7 +181,12 @@ export const robotProvider: pulumi.dynamic.ResourceProvider = {
     if (found.level !== "project")
       throw new Error(`${what}: robot ${id} is a ${found.level} robot, not a project robot`);
     const { fullName, expiresAt, ...fields } = asWritten(found);
-    const inputs: RobotInputs = { ...props, connection, rotate: props.rotate ?? "", ...fields };
+    const inputs: RobotInputs = {
+      ...props,
+      connection: storedConnection(props.connection, connection),
+      rotate: props.rotate ?? "",
+      ...fields,
+    };
     const outs: RobotOutputs = {
       ...props,
       ...inputs,

@@ -56,6 +56,7 @@ function run(): Promise<ProgramRun> {
     stack: "dev",
     config: {
       externalURL: fake.url,
+      allowInsecureHttp: "true",
       harborAdminPassword: fake.password,
       appDir: path.resolve("examples", "registry", "app"),
       kubeconfig: "apiVersion: v1\nkind: Config\n",

@@ -36,6 +36,7 @@ function mockResource(resource: MockedResource): Record<string, unknown> {
 
 async function install(
   install: Omit<NonNullable<HarborRegistryArgs["install"]>, "cluster">,
+  allowInsecureHttp?: boolean,
 ): Promise<{ run: ProgramRun; capture: CreationOptions; order: string[]; sameProvider: boolean }> {
   const capture = new CreationOptions();
   const order: string[] = [];
@@ -44,7 +45,7 @@ async function install(
     () => {
       pulumi.runtime.registerStackTransformation(capture.transformation);
       cluster = new KubernetesCluster("k8s", { kubeconfig: "apiVersion: v1\nkind: Config\n" });
-      const harbor = new HarborRegistry("harbor", { install: { cluster, ...install } });
+      const harbor = new HarborRegistry("harbor", { install: { cluster, ...install }, allowInsecureHttp });
       new HarborProject("apps", { connection: harbor.connection, name: "apps" });
       return { url: harbor.url, adminPassword: harbor.adminPassword, connection: harbor.connection };
     },
@@ -139,10 +140,10 @@ describe("HarborRegistry installing the harbor chart (under mocks)", () => {
   });
 
   it("waits for health after the release, and configures Harbor only once it is healthy", async () => {
-    const { run, capture, order } = await install({
-      expose: { type: "ingress", host: "harbor.example.com" },
-      tls: { enabled: false },
-    });
+    const { run, capture, order } = await install(
+      { expose: { type: "ingress", host: "harbor.example.com" }, tls: { enabled: false } },
+      true,
+    );
     assert.deepEqual(capture.dependsOn(types.health, "harbor-health"), [`${types.release} harbor-release`]);
     const health = run.byName("harbor-health", types.health);
     assert.equal(health.inputs.url, "http://harbor.example.com", "no TLS: plain HTTP");

@@ -48,17 +48,14 @@ function later<T>(value: T): pulumi.Output<T> {
 /** Reads `id` with empty props, the connection from GITLAB_URL and GITLAB_TOKEN, as `pulumi import` does. */
 async function importRead(run: ProgramRun, name: string, type: string, id = run.byName(name, type).id!) {
   const provider = loadSerializedProvider(run.byName(name, type).providerText!);
-  Object.assign(process.env, { GITLAB_URL: fake.url, GITLAB_TOKEN: fake.token });
-  try {
-    return (await provider.read!(id, {})) as {
-      id: string;
-      props: Record<string, unknown>;
-      inputs: Record<string, unknown>;
-    };
-  } finally {
-    delete process.env.GITLAB_URL;
-    delete process.env.GITLAB_TOKEN;
-  }
+  return fake.inEnvironment(
+    async () =>
+      (await provider.read!(id, {})) as {
+        id: string;
+        props: Record<string, unknown>;
+        inputs: Record<string, unknown>;
+      },
+  );
 }
 
 describe("GitLab registry resources through Pulumi's dynamic-provider host, on the GitLab fake", () => {

@@ -20,6 +20,7 @@ function harborWithProject(url: string, healthTimeoutSeconds: number) {
     const harbor = new HarborRegistry("harbor", {
       existing: { url, password: fake.password },
       healthTimeoutSeconds,
+      allowInsecureHttp: true,
     });
     const project = new HarborProject("apps", { connection: harbor.connection, name: "apps" });
     return { url: harbor.url, server: harbor.server, projectId: project.projectId };

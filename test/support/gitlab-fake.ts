@@ -51,9 +51,24 @@ export class GitLabFake {
     return fakeServerUrl(this.server, "GitLab");
   }
 
-  /** The connection a Berth GitLab resource takes to reach this fake. */
-  get connection(): { url: string; token: string; registryHost: string } {
-    return { url: this.url, token: this.token, registryHost: this.registryHost };
+  /** The connection a Berth GitLab resource takes to reach this fake (plain HTTP, allowed by name). */
+  get connection(): { url: string; token: string; registryHost: string; allowInsecureHttp: true } {
+    return { url: this.url, token: this.token, registryHost: this.registryHost, allowInsecureHttp: true };
+  }
+
+  /**
+   * Runs `work` with GITLAB_URL and GITLAB_TOKEN naming this fake (and GITLAB_ALLOW_INSECURE_HTTP:
+   * it serves plain HTTP), as `pulumi import` finds a connection with no state, and removes them
+   * afterwards.
+   */
+  async inEnvironment<T>(work: () => Promise<T> | T): Promise<T> {
+    const variables = { GITLAB_URL: this.url, GITLAB_TOKEN: this.token, GITLAB_ALLOW_INSECURE_HTTP: "true" };
+    Object.assign(process.env, variables);
+    try {
+      return await work();
+    } finally {
+      for (const key of Object.keys(variables)) delete process.env[key];
+    }
   }
 
   /** Adds a project, as a user would in GitLab, with GitLab's defaults for a new one. */

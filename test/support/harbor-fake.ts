@@ -83,20 +83,22 @@ export class HarborFake {
     return fakeServerUrl(this.server, "Harbor");
   }
 
-  /** The connection a Berth Harbor resource takes to reach this fake. */
-  get connection(): { url: string; username: string; password: string } {
-    return { url: this.url, username: this.username, password: this.password };
+  /** The connection a Berth Harbor resource takes to reach this fake (plain HTTP, allowed by name). */
+  get connection(): { url: string; username: string; password: string; allowInsecureHttp: true } {
+    return { url: this.url, username: this.username, password: this.password, allowInsecureHttp: true };
   }
 
   /**
-   * Runs `work` with HARBOR_URL, HARBOR_USERNAME and HARBOR_PASSWORD naming this fake, as `pulumi
-   * import` finds a connection with no state, and removes them afterwards.
+   * Runs `work` with HARBOR_URL, HARBOR_USERNAME and HARBOR_PASSWORD naming this fake (and
+   * HARBOR_ALLOW_INSECURE_HTTP: it serves plain HTTP), as `pulumi import` finds a connection with no
+   * state, and removes them afterwards.
    */
   async inEnvironment<T>(work: () => Promise<T> | T): Promise<T> {
     const variables = {
       HARBOR_URL: this.url,
       HARBOR_USERNAME: this.username,
       HARBOR_PASSWORD: this.password,
+      HARBOR_ALLOW_INSECURE_HTTP: "true",
     };
     Object.assign(process.env, variables);
     try {

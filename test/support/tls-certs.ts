@@ -12,8 +12,12 @@ export interface TlsMaterial {
 
 const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
 
-/** Makes a CA under `dir`, and with it a server certificate naming `address` and a client certificate. */
-export function tlsMaterial(dir: string, address: string): TlsMaterial {
+/**
+ * Makes a CA under `dir`, and with it a server certificate naming `address` (an IP address, or several
+ * for one certificate) and a client certificate.
+ */
+export function tlsMaterial(dir: string, address: string | string[]): TlsMaterial {
+  const addresses = [address].flat();
   mkdirSync(dir, { recursive: true });
   const file = (name: string) => `${dir}/${name}`;
   openssl(
@@ -67,7 +71,8 @@ export function tlsMaterial(dir: string, address: string): TlsMaterial {
       file(`${name}.pem`),
     );
   };
-  issue("server", `/CN=${address}`, `subjectAltName=IP:${address}\nextendedKeyUsage=serverAuth\n`);
+  const names = addresses.map((a) => `IP:${a}`).join(",");
+  issue("server", `/CN=${addresses[0]}`, `subjectAltName=${names}\nextendedKeyUsage=serverAuth\n`);
   issue("client", "/CN=berth", "extendedKeyUsage=clientAuth\n");
   const read = (name: string) => readFileSync(file(name), "utf8");
   return {

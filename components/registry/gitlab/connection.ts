@@ -15,6 +15,11 @@ export interface GitLabConnection {
    * Default: the host of `url`.
    */
   registryHost?: pulumi.Input<string>;
+  /**
+   * Sends the token over plain `http://`, unencrypted. Default: false: an `http://` url is refused at
+   * preview (and so is a url with `user:password@`, always).
+   */
+  allowInsecureHttp?: pulumi.Input<boolean>;
 }
 
 /** The connection as a resource input: secret as a whole, because it carries the token. */
@@ -24,6 +29,7 @@ export function secretConnection(connection: pulumi.Input<GitLabConnection>) {
       url: c.url,
       token: c.token,
       ...(c.registryHost ? { registryHost: c.registryHost } : {}),
+      ...(c.allowInsecureHttp !== undefined ? { allowInsecureHttp: c.allowInsecureHttp } : {}),
     })),
   );
 }

@@ -8,12 +8,22 @@ export interface HarborConnection {
   username: pulumi.Input<string>;
   /** The account's password. Kept secret in state whether or not it was given as a secret. */
   password: pulumi.Input<string>;
+  /**
+   * Sends the password over plain `http://`, unencrypted. Default: false: an `http://` url is refused
+   * at preview (and so is a url with `user:password@`, always).
+   */
+  allowInsecureHttp?: pulumi.Input<boolean>;
 }
 
 /** The connection as a resource input: secret as a whole, because it carries the password. */
 export function secretConnection(connection: pulumi.Input<HarborConnection>) {
   return pulumi.secret(
-    pulumi.output(connection).apply((c) => ({ url: c.url, username: c.username, password: c.password })),
+    pulumi.output(connection).apply((c) => ({
+      url: c.url,
+      username: c.username,
+      password: c.password,
+      ...(c.allowInsecureHttp !== undefined ? { allowInsecureHttp: c.allowInsecureHttp } : {}),
+    })),
   );
 }
 

@@ -112,6 +112,12 @@ export interface HarborRegistryArgs {
   existing?: HarborExistingArgs;
   /** How long to wait for `/api/v2.0/health` to report healthy. Default: 900 (installs pull many images). */
   healthTimeoutSeconds?: number;
+  /**
+   * Lets {@link HarborRegistry.connection} send the admin password over plain `http://` (an install
+   * without TLS, or an existing Harbor without it). Default: false: resources given an `http://`
+   * connection refuse it at preview.
+   */
+  allowInsecureHttp?: boolean;
 }
 
 /** The chart version installed unless another is given: Harbor 2.12. */

@@ -77,9 +77,12 @@ export class HarborRegistry extends pulumi.ComponentResource {
     self.adminPassword = password;
     self.namespace = namespace;
     self.connection = pulumi.secret(
-      pulumi
-        .all([health.url, username, password])
-        .apply(([u, n, p]) => ({ url: u, username: n, password: p })),
+      pulumi.all([health.url, username, password]).apply(([u, n, p]) => ({
+        url: u,
+        username: n,
+        password: p,
+        ...(args.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
+      })),
     );
     this.registerOutputs({ url: this.url, server: this.server, connection: this.connection, namespace });
   }
