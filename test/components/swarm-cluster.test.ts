@@ -70,6 +70,8 @@ describe("SwarmCluster under mocks", () => {
       membership.secretInputs.some((path) => path.startsWith("nodes")),
       "the node list, with keys, is secret",
     );
+    for (const output of ["unlockKey", "joinTokens"])
+      assert.ok(membership.secretOutputs.includes(output), `${output} is secret in state`);
 
     const network = run.byName("fleet-default");
     assert.equal(network.inputs.name, "fleet-default");
