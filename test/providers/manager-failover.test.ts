@@ -84,7 +84,7 @@ describe("Swarm providers through several managers (real engine)", () => {
     assert.ok(took >= 2000 && took < 10_000, `retried for the resource's timeout, not forever (${took} ms)`);
   });
 
-  it("deploys, refreshes without drift, and destroys through Pulumi's host with a dead first manager", async (t) => {
+  it("moves a single-connection stack to several managers in place, and deploys, refreshes without drift and destroys through Pulumi's host with a dead first manager", async (t) => {
     if (!(await needEngine(t))) return;
     const managers = [down(1), local];
     const program = (connection: unknown) => () => {
@@ -100,7 +100,13 @@ describe("Swarm providers through several managers (real engine)", () => {
         timeoutSeconds: 30,
       });
     };
-    const first = await runProgram(program(managers), { project: owner.project });
+    // A stack written with the single-connection form moves to a list of managers in place.
+    const old = await runProgram(program(local), { project: owner.project });
+    const first = await runProgram(program(managers), { project: owner.project, previous: old });
+    assert.deepEqual(
+      first.resources.filter((r) => r.custom).map((r) => `${r.name}:${r.operation}`),
+      ["net:update", "sec:update", "svc:update"],
+    );
     const refreshed = await first.refresh();
     const again = await runProgram(program(managers), { project: owner.project, previous: refreshed });
     assert.deepEqual(
