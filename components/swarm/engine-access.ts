@@ -1,10 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { EngineConnection } from "../../provider/swarm";
+import type { EngineConnections } from "../../provider/swarm";
 
 /** How components other than services reach a swarm's manager: stacks, for one. */
 export interface SwarmEngineAccess {
-  /** The manager's engine. Undefined: the local one. */
-  connection?: pulumi.Input<EngineConnection>;
+  /** The managers' engines (any of them will do). Undefined: the local one. */
+  connection?: pulumi.Input<EngineConnections>;
   /** What must exist before anything is deployed (swarm mode switched on, say). */
   ready: pulumi.Resource[];
   /** The host that published ports are reached at. */

@@ -7,6 +7,7 @@ export {
   type EngineInfoArgs,
   type EngineFacts,
   type EngineConnection,
+  type EngineConnections,
   SwarmService,
   type SwarmServiceArgs,
   type RegistryAuth,

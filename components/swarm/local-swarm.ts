@@ -1,12 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceCluster, Workload, WorkloadRequest } from "../cluster";
-import { type EngineConnection, SwarmMode, type SwarmNetwork } from "../../provider/swarm";
+import { type EngineConnections, SwarmMode, type SwarmNetwork } from "../../provider/swarm";
 import { createDefaultNetwork, type DefaultNetworkOptions, deploySwarmWorkload } from "./cluster-services";
 import type { SwarmEngineAccess, SwarmTarget } from "./engine-access";
 
 export interface LocalSwarmArgs {
-  /** The engine. Default: the local one (`DOCKER_HOST`, else `/var/run/docker.sock`). */
-  connection?: pulumi.Input<EngineConnection>;
+  /**
+   * The engine, or the engines of several managers of an existing swarm (any reachable one is used;
+   * the list may change without replacing anything). Default: the local one (`DOCKER_HOST`, else
+   * `/var/run/docker.sock`); a `DOCKER_HOST` that is `ssh://`, or `tcp://` without
+   * `DOCKER_TLS_VERIFY=1` and `DOCKER_CERT_PATH`, is refused: give a connection with a host key or TLS.
+   */
+  connection?: pulumi.Input<EngineConnections>;
   /** Advertised address when Berth initialises swarm mode. Default: `"127.0.0.1"`. */
   advertiseAddr?: pulumi.Input<string>;
   /** Control-plane listen address when Berth initialises swarm mode. Default: `"127.0.0.1:2377"`. */

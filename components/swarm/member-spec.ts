@@ -41,12 +41,68 @@ export function nodeIssues(nodes: SwarmNodeArgs[]): NodeIssue[] {
   });
 }
 
-/** How many managers the list has, and a warning when that number cannot tolerate failures well. */
+/** The label a node's zone is read from, for the spread of managers. */
+export const zoneLabel = "zone";
+
+/** The zone label of a node, when it is a plain string (not an output). */
+function zoneOf(node: SwarmNodeArgs): string | undefined {
+  const labels: unknown = node.labels;
+  if (!labels || typeof labels !== "object" || pulumi.Output.isInstance(labels)) return undefined;
+  const zone = (labels as Record<string, unknown>)[zoneLabel];
+  return typeof zone === "string" ? zone : undefined;
+}
+
+/**
+ * Warnings about a topology that does not tolerate the loss of managers well: an even number of
+ * managers (no more failures tolerated than one fewer), more than 7 (slower writes, nothing gained),
+ * and, where every manager has a `zone` label, a zone that holds a majority of them (losing that zone
+ * loses the quorum). They are warnings, not errors: a swarm of 2 zones cannot do better.
+ */
+export function managerWarnings(nodes: SwarmNodeArgs[]): string[] {
+  const managers = nodes.filter((n) => n.role === "manager");
+  const count = managers.length;
+  const majority = Math.floor(count / 2) + 1;
+  const warnings: string[] = [];
+  if (count > 0 && count % 2 === 0) {
+    const tolerated = count - majority;
+    warnings.push(
+      count === 2
+        ? "2 managers tolerate no lost manager, as 1 does, but the loss of either machine stops the swarm: use 1 or 3"
+        : `${count} managers tolerate no more failures than ${count - 1} (${tolerated}: a majority of ${majority} must stay reachable): use an odd number (${count - 1} or ${count + 1})`,
+    );
+  }
+  if (count > 7)
+    warnings.push(
+      `${count} managers: every change waits for a majority of ${majority} to write it; more than 7 slows the swarm down and tolerates no failure that 7 would not survive: use 3, 5 or 7`,
+    );
+  const zones = managers.map(zoneOf);
+  if (count > 1 && zones.every((z): z is string => z !== undefined)) {
+    const byZone = new Map<string, number>();
+    for (const zone of zones) byZone.set(zone, (byZone.get(zone) ?? 0) + 1);
+    const [top, held] = [...byZone].sort((a, b) => b[1] - a[1])[0];
+    if (held >= majority) {
+      const spread = [...byZone].map(([z, n]) => `${z}: ${n}`).join(", ");
+      warnings.push(
+        `zone ${top} holds ${held} of the ${count} managers (${spread}): losing that zone loses the quorum (${majority} needed); spread managers over at least 3 zones so that none holds ${majority}`,
+      );
+    }
+  }
+  return warnings;
+}
+
+/** @deprecated Use {@link managerWarnings}: the first of its warnings. */
 export function managerWarning(nodes: SwarmNodeArgs[]): string | undefined {
-  const managers = nodes.filter((n) => n.role === "manager").length;
-  if (managers > 0 && managers % 2 === 0)
-    return `${managers} managers tolerate no more failures than ${managers - 1}: use an odd number (3 or 5)`;
-  return undefined;
+  return managerWarnings(nodes)[0];
+}
+
+/**
+ * A node's availability: as given, else `drain` for a manager of a swarm that has a worker (managers
+ * then keep their resources for the swarm's control plane), else `active`.
+ */
+export function defaultAvailability(node: SwarmNodeArgs, nodes: SwarmNodeArgs[]) {
+  if (node.availability) return node.availability;
+  const hasWorker = nodes.some((n) => (n.role ?? "worker") === "worker");
+  return node.role === "manager" && hasWorker ? "drain" : "active";
 }
 
 /** The engine connection of a node. */
@@ -73,8 +129,13 @@ export function nodeConnection(node: SwarmNodeArgs): pulumi.Output<EngineConnect
   }));
 }
 
-/** A node as the membership provider takes it, with every default filled in. */
-export function memberSpec(node: SwarmNodeArgs): pulumi.Output<MemberSpec> {
+/**
+ * A node as the membership provider takes it, with every default filled in.
+ *
+ * @param nodes - The whole list, for defaults that depend on it (see {@link defaultAvailability}).
+ *   Default: `[node]`.
+ */
+export function memberSpec(node: SwarmNodeArgs, nodes: SwarmNodeArgs[] = [node]): pulumi.Output<MemberSpec> {
   const host = node.ssh?.host ?? node.tls!.host;
   return pulumi
     .all([
@@ -88,7 +149,7 @@ export function memberSpec(node: SwarmNodeArgs): pulumi.Output<MemberSpec> {
     .apply(([connection, h, advertise, listen, dataPath, labels]) => ({
       name: node.name,
       role: node.role ?? "worker",
-      availability: node.availability ?? "active",
+      availability: defaultAvailability(node, nodes),
       labels: labels as Record<string, string>,
       connection,
       advertiseAddr: advertise ?? h,

@@ -9,7 +9,7 @@ import {
 import type { SwarmEngineAccess, SwarmTarget } from "./engine-access";
 import { createDefaultNetwork, type DefaultNetworkOptions, deploySwarmWorkload } from "./cluster-services";
 import type { MemberSpec } from "../../provider/swarm/membership-plan";
-import { managerWarning, memberSpec, nodeConnection, nodeIssues } from "./member-spec";
+import { managerWarnings, memberSpec, nodeConnection, nodeIssues } from "./member-spec";
 import type { SwarmNodeArgs } from "./node-types";
 import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
 
@@ -62,12 +62,13 @@ export class SwarmClusterError extends ComponentArgumentsError {
 
 /** The first manager of a node list that passed `nodeIssues`. */
 const founderOf = (nodes: SwarmNodeArgs[]) => nodes.find((n) => n.role === "manager")!;
+const managersOf = (nodes: SwarmNodeArgs[]) => nodes.filter((n) => n.role === "manager");
 const hostOf = (node: SwarmNodeArgs) => node.ssh?.host ?? node.tls!.host;
 
 /**
  * A swarm formed from ordinary machines over SSH (host keys verified) or the Docker API with TLS, and
  * kept as the node list says. It is a cluster for `ContainerService` and `ComposeStack`, which reach
- * it through the first manager.
+ * it through any of its managers: one that is down or electing a leader is skipped.
  */
 export class SwarmCluster extends pulumi.ComponentResource implements ServiceCluster, SwarmTarget {
   readonly target = "swarm" as const;
@@ -83,19 +84,24 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
   declare readonly joinTokens: pulumi.Output<{ worker: string; manager: string }>;
   /** Secret; empty unless autolock is on. */
   declare readonly unlockKey: pulumi.Output<string>;
-  /** The first manager's engine: what services are deployed through. Secret (it holds a key). */
+  /** The first manager's engine. Secret (it holds a key). */
   readonly connection: pulumi.Output<EngineConnection>;
+  /**
+   * The engines of every manager, in the order of the node list: what services, networks, secrets and
+   * configs are deployed through (any reachable manager will do). Secret (they hold keys).
+   */
+  readonly connections: pulumi.Output<EngineConnection[]>;
 
   constructor(name: string, args: SwarmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:swarm:SwarmCluster", name, {}, opts);
     const checked = (nodes: SwarmNodeArgs[]) => {
       const issues = nodeIssues(nodes ?? []);
       if (issues.length > 0) throw new SwarmClusterError(name, issues, this);
-      const warning = managerWarning(nodes);
-      if (warning) pulumi.log.warn(`SwarmCluster ${name}: ${warning}`, this);
+      for (const warning of managerWarnings(nodes)) pulumi.log.warn(`SwarmCluster ${name}: ${warning}`, this);
       return nodes;
     };
     let connection: pulumi.Output<EngineConnection>;
+    let connections: pulumi.Output<EngineConnection[]>;
     let members: pulumi.Output<MemberSpec[]>;
     let founderHost: pulumi.Input<string>;
     if (Array.isArray(args.nodes) || args.nodes === undefined) {
@@ -103,16 +109,19 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
       const nodes = checked(args.nodes as SwarmNodeArgs[]);
       const founder = founderOf(nodes);
       connection = nodeConnection(founder);
-      members = pulumi.all(nodes.map(memberSpec));
+      connections = pulumi.all(managersOf(nodes).map(nodeConnection));
+      members = pulumi.all(nodes.map((n) => memberSpec(n, nodes)));
       founderHost = hostOf(founder);
     } else {
       const nodes = pulumi.output(args.nodes).apply((list) => checked(list as SwarmNodeArgs[]));
       connection = nodes.apply((list) => nodeConnection(founderOf(list)));
-      members = nodes.apply((list) => pulumi.all(list.map(memberSpec)));
+      connections = nodes.apply((list) => pulumi.all(managersOf(list).map(nodeConnection)));
+      members = nodes.apply((list) => pulumi.all(list.map((n) => memberSpec(n, list))));
       // Only the host: the list as a whole is secret when any key in it is.
       founderHost = pulumi.unsecret(nodes.apply((list) => pulumi.output(hostOf(founderOf(list)))));
     }
     this.connection = pulumi.secret(connection);
+    this.connections = pulumi.secret(connections);
     const publicHost = args.publicHost ?? founderHost;
     this.membership = new SwarmMembership(
       `${name}-membership`,
@@ -125,7 +134,7 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
       },
       { parent: this },
     );
-    this.engine = { connection: this.connection, ready: [this.membership], publicHost };
+    this.engine = { connection: this.connections, ready: [this.membership], publicHost };
     this.defaultNetwork = createDefaultNetwork(name, args.defaultNetwork, this.engine, this);
     this.swarmId = this.membership.swarmId;
     this.nodeIds = this.membership.nodeIds;

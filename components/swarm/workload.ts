@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceEndpoint, WorkloadFile, WorkloadRequest } from "../cluster";
 import { type NormalizedService, renderSwarm } from "../spec";
-import { type EngineConnection, SwarmConfig, SwarmSecret, SwarmService } from "../../provider/swarm";
+import { type EngineConnections, SwarmConfig, SwarmSecret, SwarmService } from "../../provider/swarm";
 import { engineRegistryAuth, engineSpec } from "./engine-spec";
 
 export interface SwarmWorkloadArgs {
   /** The service and its files. */
   request: WorkloadRequest;
   /** Default: the local engine. */
-  connection?: pulumi.Input<EngineConnection>;
+  connection?: pulumi.Input<EngineConnections>;
   /** Networks every service of the cluster joins (by name). Default: none. */
   clusterNetworks?: pulumi.Input<string>[];
   /** The host that published ports are reached at, for `endpoints`. Default: `"localhost"`. */

@@ -38,3 +38,22 @@ export function isTransientEngineError(err: unknown): boolean {
   if (typeof code === "string" && unreachableCodes.includes(code)) return true;
   return statusCode(err) === 503 || (statusCode(err) !== undefined && managerAway.test(engineMessage(err)));
 }
+
+/** Socket and SSH failures of a machine that is down, restarting or cut off. */
+const machineGone =
+  /socket hang up|timed out while waiting for handshake|connection lost before handshake|channel open failure|not connected|no response from server|connect (ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)/i;
+/** What a manager answers during a leader election, or when it lost touch with the others. */
+const electionUnderway =
+  /does not have a leader|context deadline exceeded|rpc error: code = (Unavailable|DeadlineExceeded)/i;
+
+/**
+ * Whether another manager of the swarm may well succeed where this one failed: the engine cannot be
+ * reached (stopped, restarting, its machine down or cut off), or its swarm is electing a leader.
+ */
+export function isFailoverError(err: unknown): boolean {
+  if (isTransientEngineError(err)) return true;
+  const code = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (code === "ENETUNREACH" || code === "ECONNABORTED") return true;
+  const message = engineMessage(err);
+  return machineGone.test(message) || electionUnderway.test(message);
+}

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type EngineConnection, engineClient } from "./engine";
+import { type EngineConnections, managerClient } from "./managers";
 import { knownConnectionProblems, sameValue } from "./identity";
 import { dynamicProvider } from "../reference";
 
@@ -18,11 +18,11 @@ export interface EngineFacts {
 }
 
 interface EngineInfoInputs {
-  connection: EngineConnection;
+  connection: EngineConnections;
 }
 
-async function readEngineFacts(connection: EngineConnection): Promise<EngineFacts> {
-  const docker = engineClient(connection);
+async function readEngineFacts(connection: EngineConnections): Promise<EngineFacts> {
+  const docker = managerClient(connection);
   const [info, version] = await Promise.all([docker.info(), docker.version()]);
   return {
     engineId: String(info.ID),
@@ -64,7 +64,7 @@ export const engineInfoProvider: pulumi.dynamic.ResourceProvider = {
 
 export interface EngineInfoArgs {
   /** Default: the local engine. */
-  connection?: pulumi.Input<EngineConnection>;
+  connection?: pulumi.Input<EngineConnections>;
 }
 
 /** The facts of a Docker engine, read when the stack is deployed or refreshed. */

@@ -72,6 +72,54 @@ export function connectionProblems(c: EngineConnection | undefined, at = "connec
   return problems;
 }
 
+/**
+ * Problems with reaching "the local engine" (no connection given) the way the environment says:
+ * `DOCKER_HOST=ssh://...` would accept any host key, and `DOCKER_HOST=tcp://...` without
+ * `DOCKER_TLS_VERIFY=1` and `DOCKER_CERT_PATH` is plain HTTP (or TLS with no client certificate).
+ * Both are refused; unix sockets and `tcp://` with verified TLS are accepted.
+ *
+ * @param env - Default: `process.env`, read when called (inside the provider).
+ */
+export function ambientConnectionProblems(
+  at = "connection",
+  env: Record<string, string | undefined> = process.env,
+): { property: string; reason: string }[] {
+  const host = env.DOCKER_HOST;
+  if (!host || /^(unix|npipe):\/\//.test(host)) return [];
+  const where = ambientTarget(host);
+  if (/^ssh:\/\//.test(host)) {
+    return [
+      {
+        property: at,
+        reason:
+          `is not set, so the engine would be reached through DOCKER_HOST (${where}) without verifying ` +
+          `the server's host key; give connection { protocol: "ssh", host, username, privateKey, hostKey } ` +
+          `(hostKey as a known_hosts entry) instead`,
+      },
+    ];
+  }
+  if (env.DOCKER_TLS_VERIFY === "1" && env.DOCKER_CERT_PATH) return [];
+  return [
+    {
+      property: at,
+      reason:
+        `is not set, so the engine would be reached through DOCKER_HOST (${where}) without verified TLS; ` +
+        `set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH (a folder with ca.pem, cert.pem, key.pem), or give ` +
+        `connection { protocol: "https", host, ca, cert, key }; an engine is never reached unencrypted`,
+    },
+  ];
+}
+
+/** `scheme://host:port` of a DOCKER_HOST value, without any user name or path. */
+function ambientTarget(host: string): string {
+  try {
+    const url = new URL(host.includes("//") ? host : `tcp://${host}`);
+    return `${url.protocol}//${url.hostname}${url.port ? `:${url.port}` : ""}`;
+  } catch {
+    return "a value that is not a URL";
+  }
+}
+
 /** A short description of where a connection goes, never including credentials. */
 export function describeConnection(c: EngineConnection = {}): string {
   if (c.protocol)

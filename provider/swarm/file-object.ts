@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, isKnown, isUnknown } from "../unknowns";
-import { type EngineConnection, engineClient } from "./engine";
+import { type EngineConnections, managerClient } from "./managers";
 import { engineMessage, isNotFound } from "./engine-errors";
 import {
   knownConnectionProblems,
@@ -20,7 +20,7 @@ function randomHex(bytes: number): string {
 export type FileObjectKind = "secret" | "config";
 
 export interface FileObjectInputs {
-  connection: EngineConnection;
+  connection: EngineConnections;
   /** Base name; the engine object is named `<name>-<first 12 hex of contentHash>`. */
   name: string;
   /** The content, UTF-8. */
@@ -76,8 +76,8 @@ function baseName(objectName: string): string {
 }
 
 /** The Engine API calls for one kind; dockerode names them differently for secrets and configs. */
-function api(kind: FileObjectKind, connection: EngineConnection) {
-  const docker = engineClient(connection);
+function api(kind: FileObjectKind, connection: EngineConnections) {
+  const docker = managerClient(connection);
   type Handle = {
     inspect(): Promise<{
       ID: string;

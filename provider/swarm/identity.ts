@@ -1,7 +1,8 @@
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
 import { isUnknown } from "../unknowns";
-import { connectionProblems, describeConnection, type EngineConnection, engineClient } from "./engine";
+import { ambientConnectionProblems, connectionProblems, type EngineConnection } from "./engine";
+import { describeConnections, type EngineConnections, managerClient } from "./managers";
 import { isOwnedBy, type Owner, ownerLabelKeys, ownershipOf } from "./ownership";
 
 export { sameValue } from "../same-value";
@@ -12,7 +13,9 @@ export { createFailure } from "../create-failure";
 /**
  * {@link connectionProblems} for a connection that may hold values not known yet (at preview): an
  * unknown connection or protocol is not checked; a problem with a field that is unknown is dropped.
- * An absent connection (`undefined`) is the local engine and has no problems.
+ * A list (the managers of one swarm) is checked entry by entry, at `connection[0]`, ... An absent
+ * connection (`undefined`, `{}` or `[]`) is the local engine: it is refused when `DOCKER_HOST` points
+ * at a remote engine in a way that is not verified (see {@link ambientConnectionProblems}).
  *
  * @param at - The property path the problems are reported under. Default: `"connection"`.
  */
@@ -20,11 +23,19 @@ export function knownConnectionProblems(
   c: unknown,
   at = "connection",
 ): { property: string; reason: string }[] {
-  if (c === undefined || isUnknown(c)) return [];
+  if (isUnknown(c)) return [];
+  if (c === undefined || (Array.isArray(c) && c.length === 0)) return ambientConnectionProblems(at);
+  if (Array.isArray(c)) return c.flatMap((entry, i) => oneConnectionProblems(entry, `${at}[${i}]`));
+  return oneConnectionProblems(c, at);
+}
+
+function oneConnectionProblems(c: unknown, at: string): { property: string; reason: string }[] {
+  if (isUnknown(c)) return [];
   if (typeof c !== "object" || c === null || Array.isArray(c))
     return [{ property: at, reason: "must be an object" }];
   const connection = c as Record<string, unknown>;
   if (isUnknown(connection.protocol)) return [];
+  if (Object.keys(connection).length === 0) return ambientConnectionProblems(at);
   return connectionProblems(c as EngineConnection, at).filter(
     (p) => !isUnknown(connection[p.property.slice(at.length + 1)]),
   );
@@ -37,8 +48,8 @@ export function knownConnectionProblems(
  * @param docker - A client for `connection` already at hand. Default: a new one.
  */
 export async function swarmIdOf(
-  connection: EngineConnection = {},
-  docker: Dockerode = engineClient(connection),
+  connection: EngineConnections = {},
+  docker: Dockerode = managerClient(connection),
 ): Promise<string> {
   return ((await docker.swarmInspect()) as { ID: string }).ID;
 }
@@ -53,7 +64,7 @@ export async function swarmIdOf(
  * @param docker - A client for `connection` already at hand. Default: a new one.
  */
 export async function requireSameSwarm(
-  connection: EngineConnection | undefined,
+  connection: EngineConnections | undefined,
   expected: string | undefined,
   what: string,
   docker?: Dockerode,
@@ -61,7 +72,7 @@ export async function requireSameSwarm(
   const actual = await swarmIdOf(connection, docker);
   if (expected && actual !== expected) {
     throw new Error(
-      `${what} belongs to swarm ${expected}, but the connection (${describeConnection(connection)}) ` +
+      `${what} belongs to swarm ${expected}, but the connection (${describeConnections(connection)}) ` +
         `reaches swarm ${actual}. A connection may change only to reach the same swarm: point it at a ` +
         `manager of swarm ${expected}; to move the object to another swarm, replace the resource ` +
         `(pulumi up --replace)`,

@@ -36,3 +36,4 @@ export {
 } from "./membership";
 export { SwarmMembership, type SwarmMembershipArgs } from "./membership-resource";
 export { type MemberSpec, type MemberRole, type MemberAvailability } from "./membership-plan";
+export * from "./managers";

@@ -106,9 +106,14 @@ class NoManagerError extends Error {
   }
 }
 
-/** The first manager of `members` (each name tried once) that answers as a manager of the swarm `swarmId`. */
+/**
+ * The first manager of `members` (each name tried once) that answers as a manager of the swarm
+ * `swarmId` and that the swarm reports reachable; failing that, the first that answered at all (a
+ * swarm electing its leader cannot say).
+ */
 async function findManager(members: MemberSpec[], swarmId: string): Promise<Manager> {
   const problems: string[] = [];
+  let unsure: Manager | undefined;
   const elsewhere: string[] = [];
   let left = 0;
   const candidates = members.filter(
@@ -130,11 +135,16 @@ async function findManager(members: MemberSpec[], swarmId: string): Promise<Mana
         );
         continue;
       }
-      return { docker, member, swarm };
+      const found = { docker, member, swarm };
+      const self = await inspectNode(docker, (await localSwarmState(docker)).nodeId).catch(() => undefined);
+      if (self?.ManagerStatus?.Reachability === "reachable") return found;
+      unsure ??= found;
+      problems.push(`${member.name} answers, but the swarm does not report it reachable`);
     } catch (err) {
       problems.push(err instanceof Error ? err.message : String(err));
     }
   }
+  if (unsure) return unsure;
   throw new NoManagerError(
     `no manager of the swarm ${swarmId} answers: ${problems.join("; ")}`,
     elsewhere,

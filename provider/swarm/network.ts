@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "timers/promises";
 import * as pulumi from "@pulumi/pulumi";
 import { isKnown, isUnknown } from "../unknowns";
-import { type EngineConnection, engineClient } from "./engine";
+import { type EngineConnections, managerClient } from "./managers";
 import { engineMessage, isNotFound } from "./engine-errors";
 import {
   createFailure,
@@ -17,7 +17,7 @@ import { currentOwner, withSecretOutputs } from "./resource-options";
 import { dynamicProvider } from "../reference";
 
 export interface NetworkInputs {
-  connection: EngineConnection;
+  connection: EngineConnections;
   name: string;
   /** Containers outside services may join. */
   attachable: boolean;
@@ -107,13 +107,13 @@ const comparedInputs = {
   owner: null,
 } as const;
 
-async function inspect(connection: EngineConnection, id: string): Promise<EngineNetwork> {
-  return (await engineClient(connection).getNetwork(id).inspect()) as EngineNetwork;
+async function inspect(connection: EngineConnections, id: string): Promise<EngineNetwork> {
+  return (await managerClient(connection).getNetwork(id).inspect()) as EngineNetwork;
 }
 
 /** The network named exactly `name`, if any (the engine's name filter matches substrings). */
-async function findByName(connection: EngineConnection, name: string): Promise<EngineNetwork | undefined> {
-  const found = (await engineClient(connection).listNetworks({
+async function findByName(connection: EngineConnections, name: string): Promise<EngineNetwork | undefined> {
+  const found = (await managerClient(connection).listNetworks({
     filters: JSON.stringify({ name: [name] }),
   })) as EngineNetwork[];
   return found.find((n) => n.Name === name);
@@ -256,7 +256,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
       if (refusal) throw new Error(refusal);
       id = existing.Id;
     } else {
-      const created = (await engineClient(inputs.connection).createNetwork({
+      const created = (await managerClient(inputs.connection).createNetwork({
         _query: {},
         _body: {
           Name: inputs.name,
@@ -338,7 +338,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
     const deadline = Date.now() + endpointsGoneTimeoutMs;
     for (;;) {
       try {
-        await engineClient(props.connection).getNetwork(id).remove();
+        await managerClient(props.connection).getNetwork(id).remove();
         break;
       } catch (err) {
         if (isNotFound(err)) return;
@@ -384,7 +384,7 @@ export interface SwarmNetworkArgs {
   /** Subnets, ranges, gateways and the IPAM driver. Default: the swarm picks a subnet. */
   ipam?: pulumi.Input<NetworkIpam>;
   /** Default: the local engine. */
-  connection?: pulumi.Input<EngineConnection>;
+  connection?: pulumi.Input<EngineConnections>;
   /** The Berth component that owns the network, for its labels. Default: the resource name. */
   component?: string;
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { EngineConnection } from "./engine";
+import type { EngineConnections } from "./managers";
 import { currentOwner, withSecretOutputs } from "./resource-options";
 import { fileObjectProvider } from "./file-object";
 import { dynamicProvider } from "../reference";
@@ -18,7 +18,7 @@ export interface SwarmFileObjectArgs {
   /** Extra labels. Default: none. */
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Default: the local engine. */
-  connection?: pulumi.Input<EngineConnection>;
+  connection?: pulumi.Input<EngineConnections>;
   /** The Berth component that owns the object, for its labels. Default: the resource name. */
   component?: string;
 }

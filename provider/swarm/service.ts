@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import Dockerode = require("dockerode");
 import { waitForConvergence } from "./convergence";
 import { engineKeyOf } from "./task-board";
-import { type EngineConnection, engineClient } from "./engine";
+import { type EngineConnections, managerClient } from "./managers";
 import { isNotFound, isOutOfSequence, maxVersionRetries } from "./engine-errors";
 import {
   createFailure,
@@ -32,7 +32,7 @@ export interface RegistryAuth {
 }
 
 export interface ServiceInputs {
-  connection: EngineConnection;
+  connection: EngineConnections;
   owner: Owner;
   /** The rendered spec without secret variables; labels are the user's (ownership labels are added). */
   spec: ProviderServiceSpec;
@@ -215,7 +215,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async create(inputs: ServiceInputs) {
-    const docker = engineClient(inputs.connection);
+    const docker = managerClient(inputs.connection, inputs.timeoutSeconds);
     const swarmId = await swarmIdOf(inputs.connection, docker);
     const name = inputs.spec.Name;
     const existing = (await docker.listServices({ filters: JSON.stringify({ name: [name] }) })).find(
@@ -258,7 +258,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
    * state is rebuilt from the local engine and the service's ownership labels.
    */
   async read(id: string, props: Partial<ServiceOutputs>) {
-    const docker = engineClient(props.connection);
+    const docker = managerClient(props.connection, props.timeoutSeconds);
     const what = `service ${props.spec?.Name ?? id}`;
     const swarmId = await requireSameSwarm(props.connection, props.swarmId, what, docker);
     let found: { ID: string; Spec: ProviderServiceSpec; Version: { Index: number } };
@@ -299,7 +299,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(id: string, olds: ServiceOutputs, news: ServiceInputs) {
-    const docker = engineClient(news.connection);
+    const docker = managerClient(news.connection, news.timeoutSeconds);
     const swarmId = await requireSameSwarm(
       news.connection,
       olds.swarmId,
@@ -330,7 +330,7 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async delete(id: string, props: ServiceOutputs) {
-    const docker = engineClient(props.connection);
+    const docker = managerClient(props.connection, props.timeoutSeconds);
     await requireSameSwarm(props.connection, props.swarmId, `service ${props.spec?.Name ?? id}`, docker);
     try {
       const found = (await docker.getService(id).inspect()) as { Spec: ProviderServiceSpec };
@@ -400,7 +400,7 @@ export interface SwarmServiceArgs {
    * credentials, another manager of the same swarm) updates in place; a connection that reaches a
    * different swarm than the one recorded in `swarmId` is refused.
    */
-  connection?: pulumi.Input<EngineConnection>;
+  connection?: pulumi.Input<EngineConnections>;
   /**
    * The Berth component that owns the service, for its labels. Default: the resource name. The
    * service is also labelled with this resource's URN; a rename with an alias relabels it in place.

@@ -2,7 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
 import { isUnknown } from "../unknowns";
-import { describeConnection, type EngineConnection, engineClient } from "./engine";
+import {
+  describeConnections as describeConnection,
+  type EngineConnections,
+  managerClient as engineClient,
+} from "./managers";
 import { knownConnectionProblems, ownerFromLabels, requireSameSwarm, sameValue } from "./identity";
 import { engineLog } from "./log";
 import { isOwnedBy, type Owner, ownerLabels } from "./ownership";
@@ -10,7 +14,7 @@ import { currentOwner, withSecretOutputs } from "./resource-options";
 import { dynamicProvider } from "../reference";
 
 export interface SwarmModeInputs {
-  connection: EngineConnection;
+  connection: EngineConnections;
   owner: Owner;
   /** Used only when Berth initialises swarm mode. */
   advertiseAddr: string;
@@ -222,7 +226,7 @@ export const swarmModeProvider: pulumi.dynamic.ResourceProvider = {
 
 export interface SwarmModeArgs {
   /** Default: the local engine. */
-  connection?: pulumi.Input<EngineConnection>;
+  connection?: pulumi.Input<EngineConnections>;
   /** The address other nodes would reach this one at, when Berth initialises swarm mode. Default: `"127.0.0.1"`. */
   advertiseAddr?: pulumi.Input<string>;
   /** Where the swarm's control plane listens, when Berth initialises swarm mode. Default: `"127.0.0.1:2377"`. */

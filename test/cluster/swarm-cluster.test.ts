@@ -49,6 +49,8 @@ function node(
   return {
     name,
     role,
+    // Managers take tasks here too (drained by default beside workers): the tests count tasks on every node.
+    ...(role === "manager" ? { availability: "active" as const } : {}),
     labels: { host: name },
     ssh: { host: sshd.host, user: "root", privateKey: admin.privateKey, hostKey: sshd.hostKey, ...overrides },
   };

@@ -284,7 +284,8 @@ describe("GceSwarmNodes under mocks", () => {
     assert.deepEqual(nodes[0], {
       name: "fleet-manager-0",
       role: "manager",
-      availability: "active",
+      // Managers of a swarm with workers are drained by default.
+      availability: "drain",
       labels: { zone: "b" },
       connection: {
         protocol: "ssh",

@@ -29,7 +29,7 @@ const nodes: SwarmNodeArgs[] = [
 ];
 
 describe("SwarmCluster under mocks", () => {
-  it("resolves every node with its defaults, keeps keys secret, and deploys services through the first manager", async () => {
+  it("resolves every node with its defaults, keeps keys secret, and drains the manager of a swarm with a worker, and deploys services through every manager", async () => {
     const run = await runProgram(
       () => {
         const cluster = new SwarmCluster("fleet", { nodes, rotate: { workerToken: "2026-11" } });
@@ -48,7 +48,7 @@ describe("SwarmCluster under mocks", () => {
       {
         name: "m1",
         role: "manager",
-        availability: "active",
+        availability: "drain",
         labels: { zone: "a" },
         connection: { protocol: "ssh", host: "10.0.0.1", username: "root", privateKey: "PRIVATE", hostKey },
         advertiseAddr: "10.0.0.1",
@@ -70,17 +70,16 @@ describe("SwarmCluster under mocks", () => {
       membership.secretInputs.some((path) => path.startsWith("nodes")),
       "the node list, with keys, is secret",
     );
+    for (const output of ["unlockKey", "joinTokens"])
+      assert.ok(membership.secretOutputs.includes(output), `${output} is secret in state`);
 
     const network = run.byName("fleet-default");
     assert.equal(network.inputs.name, "fleet-default");
     const service = run.resources.find((r) => r.type === dynamic("SwarmService"))!;
-    assert.deepEqual(service.inputs.connection, {
-      protocol: "ssh",
-      host: "10.0.0.1",
-      username: "root",
-      privateKey: "PRIVATE",
-      hostKey,
-    });
+    // Every manager (here the only one) is handed to the services, as a list.
+    assert.deepEqual(service.inputs.connection, [
+      { protocol: "ssh", host: "10.0.0.1", username: "root", privateKey: "PRIVATE", hostKey },
+    ]);
     assert.ok(service.secretInputs.includes("connection"), "the service's connection holds a key: secret");
     assert.deepEqual(run.outputs.nodeIds, { m1: "node-0", w1: "node-1" });
   });
@@ -175,5 +174,40 @@ describe("SwarmCluster under mocks", () => {
         return true;
       },
     );
+  });
+
+  it("hands every manager to its children, and warns at preview about a topology that loses quorum easily", async () => {
+    const four: SwarmNodeArgs[] = [
+      { name: "m1", role: "manager", ssh: ssh("10.0.0.1"), labels: { zone: "a" } },
+      { name: "m2", role: "manager", ssh: ssh("10.0.0.2"), labels: { zone: "a" } },
+      { name: "m3", role: "manager", ssh: ssh("10.0.0.3"), labels: { zone: "a" } },
+      { name: "m4", role: "manager", ssh: ssh("10.0.0.4"), labels: { zone: "b" }, availability: "active" },
+      { name: "w1", ssh: ssh("10.0.0.5") },
+    ];
+    const run = await runProgram(
+      () => {
+        const cluster = new SwarmCluster("fleet", { nodes: four });
+        new ContainerService("web", { cluster, image: "nginx:1.27" });
+      },
+      { mockDynamic: mockOutputs, preview: true },
+    );
+    const service = run.resources.find((r) => r.type === dynamic("SwarmService"))!;
+    assert.deepEqual(
+      (service.inputs.connection as { host: string }[]).map((c) => c.host),
+      ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"],
+    );
+    assert.deepEqual(
+      (run.byName("fleet-default").inputs.connection as { host: string }[]).map((c) => c.host),
+      ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"],
+    );
+    const availability = (run.byName("fleet-membership").inputs.nodes as { availability: string }[]).map(
+      (n) => n.availability,
+    );
+    assert.deepEqual(availability, ["drain", "drain", "drain", "active", "active"], "m4 keeps its own");
+    const warnings = run.logs.filter((l) => l.severity === "warning").map((l) => l.message);
+    assert.deepEqual(warnings, [
+      "SwarmCluster fleet: 4 managers tolerate no more failures than 3 (1: a majority of 3 must stay reachable): use an odd number (3 or 5)",
+      "SwarmCluster fleet: zone a holds 3 of the 4 managers (a: 3, b: 1): losing that zone loses the quorum (3 needed); spread managers over at least 3 zones so that none holds 3",
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { managerWarning, nodeIssues } from "../../components/swarm/member-spec";
+import { managerWarnings, nodeIssues } from "../../components/swarm/member-spec";
 import type { SwarmNodeArgs } from "../../components/swarm";
 import { membershipProvider } from "../../provider/swarm/membership";
 import { type MemberSpec, planMembership, quorumProblem } from "../../provider/swarm/membership-plan";
@@ -143,12 +143,30 @@ describe("nodeIssues and managerWarning", () => {
 
   it("warns about an even number of managers only", () => {
     const managers = (n: number) => Array.from({ length: n }, (_, i) => ({ ...ok, name: `m${i}` }));
-    assert.equal(
-      managerWarning(managers(2)),
-      "2 managers tolerate no more failures than 1: use an odd number (3 or 5)",
-    );
-    assert.equal(managerWarning(managers(3)), undefined);
-    assert.equal(managerWarning([...managers(1), { name: "w", ssh }]), undefined);
+    assert.deepEqual(managerWarnings(managers(2)), [
+      "2 managers tolerate no lost manager, as 1 does, but the loss of either machine stops the swarm: use 1 or 3",
+    ]);
+    assert.deepEqual(managerWarnings(managers(4)), [
+      "4 managers tolerate no more failures than 3 (1: a majority of 3 must stay reachable): use an odd number (3 or 5)",
+    ]);
+    assert.deepEqual(managerWarnings(managers(3)), []);
+    assert.deepEqual(managerWarnings([...managers(1), { name: "w", ssh }]), []);
+  });
+
+  it("warns about more than 7 managers, and a zone that holds their majority", () => {
+    const managers = (n: number) => Array.from({ length: n }, (_, i) => ({ ...ok, name: `m${i}` }));
+    assert.deepEqual(managerWarnings(managers(9)), [
+      "9 managers: every change waits for a majority of 5 to write it; more than 7 slows the swarm down and tolerates no failure that 7 would not survive: use 3, 5 or 7",
+    ]);
+    const zoned = (...zones: string[]) =>
+      zones.map((zone, i) => ({ ...ok, name: `m${i}`, labels: { zone } }));
+    assert.deepEqual(managerWarnings(zoned("a", "b", "c")), []);
+    assert.deepEqual(managerWarnings(zoned("a", "a", "b", "b", "c")), []);
+    assert.deepEqual(managerWarnings(zoned("a", "a", "b")), [
+      "zone a holds 2 of the 3 managers (a: 2, b: 1): losing that zone loses the quorum (2 needed); spread managers over at least 3 zones so that none holds 2",
+    ]);
+    // A manager without a zone label: the spread is not judged.
+    assert.deepEqual(managerWarnings([...zoned("a", "a"), { ...ok, name: "m9" }]), []);
   });
 });
 
