@@ -51,10 +51,10 @@ describe("Swarm overlay networks (real engine)", () => {
       options: { "berth.test": "1" },
       config: [
         {
-          subnet: "10.231.7.0/24",
-          ipRange: "10.231.7.128/25",
-          gateway: "10.231.7.1",
-          auxAddresses: { printer: "10.231.7.5" },
+          subnet: "10.247.7.0/24",
+          ipRange: "10.247.7.128/25",
+          gateway: "10.247.7.1",
+          auxAddresses: { printer: "10.247.7.5" },
         },
       ],
     };
@@ -68,7 +68,7 @@ describe("Swarm overlay networks (real engine)", () => {
     assert.equal(found.IPAM.Options["berth.test"], "1");
     assert.deepEqual(
       found.IPAM.Config.map((c: Record<string, string>) => [c.Subnet, c.IPRange, c.Gateway]),
-      [["10.231.7.0/24", "10.231.7.128/25", "10.231.7.1"]],
+      [["10.247.7.0/24", "10.247.7.128/25", "10.247.7.1"]],
     );
     // What the engine adds by itself (the VXLAN id, IPAM's serial option) is not drift.
     assert.deepEqual(outs.options, options);
@@ -81,7 +81,7 @@ describe("Swarm overlay networks (real engine)", () => {
     assert.deepEqual((read?.props as NetworkInputs).ipam, ipam);
     const diff = await networkProvider.diff?.(id, outs, {
       ...net,
-      ipam: { config: [{ subnet: "10.231.8.0/24" }] },
+      ipam: { config: [{ subnet: "10.247.8.0/24" }] },
     });
     assert.deepEqual(diff?.replaces, ["ipam"]);
     const unchanged = await networkProvider.diff?.(id, outs, net);

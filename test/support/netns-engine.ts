@@ -102,6 +102,8 @@ function netnsExists(name: string): boolean {
 /**
  * A 10.231.K.0/24 no interface on this host has an address in (another run may hold one). K is picked
  * at random among the free ones, so two test processes making their bridges at once rarely collide.
+ * Nothing else in the tests uses 10.231.0.0/16 (engine-side networks take other ranges), since the
+ * cluster layer runs beside the engine layers.
  */
 function freeSubnet(): string {
   const used = ip("-o", "-4", "addr", "show");
