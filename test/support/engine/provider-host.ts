@@ -6,7 +6,18 @@
  */
 import { spawn, type ChildProcess } from "child_process";
 import path from "path";
+import fs from "fs";
+import { detailsFileKey } from "./host-large-details";
 import type { Props } from "./wire";
+
+/** Status details too large for Node's HTTP/2, which the host wrote to a file (host-large-details.ts). */
+function detailsFromFile(err: { metadata?: { get?(key: string): unknown[] } }): Buffer | undefined {
+  const file = err.metadata?.get?.(detailsFileKey)?.[0];
+  if (typeof file !== "string") return undefined;
+  const details = fs.readFileSync(file);
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  return details;
+}
 
 /** The SDK (`@pulumi/pulumi`) a project resolves, and its gRPC library and generated messages. */
 export function sdkOf(projectDir: string) {
@@ -56,11 +67,16 @@ export class ProviderHost {
 
   static async start(projectDir: string, engineAddress: string, config: Props): Promise<ProviderHost> {
     const sdk = sdkOf(projectDir);
-    const child = spawn(process.execPath, [path.join(sdk.sdkDir, "cmd", "dynamic-provider"), engineAddress], {
-      cwd: projectDir,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: process.env,
-    });
+    const preload = require.resolve("./host-large-details");
+    const child = spawn(
+      process.execPath,
+      ["--require", preload, path.join(sdk.sdkDir, "cmd", "dynamic-provider"), engineAddress],
+      {
+        cwd: projectDir,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, BERTH_TEST_ENGINE_HOST: "1" },
+      },
+    );
     const output: string[] = [];
     let started = false;
     // After its port, what the host prints is what providers logged (pulumi.log without an engine
@@ -116,7 +132,7 @@ export class ProviderHost {
 
   /** A gRPC error, or the partial state an ErrorResourceInitFailed detail carries. */
   private failure(err: any): Error {
-    const details = err.metadata?.get?.("grpc-status-details-bin")?.[0];
+    const details = err.metadata?.get?.("grpc-status-details-bin")?.[0] ?? detailsFromFile(err);
     if (details) {
       const status = this.sdk.status.Status.deserializeBinary(details);
       for (const any of status.getDetailsList()) {
