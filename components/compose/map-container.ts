@@ -12,6 +12,8 @@ export interface BerthExtension {
   public?: boolean;
   ignoreUnsupported?: SpecField[];
   secretEnv: string[];
+  /** The only client blocks of every public port (the spec's `ports[].sourceRanges`). Default: any. */
+  sourceRanges?: string[];
 }
 
 export function mapBerthExtension(s: ComposeService, ctx: MapContext): BerthExtension {
@@ -27,6 +29,9 @@ export function mapBerthExtension(s: ComposeService, ctx: MapContext): BerthExte
     if (key === "public") {
       if (typeof value === "boolean") out.public = value;
       else ctx.refuse(at, "must be true or false");
+    } else if (key === "sourceRanges") {
+      if (Array.isArray(value) && value.every((v) => typeof v === "string")) out.sourceRanges = value;
+      else ctx.refuse(at, "must be a list of CIDR blocks");
     } else if (key === "secretEnv") {
       if (Array.isArray(value) && value.every((v) => typeof v === "string")) out.secretEnv = value;
       else ctx.refuse(at, "must be a list of environment variable names");

@@ -23,8 +23,13 @@ function publishedPort(value: unknown, path: string, ctx: MapContext): number | 
   return Number(match[1]);
 }
 
-/** `ports`, then `expose` as ports that are not public. */
-export function mapPorts(s: ComposeService, publicPorts: boolean | undefined, ctx: MapContext): PortInput[] {
+/** `ports`, then `expose` as ports that are not public; `sourceRanges` (x-berth) on each public one. */
+export function mapPorts(
+  s: ComposeService,
+  publicPorts: boolean | undefined,
+  ctx: MapContext,
+  sourceRanges?: string[],
+): PortInput[] {
   const out: PortInput[] = [];
   (s.ports ?? []).forEach((p, i) => {
     const at = `ports[${i}]`;
@@ -60,8 +65,12 @@ export function mapPorts(s: ComposeService, publicPorts: boolean | undefined, ct
       ...(p.protocol !== undefined &&
         p.protocol !== "tcp" && { protocol: p.protocol as PortInput["protocol"] }),
       ...(isPublic && p.mode === "host" && { publishMode: "host" as const }),
+      ...(isPublic && sourceRanges && { sourceRanges }),
     });
+    if (isPublic && sourceRanges) ctx.from(`ports[${j}].sourceRanges`, "x-berth.sourceRanges");
   });
+  if (sourceRanges && !out.some((p) => p.sourceRanges))
+    ctx.refuse("x-berth.sourceRanges", "restricts the clients of public ports, and no port is public");
   const expose = Array.isArray(s.expose) ? (s.expose as unknown[]) : [];
   expose.forEach((entry, i) => {
     const match = /^(\d+)(?:-(\d+))?(?:\/(\w+))?$/.exec(String(entry));

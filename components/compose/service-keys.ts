@@ -49,7 +49,7 @@ export const mappedKeys: Readonly<Record<string, string>> = {
     "securityOpt: no-new-privileges, seccomp=unconfined, apparmor=unconfined (others are refused)",
   pids_limit: "resources.pids (when deploy.resources.limits.pids is absent or equal)",
   logging: "logging",
-  "x-berth": "autoscale, ignoreUnsupported, secretEnv and the meaning of public ports",
+  "x-berth": "autoscale, ignoreUnsupported, secretEnv, the meaning of public ports and their sourceRanges",
 };
 
 export interface IgnoredKey {
@@ -143,4 +143,10 @@ export const refusedKeys: Readonly<Record<string, string>> = {
 };
 
 /** The keys `x-berth` takes on a service. */
-export const berthExtensionKeys = ["autoscale", "public", "ignoreUnsupported", "secretEnv"] as const;
+export const berthExtensionKeys = [
+  "autoscale",
+  "public",
+  "sourceRanges",
+  "ignoreUnsupported",
+  "secretEnv",
+] as const;

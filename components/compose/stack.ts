@@ -79,6 +79,8 @@ export interface ComposeStackArgs {
  *   published), false none. Default: the ports with `published` are public.
  * - `autoscale: { min, max, cpuPercent?, memoryPercent?, requestsPerTarget? }`: as the portable spec's
  *   `autoscale` (a HorizontalPodAutoscaler, ECS target tracking; refused on Swarm).
+ * - `sourceRanges: string[]`: CIDR blocks, the only clients of the service's public ports (the portable
+ *   spec's `ports[].sourceRanges`; refused on Swarm). Default: any address.
  * - `timeoutSeconds: number`: how long the service may take to converge. Default: the stack's.
  * - `ignoreUnsupported: string[]`: spec fields the target may drop with a warning instead of refusing.
  * - `secretEnv: string[]`: `environment` entries whose values are secrets.

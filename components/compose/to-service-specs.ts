@@ -187,7 +187,7 @@ function mapService(s: ComposeService, ctx: ServiceContext): ServiceInput {
   }
   const entrypoint = list(s.entrypoint);
   const command = list(s.command);
-  const ports = mapPorts(s, berth.public, ctx);
+  const ports = mapPorts(s, berth.public, ctx, berth.sourceRanges);
   const volumes = mapVolumes(s, ctx);
   const secrets = mapFileMounts("secrets", s.secrets ?? [], ctx);
   const configs = mapFileMounts("configs", s.configs ?? [], ctx);

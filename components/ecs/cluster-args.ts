@@ -1,6 +1,7 @@
 /** The arguments of `EcsCluster`, their defaults, and every check that can be made before anything exists. */
 import * as pulumi from "@pulumi/pulumi";
 import { closestName } from "../spec/suggest";
+import { parseImageReference } from "../spec/image";
 import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
 
 /** An existing VPC to run the cluster in, instead of a new one. */
@@ -70,8 +71,22 @@ export interface EcsClusterArgs {
   namespaceName?: string;
   /** Days services' log groups keep events (a CloudWatch retention value). Default: 30. */
   logRetentionDays?: number;
-  /** An ACM certificate ARN for HTTPS listeners of public HTTP ports. Default: none (HTTP only). */
+  /**
+   * An ACM certificate ARN for HTTPS listeners of public HTTP ports (port 80 then only redirects).
+   * Default: none: then a service with a public HTTP port is refused unless `allowPlainHttp` is true.
+   */
   certificateArn?: pulumi.Input<string>;
+  /**
+   * Lets public HTTP ports listen with plain HTTP when there is no `certificateArn`: their traffic
+   * crosses the internet unencrypted. Default: false (such a service is refused at preview).
+   */
+  allowPlainHttp?: boolean;
+  /**
+   * The image of the init container (`berth-secrets`) that writes secret files: it needs `sh`, and is
+   * pulled without credentials, and pinned by digest (`<repository>@sha256:<digest>`). Default:
+   * busybox 1.36.1 from Amazon ECR Public, pinned by digest.
+   */
+  initImage?: string;
   /** Tags on every resource. Default: none. */
   tags?: Record<string, string>;
 }
@@ -94,6 +109,8 @@ const fields: Record<keyof EcsClusterArgs, true> = {
   namespaceName: true,
   logRetentionDays: true,
   certificateArn: true,
+  allowPlainHttp: true,
+  initImage: true,
   tags: true,
 };
 const networkFields: Record<keyof EcsNetworkArgs, true> = {
@@ -352,6 +369,14 @@ function tagIssues(tags: unknown, add: Add) {
   }
 }
 
+/** The init image must be an image reference pinned by digest: a tag can be moved to other content. */
+function initImageIssues(image: unknown, add: Add) {
+  const parsed = typeof image === "string" ? parseImageReference(image) : { error: "must be a string" };
+  if ("error" in parsed) add("initImage", `${show(image)} is not an image reference: ${parsed.error}`);
+  else if (parsed.digest === undefined || !/^sha256:[0-9a-f]{64}$/.test(parsed.digest))
+    add("initImage", `${show(image)} must be pinned by digest: <repository>@sha256:<64 hex digits>`);
+}
+
 /** Everything wrong with `args` that can be told before any resource exists, all at once. */
 export function ecsClusterIssues(name: string, args: EcsClusterArgs): EcsClusterIssue[] {
   const issues: EcsClusterIssue[] = [];
@@ -381,6 +406,9 @@ export function ecsClusterIssues(name: string, args: EcsClusterArgs): EcsCluster
   const cert = args.certificateArn;
   if (typeof cert === "string" && !/^arn:aws[a-z-]*:acm:/.test(cert))
     add("certificateArn", `must be an ACM certificate ARN (arn:aws:acm:...), not ${show(cert)}`);
+  if (args.allowPlainHttp !== undefined && typeof args.allowPlainHttp !== "boolean")
+    add("allowPlainHttp", `must be true or false, not ${show(args.allowPlainHttp)}`);
+  if (args.initImage !== undefined) initImageIssues(args.initImage, add);
   if (args.tags !== undefined) tagIssues(args.tags, add);
   return issues;
 }

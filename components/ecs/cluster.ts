@@ -165,6 +165,8 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
       hasEc2Capacity: ec2Provider !== undefined,
       logRetentionDays: given.logRetentionDays ?? defaultLogRetentionDays,
       ...(given.certificateArn !== undefined && { certificateArn: given.certificateArn }),
+      ...(given.allowPlainHttp !== undefined && { allowPlainHttp: given.allowPlainHttp }),
+      ...(given.initImage !== undefined && { initImage: given.initImage }),
       tags: baseTags,
     };
     this.registerOutputs({

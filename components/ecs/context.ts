@@ -32,6 +32,10 @@ export interface EcsClusterContext {
   logRetentionDays: number;
   /** An ACM certificate ARN for HTTPS listeners of public HTTP ports; without it, HTTP only. */
   certificateArn?: pulumi.Input<string>;
+  /** Public HTTP ports may listen with plain HTTP when there is no certificate. */
+  allowPlainHttp?: boolean;
+  /** The image of the init container that writes secret files. Default: the renderer's pinned one. */
+  initImage?: string;
   /** Tags every resource carries. */
   tags: Record<string, string>;
 }

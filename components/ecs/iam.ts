@@ -13,6 +13,7 @@ export interface PolicyStatement {
   Principal?: { Service: string };
   Action: string | string[];
   Resource?: string[];
+  Condition?: Record<string, Record<string, string>>;
 }
 
 /** What a service's tasks need to start, and nothing more. */
@@ -29,8 +30,59 @@ export interface ExecutionGrants {
   image: string;
 }
 
-/** Lets ECS tasks (and only them) assume a role. */
-export const ecsTasksTrustPolicy: PolicyDocument = {
+/** Where the cluster is: the partition, region and account of its ARN. */
+export interface ClusterPlace {
+  partition: string;
+  region: string;
+  account: string;
+}
+
+/** The partition, region and account of an ECS cluster ARN, or undefined for anything else. */
+export function clusterPlace(clusterArn: string | undefined): ClusterPlace | undefined {
+  const m = /^arn:(aws[a-z-]*):ecs:([a-z0-9-]+):(\d{12}):cluster\//.exec(clusterArn ?? "");
+  return m ? { partition: m[1], region: m[2], account: m[3] } : undefined;
+}
+
+/**
+ * Lets ECS tasks (and only them) assume a role, and only for the cluster's own account (the confused
+ * deputy: another account's tasks cannot be made to use it). The task role also names the source:
+ * tasks of ECS in the cluster's region and account (`aws:SourceArn`, which ECS sets for task roles).
+ * The execution role carries `aws:SourceAccount` only.
+ */
+export function ecsTasksTrustPolicy(place: ClusterPlace, role: "task" | "execution"): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": place.account },
+          ...(role === "task" && {
+            ArnLike: { "aws:SourceArn": `arn:${place.partition}:ecs:${place.region}:${place.account}:*` },
+          }),
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The trust policy of a service's role, from its cluster's ARN. A value that is no ECS cluster ARN fails
+ * the deployment rather than trust every account. AWS always gives a cluster its ARN; only a user's
+ * plain test mocks give none, and they get the policy without conditions instead of a crash.
+ */
+function trustPolicy(clusterArn: pulumi.Input<string>, role: "task" | "execution"): pulumi.Output<string> {
+  return pulumi.output(clusterArn).apply((arn: string | undefined) => {
+    if (arn === undefined) return JSON.stringify(unconditionalTrust);
+    const place = clusterPlace(arn);
+    if (!place) throw new Error(`not an ECS cluster ARN: ${JSON.stringify(arn)}`);
+    return JSON.stringify(ecsTasksTrustPolicy(place, role));
+  });
+}
+
+const unconditionalTrust: PolicyDocument = {
   Version: "2012-10-17",
   Statement: [
     { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
@@ -113,19 +165,23 @@ export interface ServiceRoles {
 /** The task role and the execution role of one service, with the execution role's inline policy. */
 export function serviceRoles(
   name: string,
+  clusterArn: pulumi.Input<string>,
   grants: pulumi.Input<ExecutionGrants>,
   tags: Record<string, string>,
   opts: pulumi.CustomResourceOptions,
 ): ServiceRoles {
-  const assumeRolePolicy = JSON.stringify(ecsTasksTrustPolicy);
   const taskRole = new aws.iam.Role(
     `${name}-task`,
-    { assumeRolePolicy, description: `Tasks of ${name}`, tags },
+    { assumeRolePolicy: trustPolicy(clusterArn, "task"), description: `Tasks of ${name}`, tags },
     opts,
   );
   const executionRole = new aws.iam.Role(
     `${name}-execution`,
-    { assumeRolePolicy, description: `ECS starting tasks of ${name}`, tags },
+    {
+      assumeRolePolicy: trustPolicy(clusterArn, "execution"),
+      description: `ECS starting tasks of ${name}`,
+      tags,
+    },
     opts,
   );
   const policy = new aws.iam.RolePolicy(

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { NormalizedHealthCheck } from "../spec";
+import { cidrVersion } from "../spec/cidr";
 import type { EcsExposure } from "../spec/render/ecs-types";
 import { distinctPorts, type RulePort } from "./network";
 
@@ -33,6 +34,24 @@ interface Balancer {
 }
 
 const anywhere = "0.0.0.0/0";
+
+/** A listener port and the client blocks it accepts (none given: any address). */
+interface ListenerPort extends RulePort {
+  sourceRanges?: string[];
+}
+
+/**
+ * The client blocks of a listener several exposures share: theirs when they agree (the plan refuses
+ * them otherwise); a redirect listener takes every block of the exposures it leads to, or any address
+ * when one of them takes any.
+ */
+function sharedRanges(exposures: EcsExposure[]): string[] | undefined {
+  if (exposures.some((e) => e.sourceRanges === undefined)) return undefined;
+  return [...new Set(exposures.flatMap((e) => e.sourceRanges ?? []))];
+}
+
+/** A resource name part for a CIDR block: `203.0.113.0/24` is `203-0-113-0-24`. */
+const rangeSuffix = (cidr: string) => cidr.replace(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "");
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 const secondsOf = (ms: number) => Math.ceil(ms / 1000);
 export const addressKey = (protocol: string, containerPort: number) => `${protocol}/${containerPort}`;
@@ -111,53 +130,81 @@ export function exposePorts(
   const other = exposures.filter((e) => !e.http);
   const https = context.certificateArn !== undefined;
   if (http.length > 0) {
-    const listenerPorts = http.map((e) => httpListenerPort(e, https));
-    if (https) listenerPorts.push(80);
-    const alb = balancer(
-      name,
-      "alb",
-      listenerPorts.map((port) => ({ protocol: "tcp", port })),
-    );
+    const listenerPorts: ListenerPort[] = http.map((e) => ({
+      protocol: "tcp",
+      port: httpListenerPort(e, https),
+      ...(e.sourceRanges && { sourceRanges: e.sourceRanges }),
+    }));
+    const redirectRanges = sharedRanges(http);
+    if (https)
+      listenerPorts.push({
+        protocol: "tcp",
+        port: 80,
+        ...(redirectRanges && { sourceRanges: redirectRanges }),
+      });
+    const alb = balancer(name, "alb", listenerPorts);
     applicationListeners(alb, http);
   }
   if (other.length > 0) {
     const nlb = balancer(
       name,
       "nlb",
-      other.map((e) => ({ protocol: e.protocol, port: e.listenerPort })),
+      other.map((e) => ({
+        protocol: e.protocol,
+        port: e.listenerPort,
+        ...(e.sourceRanges && { sourceRanges: e.sourceRanges }),
+      })),
     );
     networkListeners(nlb, other);
   }
   return exposed;
 
-  function balancer(base: string, kind: "alb" | "nlb", listeners: RulePort[]): Balancer {
+  function balancer(base: string, kind: "alb" | "nlb", listeners: ListenerPort[]): Balancer {
     const id = `${base}-${kind}`;
+    const restricted = listeners.some((l) => l.sourceRanges !== undefined);
     const group = new aws.ec2.SecurityGroup(
       id,
       {
         vpcId: context.vpcId,
-        description: `Load balancer of ${base}: its listeners from anywhere, its tasks as targets`,
+        description: `Load balancer of ${base}: its listeners from ${restricted ? "their clients" : "anywhere"}, its tasks as targets`,
         tags: { ...tags, Name: id },
       },
       opts,
     );
     const rules: pulumi.Resource[] = [];
-    for (const p of distinctPorts(listeners)) {
-      rules.push(
-        new aws.vpc.SecurityGroupIngressRule(
-          `${id}-in-${p.protocol}-${p.port}`,
-          {
-            securityGroupId: group.id,
-            cidrIpv4: anywhere,
-            ipProtocol: p.protocol,
-            fromPort: p.port,
-            toPort: p.port,
-            description: `listener ${p.protocol}/${p.port}`,
-            tags,
-          },
-          opts,
-        ),
-      );
+    const seen = new Set<string>();
+    for (const p of listeners) {
+      const key = `${p.protocol}-${p.port}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const ports = { ipProtocol: p.protocol, fromPort: p.port, toPort: p.port };
+      const description = `listener ${p.protocol}/${p.port}`;
+      if (p.sourceRanges === undefined) {
+        rules.push(
+          new aws.vpc.SecurityGroupIngressRule(
+            `${id}-in-${key}`,
+            { securityGroupId: group.id, cidrIpv4: anywhere, ...ports, description, tags },
+            opts,
+          ),
+        );
+        continue;
+      }
+      for (const cidr of p.sourceRanges) {
+        const block = cidrVersion(cidr) === 4 ? { cidrIpv4: cidr } : { cidrIpv6: cidr };
+        rules.push(
+          new aws.vpc.SecurityGroupIngressRule(
+            `${id}-in-${key}-from-${rangeSuffix(cidr)}`,
+            {
+              securityGroupId: group.id,
+              ...block,
+              ...ports,
+              description: `${description} from ${cidr}`,
+              tags,
+            },
+            opts,
+          ),
+        );
+      }
     }
     const served = kind === "alb" ? http : other;
     for (const p of targetPorts(served, kind, hc)) {

@@ -10,6 +10,8 @@ export interface PlanContext {
   clusterName: string;
   hasEc2Capacity: boolean;
   certificateArn?: unknown;
+  /** Public HTTP ports may listen with plain HTTP when the cluster has no certificate. Default: false. */
+  allowPlainHttp?: boolean;
 }
 
 /** What the workload brings besides the spec: which secrets come with content, and the init image. */
@@ -71,13 +73,55 @@ function clusterRefusals(n: NormalizedService, context: PlanContext, options: Re
       );
     }
   });
+  const issues = [...plainHttpIssues(n, context), ...sharedListenerIssues(n, context)];
   try {
     refusals.throwIfAny();
   } catch (err) {
-    if (err instanceof SpecError) return err.issues;
+    if (err instanceof SpecError) return [...err.issues, ...issues];
     throw err;
   }
-  return [];
+  return issues;
+}
+
+/** The listener port of a public HTTP port on the service's Application Load Balancer. */
+const albPort = (published: number, https: boolean) => (https && published === 80 ? 443 : published);
+
+/**
+ * Public HTTP ports without a certificate would listen with plain HTTP on the internet: only when the
+ * cluster allows it by name (`allowPlainHttp`). Not a target limit, so `ignoreUnsupported` does not drop it.
+ */
+function plainHttpIssues(n: NormalizedService, context: PlanContext): SpecIssue[] {
+  if (context.certificateArn !== undefined || context.allowPlainHttp === true) return [];
+  return n.ports.flatMap((p, i) =>
+    p.public && p.http
+      ? [
+          {
+            path: `ports[${i}].http`,
+            message: `would listen with plain HTTP on port ${p.published ?? p.target}, open to ${p.sourceRanges ? p.sourceRanges.join(", ") : "the internet"}: give the ECS cluster a certificateArn (HTTPS), or set allowPlainHttp: true on the ECS cluster`,
+          },
+        ]
+      : [],
+  );
+}
+
+/** HTTP ports that share an Application Load Balancer listener must accept the same clients. */
+function sharedListenerIssues(n: NormalizedService, context: PlanContext): SpecIssue[] {
+  const https = context.certificateArn !== undefined;
+  const first = new Map<number, number>();
+  const issues: SpecIssue[] = [];
+  const key = (ranges?: string[]) => JSON.stringify(ranges ? [...ranges].sort() : null);
+  n.ports.forEach((p, i) => {
+    if (!p.public || !p.http) return;
+    const port = albPort(p.published ?? p.target, https);
+    const j = first.get(port);
+    if (j === undefined) first.set(port, i);
+    else if (key(n.ports[j].sourceRanges) !== key(p.sourceRanges))
+      issues.push({
+        path: `ports[${i}].sourceRanges`,
+        message: `shares the load balancer's listener on port ${port} with ports[${j}], which accepts ${n.ports[j].sourceRanges ? n.ports[j].sourceRanges?.join(", ") : "any address"}: give both the same sourceRanges, or publish on another port`,
+      });
+  });
+  return issues;
 }
 
 /**

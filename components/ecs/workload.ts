@@ -67,6 +67,7 @@ export class EcsWorkload extends pulumi.ComponentResource {
     // Refusals fail the preview, before anything exists.
     const plan = planEcs(n, context, {
       secretFiles: request.files.secrets.map((f) => f.source),
+      ...(context.initImage !== undefined && { initImage: context.initImage }),
       onIgnored: (issue) => pulumi.log.warn(`service ${n.name}: ${issue.path} ${issue.message}`, this),
     });
     this.launchType = plan.launchType;
@@ -104,6 +105,7 @@ export class EcsWorkload extends pulumi.ComponentResource {
     const fileArns = arnsByName(r.secretFileParameters.map((p) => [p.name, fileParameters.get(p.source)]));
     this.roles = serviceRoles(
       name,
+      context.clusterArn,
       pulumi
         .all([this.logGroup?.arn, envArns, fileArns, registry?.secret.arn, request.service])
         .apply(([logGroupArn, env, files, secretArn, service]) => ({

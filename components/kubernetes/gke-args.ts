@@ -91,10 +91,25 @@ export interface GkeClusterArgs {
   /** Only a private control plane endpoint (reached from the VPC or authorized networks). Default: false. */
   privateEndpoint?: boolean;
   /**
-   * The only networks that may reach the control plane's endpoint. Default: none given, any address
-   * (every request still needs Google credentials); with `privateEndpoint`, the VPC only.
+   * The only networks that may reach the control plane's public endpoint (besides the VPC). One of
+   * `authorizedNetworks`, `publicEndpoint: true` or `privateEndpoint: true` is required: a cluster
+   * with none of them is refused. Default: none.
    */
   authorizedNetworks?: GkeAuthorizedNetwork[];
+  /**
+   * A control plane endpoint that any address may reach (every request still needs Google
+   * credentials), without authorized networks: CIS GKE benchmark 5.6.3 advises against it.
+   * Default: false.
+   */
+  publicEndpoint?: boolean;
+  /**
+   * The Cloud KMS key (`projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>`, in
+   * the cluster's region) that encrypts Secrets in etcd. The project's GKE service agent
+   * (`service-<project number>@container-engine-robot.iam.gserviceaccount.com`) must hold
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on it. Default: a new key ring and key in the
+   * cluster's region, rotated every 90 days, with that binding (the Cloud KMS API must be enabled).
+   */
+  secretsEncryptionKey?: pulumi.Input<string>;
   /** Refuse to delete the cluster (Pulumi must first update it to false). Default: true. */
   deletionProtection?: boolean;
   /** Node pools. Default: `[{ name: "default" }]` (e2-standard-2, 1 to 3 nodes per zone). */
@@ -128,6 +143,8 @@ const fields: Record<keyof GkeClusterArgs, true> = {
   masterCidr: true,
   privateEndpoint: true,
   authorizedNetworks: true,
+  publicEndpoint: true,
+  secretsEncryptionKey: true,
   deletionProtection: true,
   nodePools: true,
   labels: true,
@@ -166,6 +183,8 @@ const zoneName = /^([a-z]+-[a-z]+[0-9]+)-[a-z]$/;
 const machineTypeName = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 const subnetRangeName = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A Cloud KMS crypto key's resource name; the location is captured. */
+const cryptoKeyName = /^projects\/[^/]+\/locations\/([a-z0-9-]+)\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
 const k8sLabelName = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const k8sLabelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const gcpLabelKey = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -315,6 +334,15 @@ function endpointIssues(args: GkeClusterArgs, add: Add) {
   if (args.privateEndpoint === true && args.privateNodes === false)
     add("privateEndpoint", "needs private nodes: privateNodes is false");
   const networks = args.authorizedNetworks as unknown;
+  if (args.publicEndpoint === true) {
+    if (args.privateEndpoint === true) add("publicEndpoint", "contradicts privateEndpoint: give one of them");
+    if (networks !== undefined)
+      add("publicEndpoint", "opens the endpoint to any address: remove it to allow only authorizedNetworks");
+  } else if (networks === undefined && args.privateEndpoint !== true)
+    add(
+      "authorizedNetworks",
+      "is required: name the networks that may reach the control plane (CIS GKE 5.6.3), or set publicEndpoint: true to let any address reach it, or privateEndpoint: true",
+    );
   if (networks === undefined) return;
   if (!Array.isArray(networks)) {
     add("authorizedNetworks", "must be a list of { cidr, displayName? }");
@@ -437,10 +465,29 @@ function namingIssues(name: string, args: GkeClusterArgs, add: Add) {
       `${show(clusterName)} is not a GKE cluster name: lowercase letters, digits and -, starting with a letter, at most 40${args.clusterName === undefined ? "; set clusterName" : ""}`,
     );
   if (args.releaseChannel !== undefined) oneOf(args.releaseChannel, releaseChannels, "releaseChannel", add);
-  for (const field of ["privateNodes", "privateEndpoint", "deletionProtection"] as const)
+  for (const field of ["privateNodes", "privateEndpoint", "publicEndpoint", "deletionProtection"] as const)
     if (args[field] !== undefined && typeof args[field] !== "boolean")
       add(field, `must be true or false, not ${show(args[field])}`);
   if (args.labels !== undefined) labelIssues(args.labels, "labels", add, "gcp");
+}
+
+/** A given key must be a Cloud KMS crypto key in the cluster's region (known now, or later). */
+function secretsKeyIssues(key: unknown, placement: GkePlacement | undefined, add: Add) {
+  // An output or a promise is told later, by GKE.
+  if (key === undefined || (typeof key === "object" && key !== null)) return;
+  const m = typeof key === "string" ? cryptoKeyName.exec(key) : null;
+  if (!m) {
+    add(
+      "secretsEncryptionKey",
+      `must be a Cloud KMS key: projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>, not ${show(key)}`,
+    );
+    return;
+  }
+  if (placement && m[1] !== placement.region)
+    add(
+      "secretsEncryptionKey",
+      `is in ${show(m[1])}: GKE needs a key in the cluster's region, ${show(placement.region)}`,
+    );
 }
 
 /**
@@ -460,6 +507,7 @@ export function gkeClusterIssues(
   if (args.network !== undefined) networkIssues(args, add);
   rangeIssues(args, add);
   endpointIssues(args, add);
+  secretsKeyIssues(args.secretsEncryptionKey, placement, add);
   poolsIssues(args.nodePools ?? defaultNodePools, add);
   return { issues, ...(issues.length === 0 && placement && { placement }) };
 }

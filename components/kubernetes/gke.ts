@@ -13,6 +13,7 @@ import {
 import { gkeKubeconfig } from "./gke-kubeconfig";
 import { existingGkeNetwork, newGkeNetwork } from "./gke-network";
 import { nodePool, nodeServiceAccount } from "./gke-nodes";
+import { gkeSecretsKey, type SecretsKey } from "./gke-secrets";
 
 export type {
   GkeClusterArgs,
@@ -33,12 +34,19 @@ export { nodeServiceAccountRoles } from "./gke-nodes";
  * new network with Cloud NAT (or `network`); the default node pool removed, replaced by `nodePools`;
  * release channel `REGULAR`; Workload Identity (`<project>.svc.id.goog`) with the GKE metadata server
  * on every node; Shielded GKE nodes with secure boot and integrity monitoring; Dataplane V2, which
- * enforces NetworkPolicies; private nodes (`privateEndpoint` and `authorizedNetworks` close the
- * control plane further); no legacy ABAC, no basic auth, no client certificate; deletion protection;
- * and a dedicated node service account with only the roles in `nodeServiceAccountRoles`.
+ * enforces NetworkPolicies; private nodes; a control plane reached only from the `authorizedNetworks`
+ * the user names (or from anywhere with `publicEndpoint: true`, or only privately with
+ * `privateEndpoint`; a cluster with none of them is refused); Secrets encrypted in etcd with a Cloud
+ * KMS key (a new, rotated one unless `secretsEncryptionKey`); VPC flow logs on a new subnetwork; no
+ * legacy ABAC, no basic auth, no client certificate; deletion protection; and a dedicated node service
+ * account with only the roles in `nodeServiceAccountRoles`.
  *
  * ```ts
- * const cluster = new GkeCluster("prod", { project: "shop-prod", region: "europe-west1" });
+ * const cluster = new GkeCluster("prod", {
+ *   project: "shop-prod",
+ *   region: "europe-west1",
+ *   authorizedNetworks: [{ cidr: "203.0.113.0/24", displayName: "office" }],
+ * });
  * new ContainerService("api", { cluster, image: "traefik/whoami:v1.10", ports: [{ target: 80 }] });
  * ```
  */
@@ -80,7 +88,8 @@ export class GkeCluster extends KubernetesCluster {
     const clusterName = given.clusterName ?? name;
     const c = { sdk, name, parent: this, placement };
     const network = given.network ? existingGkeNetwork(given.network, given) : newGkeNetwork(c, given);
-    const cluster = this.gkeCluster(sdk, name, clusterName, given, placement, network);
+    const secretsKey = gkeSecretsKey(c, given.secretsEncryptionKey);
+    const cluster = this.gkeCluster(sdk, name, clusterName, given, placement, network, secretsKey);
     const nodes = nodeServiceAccount(c, clusterName);
     const pools = (given.nodePools ?? defaultNodePools).map((pool) =>
       nodePool(c, pool, cluster, nodes.account.email, [...nodes.bindings, ...network.ready]),
@@ -130,6 +139,7 @@ export class GkeCluster extends KubernetesCluster {
     args: GkeClusterArgs,
     placement: GkePlacement,
     network: ReturnType<typeof newGkeNetwork>,
+    secretsKey: SecretsKey,
   ): gcp.container.Cluster {
     const privateNodes = args.privateNodes !== false;
     const privateEndpoint = args.privateEndpoint === true;
@@ -158,8 +168,9 @@ export class GkeCluster extends KubernetesCluster {
             masterIpv4CidrBlock: args.masterCidr ?? defaultMasterCidr,
           },
         }),
-        // A private endpoint needs authorized networks on, even with none listed (the VPC only).
-        ...((authorized !== undefined || privateEndpoint) && {
+        // Authorized networks are on unless the endpoint is public by name; a private endpoint needs
+        // them on, even with none listed (the VPC only).
+        ...(args.publicEndpoint !== true && {
           masterAuthorizedNetworksConfig: {
             cidrBlocks: (authorized ?? []).map((n) => ({
               cidrBlock: n.cidr,
@@ -167,12 +178,15 @@ export class GkeCluster extends KubernetesCluster {
             })),
           },
         }),
+        // Application-layer Secrets encryption: Secrets in etcd are encrypted with the Cloud KMS key.
+        databaseEncryption: { state: "ENCRYPTED", keyName: secretsKey.keyName },
         enableLegacyAbac: false,
         masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
         deletionProtection: args.deletionProtection ?? true,
         ...(args.labels !== undefined && { resourceLabels: args.labels }),
       },
-      { parent: this },
+      // GKE checks at creation that its service agent may use the key.
+      { parent: this, dependsOn: secretsKey.ready },
     );
   }
 }

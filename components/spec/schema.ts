@@ -55,6 +55,7 @@ export const serviceInputSchema = {
             additionalProperties: false,
             properties: { host: { type: "string" }, path: { type: "string" }, tls: { type: "boolean" } },
           },
+          sourceRanges: stringArray,
         },
       },
     },

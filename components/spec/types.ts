@@ -39,6 +39,15 @@ export interface PortInput {
   publishMode?: "ingress" | "host";
   /** HTTP routing for a public TCP port (Kubernetes Ingress, ECS ALB rule). Default: none. */
   http?: { host?: string; path?: string; tls?: boolean };
+  /**
+   * The only client addresses a public port accepts, as IPv4 or IPv6 CIDR blocks
+   * (`"203.0.113.0/24"`, `"2001:db8::/32"`): ECS load balancer security group rules, Kubernetes
+   * `loadBalancerSourceRanges`. Only on public ports. Swarm cannot restrict a published port and
+   * refuses it (unless `ports` is listed in `ignoreUnsupported`); Kubernetes refuses it on ports with
+   * `http` (an Ingress controller's source filtering is its own) or `publishMode: "host"`.
+   * Default: none, any address.
+   */
+  sourceRanges?: string[];
 }
 
 /** Exactly one of `command`, `http` or `tcp`. */
@@ -326,6 +335,8 @@ export interface NormalizedPort {
   public: boolean;
   publishMode: "ingress" | "host";
   http?: { host?: string; path: string; tls: boolean };
+  /** Set only on public ports that restrict their clients; absent means any address. */
+  sourceRanges?: string[];
 }
 
 /** Durations are in milliseconds, CPU in millicores, memory in bytes. */

@@ -10,9 +10,16 @@ const apiToken = config.requireSecret("apiToken");
 /** One NAT gateway keeps the example cheap; `perZone` survives the loss of a zone. */
 const natGateways = config.get("natGateways") === "perZone" ? "perZone" : "single";
 
+/** An ACM certificate for the web's load balancer: HTTPS on 443, and port 80 only redirects. */
+const certificateArn = config.get("certificateArn");
+
 // A new VPC over two zones, Fargate capacity and a Cloud Map namespace (`berth.local`) in which the
-// services find each other by name.
-const cluster = new EcsCluster("berth", { natGateways });
+// services find each other by name. Without a certificate a public HTTP port is refused unless plain
+// HTTP is allowed by name: this demo app carries nothing worth encrypting, so it allows it.
+const cluster = new EcsCluster("berth", {
+  natGateways,
+  ...(certificateArn !== undefined ? { certificateArn } : { allowPlainHttp: true }),
+});
 
 // Start the new tasks before stopping old ones, and roll back when they fail their health checks.
 const update = { order: "start-first", failureAction: "rollback" } as const;
@@ -67,7 +74,8 @@ const web = new ContainerService(
       API_CGI: apiHost.apply((host) => apiProxyScript(host, apiPort)),
     },
     replicas: 2,
-    // Public HTTP: an Application Load Balancer listens on port 80 and forwards to the tasks.
+    // Public HTTP: an Application Load Balancer listens on port 80 (443 with a certificate) and forwards
+    // to the tasks.
     ports: [{ target: 80, public: true, http: { path: "/" } }],
     healthCheck: { http: { path: "/", port: 80 }, interval: "5s", timeout: "3s", retries: 3 },
     update,
@@ -97,7 +105,7 @@ const worker = new ContainerService(
 export const clusterName = cluster.clusterName;
 export const url = web.endpoints.apply((endpoints) => {
   const published = endpoints.find((e) => e.publicAddress);
-  return published && `http://${published.publicAddress}/`;
+  return published && `${certificateArn !== undefined ? "https" : "http"}://${published.publicAddress}/`;
 });
 export const apiEndpoint = api.endpoints.apply((endpoints) => `${endpoints[0].host}:${endpoints[0].port}`);
 export const services = {

@@ -8,11 +8,16 @@ const image = config.get("image") ?? "busybox:1.36";
 const apiToken = config.requireSecret("apiToken");
 /** A zone makes a zonal cluster: one control plane replica and nodes in one zone, cheaper. */
 const zone = config.get("zone");
+/** The address block kubectl and Pulumi reach the control plane from, e.g. your address with /32. */
+const adminCidr = config.require("adminCidr");
 
 // A private, VPC-native cluster in a new network with Cloud NAT (the nodes pull busybox from Docker
-// Hub through it), with one autoscaled pool of nodes running as their own least-privilege account.
+// Hub through it), with one autoscaled pool of nodes running as their own least-privilege account, and
+// Secrets encrypted with a Cloud KMS key Berth makes.
 const cluster = new GkeCluster("berth", {
   ...(zone !== undefined && { zone }),
+  // Only this block reaches the control plane's endpoint (CIS GKE 5.6.3).
+  authorizedNetworks: [{ cidr: adminCidr, displayName: "admin" }],
   nodePools: [
     { name: "apps", machineType: "e2-standard-2", min: 1, max: 2, spot: config.getBoolean("spot") },
   ],

@@ -245,6 +245,8 @@ describe("EcsCluster under mocks", () => {
       tags: { team: "shop" },
       logRetentionDays: 90,
       certificateArn: "arn:aws:acm:eu-west-1:1:certificate/c",
+      allowPlainHttp: false,
+      initImage: `registry.example.com/mirror/busybox@sha256:${"b".repeat(64)}`,
     });
     const cluster = byName(run, "shop-cluster", t.ecsCluster).inputs;
     assert.deepEqual(cluster.settings, [{ name: "containerInsights", value: "enabled" }]);
@@ -274,6 +276,8 @@ describe("EcsCluster under mocks", () => {
       hasEc2Capacity: false,
       logRetentionDays: 90,
       certificateArn: "arn:aws:acm:eu-west-1:1:certificate/c",
+      allowPlainHttp: false,
+      initImage: `registry.example.com/mirror/busybox@sha256:${"b".repeat(64)}`,
       tags: { team: "shop" },
     });
     assert.equal(run.outputs.namespaceName, "shop.local");
@@ -474,6 +478,24 @@ describe("EcsCluster under mocks", () => {
       "logRetentionDays: must be a CloudWatch retention (1, 3, 5, 7, 14, 30, 60, 90, ... 3653 days), not 31",
     ]);
     assert.equal(err.message.split("\n")[0], "EcsCluster shop:");
+  });
+
+  it("refuses a plain-HTTP opt-in that is no boolean and an init image not pinned by digest", async () => {
+    assert.deepEqual(
+      issueLines(
+        await refusal({
+          allowPlainHttp: "yes",
+          initImage: "public.ecr.aws/docker/library/busybox:1.36",
+        }),
+      ),
+      [
+        'allowPlainHttp: must be true or false, not "yes"',
+        'initImage: "public.ecr.aws/docker/library/busybox:1.36" must be pinned by digest: <repository>@sha256:<64 hex digits>',
+      ],
+    );
+    assert.deepEqual(issueLines(await refusal({ initImage: "Bad Image@sha256:1" })), [
+      'initImage: "Bad Image@sha256:1" is not an image reference: digest "sha256:1" is not of the form algorithm:hex (e.g. sha256:<64 hex digits>)',
+    ]);
   });
 
   it("refuses a malformed or misaligned CIDR block and repeated zone names", async () => {

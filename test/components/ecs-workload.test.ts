@@ -24,6 +24,8 @@ const context = (overrides: Partial<EcsClusterContext> = {}) =>
       { capacityProvider: "FARGATE_SPOT", weight: 3 },
     ]),
     tags: { team: "platform" },
+    // Most tests publish plain HTTP: the cluster allows it by name (the refusal has its own test).
+    allowPlainHttp: true,
     ...overrides,
   });
 
@@ -238,11 +240,27 @@ describe("EcsWorkload under mocks", () => {
         Resource: [arn("ecr", "repository/shop/api")],
       },
     ]);
-    for (const role of ofType(run, types.role)) {
-      assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy as string).Statement, [
-        { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
-      ]);
-    }
+    // Only ECS tasks of the cluster's own account may assume the roles (the confused deputy); the task
+    // role also names the source: ECS in the cluster's region and account.
+    const trust = (role: string) =>
+      JSON.parse(run.byName(role, types.role).inputs.assumeRolePolicy as string).Statement;
+    const statement = {
+      Effect: "Allow",
+      Principal: { Service: "ecs-tasks.amazonaws.com" },
+      Action: "sts:AssumeRole",
+    };
+    assert.deepEqual(trust("api-task"), [
+      {
+        ...statement,
+        Condition: {
+          StringEquals: { "aws:SourceAccount": account },
+          ArnLike: { "aws:SourceArn": `arn:aws:ecs:${region}:${account}:*` },
+        },
+      },
+    ]);
+    assert.deepEqual(trust("api-execution"), [
+      { ...statement, Condition: { StringEquals: { "aws:SourceAccount": account } } },
+    ]);
     assert.equal(ofType(run, types.rolePolicy).length, 1, "the task role has no policy of its own");
     assert.equal(ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
     // A public image pulls from no ECR repository: no ECR statement at all.
@@ -345,7 +363,12 @@ describe("EcsWorkload under mocks", () => {
     assert.ok(!JSON.stringify(app).includes("files/"), "no file parameter reaches the service's container");
     assert.deepEqual(
       [init.name, init.image, init.essential, init.repositoryCredentials],
-      ["berth-secrets", "public.ecr.aws/docker/library/busybox:1.36", false, undefined],
+      [
+        "berth-secrets",
+        "public.ecr.aws/docker/library/busybox@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662",
+        false,
+        undefined,
+      ],
     );
     assert.deepEqual(init.secrets, [
       { name: "BERTH_SECRET_0", valueFrom: arn("files/tls-key") },
@@ -547,6 +570,108 @@ describe("EcsWorkload under mocks", () => {
       (tls.outputs.web as { endpoints: { publicAddress?: string }[] }).endpoints.map((e) => e.publicAddress),
       ["web-alb.elb.example:443", "web-alb.elb.example:8443"],
     );
+  });
+
+  it("refuses a public plain-HTTP listener at preview unless the cluster has a certificate or allows it by name", async () => {
+    const web: ServiceArgs = {
+      image: "nginx:1.27",
+      ports: [
+        { target: 8080, published: 80, http: { path: "/" } },
+        { target: 9000, published: 9000 },
+      ],
+    };
+    const err = await refusalOf({ web }, { allowPlainHttp: undefined });
+    assert.match(err.message, /service web/);
+    assert.deepEqual(err.issues, [
+      {
+        path: "ports[0].http",
+        message:
+          "would listen with plain HTTP on port 80, open to the internet: give the ECS cluster a certificateArn (HTTPS), or set allowPlainHttp: true on the ECS cluster",
+      },
+    ]);
+    // ignoreUnsupported does not drop it: it is no target limit.
+    const ignored = await refusalOf(
+      { web: { ...web, ignoreUnsupported: ["ports"] } },
+      { allowPlainHttp: false },
+    );
+    assert.deepEqual(
+      ignored.issues.map((i) => i.path),
+      ["ports[0].http"],
+    );
+    const cert = `arn:aws:acm:${region}:${account}:certificate/abc`;
+    const tls = await deploy({ web }, { allowPlainHttp: undefined, certificateArn: cert });
+    assert.deepEqual(
+      ofType(tls, types.listener, "web-http").map((l) => [l.name, l.inputs.protocol]),
+      [
+        ["web-http-redirect", "HTTP"],
+        ["web-https-443", "HTTPS"],
+      ],
+    );
+    const plain = await deploy({ web }, { allowPlainHttp: true });
+    assert.equal(plain.byName("web-http-80", types.listener).inputs.protocol, "HTTP");
+  });
+
+  it("opens public listeners only to the port's sourceRanges, IPv4 and IPv6, redirect included", async () => {
+    const office = "203.0.113.0/24";
+    const vpn = "2001:db8::/32";
+    const cert = `arn:aws:acm:${region}:${account}:certificate/abc`;
+    const run = await deploy(
+      {
+        web: {
+          image: "nginx:1.27",
+          ports: [
+            { target: 8080, published: 80, http: { path: "/" }, sourceRanges: [office, vpn] },
+            { target: 9000, published: 9000, sourceRanges: [office] },
+            { target: 9001, published: 9001 },
+          ],
+        },
+      },
+      { certificateArn: cert },
+    );
+    assert.deepEqual(ofType(run, types.ingress, "web-alb").map(ruleText).sort(), [
+      "web-alb-id tcp/443 from 2001:db8::/32",
+      "web-alb-id tcp/443 from 203.0.113.0/24",
+      "web-alb-id tcp/80 from 2001:db8::/32",
+      "web-alb-id tcp/80 from 203.0.113.0/24",
+    ]);
+    assert.deepEqual(ofType(run, types.ingress, "web-nlb").map(ruleText).sort(), [
+      "web-nlb-id tcp/9000 from 203.0.113.0/24",
+      "web-nlb-id tcp/9001 from 0.0.0.0/0",
+    ]);
+    const v6 = ofType(run, types.ingress, "web-alb").find((r) => r.inputs.cidrIpv6 !== undefined);
+    assert.equal(v6?.inputs.cidrIpv4, undefined, "an IPv6 block goes in cidrIpv6 only");
+
+    // With HTTPS, ports published on 80 and 443 share the 443 listener: they cannot accept different
+    // clients. Refused, naming both.
+    const err = await refusalOf(
+      {
+        two: {
+          image: "nginx:1.27",
+          ports: [
+            { target: 8080, published: 80, http: { path: "/a" }, sourceRanges: [office] },
+            { target: 8081, published: 443, http: { path: "/b" } },
+          ],
+        },
+      },
+      { certificateArn: cert },
+    );
+    assert.deepEqual(err.issues, [
+      {
+        path: "ports[1].sourceRanges",
+        message:
+          "shares the load balancer's listener on port 443 with ports[0], which accepts 203.0.113.0/24: give both the same sourceRanges, or publish on another port",
+      },
+    ]);
+  });
+
+  it("runs the init container from the cluster's initImage when given", async () => {
+    const image = `${account}.dkr.ecr.${region}.amazonaws.com/mirror/busybox@sha256:${"a".repeat(64)}`;
+    const run = await deploy(
+      { api: { image: "nginx:1.27", secrets: [{ source: "key", data: pulumi.secret("k") }] } },
+      { initImage: image },
+    );
+    const [, init] = containersOf(run, "api");
+    assert.deepEqual([init.name, init.image], ["berth-secrets", image]);
   });
 
   it("runs the service in the private subnets on the Fargate capacity providers, with circuit breaker, rollback and Cloud Map", async () => {

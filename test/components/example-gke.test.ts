@@ -4,7 +4,13 @@ import { parse } from "yaml";
 import { runProgram, unknownValue, type ProgramRun } from "../support/harness";
 import { descendants, pathsHolding, holders } from "../support/state-queries";
 import { kubernetesMockDynamic } from "../support/kubernetes-mocks";
-import { gcpMockResource, gcpProject, gcpTypes, gkePublicEndpoint } from "../support/gcp-mocks";
+import {
+  gcpMockInvoke,
+  gcpMockResource,
+  gcpProject,
+  gcpTypes,
+  gkePublicEndpoint,
+} from "../support/gcp-mocks";
 import { loadExample } from "../support/example-program";
 
 const apiToken = "tok-example-4711";
@@ -32,10 +38,17 @@ function run(preview: boolean, previous?: ProgramRun): Promise<ProgramRun> {
     previous,
     project: "berth-gke",
     stack: "dev",
-    config: { image, apiToken, "gcp:project": gcpProject, "gcp:region": "europe-west1" },
+    config: {
+      image,
+      apiToken,
+      adminCidr: "198.51.100.7/32",
+      "gcp:project": gcpProject,
+      "gcp:region": "europe-west1",
+    },
     secretConfig: ["apiToken"],
     preview,
     mockResource: gcpMockResource,
+    mockInvoke: gcpMockInvoke,
     mockDynamic: kubernetesMockDynamic,
   });
 }
@@ -56,6 +69,9 @@ function assertGraph(r: ProgramRun) {
     enablePrivateNodes: true,
     enablePrivateEndpoint: false,
     masterIpv4CidrBlock: "172.16.0.0/28",
+  });
+  assert.deepEqual(gke.inputs.masterAuthorizedNetworksConfig, {
+    cidrBlocks: [{ cidrBlock: "198.51.100.7/32", displayName: "admin" }],
   });
   assert.deepEqual(
     ofType(r, gcpTypes.nodePool).map((p) => [p.name, p.inputs.autoscaling]),

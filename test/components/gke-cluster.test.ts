@@ -6,8 +6,10 @@ import { ContainerService } from "../../components";
 import { GkeCluster, type GkeClusterArgs, GkeClusterError } from "../../components/kubernetes/gke";
 import { runProgram, unknownValue, type ProgramRun, type RunOptions } from "../support/harness";
 import {
+  gcpMockInvoke,
   gcpMockResource,
   gcpProject,
+  gcpProjectNumber,
   gcpRegion,
   gcpTypes as t,
   gkeCaCertificate,
@@ -17,6 +19,14 @@ import { ofType, OptionsCapture } from "../support/vm-nodes";
 import { kubernetesMockDynamic } from "../support/kubernetes-mocks";
 
 const gcpConfig = { "gcp:project": gcpProject, "gcp:region": gcpRegion };
+/** The network tests name as the only one allowed to reach the control plane. */
+const office = { cidr: "198.51.100.0/24", displayName: "office" };
+
+/** `args` with the office as authorized network, unless they say how the endpoint is reached. */
+function withEndpoint<T extends object>(args: T): T {
+  const reached = ["authorizedNetworks", "publicEndpoint", "privateEndpoint"].some((f) => f in args);
+  return reached ? args : { ...args, authorizedNetworks: [office] };
+}
 const componentType = "berth:kubernetes:GkeCluster";
 
 /** Deploys one cluster named `shop` under mocks, in the configured project and region. */
@@ -26,7 +36,7 @@ function deploy(
 ): Promise<ProgramRun> {
   return runProgram(
     () => {
-      const cluster = new GkeCluster("shop", args, {
+      const cluster = new GkeCluster("shop", withEndpoint(args), {
         transformations: options.capture ? [options.capture.transformation] : [],
       });
       return {
@@ -40,7 +50,7 @@ function deploy(
         namespace: cluster.namespace,
       };
     },
-    { config: gcpConfig, mockResource: gcpMockResource, ...options.run },
+    { config: gcpConfig, mockResource: gcpMockResource, mockInvoke: gcpMockInvoke, ...options.run },
   );
 }
 
@@ -48,17 +58,21 @@ const gcpResources = (run: ProgramRun) => run.resources.filter((r) => r.type.sta
 const inputsOf = (run: ProgramRun, name: string, type: string) => run.byName(name, type).inputs;
 const clusterOf = (run: ProgramRun) => inputsOf(run, "shop-cluster", t.cluster);
 
-async function refusal(args: Record<string, unknown>, config: Record<string, string> = gcpConfig) {
+async function refusal(
+  args: Record<string, unknown>,
+  config: Record<string, string> = gcpConfig,
+  endpoint: "as given" | "office unless given" = "office unless given",
+) {
   let caught: unknown;
   const run = await runProgram(
     () => {
       try {
-        new GkeCluster("shop", args as GkeClusterArgs);
+        new GkeCluster("shop", (endpoint === "as given" ? args : withEndpoint(args)) as GkeClusterArgs);
       } catch (err) {
         caught = err;
       }
     },
-    { config, mockResource: gcpMockResource },
+    { config, mockResource: gcpMockResource, mockInvoke: gcpMockInvoke },
   );
   assert.ok(caught instanceof GkeClusterError, `expected a GkeClusterError, got ${String(caught)}`);
   assert.ok(pulumi.ResourceError.isInstance(caught), "reported against the component");
@@ -84,6 +98,9 @@ describe("GkeCluster under mocks", () => {
       [
         `${t.network} shop-network`,
         `${t.subnetwork} shop-nodes`,
+        `${t.keyRing} shop-secrets`,
+        `${t.cryptoKey} shop-secrets`,
+        `${t.cryptoKeyIamMember} shop-secrets-gke`,
         `${t.router} shop-router`,
         `${t.routerNat} shop-nat`,
         `${t.cluster} shop-cluster`,
@@ -148,10 +165,89 @@ describe("GkeCluster under mocks", () => {
       enablePrivateEndpoint: false,
       masterIpv4CidrBlock: "172.16.0.0/28",
     });
-    assert.equal(cluster.masterAuthorizedNetworksConfig, undefined, "the public endpoint is open by default");
+    assert.deepEqual(
+      cluster.masterAuthorizedNetworksConfig,
+      { cidrBlocks: [{ cidrBlock: "198.51.100.0/24", displayName: "office" }] },
+      "only the networks named reach the control plane",
+    );
     assert.equal(cluster.enableLegacyAbac, false);
     // Basic auth is gone from GKE and its provider: the client certificate is what remains to refuse.
     assert.deepEqual(cluster.masterAuth, { clientCertificateConfig: { issueClientCertificate: false } });
+  });
+
+  it("encrypts Secrets in etcd with a new rotated Cloud KMS key the GKE service agent may use, made before the cluster", async () => {
+    const capture = new OptionsCapture();
+    const run = await deploy({}, { capture });
+    const ring = inputsOf(run, "shop-secrets", t.keyRing);
+    assert.deepEqual([ring.project, ring.location], [gcpProject, gcpRegion]);
+    const key = inputsOf(run, "shop-secrets", t.cryptoKey);
+    assert.deepEqual(
+      [key.keyRing, key.purpose, key.rotationPeriod],
+      ["shop-secrets-id", "ENCRYPT_DECRYPT", "7776000s"],
+    );
+    const binding = inputsOf(run, "shop-secrets-gke", t.cryptoKeyIamMember);
+    assert.deepEqual(
+      [binding.cryptoKeyId, binding.role, binding.member],
+      [
+        "shop-secrets-id",
+        "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+        `serviceAccount:service-${gcpProjectNumber}@container-engine-robot.iam.gserviceaccount.com`,
+      ],
+    );
+    assert.deepEqual(clusterOf(run).databaseEncryption, { state: "ENCRYPTED", keyName: "shop-secrets-id" });
+    assert.ok(
+      capture.dependsOnOf("shop-cluster").includes("shop-secrets-gke"),
+      "GKE checks its access to the key when it makes the cluster",
+    );
+
+    const given = "projects/keys-1/locations/europe-west1/keyRings/gke/cryptoKeys/secrets";
+    const own = await deploy({ secretsEncryptionKey: given });
+    assert.deepEqual(clusterOf(own).databaseEncryption, { state: "ENCRYPTED", keyName: given });
+    assert.deepEqual(
+      gcpResources(own).filter((r) => r.type.startsWith("gcp:kms/")),
+      [],
+      "no key of Berth's own",
+    );
+    assert.deepEqual(
+      await refusal({ secretsEncryptionKey: "projects/keys-1/locations/us-east1/keyRings/gke/cryptoKeys/s" }),
+      ['secretsEncryptionKey: is in "us-east1": GKE needs a key in the cluster\'s region, "europe-west1"'],
+    );
+    assert.deepEqual(await refusal({ secretsEncryptionKey: "secrets" }), [
+      'secretsEncryptionKey: must be a Cloud KMS key: projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>, not "secrets"',
+    ]);
+  });
+
+  it("logs the new subnetwork's flows", async () => {
+    const run = await deploy();
+    assert.deepEqual(inputsOf(run, "shop-nodes", t.subnetwork).logConfig, {
+      aggregationInterval: "INTERVAL_5_SEC",
+      flowSampling: 0.5,
+      metadata: "INCLUDE_ALL_METADATA",
+    });
+  });
+
+  it("refuses a public endpoint nobody asked for, and contradicting endpoint settings", async () => {
+    assert.deepEqual(await refusal({}, gcpConfig, "as given"), [
+      "authorizedNetworks: is required: name the networks that may reach the control plane (CIS GKE 5.6.3), or set publicEndpoint: true to let any address reach it, or privateEndpoint: true",
+    ]);
+    assert.deepEqual(
+      await refusal(
+        { publicEndpoint: true, privateEndpoint: true, authorizedNetworks: [office] },
+        gcpConfig,
+        "as given",
+      ),
+      [
+        "publicEndpoint: contradicts privateEndpoint: give one of them",
+        "publicEndpoint: opens the endpoint to any address: remove it to allow only authorizedNetworks",
+      ],
+    );
+    assert.deepEqual(await refusal({ publicEndpoint: "yes" }, gcpConfig, "as given"), [
+      'publicEndpoint: must be true or false, not "yes"',
+      "authorizedNetworks: is required: name the networks that may reach the control plane (CIS GKE 5.6.3), or set publicEndpoint: true to let any address reach it, or privateEndpoint: true",
+    ]);
+    // Asked for by name, the endpoint is open to any address: no authorized networks.
+    const open = await deploy({ publicEndpoint: true });
+    assert.equal(clusterOf(open).masterAuthorizedNetworksConfig, undefined);
   });
 
   it("runs every node pool as the dedicated service account with five roles, on Shielded VMs with the GKE metadata server", async () => {
@@ -394,11 +490,10 @@ describe("GkeCluster under mocks", () => {
   });
 
   it("previews with nothing known yet, making the same graph, the kubeconfig unknown", async () => {
-    const preview = await runProgram(() => ({ kubeconfig: new GkeCluster("shop", {}).kubeconfig }), {
-      preview: true,
-      config: gcpConfig,
-      mockResource: gcpMockResource,
-    });
+    const preview = await runProgram(
+      () => ({ kubeconfig: new GkeCluster("shop", withEndpoint({})).kubeconfig }),
+      { preview: true, config: gcpConfig, mockResource: gcpMockResource, mockInvoke: gcpMockInvoke },
+    );
     const graph = (run: ProgramRun) => run.resources.map((r) => `${r.type} ${r.name}`).sort();
     assert.deepEqual(graph(preview), graph(await deploy()));
     assert.equal(preview.outputs.kubeconfig, unknownValue);
@@ -550,7 +645,7 @@ describe("GkeCluster under mocks", () => {
           if (a.type.startsWith("kubernetes:")) objects.set(`${a.type} ${a.name}`, a.opts.provider);
           return undefined;
         });
-        const cluster = new GkeCluster("shop", {});
+        const cluster = new GkeCluster("shop", withEndpoint({}));
         new ContainerService("web", {
           cluster,
           image: "registry.example.com/web:1",
@@ -559,7 +654,12 @@ describe("GkeCluster under mocks", () => {
         });
         for (const [key, provider] of objects) withProvider.set(key, provider === cluster.provider);
       },
-      { config: gcpConfig, mockResource: gcpMockResource, mockDynamic: kubernetesMockDynamic },
+      {
+        config: gcpConfig,
+        mockResource: gcpMockResource,
+        mockInvoke: gcpMockInvoke,
+        mockDynamic: kubernetesMockDynamic,
+      },
     );
     const service = run.byName("web", "berth:index:ContainerService");
     const below = (urn: string): boolean => {

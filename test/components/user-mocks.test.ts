@@ -94,7 +94,11 @@ describe("a program under a user's plain mocks (state = inputs)", () => {
       mocks,
       registered,
       () => {
-        const cluster = new GkeCluster("gke", { project: "my-project-1", region: "europe-west1" });
+        const cluster = new GkeCluster("gke", {
+          project: "my-project-1",
+          region: "europe-west1",
+          authorizedNetworks: [{ cidr: "10.0.0.0/8" }],
+        });
         service(cluster);
         new ComposeStack("shop", {
           cluster,

@@ -1,6 +1,6 @@
 /**
  * What Google Cloud would answer in component tests: the resource type tokens the GKE components
- * declare, and the outputs the provider computes for them.
+ * declare, the outputs the provider computes for them, and the provider functions they call.
  */
 import type { MockedResource } from "./harness";
 import { kubernetesMockResource } from "./kubernetes-mocks";
@@ -20,6 +20,9 @@ export const gcpTypes = {
   nodePool: "gcp:container/nodePool:NodePool",
   serviceAccount: "gcp:serviceaccount/account:Account",
   iamMember: "gcp:projects/iAMMember:IAMMember",
+  keyRing: "gcp:kms/keyRing:KeyRing",
+  cryptoKey: "gcp:kms/cryptoKey:CryptoKey",
+  cryptoKeyIamMember: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
 } as const;
 
 /** The public address every mocked cluster's control plane answers on. */
@@ -88,5 +91,26 @@ export function gcpMockResource({ type, name, inputs }: MockedResource): Record<
     default:
       // The cluster's own objects (namespace, services' Deployments...) are the API server's to fill in.
       return type.startsWith("kubernetes:") ? kubernetesMockResource({ type, name, inputs }) : {};
+  }
+}
+
+/** The project number of {@link gcpProject}: the GKE service agent is named after it. */
+export const gcpProjectNumber = "123456789012";
+
+/** What Google Cloud provider functions return: the project, by its ID. Other functions fail (undefined). */
+export function gcpMockInvoke({
+  token,
+  args,
+}: {
+  token: string;
+  args: Record<string, unknown>;
+}): Record<string, unknown> | undefined {
+  switch (token) {
+    case "gcp:organizations/getProject:getProject": {
+      const projectId = typeof args.projectId === "string" ? args.projectId : gcpProject;
+      return { projectId, number: gcpProjectNumber, id: `projects/${projectId}` };
+    }
+    default:
+      return undefined;
   }
 }

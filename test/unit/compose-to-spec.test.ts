@@ -482,7 +482,7 @@ describe("toServiceSpecs: x-berth", () => {
       {
         path: "services.app.x-berth.autoscal",
         message:
-          'is not an x-berth key; did you mean "autoscale"? (known: autoscale, public, ignoreUnsupported, secretEnv)',
+          'is not an x-berth key; did you mean "autoscale"? (known: autoscale, public, sourceRanges, ignoreUnsupported, secretEnv)',
       },
       { path: "services.app.x-berth.public", message: "must be true or false" },
     ]);
@@ -507,6 +507,32 @@ describe("toServiceSpecs: x-berth", () => {
         },
       ],
     );
+  });
+
+  it("gives every public port the sourceRanges, and reports their problems under x-berth", () => {
+    const office = ["203.0.113.0/24"];
+    const { input } = one({
+      image,
+      ports: [port(80, "8080")],
+      expose: ["9000"],
+      "x-berth": { sourceRanges: office },
+    });
+    assert.deepEqual(input.ports, [{ target: 80, published: 8080, sourceRanges: office }, { target: 9000 }]);
+    assert.deepEqual(
+      issuesOf({ app: { image, ports: [port(80, "8080")], "x-berth": { sourceRanges: ["10.0.0.1/8"] } } }),
+      [
+        {
+          path: "services.app.x-berth.sourceRanges[0]",
+          message: '"10.0.0.1/8" has host bits set; did you mean "10.0.0.0/8"?',
+        },
+      ],
+    );
+    assert.deepEqual(issuesOf({ app: { image, expose: ["9000"], "x-berth": { sourceRanges: office } } }), [
+      {
+        path: "services.app.x-berth.sourceRanges",
+        message: "restricts the clients of public ports, and no port is public",
+      },
+    ]);
   });
 
   it("makes every port public with public: true, and none with public: false", () => {

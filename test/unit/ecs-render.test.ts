@@ -363,7 +363,13 @@ describe("renderEcs", () => {
     assert.equal(app.secrets, undefined, "the service's container reads no secret");
     assert.deepEqual(
       [init.name, init.image, init.essential, init.entryPoint],
-      ["berth-secrets", "public.ecr.aws/docker/library/busybox:1.36", false, ["sh", "-c"]],
+      [
+        "berth-secrets",
+        // Pinned by digest: a moved tag cannot change what reads the secrets.
+        "public.ecr.aws/docker/library/busybox@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662",
+        false,
+        ["sh", "-c"],
+      ],
     );
     assert.deepEqual(init.secrets, [
       { name: "BERTH_SECRET_0", valueFrom: "/berth/prod/svc/files/tls-key" },

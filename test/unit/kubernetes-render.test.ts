@@ -63,6 +63,44 @@ describe("renderKubernetes", () => {
     assert.equal(find<Service>(objects, "Service", "web").spec?.type, undefined);
   });
 
+  it("restricts the LoadBalancer Service to the public ports' sourceRanges", () => {
+    const ranges = ["203.0.113.0/24", "2001:db8::/32"];
+    const objects = render(
+      {
+        image: "nginx",
+        ports: [
+          { target: 80, published: 8080, sourceRanges: ranges },
+          { target: 53, published: 53, protocol: "udp", sourceRanges: ranges },
+        ],
+      },
+      "web",
+    );
+    assertValidKubernetesObjects(objects);
+    assert.deepEqual(find<Service>(objects, "Service", "web-public").spec?.loadBalancerSourceRanges, ranges);
+    const open = render({ image: "nginx", ports: [{ target: 80, published: 8080 }] }, "web");
+    assert.equal(find<Service>(open, "Service", "web-public").spec?.loadBalancerSourceRanges, undefined);
+  });
+
+  it("refuses sourceRanges it cannot honour: on an Ingress, a host port, or unlike on one LoadBalancer", () => {
+    const office = ["203.0.113.0/24"];
+    assert.deepEqual(
+      refusals({
+        image: "a",
+        ports: [
+          { target: 80, public: true, http: { path: "/" }, sourceRanges: office },
+          { target: 81, published: 81, publishMode: "host", sourceRanges: office },
+          { target: 82, published: 82, sourceRanges: office },
+          { target: 83, published: 83 },
+        ],
+      }).map((i) => [i.path, i.message.replace(/;.*/, "")]),
+      [
+        ["ports[3].sourceRanges", "is not supported on kubernetes"],
+        ["ports[0].sourceRanges", "is not supported on kubernetes"],
+        ["ports[1].sourceRanges", "is not supported on kubernetes"],
+      ],
+    );
+  });
+
   it("stop-first updates and parallelism 0 map onto maxUnavailable", () => {
     const stop = render({
       image: "a",

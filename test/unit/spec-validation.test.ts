@@ -106,6 +106,36 @@ const rows: Row[] = [
     issues: [["ports[0].published", /a published port is public/]],
   },
   {
+    title: "sourceRanges on a private port",
+    input: { ...base, ports: [{ target: 80, sourceRanges: ["203.0.113.0/24"] }] },
+    issues: [["ports[0].sourceRanges", /restricts the clients of a public port; set public: true/]],
+  },
+  {
+    title: "sourceRanges empty",
+    input: { ...base, ports: [{ target: 80, public: true, sourceRanges: [] }] },
+    issues: [["ports[0].sourceRanges", /lists no block/]],
+  },
+  {
+    title: "sourceRanges with a bad, a misaligned, a too long and a repeated block",
+    input: {
+      ...base,
+      ports: [
+        {
+          target: 80,
+          public: true,
+          sourceRanges: ["10.0.0.1", "10.0.1.0/16", "10.0.0.0/33", "2001:db8::/129", "::1/128", "::1/128"],
+        },
+      ],
+    },
+    issues: [
+      ["ports[0].sourceRanges[0]", /must be a CIDR block such as "203.0.113.0\/24"/],
+      ["ports[0].sourceRanges[1]", /host bits set; did you mean "10.0.0.0\/16"\?/],
+      ["ports[0].sourceRanges[2]", /IPv4 prefix is at most \/32/],
+      ["ports[0].sourceRanges[3]", /IPv6 prefix is at most \/128/],
+      ["ports[0].sourceRanges[5]", /listed twice/],
+    ],
+  },
+  {
     title: "publishMode on a private port",
     input: { ...base, ports: [{ target: 80, publishMode: "host" }] },
     issues: [["ports[0].publishMode", /only public ports are published/]],

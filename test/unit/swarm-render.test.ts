@@ -232,6 +232,29 @@ describe("renderSwarm", () => {
     );
   });
 
+  it("refuses sourceRanges, which a published port cannot honour, unless ports are ignorable", () => {
+    const input: ServiceInput = {
+      image: "a",
+      ports: [{ target: 80, published: 8080, sourceRanges: ["203.0.113.0/24"] }],
+    };
+    assert.throws(
+      () => render(input, "web"),
+      (err: SpecError) =>
+        err instanceof SpecError &&
+        /^service web:/.test(err.message) &&
+        err.issues.length === 1 &&
+        err.issues[0].path === "ports[0].sourceRanges" &&
+        /^is not supported on swarm; .*firewall/.test(err.issues[0].message),
+    );
+    const ignored: SpecIssue[] = [];
+    const s = render({ ...input, ignoreUnsupported: ["ports"] }, "web", (i) => ignored.push(i));
+    assert.deepEqual(
+      ignored.map((i) => i.path),
+      ["ports[0].sourceRanges"],
+    );
+    assert.equal(s.EndpointSpec?.Ports?.[0].PublishedPort, 8080);
+  });
+
   it("drops ignorable fields with a notice instead", () => {
     const ignored: SpecIssue[] = [];
     const s = render(

@@ -1,5 +1,6 @@
 import type { IssueCollector } from "../errors";
 import type { NormalizedPort, PortInput } from "../types";
+import { cidrIssue } from "../cidr";
 import { defaults } from "../defaults";
 
 const hostnamePattern = /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -56,6 +57,7 @@ export function normalizePorts(ports: PortInput[], issues: IssueCollector): Norm
         ...(port.http.host !== undefined && { host: port.http.host }),
       };
     }
+    const sourceRanges = normalizeSourceRanges(port.sourceRanges, isPublic, at, issues);
     return {
       target: port.target,
       ...(published !== undefined && { published }),
@@ -63,6 +65,32 @@ export function normalizePorts(ports: PortInput[], issues: IssueCollector): Norm
       public: isPublic,
       publishMode: port.publishMode ?? defaults.publishMode,
       ...(http && { http }),
+      ...(sourceRanges && { sourceRanges }),
     };
   });
+}
+
+/** A public port's client blocks: each a CIDR block, listed once, at least one when given. */
+function normalizeSourceRanges(
+  ranges: string[] | undefined,
+  isPublic: boolean,
+  at: string,
+  issues: IssueCollector,
+): string[] | undefined {
+  if (ranges === undefined) return undefined;
+  const path = `${at}.sourceRanges`;
+  if (!isPublic) {
+    issues.add(path, "restricts the clients of a public port; set public: true or published, or remove it");
+    return undefined;
+  }
+  if (ranges.length === 0) {
+    issues.add(path, "lists no block: name at least one, or remove sourceRanges to accept any address");
+    return undefined;
+  }
+  ranges.forEach((range, j) => {
+    const problem = cidrIssue(range);
+    if (problem !== undefined) issues.add(`${path}[${j}]`, problem);
+    else if (ranges.indexOf(range) !== j) issues.add(`${path}[${j}]`, `"${range}" is listed twice`);
+  });
+  return [...ranges];
 }

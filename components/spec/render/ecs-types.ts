@@ -104,6 +104,8 @@ export interface EcsExposure {
   listenerPort: number;
   protocol: "tcp" | "udp";
   http?: { host?: string; path: string; tls: boolean };
+  /** The only client blocks the listener accepts; absent means any address. */
+  sourceRanges?: string[];
 }
 
 export interface EcsRendering {

@@ -30,8 +30,13 @@ export interface EcsRenderOptions extends RenderOptions {
   initImage?: string;
 }
 
-/** A small public image with a shell, pulled without credentials, that writes the secret files. */
-export const secretsInitImage = "public.ecr.aws/docker/library/busybox:1.36";
+/**
+ * A small public image with a shell, pulled without credentials, that writes the secret files: busybox
+ * 1.36.1 from Amazon ECR Public's copy of Docker's official images, pinned by the digest of its
+ * multi-platform index, so that a moved tag cannot change what reads the secrets.
+ */
+export const secretsInitImage =
+  "public.ecr.aws/docker/library/busybox@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662";
 /** The init container (and task volume) that holds the secret files. */
 export const secretsContainerName = "berth-secrets";
 
@@ -507,6 +512,7 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
         listenerPort: p.published ?? p.target,
         protocol: p.protocol,
         ...(p.http && { http: p.http }),
+        ...(p.sourceRanges && { sourceRanges: p.sourceRanges }),
       })),
     ...(a && {
       autoscaling: {

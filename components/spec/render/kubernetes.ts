@@ -52,7 +52,40 @@ function portName(p: NormalizedPort): string {
   return `${p.protocol}-${p.target}`;
 }
 
+/** The public ports that one LoadBalancer Service (`<name>-public`) carries. */
+const balancedPorts = (n: NormalizedService) =>
+  n.ports.filter((p) => p.public && p.publishMode === "ingress" && !p.http);
+
+const rangesKey = (p: NormalizedPort) => JSON.stringify([...(p.sourceRanges ?? [])].sort());
+
+/** The LoadBalancer Service's source ranges: its ports' (they are refused unless all alike). */
+function balancedSourceRanges(balanced: NormalizedPort[]): string[] | undefined {
+  return balanced[0]?.sourceRanges;
+}
+
 function checkUnsupported(n: NormalizedService, refusals: Refusals): void {
+  const balanced = balancedPorts(n);
+  const first = balanced[0];
+  balanced.forEach((p) => {
+    if (rangesKey(p) !== rangesKey(first))
+      refusals.refuse(
+        `ports[${n.ports.indexOf(p)}].sourceRanges`,
+        `a service's public ports share one LoadBalancer Service; give them the same sourceRanges (ports[${n.ports.indexOf(first)}] has ${first.sourceRanges ? JSON.stringify(first.sourceRanges) : "none"})`,
+      );
+  });
+  n.ports.forEach((p, i) => {
+    if (!p.sourceRanges) return;
+    if (p.http)
+      refusals.refuse(
+        `ports[${i}].sourceRanges`,
+        "an Ingress filters clients by its controller's own settings; remove http to get a LoadBalancer Service with loadBalancerSourceRanges, or filter at the Ingress controller",
+      );
+    else if (p.publishMode === "host")
+      refusals.refuse(
+        `ports[${i}].sourceRanges`,
+        'a host port takes every address the node receives; use publishMode "ingress" (a LoadBalancer Service with loadBalancerSourceRanges) or filter with the nodes\' firewall',
+      );
+  });
   if (n.logging)
     refusals.refuse("logging", "Kubernetes has no per-workload log driver; collect logs from the nodes");
   if (n.networks.length > 0) {
@@ -206,8 +239,9 @@ function services(n: NormalizedService, metadata: ObjectMeta): Service[] {
       },
     });
   }
-  const balanced = n.ports.filter((p) => p.public && p.publishMode === "ingress" && !p.http);
+  const balanced = balancedPorts(n);
   if (balanced.length > 0) {
+    const sourceRanges = balancedSourceRanges(balanced);
     result.push({
       apiVersion: "v1",
       kind: "Service",
@@ -215,6 +249,7 @@ function services(n: NormalizedService, metadata: ObjectMeta): Service[] {
       spec: {
         type: "LoadBalancer",
         selector: selectorLabels(n),
+        ...(sourceRanges && { loadBalancerSourceRanges: sourceRanges }),
         ports: balanced.map((p) => ({
           name: portName(p),
           port: p.published ?? p.target,

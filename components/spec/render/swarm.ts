@@ -114,6 +114,12 @@ export function renderSwarm(n: NormalizedService, options: RenderOptions = {}): 
         "Swarm has no HTTP router: publish the port and route to it with a proxy service",
       );
     }
+    if (p.sourceRanges) {
+      refusals.refuse(
+        `ports[${i}].sourceRanges`,
+        "Swarm publishes a port to every address; remove sourceRanges and filter clients with the nodes' firewall or a cloud firewall in front of them",
+      );
+    }
   });
   refusals.throwIfAny();
 
