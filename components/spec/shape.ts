@@ -7,7 +7,7 @@ import { closestName } from "./suggest";
 const ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true, verbose: true });
 const validateShape = ajv.compile(serviceInputSchema);
 
-/** `/ports/0/target` -> `ports[0].target`. */
+/** `/ports/0/target` -> `ports[0].target`; a key that is empty shows as `[""]`, so no path is empty. */
 export function toSpecPath(pointer: string, child?: string): string {
   const segments = pointer
     .split("/")
@@ -16,6 +16,7 @@ export function toSpecPath(pointer: string, child?: string): string {
   if (child !== undefined) segments.push(child);
   return segments.reduce((path, segment) => {
     if (/^\d+$/.test(segment)) return `${path}[${segment}]`;
+    if (segment === "") return `${path}[""]`;
     return path === "" ? segment : `${path}.${segment}`;
   }, "");
 }

@@ -678,6 +678,11 @@ const rows: Row[] = [
     issues: [["env.__proto__", /__proto__ is not accepted/]],
   },
   {
+    title: "a field with an empty name",
+    input: { ...base, "": 1 },
+    issues: [['[""]', /unknown field/]],
+  },
+  {
     title: "input that is not an object",
     input: null as unknown as Record<string, unknown>,
     issues: [["(service)", /must be an object/]],
