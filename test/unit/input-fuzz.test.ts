@@ -9,9 +9,9 @@
  * The seed is fixed and the runs few, so that CI is quick and repeatable. For a longer search:
  *   BERTH_FUZZ_RUNS=20000 BERTH_FUZZ_SEED=7 node --test build/test/unit/input-fuzz.test.js
  */
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "fs";
+import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import fc from "fast-check";
@@ -377,6 +377,7 @@ describe("generated bad input", () => {
     checkService("web", { image: "nginx" });
     loadCompose({ workingDir, content: "services:\n  web:\n    image: nginx\n", env: {} });
   });
+  after(() => rmSync(workingDir, { recursive: true, force: true }));
 
   it("normalizeService: a clear SpecError, or a service every target renders with plain numbers", () => {
     assertBothWays(() =>
