@@ -17,17 +17,46 @@ const scalarText = (v: unknown): string | null => (v === null || v === undefined
 /** `["A=1", "B"]` or `{A: 1, B: null}` -> `{A: "1", B: listValue}`: what a `B` without a value means. */
 function toMapping(value: unknown, listValue: string | null): Record<string, string | null> {
   if (Array.isArray(value)) {
-    const out: Record<string, string | null> = {};
-    for (const item of value) {
-      const text = String(item);
-      const eq = text.indexOf("=");
-      if (eq < 0) out[text] = listValue;
-      else out[text.slice(0, eq)] = text.slice(eq + 1);
-    }
-    return out;
+    return Object.fromEntries(
+      value.map((item) => {
+        const text = String(item);
+        const eq = text.indexOf("=");
+        return eq < 0 ? [text, listValue] : [text.slice(0, eq), text.slice(eq + 1)];
+      }),
+    );
   }
   if (!isDict(value)) return {};
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scalarText(v) ?? listValue]));
+}
+
+/** Keys given as list entries (`KEY=value`, `host:ip`), which become mappings' keys. */
+const listKeys: ComposePath[] = [
+  ["environment"],
+  ["labels"],
+  ["annotations"],
+  ["sysctls"],
+  ["extra_hosts"],
+  ["build", "args"],
+  ["deploy", "labels"],
+];
+
+/**
+ * The key `__proto__` given as a list entry (`- __proto__=x`) is refused, as it is as a YAML key: no
+ * JavaScript object carries it as data, and it would be dropped on the way to the target.
+ */
+function refuseProtoEntries(service: Dict, path: ComposePath, report: Report): void {
+  for (const keys of listKeys) {
+    let list: unknown = service;
+    for (const key of keys) list = isDict(list) ? list[key] : undefined;
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry, i) => {
+      if (String(entry).split(/[=:]/)[0].trim() === "__proto__")
+        report(
+          [...path, ...keys, i],
+          "the key __proto__ is not accepted: it cannot be carried as data; rename it",
+        );
+    });
+  }
 }
 
 const toList = (value: unknown): unknown[] =>
@@ -47,6 +76,7 @@ function command(value: unknown, path: ComposePath, report: Report): unknown {
 export function canonicalService(service: Dict, path: ComposePath, ctx: PathContext, report: Report): Dict {
   const s: Dict = { ...service };
   const at = (key: string, ...rest: ComposePath) => [...path, key, ...rest];
+  refuseProtoEntries(s, path, report);
   if (typeof s.build === "string") s.build = { context: s.build };
   if (isDict(s.build)) {
     const context = typeof s.build.context === "string" ? s.build.context : ".";
@@ -122,7 +152,7 @@ export function canonicalService(service: Dict, path: ComposePath, ctx: PathCont
 }
 
 /** Top-level networks, volumes, secrets and configs in canonical form (file paths resolved). */
-export function canonicalResources(tree: Dict, ctx: PathContext): void {
+export function canonicalResources(tree: Dict, ctx: PathContext, report: Report): void {
   for (const kind of ["networks", "volumes", "secrets", "configs"]) {
     if (!isDict(tree[kind])) continue;
     const resources = tree[kind];
@@ -136,7 +166,10 @@ export function canonicalResources(tree: Dict, ctx: PathContext): void {
       if ((kind === "secrets" || kind === "configs") && typeof r.file === "string") {
         r.file = resolveHostPath(r.file, ctx);
       }
-      if ("labels" in r) r.labels = toMapping(r.labels, "");
+      if ("labels" in r) {
+        refuseProtoEntries({ labels: r.labels }, [kind, name], report);
+        r.labels = toMapping(r.labels, "");
+      }
       resources[name] = r;
     }
   }

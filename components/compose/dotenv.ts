@@ -1,3 +1,4 @@
+import { own } from "./dict";
 import { InterpolationError, interpolateString, type Lookup } from "./interpolate";
 
 /** A `.env`-format file that cannot be read; `line` is 1-based. */
@@ -29,7 +30,8 @@ export function parseDotenv(
 ): Record<string, string> {
   const values: Record<string, string> = {};
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
-  const resolve: Lookup = (name) => lookup(name) ?? (name in values ? values[name] : readBefore[name]);
+  const resolve: Lookup = (name) =>
+    lookup(name) ?? (Object.hasOwn(values, name) ? values[name] : own(readBefore, name));
 
   for (let index = 0; index < lines.length; index++) {
     const lineNumber = index + 1;
@@ -38,14 +40,13 @@ export function parseDotenv(
     const statement = line.replace(/^export\s+/, "");
     const separator = statement.search(/[=:]/);
     if (separator < 0) {
-      if (!keyPattern.test(statement))
-        throw new DotenvError(`"${statement}" is not a variable name`, lineNumber);
+      checkKey(statement, lineNumber);
       const inherited = lookup(statement);
       if (inherited !== undefined) values[statement] = inherited;
       continue;
     }
     const key = statement.slice(0, separator).trim();
-    if (!keyPattern.test(key)) throw new DotenvError(`"${key}" is not a variable name`, lineNumber);
+    checkKey(key, lineNumber);
     const raw = statement.slice(separator + 1).replace(/^\s+/, "");
     const quote = raw[0];
 
@@ -72,6 +73,12 @@ export function parseDotenv(
     values[key] = value;
   }
   return values;
+}
+
+function checkKey(key: string, line: number): void {
+  if (!keyPattern.test(key)) throw new DotenvError(`"${key}" is not a variable name`, line);
+  // No JavaScript object can carry it as data: refused rather than dropped.
+  if (key === "__proto__") throw new DotenvError('the variable name "__proto__" is not accepted', line);
 }
 
 function closingQuote(body: string, quote: string): number {

@@ -78,7 +78,7 @@ export function loadFileModel(
         tree.services[name] = canonicalService(service, ["services", name], pathCtx, issue);
     }
   }
-  if (!asExtendsBase) canonicalResources(tree, pathCtx);
+  if (!asExtendsBase) canonicalResources(tree, pathCtx, issue);
   return {
     file,
     baseDir: ctx.baseDir,

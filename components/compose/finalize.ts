@@ -2,7 +2,7 @@ import { readFileSync } from "fs";
 import { parseDotenv } from "./dotenv";
 import type { Lookup } from "./interpolate";
 import type { ComposeIssue, ComposeProject } from "./types";
-import { type Dict, isDict } from "./dict";
+import { type Dict, isDict, own } from "./dict";
 
 /**
  * Drops services outside the active profiles (`"*"` enables all). A service that stays and requires a
@@ -47,7 +47,7 @@ export function resolveEnvironment(services: Dict, lookup: Lookup, issues: Compo
     const declaredValues = Object.fromEntries(
       Object.entries(declared).filter((e): e is [string, string] => e[1] !== null),
     );
-    const fileLookup: Lookup = (key) => lookup(key) ?? declaredValues[key];
+    const fileLookup: Lookup = (key) => lookup(key) ?? own(declaredValues, key);
     const fromFiles: Record<string, string> = {};
     const envFiles = Array.isArray(service.env_file) ? (service.env_file as Dict[]) : [];
     envFiles.forEach((entry, i) => {

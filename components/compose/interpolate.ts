@@ -11,6 +11,12 @@ export interface InterpolateOptions {
   onUnset?(name: string): void;
 }
 
+/**
+ * How deeply `${...}` may nest inside a default, error or alternative: far beyond any real use, and a
+ * bound on the work one value can cause.
+ */
+export const maxInterpolationDepth = 32;
+
 const nameStart = /[_a-zA-Z]/;
 const nameChar = /[_a-zA-Z0-9]/;
 
@@ -37,7 +43,7 @@ const operators = [":-", ":?", ":+", "-", "?", "+"] as const;
 type Operator = (typeof operators)[number];
 
 /** The value of one braced expression's body, such as `TAG:-latest`. */
-function substitute(body: string, lookup: Lookup, options: InterpolateOptions): string {
+function substitute(body: string, lookup: Lookup, options: InterpolateOptions, depth: number): string {
   let end = 0;
   if (!nameStart.test(body[0] ?? "")) throw malformed(body);
   while (end < body.length && nameChar.test(body[end])) end++;
@@ -51,7 +57,7 @@ function substitute(body: string, lookup: Lookup, options: InterpolateOptions): 
   const operator = operators.find((op) => rest.startsWith(op)) as Operator | undefined;
   if (!operator) throw malformed(body);
   // The word after the operator is itself interpolated, and only when it is used.
-  const word = () => interpolateString(rest.slice(operator.length), lookup, options);
+  const word = () => interpolateAt(rest.slice(operator.length), lookup, options, depth + 1);
   const value = lookup(name);
   const unset = value === undefined;
   const empty = unset || value === "";
@@ -76,12 +82,21 @@ function substitute(body: string, lookup: Lookup, options: InterpolateOptions): 
 
 /**
  * Replaces `$VAR`, `${VAR}` and the `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`,
- * `${VAR?error}`, `${VAR:+alternative}` and `${VAR+alternative}` forms, nested to any depth, the way
- * Compose does; `$$` stands for a literal `$`, and a `$` before anything else stays as it is.
- * @throws InterpolationError for a malformed `${...}` or a required variable without a value.
+ * `${VAR?error}`, `${VAR:+alternative}` and `${VAR+alternative}` forms, nested up to
+ * {@link maxInterpolationDepth} levels, the way Compose does; `$$` stands for a literal `$`, and a `$` before anything else stays as it is.
+ * @throws InterpolationError for a malformed `${...}`, a required variable without a value, or nesting
+ * deeper than {@link maxInterpolationDepth}.
  */
 export function interpolateString(text: string, lookup: Lookup, options: InterpolateOptions = {}): string {
+  return interpolateAt(text, lookup, options, 0);
+}
+
+/** {@link interpolateString} for a text found `depth` levels deep inside `${...}`. */
+function interpolateAt(text: string, lookup: Lookup, options: InterpolateOptions, depth: number): string {
   if (!text.includes("$")) return text;
+  if (depth > maxInterpolationDepth) {
+    throw new InterpolationError(`interpolation nested more than ${maxInterpolationDepth} levels deep`);
+  }
   let out = "";
   let i = 0;
   while (i < text.length) {
@@ -101,7 +116,7 @@ export function interpolateString(text: string, lookup: Lookup, options: Interpo
         throw new InterpolationError(
           `unclosed interpolation "${text.slice(dollar)}" (write $$ for a literal $)`,
         );
-      out += substitute(text.slice(dollar + 2, close), lookup, options);
+      out += substitute(text.slice(dollar + 2, close), lookup, options, depth);
       i = close + 1;
     } else if (next !== undefined && nameStart.test(next)) {
       let end = dollar + 1;

@@ -16,7 +16,7 @@ import {
   formatPath,
   type LoadComposeOptions,
 } from "./types";
-import type { Dict } from "./dict";
+import { type Dict, own } from "./dict";
 
 type Env = Record<string, string | undefined>;
 
@@ -145,20 +145,20 @@ function environmentFor(
   envFiles: string[] | undefined,
   issues: ComposeIssue[],
 ): Env {
-  const get = typeof base === "function" ? base : (name: string) => base[name];
+  const get = typeof base === "function" ? base : (name: string) => own(base, name);
   const files = envFiles ?? (existsSync(resolve(dir, ".env")) ? [resolve(dir, ".env")] : []);
   const fromFiles: Env = {};
   for (const file of files) {
     try {
       Object.assign(
         fromFiles,
-        parseDotenv(readFileSync(file, "utf8"), (name: string) => get(name) ?? fromFiles[name]),
+        parseDotenv(readFileSync(file, "utf8"), (name: string) => get(name) ?? own(fromFiles, name)),
       );
     } catch (err) {
       issues.push({ file, path: "", line: (err as { line?: number }).line, message: (err as Error).message });
     }
   }
-  return new Proxy(fromFiles, { get: (target, name: string) => get(name) ?? target[name] });
+  return new Proxy(fromFiles, { get: (target, name: string) => get(name) ?? own(target, name) });
 }
 
 function projectFiles(workingDir: string, files: string[] | undefined, issues: ComposeIssue[]) {

@@ -1,13 +1,19 @@
+import { maxCount, maxExactInteger } from "./units";
+
 /**
  * The JSON Schema (draft-07) of {@link ServiceInput}: shapes, types, enums and ranges. Formats with a
- * grammar (durations, quantities, image references, ...) are checked in `normalize.ts`.
+ * grammar (durations, quantities, image references, ...) are checked in `normalize.ts`. Every number
+ * is finite (the validator runs with `strictNumbers`), and every integer has a maximum: counts fit
+ * Kubernetes' int32 ({@link maxCount}), other integers the range a JavaScript number holds exactly.
  */
 const duration = { type: ["string", "number"] };
 const quantity = { type: ["string", "number"] };
 const port = { type: "integer", minimum: 1, maximum: 65535 };
 const stringArray = { type: "array", items: { type: "string" } };
 const stringMap = { type: "object", additionalProperties: { type: "string" } };
-const nonNegativeInteger = { type: "integer", minimum: 0 };
+/** A count: replicas, parallelism, attempts. */
+const nonNegativeInteger = { type: "integer", minimum: 0, maximum: maxCount };
+const positiveCount = { type: "integer", minimum: 1, maximum: maxCount };
 const numericId = { type: ["string", "integer"] };
 /** Shapes with two forms are typed here and checked in `normalize` (one message per problem). */
 const ulimit = { type: ["integer", "object"] };
@@ -68,14 +74,17 @@ export const serviceInputSchema = {
       properties: {
         cpu: quantity,
         memory: quantity,
-        pids: { type: "integer", minimum: 1 },
+        pids: { type: "integer", minimum: 1, maximum: maxExactInteger },
         reservations: {
           type: "object",
           additionalProperties: false,
           properties: {
             cpu: quantity,
             memory: quantity,
-            genericResources: { type: "object", additionalProperties: { type: "integer", minimum: 1 } },
+            genericResources: {
+              type: "object",
+              additionalProperties: { type: "integer", minimum: 1, maximum: maxExactInteger },
+            },
           },
         },
       },
@@ -94,7 +103,7 @@ export const serviceInputSchema = {
         tcp: { type: "object", additionalProperties: false, required: ["port"], properties: { port } },
         interval: duration,
         timeout: duration,
-        retries: { type: "integer", minimum: 1 },
+        retries: positiveCount,
         startPeriod: duration,
         startInterval: duration,
       },
@@ -113,7 +122,7 @@ export const serviceInputSchema = {
           type: "object",
           additionalProperties: false,
           properties: {
-            replicas: { type: "integer", minimum: 1 },
+            replicas: positiveCount,
             percent: { type: "integer", minimum: 1, maximum: 99 },
             pause: { type: "boolean" },
             promote: { type: "boolean" },
@@ -137,7 +146,7 @@ export const serviceInputSchema = {
       properties: {
         constraints: stringArray,
         spread: { type: "string" },
-        maxPerNode: { type: "integer", minimum: 1 },
+        maxPerNode: positiveCount,
       },
     },
     autoscale: {
@@ -145,11 +154,11 @@ export const serviceInputSchema = {
       additionalProperties: false,
       required: ["min", "max"],
       properties: {
-        min: { type: "integer", minimum: 1 },
-        max: { type: "integer", minimum: 1 },
+        min: positiveCount,
+        max: positiveCount,
         cpuPercent: { type: "integer", minimum: 1, maximum: 100 },
         memoryPercent: { type: "integer", minimum: 1, maximum: 100 },
-        requestsPerTarget: { type: "number", exclusiveMinimum: 0 },
+        requestsPerTarget: { type: "number", exclusiveMinimum: 0, maximum: maxCount },
       },
     },
     volumes: {

@@ -3,10 +3,11 @@ import { IssueCollector } from "./errors";
 import { serviceInputSchema } from "./schema";
 import { closestName } from "./suggest";
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+/** `strictNumbers`: NaN and Infinity are not numbers here (`strict: false` would let them through). */
+const ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true, verbose: true });
 const validateShape = ajv.compile(serviceInputSchema);
 
-/** `/ports/0/target` -> `ports[0].target`. */
+/** `/ports/0/target` -> `ports[0].target`; a key that is empty shows as `[""]`, so no path is empty. */
 export function toSpecPath(pointer: string, child?: string): string {
   const segments = pointer
     .split("/")
@@ -15,6 +16,7 @@ export function toSpecPath(pointer: string, child?: string): string {
   if (child !== undefined) segments.push(child);
   return segments.reduce((path, segment) => {
     if (/^\d+$/.test(segment)) return `${path}[${segment}]`;
+    if (segment === "") return `${path}[""]`;
     return path === "" ? segment : `${path}.${segment}`;
   }, "");
 }
@@ -35,8 +37,11 @@ function describeTypes(types: string | string[]): string {
 function describeError(error: ErrorObject): { path: string; message: string } {
   const path = toSpecPath(error.instancePath);
   switch (error.keyword) {
-    case "type":
-      return { path, message: `must be ${describeTypes(error.params.type as string | string[])}` };
+    case "type": {
+      const wanted = `must be ${describeTypes(error.params.type as string | string[])}`;
+      const infinite = typeof error.data === "number" && !Number.isFinite(error.data);
+      return { path, message: infinite ? `${wanted}, not ${String(error.data)}` : wanted };
+    }
     case "enum": {
       const allowed = (error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
       const hint =
@@ -79,6 +84,19 @@ function describeError(error: ErrorObject): { path: string; message: string } {
 }
 
 /**
+ * The key `__proto__` cannot travel as data: Pulumi's serializer, and any object assignment on the
+ * way, would drop it or make it the object's prototype. It is refused wherever it appears.
+ */
+function findProtoKeys(value: unknown, pointer: string, found: string[], depth = 0): void {
+  if (typeof value !== "object" || value === null || depth > 32) return;
+  for (const key of Object.keys(value)) {
+    const at = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (key === "__proto__") found.push(at);
+    else findProtoKeys((value as Record<string, unknown>)[key], at, found, depth + 1);
+  }
+}
+
+/**
  * Checks the structure of a service input against its JSON Schema. Returns the top-level fields that
  * have problems, so that later checks can skip them.
  */
@@ -88,6 +106,13 @@ export function checkShape(input: unknown, issues: IssueCollector): Set<string> 
     issues.add("(service)", "must be an object");
     broken.add("*");
     return broken;
+  }
+  const protoKeys: string[] = [];
+  findProtoKeys(input, "", protoKeys);
+  for (const pointer of protoKeys) {
+    const path = toSpecPath(pointer);
+    issues.add(path, "the key __proto__ is not accepted: it cannot be carried as data; rename it");
+    broken.add(path.split(/[.[]/)[0]);
   }
   if (validateShape(input)) return broken;
   for (const error of validateShape.errors ?? []) {

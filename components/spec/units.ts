@@ -3,6 +3,24 @@
  * so the caller can report the path.
  */
 
+/**
+ * The largest count a service may ask for (replicas, parallelism, retries, ...): Kubernetes' int32,
+ * the narrowest of the targets.
+ */
+export const maxCount = 2 ** 31 - 1;
+/**
+ * The largest duration in milliseconds: 2^31-1 seconds (about 68 years), which fits Kubernetes' int32
+ * seconds and the Docker engine's int64 nanoseconds.
+ */
+export const maxDurationMs = maxCount * 1000;
+/**
+ * The largest byte size or int64 value (pids, ulimits, generic resources): 2^53-1, the largest integer
+ * a JavaScript number holds exactly (8 PiB).
+ */
+export const maxExactInteger = Number.MAX_SAFE_INTEGER;
+/** The largest CPU amount in millicores: a million cores (Swarm's nanoCPUs and ECS's CPU units stay exact). */
+export const maxMillicores = 1e9;
+
 const durationUnitsMs: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,

@@ -37,6 +37,22 @@ const failureActions: string[] = ["rollback", "pause"];
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dnsSubdomain = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Whether a known template has containers, or may have them once its unknown parts are known: at
+ * preview `spec`, or `spec.containers`, may still be the engine's placeholder.
+ */
+function podTemplateMayHaveContainers(template: unknown): boolean {
+  if (!isObject(template)) return false;
+  const spec = template.spec;
+  if (isUnknown(spec)) return true;
+  if (!isObject(spec)) return false;
+  const containers = spec.containers;
+  return isUnknown(containers) || (Array.isArray(containers) && containers.length > 0);
+}
+
 /** Problems with the known inputs; a value not known yet (preview) is judged once it is. */
 function inputProblems(news: RolloutInputs): Failure[] {
   const failures: Failure[] = [];
@@ -65,17 +81,7 @@ function inputProblems(news: RolloutInputs): Failure[] {
     failures.push({ property: "workload", reason: "must be the workload's name (a DNS subdomain)" });
   if (known("uid") && !(typeof news.uid === "string" && news.uid !== ""))
     failures.push({ property: "uid", reason: "must be the workload's metadata.uid" });
-  const template: unknown = news.template;
-  const containers =
-    template && typeof template === "object" ? (template as PodTemplateSpec).spec?.containers : undefined;
-  if (
-    known("template") &&
-    !(
-      template &&
-      typeof template === "object" &&
-      (isUnknown(containers) || (Array.isArray(containers) && containers.length > 0))
-    )
-  )
+  if (known("template") && !podTemplateMayHaveContainers(news.template))
     failures.push({ property: "template", reason: "must be a pod template with spec.containers" });
   if (known("failureAction") && !failureActions.includes(news.failureAction))
     failures.push({ property: "failureAction", reason: 'must be "rollback" or "pause"' });

@@ -23,8 +23,9 @@ const template = (image: string): PodTemplateSpec => ({
 /** A resource of another provider, whose outputs a preview does not know. */
 class Workload extends pulumi.CustomResource {
   declare readonly uid: pulumi.Output<string>;
+  declare readonly podSpec: pulumi.Output<object>;
   constructor(name: string) {
-    super("test:index:Workload", name, { uid: undefined });
+    super("test:index:Workload", name, { uid: undefined, podSpec: undefined });
   }
 }
 
@@ -292,5 +293,27 @@ describe("KubernetesRollout through the dynamic-provider host", () => {
     });
     assert.equal(changed.byName("web", rolloutType).operation, "update");
     assert.equal(fake.requests.length, requestsBefore, "a preview calls no API");
+  });
+
+  it("previews a template whose pod spec is not known yet, then checks it once it is", async () => {
+    const { uid, first } = await deployedAtRevisionOne();
+    const requestsBefore = fake.requests.length;
+    // The pod spec comes from a resource that does not exist yet: the whole spec is unknown.
+    const unknownSpec = () => {
+      const workload = new Workload("other");
+      return program({ uid, template: { metadata: { labels }, spec: workload.podSpec } })();
+    };
+    const preview = await runProgram(unknownSpec, { preview: true, previous: first });
+    const rollout = preview.byName("web", rolloutType);
+    assert.equal(rollout.operation, "update");
+    assert.deepEqual(rollout.programInputs.template, { metadata: { labels }, spec: unknownValue });
+    assert.equal(fake.requests.length, requestsBefore, "a preview calls no API");
+    // Known, a spec without containers is still refused at check, naming the field.
+    const err = await failedRun(
+      runProgram(program({ uid, template: { metadata: { labels }, spec: { containers: [] } } }), {
+        previous: first,
+      }),
+    );
+    assert.match(err.message, /template: must be a pod template with spec.containers/);
   });
 });

@@ -63,6 +63,16 @@ describe("parseDotenv", () => {
     assert.deepEqual(parse("FROM_ENV\nNOT_SET\n", { FROM_ENV: "yes" }), { FROM_ENV: "yes" });
   });
 
+  it("never takes a variable that an object inherits (constructor, toString) as set", () => {
+    assert.deepEqual(
+      parseDotenv("A=${constructor:-unset}\nB=${toString}\n", () => undefined),
+      {
+        A: "unset",
+        B: "",
+      },
+    );
+  });
+
   it("lets a later line win", () => {
     assert.deepEqual(parse("A=1\nA=2\n"), { A: "2" });
   });
@@ -98,6 +108,8 @@ describe("parseDotenv", () => {
       'line 2: A: invalid interpolation "${}" (write $$ for a literal $)',
       2,
     ],
+    ["the key __proto__", "A=1\n__proto__=x\n", 'line 2: the variable name "__proto__" is not accepted', 2],
+    ["a bare __proto__", "__proto__\n", 'line 1: the variable name "__proto__" is not accepted', 1],
   ];
   for (const [what, text, message, line] of bad) {
     it(`refuses ${what}, naming the line`, () =>

@@ -53,6 +53,15 @@ describe("interpolateString: defaults and alternatives", () => {
     assert.equal(sub("${NAME:+port ${PORT}}"), "port 8080");
   });
 
+  it("refuses defaults nested more than 32 levels deep, quickly, as an InterpolationError", () => {
+    const nested = (depth: number) => "${UNSET:-".repeat(depth) + "x" + "}".repeat(depth);
+    assert.equal(sub(nested(33)), "x");
+    const started = Date.now();
+    assert.throws(() => sub(nested(5000)), InterpolationError);
+    assert.throws(() => sub(nested(34)), /nested more than 32 levels deep/);
+    assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+  });
+
   it("reads a default only when it is used", () => {
     assert.equal(sub("${NAME:-${MISSING:?never evaluated}}"), "web");
   });

@@ -683,3 +683,137 @@ describe("loadCompose: as Compose loads them", () => {
     assert.deepEqual(project.networks?.n.labels, { nl: "" });
   });
 });
+
+/** Runs `fn`, failing when it takes longer than `ms`: hostile input must be refused quickly. */
+function within<T>(ms: number, fn: () => T): T {
+  const started = Date.now();
+  const result = fn();
+  assert.ok(Date.now() - started < ms, `took ${Date.now() - started} ms`);
+  return result;
+}
+
+describe("loadCompose: hostile input is refused as a ComposeError, quickly", () => {
+  it("refuses aliases that expand exponentially (billion laughs), naming the file", () => {
+    let text = "x-a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+    const names = "bcdefghi";
+    for (let i = 0; i < names.length; i++) {
+      const prev = i === 0 ? "a" : names[i - 1];
+      text += `x-${names[i]}: &${names[i]} [${Array(10).fill(`*${prev}`).join(", ")}]\n`;
+    }
+    text += "services:\n  web:\n    image: nginx\n    command: *i\n";
+    const issues = within(2000, () => issuesOf({ "compose.yaml": text }));
+    assert.deepEqual(
+      issues.map((i) => [i.file, i.path]),
+      [["compose.yaml", ""]],
+    );
+    assert.match(issues[0].message, /aliases expand too much \(more than 1000 times/);
+  });
+
+  it("refuses an alias inside the mapping it refers to, at its path and line", () => {
+    const issues = within(1000, () =>
+      issuesOf({ "compose.yaml": "services: &s\n  web:\n    image: nginx\n    labels: *s\n" }),
+    );
+    assert.deepEqual(issues, [
+      {
+        file: "compose.yaml",
+        path: "services.web.labels",
+        line: 4,
+        message: "the alias *s is inside the mapping or list it refers to: it would repeat without end",
+      },
+    ]);
+  });
+
+  it("refuses a merge key that merges the mapping it is in", () => {
+    const issues = within(1000, () =>
+      issuesOf({ "compose.yaml": "x-base: &b\n  image: nginx\n  <<: *b\nservices:\n  web: *b\n" }),
+    );
+    assert.deepEqual(
+      issues.map((i) => [i.path, i.line]),
+      [["x-base", 3]],
+    );
+    assert.match(issues[0].message, /the alias \*b is inside/);
+  });
+
+  it("refuses interpolation nested thousands deep at its key", () => {
+    const image = "${X:-".repeat(5000) + "nginx" + "}".repeat(5000);
+    const issues = within(2000, () =>
+      issuesOf({ "compose.yaml": `services:\n  web:\n    image: ${image}\n` }),
+    );
+    assert.deepEqual(
+      issues.map((i) => [i.file, i.path, i.line, i.message]),
+      [["compose.yaml", "services.web.image", 3, "interpolation nested more than 32 levels deep"]],
+    );
+  });
+
+  it("refuses mappings and lists nested deeper than 100 levels, however deep", () => {
+    const deep = `services:\n  web:\n    image: nginx\n    x-deep: ${"[".repeat(120)}${"]".repeat(120)}\n`;
+    const issues = within(2000, () => issuesOf({ "compose.yaml": deep }));
+    assert.equal(issues.length, 1);
+    assert.match(issues[0].message, /nested more than 100 levels deep/);
+    const deeper = `services:\n  web:\n    image: nginx\n    x-deep: ${"[".repeat(20000)}${"]".repeat(20000)}\n`;
+    const [issue] = within(5000, () => issuesOf({ "compose.yaml": deeper }));
+    assert.equal(issue.file, "compose.yaml");
+    assert.match(issue.message, /invalid YAML: it nests too deeply|nested more than 100 levels deep/);
+  });
+
+  it("refuses the key __proto__ wherever a user's keys become an object's, instead of dropping it", () => {
+    const issues = issuesOf({
+      "compose.yaml": [
+        "services:",
+        "  web:",
+        "    image: nginx",
+        "    environment:",
+        "      __proto__: x",
+        "      A: b",
+        "    labels: ['__proto__=y']",
+        "    build: { context: ., args: ['__proto__=z'] }",
+        "    extra_hosts: ['__proto__:10.0.0.1']",
+        "networks:",
+        "  front:",
+        "    labels: ['__proto__']",
+        "",
+      ].join("\n"),
+    });
+    assert.deepEqual(
+      issues.map((i) => i.path),
+      [
+        "services.web.environment.__proto__",
+        "services.web.labels[0]",
+        "services.web.extra_hosts[0]",
+        "services.web.build.args[0]",
+        "networks.front.labels[0]",
+      ],
+    );
+    for (const issue of issues) assert.match(issue.message, /__proto__ is not accepted/);
+    assert.equal(issues[0].line, 5);
+  });
+
+  it("refuses __proto__ in an env file and in .env, naming the file and line", () => {
+    const inEnvFile = issuesOf({
+      "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: web.env\n",
+      "web.env": "A=1\n__proto__=x\n",
+    });
+    assert.deepEqual(
+      inEnvFile.map((i) => [i.file?.replace(/.*\//, ""), i.line, i.message]),
+      [["web.env", 2, 'line 2: the variable name "__proto__" is not accepted']],
+    );
+    const inDotenv = issuesOf({
+      "compose.yaml": "services:\n  web:\n    image: nginx\n",
+      ".env": "__proto__=x\n",
+    });
+    assert.match(inDotenv[0].message, /"__proto__" is not accepted/);
+  });
+
+  it("never reads a variable an object inherits (constructor, toString) as set", () => {
+    const { project } = load(
+      {
+        "compose.yaml":
+          "services:\n  web:\n    image: nginx:${constructor:-1}\n    environment: [toString]\n    env_file: web.env\n",
+        "web.env": "B=${hasOwnProperty:-unset}\n",
+      },
+      { env: {} },
+    );
+    assert.equal(project.services.web.image, "nginx:1");
+    assert.deepEqual(project.services.web.environment, { B: "unset", toString: null });
+  });
+});

@@ -338,6 +338,42 @@ describe("toServiceSpecs: a whole project", () => {
   });
 });
 
+describe("toServiceSpecs: numbers beyond what a target holds", () => {
+  it("refuses a stop grace period that overflows the engine's int64 nanoseconds, and absurd counts", () => {
+    const dir = composeDir({});
+    const loaded = loadCompose({
+      workingDir: dir,
+      env: {},
+      content: [
+        "services:",
+        "  web:",
+        "    image: nginx",
+        "    stop_grace_period: 99999999999999999999h",
+        "    pids_limit: 1e308",
+        "    deploy:",
+        "      replicas: 3000000000",
+        "      update_config: { parallelism: 99999999999 }",
+        "",
+      ].join("\n"),
+    });
+    let issues: ComposeIssue[] = [];
+    try {
+      toServiceSpecs(loaded);
+    } catch (err) {
+      assert.ok(err instanceof ComposeError, String(err));
+      issues = err.issues;
+    }
+    const found = Object.fromEntries(issues.map((i) => [i.path, i.message]));
+    assert.match(found["services.web.stop_grace_period"] ?? "", /at most 2147483647 seconds/);
+    assert.match(found["services.web.deploy.replicas"] ?? "", /at most 2147483647/);
+    assert.match(found["services.web.deploy.update_config.parallelism"] ?? "", /at most 2147483647/);
+    assert.ok(
+      issues.some((i) => i.path.startsWith("services.web.pids_limit")),
+      JSON.stringify(issues),
+    );
+  });
+});
+
 describe("toServiceSpecs: the key tables", () => {
   it("covers every service key of the Compose Specification exactly once", () => {
     const tables = [Object.keys(mappedKeys), Object.keys(ignoredKeys), Object.keys(refusedKeys)];

@@ -359,6 +359,16 @@ describe("rollout provider check and diff", () => {
     assert.deepEqual((await rolloutProvider.check!({}, unknowns)).failures, []);
     const unknownContainers = { ...inputs, template: { spec: { containers: unknownValue } } };
     assert.deepEqual((await rolloutProvider.check!({}, unknownContainers)).failures, []);
+    const unknownSpec = { ...inputs, template: { metadata: { labels: {} }, spec: unknownValue } };
+    assert.deepEqual((await rolloutProvider.check!({}, unknownSpec)).failures, []);
+    for (const spec of ["not a spec", [], {}, null]) {
+      const { failures: refused } = await rolloutProvider.check!({}, { ...inputs, template: { spec } });
+      assert.deepEqual(
+        refused!.map((f) => f.property),
+        ["template"],
+        JSON.stringify(spec),
+      );
+    }
   });
 
   it("replaces on a known new UID, updates on a new template or unknown one, and keeps an equal state", async () => {

@@ -1,6 +1,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { normalizeService, SpecError, type ServiceInput } from "../../components/spec";
+import type { PodSpec } from "kubernetes-types/core/v1";
+import {
+  normalizeService,
+  renderKubernetes,
+  renderSwarm,
+  SpecError,
+  type ServiceInput,
+} from "../../components/spec";
 
 interface Row {
   title: string;
@@ -244,7 +251,7 @@ const rows: Row[] = [
   {
     title: "autoscale request target infinite",
     input: { ...base, autoscale: { min: 1, max: 2, requestsPerTarget: Infinity } },
-    issues: [["autoscale.requestsPerTarget", /finite/]],
+    issues: [["autoscale.requestsPerTarget", /must be a number, not Infinity/]],
   },
   {
     title: "cpu not a quantity",
@@ -615,6 +622,97 @@ const rows: Row[] = [
     issues: [["ignoreUnsupported[0]", /did you mean "autoscale"\?/]],
   },
   {
+    title: "replicas Infinity",
+    input: { ...base, replicas: Infinity },
+    issues: [["replicas", /must be an integer, not Infinity/]],
+  },
+  { title: "replicas NaN", input: { ...base, replicas: NaN }, issues: [["replicas", /not NaN/]] },
+  {
+    title: "replicas beyond Kubernetes' int32",
+    input: { ...base, replicas: 1e308 },
+    issues: [["replicas", /at most 2147483647/]],
+  },
+  {
+    title: "update parallelism, restart attempts and health retries beyond int32",
+    input: {
+      ...base,
+      update: { parallelism: 2 ** 31 },
+      restart: { maxAttempts: 1e308 },
+      healthCheck: { command: "true", retries: 2 ** 40 },
+    },
+    issues: [
+      ["update.parallelism", /at most 2147483647/],
+      ["restart.maxAttempts", /at most 2147483647/],
+      ["healthCheck.retries", /at most 2147483647/],
+    ],
+  },
+  {
+    title: "pids beyond what a number holds exactly",
+    input: { ...base, resources: { pids: 1e308 } },
+    issues: [["resources.pids", /at most 9007199254740991/]],
+  },
+  {
+    title: "ulimit beyond what a number holds exactly",
+    input: { ...base, ulimits: { nofile: 1e308, nproc: { soft: 1, hard: Infinity } } },
+    issues: [
+      ["ulimits.nofile", /integers up to 9007199254740991/],
+      ["ulimits.nproc", /must be an integer or an object, not Infinity|integers up to/],
+    ],
+  },
+  {
+    title: "durations beyond int64 nanoseconds and int32 seconds",
+    input: {
+      ...base,
+      stopGracePeriod: "99999999999999999999h",
+      update: { delay: 1e308 },
+      restart: { window: `${"9".repeat(400)}s` },
+      healthCheck: { command: "true", interval: Infinity },
+    },
+    issues: [
+      ["stopGracePeriod", /at most 2147483647 seconds/],
+      ["update.delay", /at most 2147483647 seconds/],
+      ["restart.window", /at most 2147483647 seconds/],
+      ["healthCheck.interval", /must be a string or a number, not Infinity/],
+    ],
+  },
+  {
+    title: "CPU, memory and tmpfs sizes beyond their ranges",
+    input: {
+      ...base,
+      resources: { cpu: 1e300, memory: "99999999Pi", reservations: { memory: 1e308 } },
+      volumes: [{ type: "tmpfs", target: "/tmp", tmpfs: { size: "9999999Pi" } }],
+    },
+    issues: [
+      ["resources.cpu", /at most 1000000 cores/],
+      ["resources.memory", /at most 9007199254740991 bytes/],
+      ["resources.reservations.memory", /at most 9007199254740991 bytes/],
+      ["volumes[0].tmpfs.size", /at most 9007199254740991 bytes/],
+    ],
+  },
+  {
+    title: "a secret's owner beyond a Linux id",
+    input: { ...base, secrets: [{ source: "key", uid: "99999999999", gid: 2 ** 40 }] },
+    issues: [
+      ["secrets[0].uid", /at most 4294967295/],
+      ["secrets[0].gid", /at most 4294967295/],
+    ],
+  },
+  {
+    title: "a failure ratio that is not a number",
+    input: { ...base, update: { maxFailureRatio: NaN } },
+    issues: [["update.maxFailureRatio", /must be a number, not NaN/]],
+  },
+  {
+    title: "a __proto__ key, which would be dropped on the way",
+    input: { ...base, env: JSON.parse('{"__proto__": "x", "A": "b"}') as Record<string, string> },
+    issues: [["env.__proto__", /__proto__ is not accepted/]],
+  },
+  {
+    title: "a field with an empty name",
+    input: { ...base, "": 1 },
+    issues: [['[""]', /unknown field/]],
+  },
+  {
     title: "input that is not an object",
     input: null as unknown as Record<string, unknown>,
     issues: [["(service)", /must be an object/]],
@@ -669,6 +767,28 @@ describe("normalizeService refuses bad input", () => {
       "resources.memory",
       "workingDir",
     ]);
+  });
+
+  it("accepts numbers at their bounds, and every target renders them as numbers", () => {
+    const n = normalizeService("web", {
+      ...base,
+      replicas: 2 ** 31 - 1,
+      stopGracePeriod: 2 ** 31 - 1,
+      update: { parallelism: 2 ** 31 - 1, monitor: "596523h14m7s" },
+      healthCheck: { command: "true", retries: 2 ** 31 - 1, startPeriod: 2 ** 31 - 1 },
+    });
+    assert.equal(n.replicas, 2 ** 31 - 1);
+    assert.equal(n.stopGracePeriod, (2 ** 31 - 1) * 1000);
+    assert.equal(n.update.monitor, (2 ** 31 - 1) * 1000);
+    const swarm = JSON.stringify(renderSwarm(n));
+    assert.match(swarm, /"Replicas":2147483647/);
+    assert.match(swarm, /"StopGracePeriod":2147483647000000000/);
+    const kubernetes = renderKubernetes(n);
+    const deployment = kubernetes.find((o) => o.kind === "Deployment");
+    const probe = (deployment as unknown as { spec: { template: { spec: PodSpec } } }).spec.template.spec
+      .containers[0];
+    assert.equal(probe.startupProbe?.failureThreshold, 2 ** 31 - 1, "capped at int32");
+    assert.ok(!/null|NaN|Infinity/.test(JSON.stringify(kubernetes)));
   });
 
   it("keeps a request target and adds no default CPU target beside it", () => {

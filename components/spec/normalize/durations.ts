@@ -1,8 +1,11 @@
 import type { IssueCollector } from "../errors";
 import type { DurationInput } from "../types";
-import { parseDuration } from "../units";
+import { maxDurationMs, parseDuration } from "../units";
 
-/** Reads an optional duration in milliseconds, reporting a bad one at `path`. */
+/**
+ * Reads an optional duration in milliseconds, reporting a bad one at `path`: one that cannot be read,
+ * is below `bounds.min`, or is longer than {@link maxDurationMs} (2^31-1 seconds).
+ */
 export function readDuration(
   value: DurationInput | undefined,
   path: string,
@@ -21,6 +24,10 @@ export function readDuration(
   }
   if (bounds.min !== undefined && ms < bounds.min) {
     issues.add(path, `must be at least ${bounds.min}ms`);
+  }
+  if (!(ms <= maxDurationMs)) {
+    issues.add(path, `must be at most ${maxDurationMs / 1000} seconds (about 68 years)`);
+    return fallback;
   }
   return ms;
 }

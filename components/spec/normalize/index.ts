@@ -119,10 +119,6 @@ export function normalizeService(name: string, input: ServiceInput): NormalizedS
         `must be within autoscale.min..max (${autoscaleInput.min}..${autoscaleInput.max})`,
       );
     }
-    const requests = autoscaleInput.requestsPerTarget;
-    if (requests !== undefined && !Number.isFinite(requests)) {
-      issues.add("autoscale.requestsPerTarget", "must be a finite number of requests per task per minute");
-    }
     const noTarget =
       autoscaleInput.cpuPercent === undefined &&
       autoscaleInput.memoryPercent === undefined &&

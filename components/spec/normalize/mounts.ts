@@ -1,8 +1,11 @@
 import type { IssueCollector } from "../errors";
 import type { FileMountInput, NormalizedFileMount, NormalizedVolume, VolumeInput } from "../types";
 import { defaults } from "../defaults";
-import { parseMemory } from "../units";
+import { maxExactInteger, parseMemory } from "../units";
 import { posix } from "path";
+
+/** Linux user and group ids are unsigned 32-bit. */
+const maxId = 2 ** 32 - 1;
 
 const volumeNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 /** Swarm's rule for secret and config names (at most 64 characters). */
@@ -52,6 +55,9 @@ function tmpfsOptions(volume: VolumeInput, at: string, issues: IssueCollector) {
         `${at}.tmpfs.size`,
         `${JSON.stringify(given.size)} is not a size; use bytes or a quantity like "64Mi"`,
       );
+    } else if (size > maxExactInteger) {
+      issues.add(`${at}.tmpfs.size`, `must be at most ${maxExactInteger} bytes (8Pi)`);
+      size = undefined;
     }
   }
   return {
@@ -65,6 +71,7 @@ function readOwner(value: string | number | undefined, at: string, issues: Issue
   if (value === undefined) return defaults.fileOwner;
   const text = String(value).trim();
   if (!/^\d+$/.test(text)) issues.add(at, `must be a numeric id, not ${JSON.stringify(value)}`);
+  else if (Number(text) > maxId) issues.add(at, `must be at most ${maxId} (a Linux user or group id)`);
   return text;
 }
 

@@ -3,6 +3,7 @@ import type { IssueCollector } from "../errors";
 import type { NormalizedSecurityOpt, SecurityOptInput, UlimitInput } from "../types";
 import { defaults } from "../defaults";
 import { closestName } from "../suggest";
+import { maxExactInteger } from "../units";
 
 // prettier-ignore
 const signalNames = [
@@ -78,8 +79,8 @@ export function normalizeUlimits(
       continue;
     }
     const { soft, hard } = limits;
-    if (![soft, hard].every((n) => Number.isInteger(n) && n >= -1)) {
-      issues.add(at, "soft and hard are integers, -1 meaning unlimited");
+    if (![soft, hard].every((n) => Number.isInteger(n) && n >= -1 && n <= maxExactInteger)) {
+      issues.add(at, `soft and hard are integers up to ${maxExactInteger}, -1 meaning unlimited`);
       continue;
     }
     const above = (a: number, b: number) => b !== -1 && (a === -1 || a > b);

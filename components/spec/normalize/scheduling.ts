@@ -11,7 +11,7 @@ import type {
   UpdatePolicyInput,
 } from "../types";
 import { defaults } from "../defaults";
-import { formatMemory, parseCpu, parseMemory } from "../units";
+import { formatCpu, formatMemory, maxExactInteger, maxMillicores, parseCpu, parseMemory } from "../units";
 import { readDuration } from "./durations";
 
 function readCpu(value: unknown, path: string, issues: IssueCollector): number | undefined {
@@ -19,6 +19,9 @@ function readCpu(value: unknown, path: string, issues: IssueCollector): number |
   const millicores = parseCpu(value);
   if (millicores === undefined) {
     issues.add(path, `${JSON.stringify(value)} is not a CPU amount; use cores (0.5) or millicores ("500m")`);
+  } else if (millicores > maxMillicores) {
+    issues.add(path, `must be at most ${formatCpu(maxMillicores)} cores`);
+    return undefined;
   }
   return millicores;
 }
@@ -31,6 +34,9 @@ function readMemory(value: unknown, path: string, issues: IssueCollector): numbe
       path,
       `${JSON.stringify(value)} is not a memory amount; use bytes or a quantity like "512Mi" or "1Gi"`,
     );
+  } else if (bytes > maxExactInteger) {
+    issues.add(path, `must be at most ${maxExactInteger} bytes (8Pi)`);
+    return undefined;
   } else if (bytes < defaults.minimumMemoryBytes) {
     issues.add(path, `must be at least ${formatMemory(defaults.minimumMemoryBytes)} (Docker's minimum)`);
   }

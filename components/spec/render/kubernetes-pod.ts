@@ -1,6 +1,6 @@
 import type { Container, PodSpec, Probe, Volume, VolumeMount } from "kubernetes-types/core/v1";
 import type { NormalizedHealthCheck, NormalizedService } from "../types";
-import { formatCpu, formatMemory } from "../units";
+import { formatCpu, formatMemory, maxCount } from "../units";
 import { type Refusals, type RenderOptions, secondsCeil } from "./refusals";
 import {
   containerOptions,
@@ -81,7 +81,11 @@ function probes(hc: NormalizedHealthCheck | undefined): Partial<Container> {
     ...(hc.startPeriod > 0 && {
       startupProbe: {
         ...probe,
-        failureThreshold: Math.max(1, Math.ceil(hc.startPeriod / Math.max(1000, hc.interval))) + hc.retries,
+        // Kubernetes counts in int32: a start period of decades is capped there.
+        failureThreshold: Math.min(
+          maxCount,
+          Math.max(1, Math.ceil(hc.startPeriod / Math.max(1000, hc.interval))) + hc.retries,
+        ),
       },
     }),
   };

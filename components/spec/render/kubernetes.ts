@@ -15,6 +15,7 @@ import {
   selectorLabels,
 } from "./kubernetes-pod";
 import { Refusals, secondsCeil } from "./refusals";
+import { maxCount } from "../units";
 
 export type { KubernetesObjectNames, KubernetesRenderOptions } from "./kubernetes-pod";
 export { partOfLabel } from "./kubernetes-pod";
@@ -192,7 +193,7 @@ function workload(
   const rollout = {
     // Swarm watches each new task for `monitor` and waits `delay` between batches; Kubernetes holds a new
     // pod for minReadySeconds before counting it available, which covers both.
-    minReadySeconds: secondsCeil(n.update.monitor + n.update.delay),
+    minReadySeconds: Math.min(maxCount, secondsCeil(n.update.monitor + n.update.delay)),
     selector: { matchLabels: selectorLabels(n) },
     template,
   };
