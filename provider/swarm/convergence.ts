@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "timers/promises";
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
 import { engineMessage, isTransientEngineError } from "./engine-errors";
-import { joinTaskBoard, type Task } from "./task-board";
+import { joinTaskBoard, type ServiceState, type Task } from "./task-board";
 
 /** What a service is waiting for, and how it went. */
 export interface ConvergenceTarget {
@@ -22,7 +22,7 @@ export interface ConvergenceTarget {
 export interface ConvergenceOptions {
   timeoutMs: number;
   pollMs?: number;
-  /** Called with a progress line ("2/3 tasks running") whenever it changes. */
+  /** Called with a progress line ("2/3 tasks running", "2/2 tasks running, stable for 3/5 s") whenever it changes. */
   progress?: (line: string) => void;
   /**
    * Names the engine: waits in this process with the same key share one poll of it (see task-board.ts).
@@ -40,6 +40,20 @@ const failedUpdateStates: Record<string, string> = {
   rollback_paused: "the update failed and its rollback was paused",
 };
 
+/** The docker CLI's window when a spec sets no `UpdateConfig.Monitor` (as Swarm's own default). */
+export const defaultMonitorMs = 5000;
+/**
+ * Failures of one task slot (a replica, a job's completion, a global service's node) after which the
+ * spec is taken as failing, whatever the restart policy still allows: with Swarm's default restart
+ * delay (5 s) a container that keeps exiting fails a deploy a few seconds after the monitor window.
+ */
+export const failuresPerSlot = 2;
+/**
+ * How long an update whose policy lets Swarm pause or roll back is given to do so after its tasks
+ * failed, so that the failure is reported with Swarm's verdict (and the previous spec back in place).
+ */
+const swarmVerdictGraceMs = 15_000;
+
 /** Whether a task was made from the service's current task template (the engine adds Runtime to the latter). */
 function ofCurrentSpec(task: Task, template: Record<string, unknown>): boolean {
   if (!task.Spec) return false;
@@ -48,30 +62,84 @@ function ofCurrentSpec(task: Task, template: Record<string, unknown>): boolean {
   );
 }
 
-/**
- * While a service has not converged, what went wrong so far with the tasks of its current spec: a
- * container that exits at once is restarted by Swarm until the timeout, and the progress says why.
- */
-function failuresSoFar(tasks: Task[], template: Record<string, unknown>): string {
-  const failed = tasks
-    .filter((t) => failedStates.includes(t.Status.State) && ofCurrentSpec(t, template))
-    .sort((a, b) => (a.Status.Timestamp ?? "").localeCompare(b.Status.Timestamp ?? ""));
-  if (failed.length === 0) return "";
-  const last = failed[failed.length - 1].Status;
-  const tasksFailed = failed.length === 1 ? "1 task failed" : `${failed.length} tasks failed`;
-  return `; ${tasksFailed}, the last: ${last.Err ?? last.Message ?? last.State}`;
+/** The convergence window of a service: its update policy's monitor, 5 s when it sets none (or 0). */
+export function monitorMsOf(service: ServiceState): number {
+  const ns = service.Spec.UpdateConfig?.Monitor;
+  return typeof ns === "number" && ns > 0 ? ns / 1e6 : defaultMonitorMs;
 }
 
-function lastErrors(tasks: Task[]): string {
-  const errors = [
-    ...new Set(
-      tasks
-        .filter((t) => failedStates.includes(t.Status.State))
-        .map((t) => t.Status.Err ?? t.Status.Message ?? t.Status.State),
-    ),
-  ];
-  if (errors.length === 0) return "";
-  return `; task errors: ${errors.slice(-3).join(" | ")}${pullHint(errors)}`;
+/** A failed task of the current spec, as counted while waiting. */
+interface Failure {
+  slot: string;
+  state: string;
+  error: string;
+  at: string;
+}
+
+function errorOf(task: Task): string {
+  // A replicated task's container that exits 0 ends "complete", with no error to show.
+  if (task.Status.State === "complete") return "the container exited with code 0";
+  return task.Status.Err ?? task.Status.Message ?? task.Status.State;
+}
+
+/** What the task's failure is counted under: its slot, or its node for a global service. */
+function slotOf(task: Task, mode: ConvergenceTarget["mode"]): string {
+  return mode === "global" ? `node ${task.NodeID ?? "?"}` : `slot ${task.Slot ?? "?"}`;
+}
+
+/**
+ * Whether a task of the current spec ended without success. A replicated or global task that
+ * completes (its container exited 0) was wanted running: for those services it is a failure too.
+ */
+function isFailure(task: Task, mode: ConvergenceTarget["mode"]): boolean {
+  return failedStates.includes(task.Status.State) || (mode !== "job" && task.Status.State === "complete");
+}
+
+/**
+ * Why the failures of one slot mean the current spec is failing, or undefined while Swarm may still
+ * bring it up: after {@link failuresPerSlot} failures, or once the restart policy allows no restart.
+ */
+function givenUp(
+  failures: Failure[],
+  service: ServiceState,
+  mode: ConvergenceTarget["mode"],
+): string | undefined {
+  const policy = service.Spec.TaskTemplate.RestartPolicy ?? {};
+  const last = failures[failures.length - 1];
+  if (policy.Condition === "none") return "the restart policy restarts no task (condition none)";
+  if (policy.Condition === "on-failure" && last.state === "complete" && mode !== "job")
+    return "its container exited 0 and the restart policy restarts only on failure";
+  if (policy.MaxAttempts && policy.MaxAttempts > 0 && failures.length > policy.MaxAttempts)
+    return `the restart policy's ${policy.MaxAttempts} attempts are used up`;
+  if (failures.length >= failuresPerSlot) return `${failures.length} failures of ${last.slot}`;
+  return undefined;
+}
+
+/** "; 2 tasks failed, the last: <error>": what went wrong so far with the tasks of the current spec. */
+function failuresSoFar(failures: Failure[]): string {
+  if (failures.length === 0) return "";
+  const last = [...failures].sort((a, b) => a.at.localeCompare(b.at))[failures.length - 1];
+  const tasksFailed = failures.length === 1 ? "1 task failed" : `${failures.length} tasks failed`;
+  return `; ${tasksFailed}, the last: ${last.error}`;
+}
+
+/** "; pending: no suitable node (...)": why wanted tasks wait for a node. */
+function pendingReason(tasks: Task[]): string {
+  const pending = tasks.find(
+    (t) => t.DesiredState === "running" && t.Status.State === "pending" && t.Status.Err,
+  );
+  return pending ? `; pending: ${pending.Status.Err}` : "";
+}
+
+function lastErrors(errors: string[]): string {
+  const distinct = [...new Set(errors)];
+  if (distinct.length === 0) return "";
+  return `; task errors: ${distinct.slice(-3).join(" | ")}${pullHint(distinct)}`;
+}
+
+/** The errors of every failed task listed, old specs' included (an update's outcome is about both). */
+function allTaskErrors(tasks: Task[]): string[] {
+  return tasks.filter((t) => failedStates.includes(t.Status.State)).map(errorOf);
 }
 
 /**
@@ -84,11 +152,21 @@ function pullHint(errors: string[]): string {
   return ` (the engine could not pull ${missing}: check that the image exists and, for a private registry, that registryAuth holds working credentials)`;
 }
 
+const seconds = (ms: number) => Math.round(ms / 1000);
+/** A window in seconds as people write it: "5", "1", "0.5". */
+const windowSeconds = (ms: number) => String(Math.round(ms / 100) / 10);
+
 /**
- * Polls until every task of the service's current spec is running (replicated, global) or complete
- * (job), ignoring nodes that are down. Fails on a timeout or an update that ends paused or rolled
- * back, with the failed tasks' errors in the message. The events API has no task events, so this polls.
- * An engine that stops answering (restarting, say) is asked again until the deadline.
+ * Polls until the service has converged, ignoring nodes that are down:
+ * - replicated and global: every wanted task of the current spec has been running, without a task
+ *   failure of that spec in between, for the update policy's `monitor` (default 5 s, the docker CLI's
+ *   `--detach=false` window), and an update has completed;
+ * - job: the current run (`JobIteration`) has its completions.
+ * Fails early, naming the last task errors, when the current spec keeps failing: a task slot failed
+ * {@link failuresPerSlot} times, or its restart policy allows no more attempts. Fails on a timeout
+ * (naming a placement that no node satisfies) or an update that ends paused or rolled back. The
+ * events API has no task events, so this polls. An engine that stops answering (restarting, say) is
+ * asked again until the deadline.
  */
 export async function waitForConvergence(
   docker: Dockerode,
@@ -104,6 +182,14 @@ export async function waitForConvergence(
   };
   // Set while the engine does not answer (restarting, say), with the last progress seen before.
   let unreachable: { since: number; seen: string } | undefined;
+  // Failed tasks of the current spec seen so far, by task ID (Swarm keeps only a few of each slot).
+  const failures = new Map<string, Failure>();
+  // An update's first poll lists the failures of earlier runs of the same spec: they do not count.
+  let earlier: Set<string> | undefined = target.updating ? undefined : new Set();
+  // Since when every wanted task has run, and which tasks those are.
+  let stable: { since: number; tasks: string } | undefined;
+  // Since when the spec is known to be failing while Swarm may still pause or roll the update back.
+  let failingSince: number | undefined;
   const board = joinTaskBoard(docker, options.engineKey);
   try {
     for (;;) {
@@ -119,7 +205,7 @@ export async function waitForConvergence(
         if (Date.now() > deadline) {
           const seen = unreachable.seen ? ` (last seen: ${unreachable.seen})` : "";
           throw new Error(
-            `the engine was unreachable for the last ${Math.round((Date.now() - unreachable.since) / 1000)} s (${engineMessage(err)}); not converged after ${Math.round(options.timeoutMs / 1000)} s${seen}`,
+            `the engine was unreachable for the last ${seconds(Date.now() - unreachable.since)} s (${engineMessage(err)}); not converged after ${seconds(options.timeoutMs)} s${seen}`,
             { cause: err },
           );
         }
@@ -128,6 +214,7 @@ export async function waitForConvergence(
       }
       unreachable = undefined;
       const { service: serviceState, tasks, nodes: nodeStates } = polled;
+      const now = Date.now();
       const downNodes = new Set(nodeStates.filter((n) => n.Status.State !== "ready").map((n) => n.ID));
       const current = tasks.filter((t) => !t.NodeID || !downNodes.has(t.NodeID));
       const fresh =
@@ -136,9 +223,9 @@ export async function waitForConvergence(
       if (target.updating && updateState === "rollback_started") {
         // Report the failure only once the previous spec is back in place.
         report("update failed; rolling back to the previous spec");
-        if (Date.now() > deadline) {
+        if (now > deadline) {
           throw new Error(
-            `the update failed and its rollback did not finish within the timeout${lastErrors(tasks)}`,
+            `the update failed and its rollback did not finish within the timeout${lastErrors(allTaskErrors(tasks))}`,
           );
         }
         await sleep(pollMs);
@@ -146,34 +233,86 @@ export async function waitForConvergence(
       }
       if (target.updating && updateState && failedUpdateStates[updateState]) {
         throw new Error(
-          `${failedUpdateStates[updateState]}${serviceState.UpdateStatus?.Message ? ` (${serviceState.UpdateStatus.Message})` : ""}${lastErrors(tasks)}`,
+          `${failedUpdateStates[updateState]}${serviceState.UpdateStatus?.Message ? ` (${serviceState.UpdateStatus.Message})` : ""}${lastErrors(allTaskErrors(tasks))}`,
         );
       }
       const updateDone = updateState === undefined || updateState === "completed";
 
+      // A job counts only the tasks of its current run; a service, those of its current spec.
+      const iteration = serviceState.JobStatus?.JobIteration?.Index;
+      const template = serviceState.Spec.TaskTemplate;
+      const ofThisRun = (t: Task) =>
+        target.mode === "job" && iteration !== undefined
+          ? t.JobIteration?.Index === iteration
+          : ofCurrentSpec(t, template);
+      const failedNow = current.filter((t) => isFailure(t, target.mode) && ofThisRun(t));
+      if (earlier === undefined) earlier = new Set(failedNow.map((t) => t.ID));
+      let newFailure = false;
+      for (const t of failedNow) {
+        if (earlier.has(t.ID) || failures.has(t.ID)) continue;
+        newFailure = true;
+        failures.set(t.ID, {
+          slot: slotOf(t, target.mode),
+          state: t.Status.State,
+          error: errorOf(t),
+          at: t.Status.Timestamp ?? "",
+        });
+      }
+      const counted = [...failures.values()];
+
       let done: boolean;
-      let counted: string;
+      let line: string;
+      const monitorMs = monitorMsOf(serviceState);
       if (target.mode === "job") {
-        const complete = current.filter((t) => t.Status.State === "complete").length;
-        counted = `${complete}/${target.replicas} tasks complete`;
-        report(`${counted}${failuresSoFar(current, serviceState.Spec.TaskTemplate)}`);
+        const complete = current.filter((t) => t.Status.State === "complete" && ofThisRun(t)).length;
+        line = `${complete}/${target.replicas} tasks complete`;
         done = complete >= target.replicas;
       } else {
         const wanted = current.filter((t) => t.DesiredState === "running");
         // Only tasks of the current spec count: right after an update the old ones still run.
-        const running = wanted.filter(
-          (t) => t.Status.State === "running" && ofCurrentSpec(t, serviceState.Spec.TaskTemplate),
-        );
+        const running = wanted.filter((t) => t.Status.State === "running" && ofCurrentSpec(t, template));
         // A global service gets one task per eligible node; Swarm alone knows which nodes those are.
         const expected = target.mode === "replicated" ? target.replicas : Math.max(1, wanted.length);
-        counted = `${running.length}/${expected} tasks running`;
-        report(`${counted}${failuresSoFar(current, serviceState.Spec.TaskTemplate)}`);
-        done = updateDone && wanted.length === expected && running.length === expected;
+        const allRunning = wanted.length === expected && running.length === expected;
+        const runningIds = running
+          .map((t) => t.ID)
+          .sort()
+          .join();
+        // Any failure of the current spec, or another task taking a slot, starts the window again.
+        if (!allRunning) stable = undefined;
+        else if (!stable || newFailure || stable.tasks !== runningIds)
+          stable = { since: now, tasks: runningIds };
+        line = `${running.length}/${expected} tasks running`;
+        if (stable && expected > 0) {
+          const held = Math.min(now - stable.since, monitorMs);
+          line += `, stable for ${windowSeconds(Math.floor(held / 1000) * 1000)}/${windowSeconds(monitorMs)} s`;
+        }
+        if (target.updating && !updateDone) line += "; update in progress";
+        done = updateDone && allRunning && (expected === 0 || now - stable!.since >= monitorMs);
       }
+      report(`${line}${failuresSoFar(counted)}${pendingReason(current)}`);
       if (done) return;
-      if (Date.now() > deadline) {
+
+      const bySlot = new Map<string, Failure[]>();
+      for (const f of counted) bySlot.set(f.slot, [...(bySlot.get(f.slot) ?? []), f]);
+      const reason = [...bySlot.values()]
+        .map((slotFailures) => givenUp(slotFailures, serviceState, target.mode))
+        .find((r) => r !== undefined);
+      if (reason !== undefined) {
+        // Swarm pauses or rolls back a failing update itself: give it the time to, and report that.
+        const action = serviceState.Spec.UpdateConfig?.FailureAction;
+        const swarmActs = target.updating && (action === "rollback" || action === "pause");
+        failingSince ??= now;
+        if (!swarmActs || now - failingSince >= swarmVerdictGraceMs) {
+          const sorted = counted.sort((a, b) => a.at.localeCompare(b.at)).map((f) => f.error);
+          throw new Error(
+            `the tasks of the current spec keep failing (${reason}; ${counted.length === 1 ? "1 failure" : `${counted.length} failures`} in all)${lastErrors(sorted)}`,
+          );
+        }
+      }
+      if (now > deadline) {
         throw new Error(
-          `not converged after ${Math.round(options.timeoutMs / 1000)} s (${counted})${lastErrors(tasks)}`,
+          `not converged after ${seconds(options.timeoutMs)} s (${line})${pendingReason(current)}${lastErrors(allTaskErrors(tasks))}`,
         );
       }
       await sleep(pollMs);

@@ -393,7 +393,10 @@ export interface SwarmServiceArgs {
   secretEnv?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Credentials for a private image. Default: none. */
   registryAuth?: pulumi.Input<RegistryAuth>;
-  /** How long to wait for convergence. Default: 300. */
+  /**
+   * How long create and update wait for convergence (see {@link SwarmService}); a failing spec ends the
+   * wait sooner. Default: 300.
+   */
   timeoutSeconds?: pulumi.Input<number>;
   /**
    * How to reach a manager of the service's swarm. Default: the local engine. Changing it (new
@@ -409,8 +412,10 @@ export interface SwarmServiceArgs {
 }
 
 /**
- * A Swarm service. Create and update return once every task of the new spec runs (or a job's tasks
- * complete); an update that Swarm pauses or rolls back is reported as a failure. Only a change of the
+ * A Swarm service. Create and update return once every task of the new spec has run without a failure
+ * for the update policy's `monitor` (default 5 s), or a job's current run completed; a spec whose
+ * tasks keep failing fails early with their errors, and an update that Swarm pauses or rolls back is
+ * reported as a failure. Only a change of the
  * service's name or mode kind replaces it. Refresh reports changes made on the engine to any field of
  * the spec; `pulumi import <type> <name> <service ID>` rebuilds the state of a service labelled by
  * Berth from the local engine.

@@ -18,6 +18,8 @@ export interface Task {
   DesiredState: string;
   Status: { State: string; Err?: string; Message?: string; Timestamp?: string };
   Version?: { Index: number };
+  /** The run of a job the task belongs to (Engine API 1.41+). */
+  JobIteration?: { Index: number };
 }
 
 export interface NodeState {
@@ -28,7 +30,14 @@ export interface NodeState {
 export interface ServiceState {
   ID: string;
   UpdateStatus?: { State?: string; Message?: string };
-  Spec: { TaskTemplate: Record<string, unknown> };
+  /** A job's current run (Engine API 1.41+): only its tasks count. */
+  JobStatus?: { JobIteration?: { Index: number } };
+  Spec: {
+    TaskTemplate: Record<string, unknown> & {
+      RestartPolicy?: { Condition?: string; MaxAttempts?: number };
+    };
+    UpdateConfig?: { Monitor?: number; FailureAction?: string };
+  };
 }
 
 /** One service's part of a poll. */

@@ -25,8 +25,14 @@ function viaHost<T extends object>(value: T): T {
 }
 
 function spec(name: string, input: Omit<ServiceInput, "image"> & { image?: string }): ProviderServiceSpec {
-  // busybox as PID 1 ignores SIGTERM: a short grace period keeps deletes quick.
-  const service = normalizeService(`${owner.project}-${name}`, { image, stopGracePeriod: "1s", ...input });
+  // busybox as PID 1 ignores SIGTERM: a short grace period keeps deletes quick. Services converge
+  // after a 1 s monitor window, not the default 5 s, unless a test gives its own update policy.
+  const service = normalizeService(`${owner.project}-${name}`, {
+    image,
+    stopGracePeriod: "1s",
+    update: { monitor: "1s" },
+    ...input,
+  });
   return renderSwarm(service);
 }
 
@@ -169,15 +175,20 @@ describe("SwarmService provider lifecycle (real engine)", () => {
 
   it("hands back a failed create's ID and full state, from which refresh and destroy work", async (t) => {
     if (!(await needEngine(t))) return;
-    // An image the engine does not have: its tasks are rejected, so the service never converges (a
-    // command that exits at once can be caught "running" by a poll).
-    const s = spec("crashing", { image: "local/berth-missing:1", command: ["true"] });
-    const err = (await create(inputs(s, { timeoutSeconds: 3 })).then(
+    // Runs for a moment, then exits: a poll may see it running, yet it never stays up for the
+    // default 5 s window.
+    const s = spec("crashing", { command: ["sh", "-c", "sleep 1; exit 3"], update: {} });
+    const started = Date.now();
+    const err = (await create(inputs(s, { timeoutSeconds: 120 })).then(
       () => undefined,
       (e: unknown) => e,
     )) as (Error & { id?: string; properties?: Props }) | undefined;
+    const seconds = (Date.now() - started) / 1000;
     assert.ok(err, "create must fail");
-    assert.match(err.message, /not converged after 3 s/);
+    assert.match(err.message, /keep failing .*task errors: task: non-zero exit \(3\)/);
+    // Two runs of a second each, 5 s of restart delay between them: far from the 120 s timeout.
+    assert.ok(seconds < 20, `failed after ${seconds} s`);
+    t.diagnostic(`a crashing service failed its create after ${seconds} s`);
     assert.ok(err.id);
     assert.equal(err.properties?.__provider, providerText, "the host can load the provider again");
     assert.equal(err.properties?.swarmId, localSwarmId());
@@ -191,6 +202,52 @@ describe("SwarmService provider lifecycle (real engine)", () => {
     assert.deepEqual(await read(err.id, err.properties ?? {}), {}, "and then reports it gone");
   });
 
+  it("fails within seconds when a task cannot start: a bad entrypoint, an image the engine lacks", async (t) => {
+    if (!(await needEngine(t))) return;
+    const cases = [
+      ["entrypoint", spec("no-entry", { entrypoint: ["/no/such/binary"] }), /no such file or directory/],
+      [
+        "image",
+        spec("no-image", { image: "local/berth-missing:1", command: ["true"] }),
+        /could not pull local\/berth-missing:1/,
+      ],
+    ] as const;
+    await Promise.all(
+      cases.map(async ([what, s, error]) => {
+        const started = Date.now();
+        const err = (await create(inputs(s, { timeoutSeconds: 120 })).then(
+          () => undefined,
+          (e: unknown) => e,
+        )) as (Error & { id?: string; properties?: Props }) | undefined;
+        const seconds = (Date.now() - started) / 1000;
+        assert.ok(err, `${what}: create must fail`);
+        assert.match(err.message, /keep failing/, what);
+        assert.match(err.message, error, what);
+        // The second failed start comes after Swarm's 5 s restart delay.
+        assert.ok(seconds < 15, `${what}: failed after ${seconds} s`);
+        t.diagnostic(`${what}: failed after ${seconds} s`);
+        if (err.id) await remove(err.id, err.properties ?? {});
+      }),
+    );
+  });
+
+  it("returns only after every task ran for the default 5 s monitor window", async (t) => {
+    if (!(await needEngine(t))) return;
+    const s = spec("steady", { command: ["sleep", "600"], replicas: 2, update: {} });
+    assert.equal((s as { UpdateConfig?: { Monitor?: number } }).UpdateConfig?.Monitor, 5e9);
+    const started = Date.now();
+    const { id, outs } = await create(inputs(s));
+    const seconds = (Date.now() - started) / 1000;
+    try {
+      assert.ok(seconds >= 5, `returned after ${seconds} s`);
+      const states = docker("service", "ps", id, "--format", "{{.CurrentState}}").split("\n");
+      assert.equal(states.length, 2, `two tasks, none replaced: ${states.join(", ")}`);
+      for (const state of states) assert.match(state, /^Running/);
+    } finally {
+      await remove(id, outs);
+    }
+  });
+
   it("refresh reads back every field unchanged, and shows each change made on the engine", async (t) => {
     if (!(await needEngine(t))) return;
     const fileObject = (kind: "secret" | "config", name: string, data: string) =>
@@ -200,6 +257,9 @@ describe("SwarmService provider lifecycle (real engine)", () => {
       fileObject("config", "life-conf", "k=v"),
     ]);
     const s = spec("drift", {
+      // The default update policy: with a 1 s monitor, the image drift below failed its "rolled back,
+      // no change" check once (Swarm acting on the failing image update sooner, most likely).
+      update: {},
       command: ["sleep", "600"],
       env: { MODE: "plain" },
       labels: { tier: "front" },

@@ -6,25 +6,70 @@ import { waitForConvergence } from "../../provider/swarm/convergence";
 const template = { ContainerSpec: { Image: "local/busybox:1" } };
 const oldTemplate = { ContainerSpec: { Image: "local/busybox:0" } };
 
-type ScriptedTask = { state: string; err?: string; at: string; spec?: Record<string, unknown> };
+interface ScriptedTask {
+  id: string;
+  state: string;
+  err?: string;
+  at: string;
+  slot?: number;
+  spec?: Record<string, unknown>;
+  iteration?: number;
+  desired?: string;
+}
 
-/** An engine whose service `s1` shows, on each task list, the next entry of `script`. */
-function scriptedEngine(script: ScriptedTask[][]) {
-  let poll = 0;
+interface ScriptedService {
+  monitorNs?: number;
+  restart?: { Condition?: string; MaxAttempts?: number };
+  failureAction?: string;
+  updateState?: string;
+  jobIteration?: number;
+}
+
+/**
+ * An engine whose service `s1` shows, on each task list, what `script` gives for the milliseconds
+ * since the first list (a list of scripted tasks, or a list and the service's update state).
+ */
+function scriptedEngine(
+  script: (elapsedMs: number) => ScriptedTask[] | { tasks: ScriptedTask[]; updateState?: string },
+  service: ScriptedService = {},
+) {
+  let start: number | undefined;
+  let updateState = service.updateState;
   return {
     async listTasks() {
-      const tasks = script[Math.min(poll++, script.length - 1)];
-      return tasks.map((t, i) => ({
-        ID: `t${i}`,
+      start ??= Date.now();
+      const step = script(Date.now() - start);
+      const tasks = Array.isArray(step) ? step : step.tasks;
+      if (!Array.isArray(step) && step.updateState) updateState = step.updateState;
+      return tasks.map((t) => ({
+        ID: t.id,
         ServiceID: "s1",
         NodeID: "n1",
-        DesiredState: t.state === "running" || t.state === "starting" ? "running" : "shutdown",
+        Slot: t.slot ?? 1,
+        DesiredState:
+          t.desired ?? (["running", "starting", "pending"].includes(t.state) ? "running" : "shutdown"),
         Spec: t.spec ?? template,
         Status: { State: t.state, Err: t.err, Timestamp: t.at },
+        ...(t.iteration !== undefined && { JobIteration: { Index: t.iteration } }),
       }));
     },
     async listServices() {
-      return [{ ID: "s1", Spec: { TaskTemplate: template } }];
+      return [
+        {
+          ID: "s1",
+          Spec: {
+            TaskTemplate: { ...template, ...(service.restart && { RestartPolicy: service.restart }) },
+            UpdateConfig: {
+              Monitor: service.monitorNs ?? 1e9,
+              FailureAction: service.failureAction ?? "pause",
+            },
+          },
+          ...(updateState && { UpdateStatus: { State: updateState } }),
+          ...(service.jobIteration !== undefined && {
+            JobStatus: { JobIteration: { Index: service.jobIteration } },
+          }),
+        },
+      ];
     },
     async listNodes() {
       return [{ ID: "n1", Status: { State: "ready" } }];
@@ -33,48 +78,197 @@ function scriptedEngine(script: ScriptedTask[][]) {
 }
 
 const target = { serviceId: "s1", mode: "replicated", replicas: 1, updating: false } as const;
+const exit1 = "task: non-zero exit (1)";
+const exit2 = "task: non-zero exit (2)";
 
-describe("convergence progress", () => {
-  it("says how many tasks of the current spec failed so far, and the last one's error", async () => {
-    const exit1 = "task: non-zero exit (1)";
-    const exit2 = "task: non-zero exit (2)";
+async function timed(work: Promise<unknown>): Promise<number> {
+  const start = Date.now();
+  await work;
+  return Date.now() - start;
+}
+
+describe("convergence", () => {
+  it("waits for every task to run for the monitor window, and says which phase it is in", async () => {
     const lines: string[] = [];
-    await waitForConvergence(
-      scriptedEngine([
-        [{ state: "starting", at: "2026-01-01T00:00:01Z" }],
-        [{ state: "failed", err: exit1, at: "2026-01-01T00:00:02Z" }],
-        [
-          { state: "failed", err: exit1, at: "2026-01-01T00:00:02Z" },
-          // A task of an older spec says nothing about this one.
-          { state: "failed", err: "old", at: "2026-01-01T00:00:09Z", spec: oldTemplate },
-          { state: "failed", err: exit2, at: "2026-01-01T00:00:04Z" },
-        ],
-        [
-          { state: "failed", err: exit1, at: "2026-01-01T00:00:02Z" },
-          { state: "failed", err: exit2, at: "2026-01-01T00:00:04Z" },
-          { state: "running", at: "2026-01-01T00:00:06Z" },
-        ],
-      ]),
-      target,
-      { timeoutMs: 5000, pollMs: 10, progress: (line) => lines.push(line) },
+    const ms = await timed(
+      waitForConvergence(
+        scriptedEngine((t) => {
+          if (t < 100) return [{ id: "a", state: "starting", at: "01" }];
+          if (t < 200) return [{ id: "a", state: "failed", err: exit1, at: "02" }];
+          return [
+            { id: "a", state: "failed", err: exit1, at: "02" },
+            // A task of an older spec says nothing about this one.
+            { id: "o", state: "failed", err: "old", at: "09", spec: oldTemplate },
+            { id: "b", state: "running", at: "03" },
+          ];
+        }),
+        target,
+        { timeoutMs: 5000, pollMs: 10, progress: (line) => lines.push(line) },
+      ),
     );
+    assert.ok(ms >= 1200, `running for the 1 s window after 200 ms, took ${ms} ms`);
     assert.deepEqual(lines, [
       "0/1 tasks running",
       `0/1 tasks running; 1 task failed, the last: ${exit1}`,
-      `0/1 tasks running; 2 tasks failed, the last: ${exit2}`,
-      `1/1 tasks running; 2 tasks failed, the last: ${exit2}`,
+      `1/1 tasks running, stable for 0/1 s; 1 task failed, the last: ${exit1}`,
+      `1/1 tasks running, stable for 1/1 s; 1 task failed, the last: ${exit1}`,
     ]);
   });
 
-  it("ends a timeout with the count alone, the task errors after it", async () => {
-    const crash = "task: non-zero exit (1)";
+  it("starts the window again when a task of the current spec fails and another takes its slot", async () => {
+    const lines: string[] = [];
+    const ms = await timed(
+      waitForConvergence(
+        scriptedEngine((t) => {
+          if (t < 600) return [{ id: "a", state: "running", at: "01" }];
+          return [
+            { id: "a", state: "failed", err: exit1, at: "02" },
+            { id: "b", state: "running", at: "03" },
+          ];
+        }),
+        target,
+        { timeoutMs: 5000, pollMs: 10, progress: (line) => lines.push(line) },
+      ),
+    );
+    assert.ok(ms >= 1600, `a new 1 s window from 600 ms, took ${ms} ms`);
+    assert.ok(lines.includes(`1/1 tasks running, stable for 0/1 s; 1 task failed, the last: ${exit1}`));
+  });
+
+  it("fails as soon as a slot failed twice, naming the task errors, long before the timeout", async () => {
+    const ms = await timed(
+      assert.rejects(
+        waitForConvergence(
+          scriptedEngine((t) => {
+            if (t < 50) return [{ id: "a", state: "running", at: "01" }];
+            if (t < 100) return [{ id: "a", state: "complete", at: "02" }];
+            return [
+              { id: "a", state: "complete", at: "02" },
+              { id: "b", state: "failed", err: exit2, at: "04" },
+            ];
+          }),
+          target,
+          { timeoutMs: 60_000, pollMs: 10 },
+        ),
+        (err: Error) =>
+          err.message ===
+          `the tasks of the current spec keep failing (2 failures of slot 1; 2 failures in all); task errors: the container exited with code 0 | ${exit2}`,
+      ),
+    );
+    assert.ok(ms < 1000, `failed after ${ms} ms`);
+  });
+
+  it("fails at the first failure when the restart policy restarts nothing", async () => {
     await assert.rejects(
       waitForConvergence(
-        scriptedEngine([[{ state: "failed", err: crash, at: "2026-01-01T00:00:02Z" }]]),
+        scriptedEngine(() => [{ id: "a", state: "rejected", err: "No such image: local/x:1", at: "01" }], {
+          restart: { Condition: "none" },
+        }),
+        target,
+        { timeoutMs: 60_000, pollMs: 10 },
+      ),
+      /keep failing \(the restart policy restarts no task \(condition none\); 1 failure in all\); task errors: No such image: local\/x:1 \(the engine could not pull local\/x:1/,
+    );
+  });
+
+  it("counts failures per slot: one failure in each of two replicas is not yet failing", async () => {
+    await waitForConvergence(
+      scriptedEngine((t) =>
+        t < 50
+          ? [
+              { id: "a", state: "failed", err: exit1, at: "01", slot: 1 },
+              { id: "b", state: "failed", err: exit1, at: "01", slot: 2 },
+            ]
+          : [
+              { id: "a", state: "failed", err: exit1, at: "01", slot: 1 },
+              { id: "b", state: "failed", err: exit1, at: "01", slot: 2 },
+              { id: "c", state: "running", at: "02", slot: 1 },
+              { id: "d", state: "running", at: "02", slot: 2 },
+            ],
+      ),
+      { ...target, replicas: 2 },
+      { timeoutMs: 5000, pollMs: 10 },
+    );
+  });
+
+  it("keeps waiting for a placement no node satisfies, and names it at the timeout", async () => {
+    const noNode = "no suitable node (scheduling constraints not satisfied on 1 node)";
+    await assert.rejects(
+      waitForConvergence(
+        scriptedEngine(() => [{ id: "a", state: "pending", err: noNode, at: "01" }]),
+        target,
+        { timeoutMs: 300, pollMs: 10 },
+      ),
+      (err: Error) => err.message === `not converged after 0 s (0/1 tasks running); pending: ${noNode}`,
+    );
+  });
+
+  it("ends a timeout with the count alone, the task errors after it", async () => {
+    await assert.rejects(
+      waitForConvergence(
+        scriptedEngine(() => [{ id: "a", state: "failed", err: exit1, at: "02" }]),
         target,
         { timeoutMs: 100, pollMs: 10 },
       ),
-      (err: Error) => err.message === `not converged after 0 s (0/1 tasks running); task errors: ${crash}`,
+      (err: Error) => err.message === `not converged after 0 s (0/1 tasks running); task errors: ${exit1}`,
     );
+  });
+
+  it("reports a failing update Swarm rolls back with Swarm's verdict, once the rollback is done", async () => {
+    await assert.rejects(
+      waitForConvergence(
+        scriptedEngine(
+          (t) => {
+            const tasks = [
+              { id: "a", state: "failed", err: exit1, at: "02" },
+              { id: "b", state: "failed", err: exit2, at: "03" },
+            ];
+            if (t < 20) return { tasks: [], updateState: "updating" };
+            if (t < 300) return { tasks, updateState: "updating" };
+            if (t < 400) return { tasks, updateState: "rollback_started" };
+            return { tasks, updateState: "rollback_completed" };
+          },
+          { failureAction: "rollback" },
+        ),
+        { ...target, updating: true },
+        { timeoutMs: 60_000, pollMs: 10 },
+      ),
+      (err: Error) =>
+        err.message ===
+        `the update failed and was rolled back to the previous spec; task errors: ${exit1} | ${exit2}`,
+    );
+  });
+
+  it("counts only the tasks of a job's current run", async () => {
+    const job = { ...target, mode: "job", replicas: 2 } as const;
+    const lines: string[] = [];
+    await waitForConvergence(
+      scriptedEngine(
+        (t) => [
+          // The previous run's completions, of the same spec.
+          { id: "p1", state: "complete", at: "01", iteration: 1, slot: 1 },
+          { id: "p2", state: "complete", at: "01", iteration: 1, slot: 2 },
+          {
+            id: "n1",
+            state: t < 100 ? "running" : "complete",
+            at: "02",
+            iteration: 2,
+            slot: 1,
+            desired: "complete",
+          },
+          {
+            id: "n2",
+            state: t < 200 ? "running" : "complete",
+            at: "02",
+            iteration: 2,
+            slot: 2,
+            desired: "complete",
+          },
+        ],
+        { jobIteration: 2, restart: { Condition: "on-failure" } },
+      ),
+      job,
+      { timeoutMs: 5000, pollMs: 10, progress: (line) => lines.push(line) },
+    );
+    assert.deepEqual(lines, ["0/2 tasks complete", "1/2 tasks complete", "2/2 tasks complete"]);
   });
 });

@@ -35,7 +35,7 @@ function countingEngine(serviceIds: string[], runsAfter = 3) {
       // The engine's id filter matches prefixes: an ID that starts another's brings both.
       return serviceIds
         .filter((s) => ids.some((id) => s.startsWith(id)))
-        .map((ID) => ({ ID, Spec: { TaskTemplate: template } }));
+        .map((ID) => ({ ID, Spec: { TaskTemplate: template, UpdateConfig: { Monitor: 1e6 } } }));
     },
     async listNodes() {
       calls.listNodes++;
@@ -57,8 +57,9 @@ describe("one poll of the engine for every service waited on", () => {
         waitForConvergence(docker, target(id), { timeoutMs: 5000, pollMs: 20, engineKey: "engine-a" }),
       ),
     );
-    // Three polls bring every service to running: three task lists, each naming all twenty services.
-    assert.equal(calls.listTasks.length, 3);
+    // Three polls bring every service to running and a fourth ends their 1 ms monitor window: four
+    // task lists, each naming all twenty services.
+    assert.equal(calls.listTasks.length, 4);
     for (const asked of calls.listTasks) assert.deepEqual([...asked].sort(), [...ids].sort());
     assert.equal(calls.listNodes, 1, "nodes are read at most every two seconds");
   });
@@ -72,7 +73,7 @@ describe("one poll of the engine for every service waited on", () => {
     ]);
     assert.deepEqual(
       calls.listTasks.map((ids) => ids.length),
-      [1, 1, 1, 1, 1, 1, 1, 1, 1],
+      [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
     );
   });
 
