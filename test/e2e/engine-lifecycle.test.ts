@@ -71,7 +71,13 @@ function runExample(apiToken: string, options: { preview?: boolean; previous?: P
 /** A plain long-running service spec, as `renderSwarm` makes it. */
 function sleeperSpec(name: string): ProviderServiceSpec {
   return renderSwarm(
-    normalizeService(`${project}-${name}`, { image, command: ["sleep", "600"], stopGracePeriod: "1s" }),
+    normalizeService(`${project}-${name}`, {
+      image,
+      command: ["sleep", "600"],
+      stopGracePeriod: "1s",
+      // These tests are not about stability: a 1 s convergence window, not the default 5 s.
+      update: { monitor: "1s" },
+    }),
   );
 }
 
@@ -194,23 +200,26 @@ describe("the engine's lifecycle through Pulumi's dynamic-provider host, on the 
 
   it("a failed create keeps state that refresh and destroy load the provider from", async (t) => {
     if (!(await needEngine(t))) return;
+    const started = Date.now();
     const failed = await failedRun(
       runSmall(() => {
         const cluster = new LocalSwarm(`${project}-fail`, { defaultNetwork: { skip: true } });
-        new ContainerService("unhealthy", {
+        new ContainerService("crashing", {
           cluster,
-          serviceName: `${project}-unhealthy`,
+          serviceName: `${project}-crashing`,
           image,
-          command: ["sleep", "600"],
-          // Never healthy, so never running. (A command that exits at once is not used: its task is
-          // "running" for an instant, which the convergence wait takes for success.)
-          healthCheck: { command: "false", interval: "1s", timeout: "1s", retries: 1 },
+          // Runs for a moment, then exits: never up for the default 5 s monitor window.
+          command: ["sh", "-c", "sleep 1; exit 3"],
           stopGracePeriod: "1s",
-          timeoutSeconds: 5,
+          timeoutSeconds: 120,
         });
       }),
     );
-    assert.match(failed.message, /not converged after 5 s/);
+    const seconds = (Date.now() - started) / 1000;
+    assert.match(failed.message, /keep failing .*task errors: task: non-zero exit \(3\)/);
+    // The monitor window and Swarm's 5 s restart delay, not the 120 s timeout.
+    assert.ok(seconds < 25, `failed after ${seconds} s`);
+    t.diagnostic(`a crashing service failed the up after ${seconds} s`);
     const kept = failed.run.state.find((e) => e.type === swarmServiceType);
     assert.ok(
       kept?.id,
@@ -226,6 +235,30 @@ describe("the engine's lifecycle through Pulumi's dynamic-provider host, on the 
 
     await failed.run.destroy();
     assert.equal(docker("service", "ls", "-q", "--filter", `id=${kept.id}`), "");
+  });
+
+  it("a service whose entrypoint cannot start fails the up within seconds, naming the error", async (t) => {
+    if (!(await needEngine(t))) return;
+    const started = Date.now();
+    const failed = await failedRun(
+      runSmall(() => {
+        const cluster = new LocalSwarm(`${project}-noentry`, { defaultNetwork: { skip: true } });
+        new ContainerService("noentry", {
+          cluster,
+          serviceName: `${project}-noentry`,
+          image,
+          entrypoint: ["/no/such/binary"],
+          stopGracePeriod: "1s",
+          timeoutSeconds: 120,
+        });
+      }),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    assert.match(failed.message, /keep failing .*task errors: .*no such file or directory/);
+    // Two failed starts, Swarm's 5 s restart delay between them.
+    assert.ok(seconds < 15, `failed after ${seconds} s`);
+    t.diagnostic(`a bad entrypoint failed the up after ${seconds} s`);
+    await failed.run.destroy();
   });
 
   it("a new connection to the same engine updates the service in place", async (t) => {
