@@ -35,6 +35,7 @@ const loaders = {
   "docker:image": () => require("./docker/image").imageProvider,
   "random:salt": () => require("./random/salt").saltProvider,
   "random:password": () => require("./random/password").passwordProvider,
+  "random:stack-id": () => require("./random/stack-id").stackIdProvider,
   "harbor:health": () => require("./harbor/health").healthProvider,
   "kubernetes:release": () => require("./kubernetes/release").releaseProvider,
 } satisfies Record<string, () => pulumi.dynamic.ResourceProvider>;

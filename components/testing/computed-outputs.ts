@@ -40,6 +40,7 @@ const token =
 /** Outputs by the dynamic resource's type name (the part of its type token after the colon). */
 const answers: Record<string, Answer> = {
   RandomSalt: (name) => ({ salt: stableHex("salt", name) }),
+  RandomStackId: (name) => ({ stackId: stableHex("stack-id", name).slice(0, 32) }),
   RandomPassword: (name) => ({ result: stableHex("password", name).slice(0, 32) }),
   SshHostKey: (name) => ({
     publicKey: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5${Buffer.from(stableHex("host", name).slice(0, 32)).toString("base64")}`,

@@ -3,7 +3,7 @@ import Dockerode = require("dockerode");
 import { isUnknown } from "../unknowns";
 import { ambientConnectionProblems, connectionProblems, type EngineConnection } from "./engine";
 import { describeConnections, type EngineConnections, managerClient } from "./managers";
-import { isOwnedBy, type Owner, ownerLabelKeys, ownershipOf } from "./ownership";
+import { isOwnedBy, otherStackReason, type Owner, ownerLabelKeys, ownershipOf } from "./ownership";
 
 export { sameValue } from "../same-value";
 export { createFailure } from "../create-failure";
@@ -83,7 +83,8 @@ export async function requireSameSwarm(
 
 /**
  * The owner an engine object's labels name, or undefined when they name no stack (no project or stack
- * label). An object labelled before Berth recorded URNs has no resource label: its `urn` is then "".
+ * label). An object labelled before Berth recorded URNs has no resource label: its `urn` is then "";
+ * one labelled before Berth kept stack identities has no `stackId`.
  *
  * @param defaultComponent - The component when the labels name none. Default: `""`.
  */
@@ -97,13 +98,16 @@ export function ownerFromLabels(
   return {
     project,
     stack,
+    ...(labels[ownerLabelKeys.stackId] !== undefined && { stackId: labels[ownerLabelKeys.stackId] }),
     component: labels[ownerLabelKeys.component] ?? defaultComponent,
     urn: labels[ownerLabelKeys.resource] ?? "",
   };
 }
 
 /**
- * Why `owner` may not change or delete an object with `labels`, or undefined when it may.
+ * Why `owner` may not change or delete an object with `labels`, or undefined when it may. The object is
+ * the one this resource's state records (found by the ID in state): one without a stack identity is
+ * the resource's own, made before Berth kept identities.
  *
  * @param what - The object, as the message names it (e.g. `"network web"`).
  * @param action - What is refused, e.g. `"deleting"`.
@@ -115,8 +119,10 @@ export function notOwnedReason(
   action: string,
 ): string | undefined {
   if (isOwnedBy(labels, owner)) return undefined;
-  if (ownershipOf(labels, owner) === "other-resource") {
+  const ownership = ownershipOf(labels, owner, true);
+  if (ownership === "other-resource") {
     return `${what} is managed by ${labels?.[ownerLabelKeys.resource]}, not by ${owner.urn}; not ${action} it`;
   }
+  if (ownership === "other-stack") return `${otherStackReason(what, labels ?? {}, owner)}; not ${action} it`;
   return `${what} does not belong to stack ${owner.project}/${owner.stack}; not ${action} it`;
 }

@@ -30,7 +30,12 @@ export class SwarmMembership extends pulumi.dynamic.Resource {
       dynamicProvider("swarm:membership", membershipProvider),
       name,
       {
-        owner: currentOwner(args.component ?? name, { name, type: "SwarmMembership", opts }),
+        // The swarm and its nodes are labelled by project and stack only (a swarm is one stack's).
+        owner: currentOwner(
+          args.component ?? name,
+          { name, type: "SwarmMembership", opts },
+          { stackIdentity: false },
+        ),
         // Connections carry keys: secret in state whether or not the caller marked them.
         // (pulumi.secret straight over a list of outputs never resolved under the test harness.)
         nodes: pulumi.output(args.nodes).apply((nodes) => pulumi.secret(nodes)),

@@ -252,7 +252,12 @@ export class SwarmMode extends pulumi.dynamic.Resource {
       {
         // A connection may carry a key: it is secret in state whether or not the caller wrapped it.
         connection: args.connection === undefined ? {} : pulumi.secret(args.connection),
-        owner: currentOwner(args.component ?? name, { name, type: "SwarmMode", opts }),
+        // The swarm and its nodes are labelled by project and stack only (a swarm is one stack's).
+        owner: currentOwner(
+          args.component ?? name,
+          { name, type: "SwarmMode", opts },
+          { stackIdentity: false },
+        ),
         advertiseAddr: args.advertiseAddr ?? "127.0.0.1",
         listenAddr: args.listenAddr ?? "127.0.0.1:2377",
         swarmId: undefined,

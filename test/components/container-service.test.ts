@@ -9,11 +9,14 @@ import type { ProviderServiceSpec } from "../../provider/swarm";
 const dynamic = (kind: string) => `pulumi-nodejs:dynamic/berth/swarm:${kind}`;
 
 /** Engine names for secrets and configs, as the provider would produce them. */
+const stackIdOfTests = "0123456789abcdef0123456789abcdef";
+
 function mockOutputs({ type, inputs }: { type: string; inputs: Record<string, unknown> }) {
   if (type === dynamic("SwarmSecret") || type === dynamic("SwarmConfig")) {
     return { objectName: `${inputs.name}-0123456789ab`, contentHash: "0123456789ab" };
   }
   if (type === dynamic("SwarmMode")) return { swarmId: "swarm-1", nodeId: "node-1", initialized: false };
+  if (type.endsWith(":RandomStackId")) return { stackId: stackIdOfTests };
   return {};
 }
 
@@ -74,8 +77,26 @@ describe("ContainerService on LocalSwarm (under mocks)", () => {
         [dynamic("SwarmSecret"), "api-secret-token"],
         [dynamic("SwarmConfig"), "api-config-index"],
         [dynamic("SwarmService"), "api"],
+        // The stack's identity, once per program, at the stack's root: every Swarm object carries it.
+        ["pulumi-nodejs:dynamic/berth/random:RandomStackId", "berth-stack-id"],
       ].sort(),
     );
+    assert.match(run.byName("berth-stack-id").parent ?? "", /pulumi:pulumi:Stack::berth-test-test$/);
+    const stackId = run.byName("berth-stack-id").outputs.stackId;
+    assert.equal(stackId, stackIdOfTests);
+    for (const [name, type] of [
+      ["local-default", "SwarmNetwork"],
+      ["api-secret-token", "SwarmSecret"],
+      ["api-config-index", "SwarmConfig"],
+      ["api", "SwarmService"],
+    ]) {
+      assert.equal(
+        (run.byName(name, dynamic(type)).inputs.owner as { stackId?: string }).stackId,
+        stackId,
+        name,
+      );
+    }
+    assert.equal((run.byName("local-swarm").inputs.owner as { stackId?: string }).stackId, undefined);
     const parentOf = (name: string, type: string) => run.byName(name, type).parent;
     assert.match(parentOf("local-swarm", dynamic("SwarmMode")), /berth:swarm:LocalSwarm::local$/);
     assert.match(parentOf("api", "berth:swarm:SwarmWorkload"), /berth:index:ContainerService::api$/);

@@ -27,6 +27,8 @@ const mustBeSecret: Record<string, string[]> = {
   SwarmMembership: ["nodes"],
   SshHostKey: [],
   MachineReady: ["privateKey"],
+  // A stack's identity is a label on every object it owns: nothing to keep secret.
+  RandomStackId: [],
 };
 
 /** Any input whose name says it holds a credential. */

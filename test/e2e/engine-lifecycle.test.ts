@@ -188,6 +188,7 @@ describe("the engine's lifecycle through Pulumi's dynamic-provider host, on the 
     const preview = await runProgram(program, { project, stack: "test", preview: true, previous: refreshed });
     const custom = preview.resources.filter((r) => r.custom);
     assert.deepEqual(custom.map((r) => r.type.split(":").pop()).sort(), [
+      "RandomStackId",
       "SwarmConfig",
       "SwarmMode",
       "SwarmNetwork",
