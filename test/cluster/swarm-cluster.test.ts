@@ -425,6 +425,34 @@ describe("SwarmCluster on five hosts, four over SSH and one over TLS", { concurr
     assert.equal(await localState(), "inactive");
   });
 
+  it("moves a manager to a new machine (same name, new host): the new one joins before the old one leaves", async (t) => {
+    if (!ready || !latest || !tlsHost) return t.skip("no swarm");
+    const started = Date.now();
+    const oldId = (await liveNodes()).n4.ID;
+    const logFrom = written.length;
+    // n4's machine replaced by w2's, as Pulumi replaces a VM: create before delete, same node name.
+    const onW2: SwarmNodeArgs = { ...node("w2", "manager"), name: "n4" };
+    latest = await run([node("m1", "manager"), node("w3", "manager"), onW2, viaTls()], latest, rotated);
+    const nodes = await liveNodes();
+    assert.deepEqual(Object.keys(nodes).sort(), ["m1", "n4", "t5", "w3"], "one entry per name");
+    assert.notEqual(nodes.n4.ID, oldId);
+    assert.equal(nodes.n4.Spec.Labels.host, "w2");
+    for (const name of ["m1", "w3", "n4"])
+      assert.equal(nodes[name].ManagerStatus?.Reachability, "reachable", name);
+    assert.equal(await hosts.n4.engine.docker("info", "--format", "{{.Swarm.LocalNodeState}}"), "inactive");
+    const log = written.slice(logFrom).join("");
+    const joined = log.indexOf("n4: joining the swarm as a manager");
+    const drained = log.indexOf("n4: draining before it leaves", joined);
+    assert.ok(joined >= 0 && drained > joined, "the new machine joined before the old one was drained");
+    // And back to n4's own machine, for the tests below.
+    latest = await run([...threeManagers(), viaTls()], latest, rotated);
+    assert.equal((await liveNodes()).n4.Spec.Labels.host, "n4");
+    assert.equal(await hosts.w2.engine.docker("info", "--format", "{{.Swarm.LocalNodeState}}"), "inactive");
+    console.log(
+      `# a manager moved to a new machine and back in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  });
+
   it("refuses a wrong host key and a wrong private key, naming the node and nothing secret", async (t) => {
     if (!ready) return t.skip("no cluster hosts");
     const wrongHostKey = node("w2", "manager", { hostKey: hosts.m1.sshd.hostKey });
