@@ -106,6 +106,17 @@ export function addressChanges(a: MemberSpec, b: MemberSpec): string[] {
   return fields.filter((f) => (a[f] ?? "") !== (b[f] ?? ""));
 }
 
+/**
+ * Whether a `rejoin` moves the node to another machine (its engine is reached at another host or
+ * port), as when Pulumi replaces the machine: the new one joins before the old one leaves, so the
+ * swarm never has fewer managers than before. A node that stays on its machine must leave first.
+ */
+export function replacesMachine(step: MembershipStep): boolean {
+  if (step.kind !== "rejoin") return false;
+  const [a, b] = [step.from.connection, step.member.connection];
+  return a.socketPath !== b.socketPath || a.host !== b.host || (a.port ?? 0) !== (b.port ?? 0);
+}
+
 const workersFirst = (a: MembershipStep, b: MembershipStep) =>
   Number(a.member.role === "manager") - Number(b.member.role === "manager");
 
@@ -171,6 +182,8 @@ export function quorumProblem(live: LiveManager[], steps: MembershipStep[]): str
   }
   for (const step of steps) {
     const { name, role } = step.member;
+    // A replaced manager machine: the new one joins before the old one leaves.
+    if (replacesMachine(step) && role === "manager" && managers.has(name)) continue;
     const losesManager =
       ((step.kind === "remove" || step.kind === "rejoin") && managers.has(name)) ||
       (step.kind === "configure" && role === "worker" && managers.has(name));
@@ -197,6 +210,28 @@ export function quorumProblem(live: LiveManager[], steps: MembershipStep[]): str
     }
   }
   return undefined;
+}
+
+/**
+ * Why going from `olds` to `news` would take too many of the previous managers out at once, judged
+ * from the lists alone (at preview, before any machine is asked): the managers of the previous list
+ * that stay must remain a majority of it, so a swarm of N managers loses at most (N-1)/2 of them per
+ * update (at least 1, so that 2 managers can become 1). Managers joining at the same time do not
+ * count: they are not known to answer until they have joined. A manager whose machine is replaced
+ * (same name, new address) stays a manager throughout and does not count either.
+ */
+export function managerLossProblem(olds: MemberSpec[], news: MemberSpec[]): string | undefined {
+  const next = new Map(news.map((m) => [m.name, m]));
+  const managers = olds.filter((m) => m.role === "manager");
+  const removed = managers.filter((m) => !next.has(m.name)).map((m) => m.name);
+  const demoted = managers.filter((m) => next.get(m.name)?.role === "worker").map((m) => m.name);
+  const lost = removed.length + demoted.length;
+  const n = managers.length;
+  if (lost === 0 || lost <= Math.max(1, Math.floor((n - 1) / 2))) return undefined;
+  const verb = demoted.length === 0 ? "removing" : removed.length === 0 ? "demoting" : "removing or demoting";
+  const names = [...removed, ...demoted].join(", ");
+  const allowed = Math.max(1, Math.floor((n - 1) / 2));
+  return `${verb} ${lost} of ${n} managers (${names}) leaves ${n - lost}: a swarm of ${n} managers keeps quorum only while ${majority(n)} answer; take out at most ${allowed} per update`;
 }
 
 /** The inputs of a swarm's membership that its diff compares; any may hold the placeholder at preview. */

@@ -8,10 +8,12 @@ import { isKnown, isUnknown } from "../unknowns";
 import {
   describeStep,
   diffMembership,
+  managerLossProblem,
   memberListIssues,
   type MemberSpec,
   planMembership,
   quorumProblem,
+  replacesMachine,
   unknownAt,
 } from "./membership-plan";
 import {
@@ -198,6 +200,16 @@ async function join(manager: Manager, member: MemberSpec, inputs: MembershipInpu
   }
   const { nodeId } = await localSwarmState(docker);
   await waitUntilReady(manager.docker, nodeId, member.name, inputs.timeoutSeconds * 1000);
+  if (member.role === "manager") {
+    // The next step may take a manager out: this one must count in the quorum first.
+    await waitFor(
+      async () =>
+        (await inspectNode(manager.docker, nodeId).catch(() => undefined))?.ManagerStatus?.Reachability ===
+        "reachable",
+      inputs.timeoutSeconds * 1000,
+      () => `${member.name} joined as a manager but was not reachable within ${inputs.timeoutSeconds} s`,
+    );
+  }
   await updateNode(manager.docker, nodeId, () => nodeSpec(member, inputs.owner));
   return nodeId;
 }
@@ -295,7 +307,9 @@ function planFailure(olds: Partial<MembershipInputs>, news: MembershipInputs): F
   const managers = olds.nodes
     .filter((n) => n.role === "manager")
     .map((n) => ({ name: n.name, reachable: true }));
-  const problem = quorumProblem(managers, planMembership(olds.nodes, news.nodes));
+  const problem =
+    quorumProblem(managers, planMembership(olds.nodes, news.nodes)) ??
+    managerLossProblem(olds.nodes, news.nodes);
   return problem ? { property: "nodes", reason: problem } : undefined;
 }
 
@@ -420,6 +434,19 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
             : "";
         engineLog("info", `${step.member.name}: updating its node spec${change}`);
         await updateNode(manager.docker, nodeIds[step.member.name], () => nodeSpec(step.member, news.owner));
+      } else if (step.kind === "rejoin" && replacesMachine(step)) {
+        // A new machine (Pulumi creates it before deleting the old one): it joins, then the old one
+        // leaves, so the swarm never has fewer managers than before.
+        engineLog("info", `${describeStep(step)}; on a new machine, which joins before the old one leaves`);
+        const oldId = nodeIds[step.member.name];
+        nodeIds[step.member.name] = await join(manager, step.member, news);
+        const others = speakers().filter((n) => n.name !== step.member.name);
+        const speaker = await findManager(
+          [...(step.member.role === "manager" ? [step.member] : []), ...others],
+          id,
+        );
+        await remove(speaker.docker, step.from, oldId, news);
+        manager = await findManager(speakers(), id);
       } else if (step.kind === "rejoin") {
         // Another manager speaks while this node is out of the swarm.
         const others = speakers().filter((n) => n.name !== step.member.name);

@@ -365,6 +365,94 @@ describe("SwarmCluster on five hosts, four over SSH and one over TLS", { concurr
     assert.equal(await hosts.w2.engine.docker("info", "--format", "{{.Swarm.LocalNodeState}}"), "inactive");
   });
 
+  it("completes a join whose SSH connection dropped midway on the next up, without a duplicate node", async (t) => {
+    if (!ready || !latest || !tlsHost) return t.skip("no swarm");
+    const started = Date.now();
+    const { engine } = hosts.w2;
+    const inNs = (...args: string[]) => execFileSync("ip", ["netns", "exec", engine.name, ...args]);
+    const reject = ["INPUT", "-p", "tcp", "--dport", "22", "-j", "REJECT", "--reject-with", "tcp-reset"];
+    const cut = () => {
+      // Every packet to sshd, on open connections too, is answered with a reset; open sockets are killed.
+      inNs("iptables", "-I", ...reject.slice(0, 1), "1", ...reject.slice(1));
+      inNs("ss", "-K", "sport", "=", ":22");
+    };
+    const restore = () => inNs("iptables", "-D", ...reject);
+    const localState = () => engine.docker("info", "--format", "{{.Swarm.LocalNodeState}}");
+    assert.equal(await localState(), "inactive");
+    const nodes = [...threeManagers(), viaTls(), node("w2", "worker")];
+    // The join starts over SSH; once w2's engine has begun joining, its SSH connection drops.
+    const interrupted = run(nodes, latest, rotated).then(
+      () => undefined,
+      (err: Error & { run?: ProgramRun }) => err,
+    );
+    let state = "inactive";
+    const deadline = Date.now() + 120_000;
+    while (state === "inactive" && Date.now() < deadline) state = await localState();
+    cut();
+    let failure: (Error & { run?: ProgramRun }) | undefined;
+    try {
+      failure = await interrupted;
+    } finally {
+      restore();
+    }
+    assert.ok(failure, `the run with the SSH connection dropped failed (w2 went ${state})`);
+    assert.match(failure.message, /w2|ssh|ECONNRESET|socket|connect/i);
+    await until("w2 in the swarm", localState, (s) => s === "active");
+    assert.ok(failure.run, "the failed run carries its state");
+    latest = await run(nodes, failure.run, rotated);
+    const all = (await engineClient(hosts.m1.engine.connection).listNodes()) as unknown as LiveNode[];
+    const w2Entries = all.filter((n) => n.Spec.Labels["berth.node"] === "w2");
+    assert.equal(w2Entries.length, 1, "exactly one swarm node for w2");
+    assert.equal(
+      all.length,
+      5,
+      `five nodes: ${all.map((n) => n.Spec.Labels["berth.node"] ?? n.ID).join(", ")}`,
+    );
+    assert.equal((latest.outputs.nodeIds as Record<string, string>).w2, w2Entries[0].ID);
+    assert.deepEqual([w2Entries[0].Spec.Role, w2Entries[0].Status.State], ["worker", "ready"]);
+    // No drift on refresh, and a further up changes nothing.
+    const record = latest.byName("fleet-membership");
+    const refreshed = await membershipProvider.read!(record.id!, record.outputs as never);
+    const diff = await membershipProvider.diff!(record.id!, refreshed.props as never, record.inputs as never);
+    assert.equal(diff.changes, false, "refresh finds no drift");
+    const again = await run(nodes, await latest.refresh(), rotated);
+    const changed = again.resources.filter((r) => r.custom && r.operation !== "same").map((r) => r.name);
+    assert.deepEqual(changed, []);
+    latest = again;
+    console.log(`# SSH drop during a join, recovered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // Out again, as the tests below expect.
+    latest = await run([...threeManagers(), viaTls()], latest, rotated);
+    assert.equal(await localState(), "inactive");
+  });
+
+  it("moves a manager to a new machine (same name, new host): the new one joins before the old one leaves", async (t) => {
+    if (!ready || !latest || !tlsHost) return t.skip("no swarm");
+    const started = Date.now();
+    const oldId = (await liveNodes()).n4.ID;
+    const logFrom = written.length;
+    // n4's machine replaced by w2's, as Pulumi replaces a VM: create before delete, same node name.
+    const onW2: SwarmNodeArgs = { ...node("w2", "manager"), name: "n4" };
+    latest = await run([node("m1", "manager"), node("w3", "manager"), onW2, viaTls()], latest, rotated);
+    const nodes = await liveNodes();
+    assert.deepEqual(Object.keys(nodes).sort(), ["m1", "n4", "t5", "w3"], "one entry per name");
+    assert.notEqual(nodes.n4.ID, oldId);
+    assert.equal(nodes.n4.Spec.Labels.host, "w2");
+    for (const name of ["m1", "w3", "n4"])
+      assert.equal(nodes[name].ManagerStatus?.Reachability, "reachable", name);
+    assert.equal(await hosts.n4.engine.docker("info", "--format", "{{.Swarm.LocalNodeState}}"), "inactive");
+    const log = written.slice(logFrom).join("");
+    const joined = log.indexOf("n4: joining the swarm as a manager");
+    const drained = log.indexOf("n4: draining before it leaves", joined);
+    assert.ok(joined >= 0 && drained > joined, "the new machine joined before the old one was drained");
+    // And back to n4's own machine, for the tests below.
+    latest = await run([...threeManagers(), viaTls()], latest, rotated);
+    assert.equal((await liveNodes()).n4.Spec.Labels.host, "n4");
+    assert.equal(await hosts.w2.engine.docker("info", "--format", "{{.Swarm.LocalNodeState}}"), "inactive");
+    console.log(
+      `# a manager moved to a new machine and back in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  });
+
   it("refuses a wrong host key and a wrong private key, naming the node and nothing secret", async (t) => {
     if (!ready) return t.skip("no cluster hosts");
     const wrongHostKey = node("w2", "manager", { hostKey: hosts.m1.sshd.hostKey });

@@ -3,8 +3,18 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { AwsSwarmNodes, type AwsSwarmNodesArgs } from "../../components/swarm/aws-swarm-nodes";
-import type { MockedResource, RecordedResource } from "../support/harness";
-import { deployVmNodes, nodesRefusal, ofType, OptionsCapture, sshDynamicType } from "../support/vm-nodes";
+import { SwarmCluster } from "../../components/swarm";
+import type { MemberSpec } from "../../provider/swarm/membership-plan";
+import { planMembership, quorumProblem, replacesMachine } from "../../provider/swarm/membership-plan";
+import { type MockedResource, type RecordedResource, runProgram } from "../support/harness";
+import {
+  deployVmNodes,
+  nodesRefusal,
+  ofType,
+  OptionsCapture,
+  sshDynamicType,
+  vmMockDynamic,
+} from "../support/vm-nodes";
 
 const instanceType = "aws:ec2/instance:Instance";
 const ingressType = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -248,6 +258,45 @@ describe("AwsSwarmNodes under mocks", () => {
     });
     assert.deepEqual(nodes[4].labels, { cloud: "aws" });
     assert.ok(membership.secretInputs.some((p) => p.startsWith("nodes")));
+  });
+
+  it("a new ami reaches the swarm's membership as the same nodes on new machines, taken one at a time", async () => {
+    // A new image means new instances, with new addresses (the second image's machines get 10.1.x.y).
+    const program = (ami: string) => () => {
+      const vms = new AwsSwarmNodes("fleet", { ...base, ami });
+      new SwarmCluster("swarm", { nodes: vms.nodes, defaultNetwork: { skip: true } });
+    };
+    const addressed = (r: MockedResource) => {
+      const out = mockResource(r) as { privateIp?: string };
+      return r.inputs.ami === "ami-next" && out.privateIp
+        ? { privateIp: out.privateIp.replace(/^10\.0/, "10.1") }
+        : out;
+    };
+    const options = { mockResource: addressed, mockDynamic: vmMockDynamic };
+    const first = await runProgram(program("ami-ubuntu2404"), options);
+    const next = await runProgram(program("ami-next"), { ...options, previous: first });
+    const membership = next.byName("swarm-membership");
+    assert.equal(membership.operation, "update", "the swarm itself is kept");
+    const steps = planMembership(
+      first.byName("swarm-membership").inputs.nodes as MemberSpec[],
+      membership.inputs.nodes as MemberSpec[],
+    );
+    assert.deepEqual(
+      steps.map((s) => `${s.kind} ${s.member.name}${replacesMachine(s) ? " on a new machine" : ""}`),
+      [
+        "rejoin fleet-worker-0 on a new machine",
+        "rejoin fleet-worker-1 on a new machine",
+        "rejoin fleet-manager-0 on a new machine",
+        "rejoin fleet-manager-1 on a new machine",
+        "rejoin fleet-manager-2 on a new machine",
+      ],
+    );
+    // Each new manager joins before its old machine leaves: quorum holds even with one manager down.
+    const live = ["fleet-manager-0", "fleet-manager-1", "fleet-manager-2"].map((name, i) => ({
+      name,
+      reachable: i !== 2,
+    }));
+    assert.equal(quorumProblem(live, steps), undefined);
   });
 
   it("refuses a missing admin CIDR, naming the resource and the field, before creating anything", async () => {

@@ -176,6 +176,35 @@ describe("SwarmCluster under mocks", () => {
     );
   });
 
+  it("refuses at preview, in the membership's check, a node list that takes out 2 of 3 managers at once", async () => {
+    const three: SwarmNodeArgs[] = ["m1", "m2", "m3"].map((name, i) => ({
+      name,
+      role: "manager",
+      ssh: ssh(`10.0.0.${i + 1}`),
+    }));
+    const program = (list: SwarmNodeArgs[]) => () => {
+      new SwarmCluster("fleet", { nodes: list, defaultNetwork: { skip: true } });
+    };
+    const up = await runProgram(program(three), { mockDynamic: mockOutputs });
+    await assert.rejects(
+      runProgram(program([three[0]]), { mockDynamic: mockOutputs, preview: true, previous: up }),
+      (err: unknown) => {
+        assert.match(
+          String((err as Error).message ?? err),
+          /nodes: removing 2 of 3 managers \(m2, m3\) leaves 1: a swarm of 3 managers keeps quorum only while 2 answer; take out at most 1 per update/,
+        );
+        return true;
+      },
+    );
+    // One at a time passes.
+    const next = await runProgram(program(three.slice(0, 2)), {
+      mockDynamic: mockOutputs,
+      preview: true,
+      previous: up,
+    });
+    assert.equal(next.byName("fleet-membership").operation, "update");
+  });
+
   it("hands every manager to its children, and warns at preview about a topology that loses quorum easily", async () => {
     const four: SwarmNodeArgs[] = [
       { name: "m1", role: "manager", ssh: ssh("10.0.0.1"), labels: { zone: "a" } },

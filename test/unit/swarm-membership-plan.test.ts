@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { managerWarnings, nodeIssues } from "../../components/swarm/member-spec";
 import type { SwarmNodeArgs } from "../../components/swarm";
 import { membershipProvider } from "../../provider/swarm/membership";
-import { type MemberSpec, planMembership, quorumProblem } from "../../provider/swarm/membership-plan";
+import {
+  managerLossProblem,
+  type MemberSpec,
+  planMembership,
+  quorumProblem,
+  replacesMachine,
+} from "../../provider/swarm/membership-plan";
 
 const member = (name: string, role: MemberSpec["role"], extra: Partial<MemberSpec> = {}): MemberSpec => ({
   name,
@@ -105,6 +111,92 @@ describe("quorumProblem", () => {
     assert.equal(
       quorumProblem(managers(["a", true]), [{ kind: "remove", member: member("a", "manager") }]),
       "removing the manager a would leave the swarm without a manager",
+    );
+  });
+});
+
+describe("managerLossProblem (judged at preview from the node lists)", () => {
+  const managersNamed = (...names: string[]) => names.map((n) => member(n, "manager"));
+
+  it("refuses taking out more than (N-1)/2 of N managers at once, with the arithmetic", () => {
+    const three = managersNamed("a", "b", "c");
+    assert.equal(
+      managerLossProblem(three, [three[0]]),
+      "removing 2 of 3 managers (b, c) leaves 1: a swarm of 3 managers keeps quorum only while 2 answer; take out at most 1 per update",
+    );
+    const five = managersNamed("a", "b", "c", "d", "e");
+    assert.equal(
+      managerLossProblem(five, [five[0], member("b", "worker"), five[2]]),
+      "removing or demoting 3 of 5 managers (d, e, b) leaves 2: a swarm of 5 managers keeps quorum only while 3 answer; take out at most 2 per update",
+    );
+    assert.match(
+      managerLossProblem(managersNamed("a", "b", "c", "d"), [
+        member("a", "manager"),
+        member("b", "manager"),
+      ]) ?? "",
+      /^removing 2 of 4 managers \(c, d\) leaves 2: a swarm of 4 managers keeps quorum only while 3 answer/,
+    );
+  });
+
+  it("allows (N-1)/2 at a time, and 1 of 2 (so that 2 managers can become 1)", () => {
+    const three = managersNamed("a", "b", "c");
+    assert.equal(managerLossProblem(three, [three[0], member("b", "worker"), three[2]]), undefined);
+    const five = managersNamed("a", "b", "c", "d", "e");
+    assert.equal(managerLossProblem(five, five.slice(0, 3)), undefined);
+    assert.equal(managerLossProblem(managersNamed("a", "b"), managersNamed("a")), undefined);
+  });
+
+  it("does not count managers joining in the same update, nor managers whose machines are replaced", () => {
+    const three = managersNamed("a", "b", "c");
+    assert.match(managerLossProblem(three, managersNamed("a", "d", "e")) ?? "", /^removing 2 of 3/);
+    const replaced = three.map((m) => ({
+      ...m,
+      advertiseAddr: `new-${m.name}`,
+      connection: { ...m.connection, host: `new-${m.name}` },
+    }));
+    assert.equal(managerLossProblem(three, replaced), undefined);
+  });
+});
+
+describe("replacing every manager's machine in one update", () => {
+  const three = [
+    member("a", "manager"),
+    member("b", "manager"),
+    member("c", "manager"),
+    member("w", "worker"),
+  ];
+  const replaced = three.map((m) => ({
+    ...m,
+    advertiseAddr: `new-${m.name}`,
+    connection: { ...m.connection, host: `new-${m.name}` },
+  }));
+
+  it("plans one rejoin per node, the worker first, then one manager after the other", () => {
+    const steps = planMembership(three, replaced);
+    assert.deepEqual(
+      steps.map((s) => `${s.kind} ${s.member.name}${replacesMachine(s) ? " (new machine)" : ""}`),
+      [
+        "rejoin w (new machine)",
+        "rejoin a (new machine)",
+        "rejoin b (new machine)",
+        "rejoin c (new machine)",
+      ],
+    );
+  });
+
+  it("keeps quorum with a manager down, as each new machine joins before its old one leaves", () => {
+    const live = [
+      { name: "a", reachable: true },
+      { name: "b", reachable: true },
+      { name: "c", reachable: false },
+    ];
+    assert.equal(quorumProblem(live, planMembership(three, replaced)), undefined);
+    // The same machine moving to new addresses must leave first: with c down, that loses quorum.
+    const moved = three.map((m) => ({ ...m, advertiseAddr: `new-${m.name}` }));
+    assert.ok(!planMembership(three, moved).some(replacesMachine));
+    assert.match(
+      quorumProblem(live, planMembership(three, moved)) ?? "",
+      /^moving the manager a to new addresses .* would lose the managers' quorum/,
     );
   });
 });
