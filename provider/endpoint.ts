@@ -1,6 +1,8 @@
 // Where a credential may be sent: the rules every HTTP client that carries one (Harbor's basic auth,
 // GitLab's token) follows, so a password or token never leaves for another host or over plain HTTP.
 
+import { isUnknown } from "./unknowns";
+
 /** A problem with a known endpoint URL, as a provider's check reports it. */
 export interface EndpointProblem {
   property: string;
@@ -103,4 +105,16 @@ export function redirectRefused(
     `${service} answered ${redactedUrl(requestUrl)} with a redirect (${status}) to ${target}; Berth does ` +
       `not follow redirects with a credential. Set the connection's url to where the service really answers`,
   );
+}
+
+/**
+ * Problems with a connection's `url` as a provider's check sees it: nothing while the URL is unknown
+ * (at preview), else {@link endpointProblems} with `connection.allowInsecureHttp` as the opt-in (an
+ * unknown opt-in counts as given until it is known).
+ */
+export function connectionUrlProblems(url: unknown, allowInsecureHttp: unknown): EndpointProblem[] {
+  if (isUnknown(url)) return [];
+  if (typeof url !== "string") return [{ property: "connection.url", reason: "must be an https:// URL" }];
+  const optedIn = allowInsecureHttp === true || isUnknown(allowInsecureHttp);
+  return endpointProblems("connection.url", url, optedIn, "connection.allowInsecureHttp");
 }

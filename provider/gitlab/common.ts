@@ -5,7 +5,7 @@ import { type GitLabClient, type GitLabConnection, gitlabClient, hasGitLabStatus
 // comparisons and the failed-create error are the same as Harbor's.
 export { booleanProblem, changedKeys, type CheckFailure, createFailure, sameValue } from "../harbor/common";
 import { booleanProblem, type CheckFailure } from "../harbor/common";
-import { endpointProblems } from "../endpoint";
+import { connectionUrlProblems } from "../endpoint";
 
 /**
  * The connection a provider method uses: the one in state, or for `pulumi import` (no state yet) the
@@ -60,18 +60,7 @@ export function connectionProblems(c: unknown): CheckFailure[] {
     return [{ property: "connection", reason: "must be { url, token, registryHost?, allowInsecureHttp? }" }];
   const { url, token, registryHost, allowInsecureHttp } = c as Record<string, unknown>;
   const problems: CheckFailure[] = [];
-  if (!isUnknown(url)) {
-    if (typeof url === "string")
-      problems.push(
-        ...endpointProblems(
-          "connection.url",
-          url,
-          allowInsecureHttp === true || isUnknown(allowInsecureHttp),
-          "connection.allowInsecureHttp",
-        ),
-      );
-    else problems.push({ property: "connection.url", reason: "must be an https:// URL" });
-  }
+  problems.push(...connectionUrlProblems(url, allowInsecureHttp));
   if (!isUnknown(token) && !(typeof token === "string" && token.length > 0))
     problems.push({ property: "connection.token", reason: "must be a non-empty string" });
   if (

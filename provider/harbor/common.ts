@@ -1,7 +1,7 @@
 import { isUnknown } from "../unknowns";
 import { type HarborConnection, hasStatus } from "./client";
 import { sameValue } from "../same-value";
-import { endpointProblems } from "../endpoint";
+import { connectionUrlProblems } from "../endpoint";
 
 export { sameValue } from "../same-value";
 export { createFailure } from "../create-failure";
@@ -68,18 +68,7 @@ export function connectionProblems(c: unknown): CheckFailure[] {
     return [{ property: "connection", reason: "must be { url, username, password, allowInsecureHttp? }" }];
   const { url, username, password, allowInsecureHttp } = c as Record<string, unknown>;
   const problems: CheckFailure[] = [];
-  if (!isUnknown(url)) {
-    if (typeof url === "string")
-      problems.push(
-        ...endpointProblems(
-          "connection.url",
-          url,
-          allowInsecureHttp === true || isUnknown(allowInsecureHttp),
-          "connection.allowInsecureHttp",
-        ),
-      );
-    else problems.push({ property: "connection.url", reason: "must be an https:// URL" });
-  }
+  problems.push(...connectionUrlProblems(url, allowInsecureHttp));
   if (!isUnknown(username) && !(typeof username === "string" && username.length > 0))
     problems.push({ property: "connection.username", reason: "must be a non-empty string" });
   if (!isUnknown(password) && typeof password !== "string")
