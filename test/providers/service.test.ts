@@ -19,7 +19,8 @@ function spec(name: string, input: Omit<ServiceInput, "image"> & { image?: strin
   const service = normalizeService(`${owner.project}-${name}`, {
     image,
     stopGracePeriod: "1s",
-    update: { monitor: "1s" },
+    // A job is not rolled, so it takes no update policy.
+    ...(input.mode === "job" ? {} : { update: { monitor: "1s" } }),
     ...input,
   });
   return renderSwarm(service);
