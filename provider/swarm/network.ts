@@ -111,6 +111,24 @@ async function inspect(connection: EngineConnections, id: string): Promise<Engin
   return (await managerClient(connection).getNetwork(id).inspect()) as EngineNetwork;
 }
 
+/**
+ * A network just created, once the manager answering shows the driver options it was created with: a
+ * manager can answer before its copy of the new network is complete (seen under load, options empty),
+ * which would record drift that is not there. Tries for about 3 s, then returns what it sees.
+ */
+async function inspectAsCreated(
+  connection: EngineConnections,
+  id: string,
+  options: Record<string, string>,
+): Promise<EngineNetwork> {
+  for (let attempt = 0; ; attempt++) {
+    const found = await inspect(connection, id);
+    const complete = Object.keys(options).every((key) => found.Options?.[key] !== undefined);
+    if (complete || attempt >= 15) return found;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** The network named exactly `name`, if any (the engine's name filter matches substrings). */
 async function findByName(connection: EngineConnections, name: string): Promise<EngineNetwork | undefined> {
   const found = (await managerClient(connection).listNetworks({
@@ -274,7 +292,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
     const planned: NetworkOutputs = { ...inputs, swarmId, labelledUrn: inputs.owner.urn };
     try {
       // What the engine holds, so an adopted network that differs shows as a change on the next up.
-      const found = await inspect(inputs.connection, id);
+      const found = await inspectAsCreated(inputs.connection, id, existing ? {} : (inputs.options ?? {}));
       const labelledUrn = found.Labels?.[ownerLabelKeys.resource] ?? inputs.owner.urn;
       return { id, outs: { ...planned, ...asWritten(found, inputs), labelledUrn } };
     } catch (err) {
