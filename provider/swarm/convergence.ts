@@ -54,14 +54,6 @@ export const failuresPerSlot = 2;
  */
 const swarmVerdictGraceMs = 15_000;
 
-/** Whether a task was made from the service's current task template (the engine adds Runtime to the latter). */
-function ofCurrentSpec(task: Task, template: Record<string, unknown>): boolean {
-  if (!task.Spec) return false;
-  return Object.entries(task.Spec).every(
-    ([key, value]) => JSON.stringify(value) === JSON.stringify(template[key]),
-  );
-}
-
 /** The convergence window of a service: its update policy's monitor, 5 s when it sets none (or 0). */
 export function monitorMsOf(service: ServiceState): number {
   const ns = service.Spec.UpdateConfig?.Monitor;
@@ -240,11 +232,10 @@ export async function waitForConvergence(
 
       // A job counts only the tasks of its current run; a service, those of its current spec.
       const iteration = serviceState.JobStatus?.JobIteration?.Index;
-      const template = serviceState.Spec.TaskTemplate;
       const ofThisRun = (t: Task) =>
         target.mode === "job" && iteration !== undefined
           ? t.JobIteration?.Index === iteration
-          : ofCurrentSpec(t, template);
+          : t.upToDate === true;
       const failedNow = current.filter((t) => isFailure(t, target.mode) && ofThisRun(t));
       if (earlier === undefined) earlier = new Set(failedNow.map((t) => t.ID));
       let newFailure = false;
@@ -270,7 +261,7 @@ export async function waitForConvergence(
       } else {
         const wanted = current.filter((t) => t.DesiredState === "running");
         // Only tasks of the current spec count: right after an update the old ones still run.
-        const running = wanted.filter((t) => t.Status.State === "running" && ofCurrentSpec(t, template));
+        const running = wanted.filter((t) => t.Status.State === "running" && t.upToDate === true);
         // A global service gets one task per eligible node; Swarm alone knows which nodes those are.
         const expected = target.mode === "replicated" ? target.replicas : Math.max(1, wanted.length);
         const allRunning = wanted.length === expected && running.length === expected;

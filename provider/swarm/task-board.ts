@@ -20,6 +20,12 @@ export interface Task {
   Version?: { Index: number };
   /** The run of a job the task belongs to (Engine API 1.41+). */
   JobIteration?: { Index: number };
+  /**
+   * Set by the board: whether the engine counts the task as made from the service's current spec.
+   * Comparing `Spec` with the service's template here would be wrong: the API shows the two
+   * differently (a service can show an empty `DNSConfig` its tasks omit, after a leader change).
+   */
+  upToDate?: boolean;
 }
 
 export interface NodeState {
@@ -92,10 +98,15 @@ function newTaskBoard(docker: Dockerode): TaskBoard {
         !cached || now - cached.at >= serviceMaxAgeMs || requests.some((r) => r.serviceId === id && r.fresh)
       );
     });
-    let answer: [Task[], ServiceState[], NodeState[]];
+    let answer: [Task[], Task[], ServiceState[], NodeState[]];
     try {
       answer = await Promise.all([
         docker.listTasks({ filters: JSON.stringify({ service: ids }) }) as Promise<Task[]>,
+        // The filter the docker CLI's progress display uses: the engine compares each task with its
+        // service's spec as the orchestrator does when it decides what to replace.
+        docker.listTasks({ filters: JSON.stringify({ service: ids, "_up-to-date": ["true"] }) }) as Promise<
+          Task[]
+        >,
         stale.length === 0
           ? Promise.resolve([])
           : (docker.listServices({ filters: JSON.stringify({ id: stale }) }) as unknown as Promise<
@@ -110,7 +121,9 @@ function newTaskBoard(docker: Dockerode): TaskBoard {
       for (const request of requests) request.reject(err);
       return;
     }
-    const [tasks, services, nodes] = answer;
+    const [allTasks, upToDate, services, nodes] = answer;
+    const current = new Set(upToDate.map((t) => t.ID));
+    const tasks = allTasks.map((t) => ({ ...t, upToDate: current.has(t.ID) }));
     nodesSeen = { at: now, value: nodes };
     for (const id of stale) {
       // The engine's `id` filter matches prefixes: only the exact ID counts.

@@ -13,6 +13,8 @@ interface ScriptedTask {
   at: string;
   slot?: number;
   spec?: Record<string, unknown>;
+  /** What the engine's `_up-to-date` filter says of the task. Default: whether `spec` is the template. */
+  upToDate?: boolean;
   iteration?: number;
   desired?: string;
 }
@@ -34,14 +36,24 @@ function scriptedEngine(
   service: ScriptedService = {},
 ) {
   let start: number | undefined;
+  let lastStep: ReturnType<typeof script> | undefined;
   let updateState = service.updateState;
   return {
-    async listTasks() {
-      start ??= Date.now();
-      const step = script(Date.now() - start);
+    async listTasks(opts?: { filters?: string }) {
+      const upToDateOnly = opts?.filters?.includes("_up-to-date") ?? false;
+      // The board asks for all tasks and for the up-to-date ones at once: one step of the script serves both.
+      if (!upToDateOnly) {
+        start ??= Date.now();
+        lastStep = script(Date.now() - start);
+      }
+      const step = lastStep ?? script(0);
       const tasks = Array.isArray(step) ? step : step.tasks;
       if (!Array.isArray(step) && step.updateState) updateState = step.updateState;
-      return tasks.map((t) => ({
+      // As the engine's filter: a task is up to date when made from the service's current spec.
+      const listed = upToDateOnly
+        ? tasks.filter((t) => t.upToDate ?? JSON.stringify(t.spec ?? template) === JSON.stringify(template))
+        : tasks;
+      return listed.map((t) => ({
         ID: t.id,
         ServiceID: "s1",
         NodeID: "n1",
@@ -113,6 +125,25 @@ describe("convergence", () => {
       `1/1 tasks running, stable for 0/1 s; 1 task failed, the last: ${exit1}`,
       `1/1 tasks running, stable for 1/1 s; 1 task failed, the last: ${exit1}`,
     ]);
+  });
+
+  it("takes the engine's word for which tasks are of the current spec, not a comparison of what the API shows", async () => {
+    // After a leader change a service can show `DNSConfig: {}` where its tasks show nothing.
+    const shownOtherwise = { ContainerSpec: { ...template.ContainerSpec, DNSConfig: { Nameservers: [] } } };
+    await waitForConvergence(
+      scriptedEngine(() => [{ id: "a", state: "running", at: "01", spec: shownOtherwise, upToDate: true }]),
+      target,
+      { timeoutMs: 3000, pollMs: 10 },
+    );
+    // And a task the engine does not call up to date never counts, however its spec reads.
+    await assert.rejects(
+      waitForConvergence(
+        scriptedEngine(() => [{ id: "b", state: "running", at: "01", upToDate: false }]),
+        target,
+        { timeoutMs: 1000, pollMs: 10 },
+      ),
+      /not converged after 1 s \(0\/1 tasks running\)/,
+    );
   });
 
   it("starts the window again when a task of the current spec fails and another takes its slot", async () => {

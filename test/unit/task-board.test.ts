@@ -10,14 +10,21 @@ const template = { ContainerSpec: { Image: "local/busybox:1" } };
  * recording every call.
  */
 function countingEngine(serviceIds: string[], runsAfter = 3) {
-  const calls = { listTasks: [] as string[][], listServices: [] as string[][], listNodes: 0 };
+  const calls = {
+    listTasks: [] as string[][],
+    upToDateLists: 0,
+    listServices: [] as string[][],
+    listNodes: 0,
+  };
   const seen: Record<string, number> = {};
   const engine = {
     async listTasks(opts: { filters: string }) {
-      const ids = (JSON.parse(opts.filters) as { service: string[] }).service;
-      calls.listTasks.push(ids);
+      const filters = JSON.parse(opts.filters) as { service: string[]; "_up-to-date"?: string[] };
+      const ids = filters.service;
+      if (filters["_up-to-date"]) calls.upToDateLists++;
+      else calls.listTasks.push(ids);
       return ids.map((id) => {
-        seen[id] = (seen[id] ?? 0) + 1;
+        if (!filters["_up-to-date"]) seen[id] = (seen[id] ?? 0) + 1;
         const state = seen[id] >= runsAfter ? "running" : "preparing";
         return {
           ID: `t-${id}`,
@@ -60,6 +67,7 @@ describe("one poll of the engine for every service waited on", () => {
     // Three polls bring every service to running and a fourth ends their 1 ms monitor window: four
     // task lists, each naming all twenty services.
     assert.equal(calls.listTasks.length, 4);
+    assert.equal(calls.upToDateLists, 4, "each poll also asks which tasks are up to date, once for all");
     for (const asked of calls.listTasks) assert.deepEqual([...asked].sort(), [...ids].sort());
     assert.equal(calls.listNodes, 1, "nodes are read at most every two seconds");
   });
