@@ -71,6 +71,7 @@ export interface ContainerServiceArgs extends Omit<
 /** Thrown for a service description that cannot run on its cluster, listing every problem. */
 export class ServiceSpecError extends pulumi.ResourceError {
   constructor(
+    /** Every problem found in the description, each with its path. */
     readonly issues: SpecIssue[],
     message: string,
     resource: pulumi.Resource,

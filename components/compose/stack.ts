@@ -22,6 +22,7 @@ import { clusterHost, deployWorkloads } from "./stack-workloads";
 import { toServiceSpecs } from "./to-service-specs";
 import { ComposeError, type ComposeProject, type LoadComposeOptions } from "./types";
 
+/** Arguments of {@link ComposeStack}: a Compose project and the cluster it deploys to. */
 export interface ComposeStackArgs {
   /**
    * The cluster to deploy to: a swarm (`LocalSwarm`, `SwarmCluster`), deployed as `docker stack deploy`

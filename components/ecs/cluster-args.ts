@@ -6,6 +6,7 @@ import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error"
 
 /** An existing VPC to run the cluster in, instead of a new one. */
 export interface EcsNetworkArgs {
+  /** The existing VPC's ID. */
   vpcId: pulumi.Input<string>;
   /** Where tasks (and EC2 capacity) run: subnets with a route out through a NAT gateway. At least one. */
   privateSubnetIds: pulumi.Input<string>[];
@@ -32,6 +33,7 @@ export type EcsCapacityProviderName = "FARGATE" | "FARGATE_SPOT" | "EC2";
 
 /** One entry of a capacity provider strategy. */
 export interface EcsCapacityProviderStrategyItem {
+  /** The capacity provider this item weighs. */
   capacityProvider: EcsCapacityProviderName;
   /** Relative share of tasks. Default: 1. */
   weight?: number;

@@ -7,8 +7,11 @@ import type * as pulumi from "@pulumi/pulumi";
 export interface EcsClusterContext {
   /** The cluster's name (the component's name unless given). */
   clusterName: string;
+  /** The ECS cluster's ARN. */
   clusterArn: pulumi.Output<string>;
+  /** The AWS region the cluster is in. */
   region: pulumi.Output<string>;
+  /** The ID of the VPC the tasks run in. */
   vpcId: pulumi.Output<string>;
   /** Tasks run here, without public addresses. */
   privateSubnetIds: pulumi.Output<string[]>;
@@ -18,6 +21,7 @@ export interface EcsClusterContext {
   vpcCidr: pulumi.Output<string>;
   /** Cloud Map private DNS namespace: services are `<service>.<namespaceName>`. */
   namespaceId: pulumi.Output<string>;
+  /** The namespace's name. */
   namespaceName: string;
   /**
    * The security group every task of the cluster carries; services allow each other's declared

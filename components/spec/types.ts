@@ -98,6 +98,7 @@ export interface CanaryInput {
   promote?: boolean;
 }
 
+/** How a service's tasks are replaced on an update. */
 export interface UpdatePolicyInput {
   /** Tasks updated at once; 0 means all at once. Default: 1. */
   parallelism?: number;
@@ -115,6 +116,7 @@ export interface UpdatePolicyInput {
   canary?: CanaryInput;
 }
 
+/** When a service's containers are restarted. */
 export interface RestartPolicyInput {
   /** Default: `"any"` (jobs: `"on-failure"`). */
   condition?: "any" | "on-failure" | "none";
@@ -126,6 +128,7 @@ export interface RestartPolicyInput {
   window?: DurationInput;
 }
 
+/** Where a service's tasks may run. */
 export interface PlacementInput {
   /**
    * Swarm-style expressions: `node.labels.zone==a`, `node.role!=manager`, `node.hostname==n1`,
@@ -138,6 +141,7 @@ export interface PlacementInput {
   maxPerNode?: number;
 }
 
+/** Scaling on load between `min` and `max` replicas. */
 export interface AutoscaleInput {
   /** Required, at least 1. */
   min: number;
@@ -155,6 +159,7 @@ export interface AutoscaleInput {
   requestsPerTarget?: number;
 }
 
+/** A volume mounted into the container. */
 export interface VolumeInput {
   /** `volume` (named, managed by the cluster), `bind` (a host path) or `tmpfs` (memory). */
   type: "volume" | "bind" | "tmpfs";
@@ -172,6 +177,7 @@ export interface VolumeInput {
   tmpfs?: TmpfsInput;
 }
 
+/** Options of a tmpfs mount. */
 export interface TmpfsInput {
   /** Size limit (bytes or a quantity such as `"64Mi"`). Default: none (the engine's). */
   size?: MemoryInput;
@@ -179,6 +185,7 @@ export interface TmpfsInput {
   mode?: number;
 }
 
+/** A secret or config mounted as a file. */
 export interface FileMountInput {
   /** The name of the secret or config. */
   source: string;
@@ -222,6 +229,7 @@ export interface SecurityOptInput {
   appArmor?: "default" | "unconfined";
 }
 
+/** Resource limits and reservations. */
 export interface ResourcesInput {
   /** CPU limit. Default: none. */
   cpu?: CpuInput;
@@ -327,6 +335,7 @@ export interface ServiceInput {
 /** The names of the top-level fields of {@link ServiceInput}. */
 export type SpecField = Exclude<keyof ServiceInput, "ignoreUnsupported">;
 
+/** A port with every default filled in. */
 export interface NormalizedPort {
   target: number;
   /** Set exactly when `public` is true. */
@@ -355,6 +364,7 @@ export interface NormalizedHealthCheck {
   startInterval?: number;
 }
 
+/** Resources with every default filled in. */
 export interface NormalizedResources {
   /** Millicores. */
   cpu?: number;
@@ -364,6 +374,7 @@ export interface NormalizedResources {
   reservations: { cpu?: number; memory?: number; genericResources: Record<string, number> };
 }
 
+/** An update policy with every default filled in. */
 export interface NormalizedUpdatePolicy {
   parallelism: number;
   delay: number;
@@ -383,6 +394,7 @@ export interface NormalizedCanary {
   promote: boolean;
 }
 
+/** A restart policy with every default filled in. */
 export interface NormalizedRestartPolicy {
   condition: "any" | "on-failure" | "none";
   delay: number;
@@ -390,6 +402,7 @@ export interface NormalizedRestartPolicy {
   window: number;
 }
 
+/** A placement constraint: a node attribute compared with a value. */
 export interface PlacementConstraint {
   /** e.g. `node.labels.zone`, `node.role`. */
   attribute: string;
@@ -397,6 +410,7 @@ export interface PlacementConstraint {
   value: string;
 }
 
+/** A secret or config file with every default filled in. */
 export interface NormalizedFileMount {
   source: string;
   target: string;
@@ -406,6 +420,7 @@ export interface NormalizedFileMount {
   gid: string;
 }
 
+/** A volume with every default filled in. */
 export interface NormalizedVolume {
   type: "volume" | "bind" | "tmpfs";
   /** Absent for tmpfs and anonymous volumes. */

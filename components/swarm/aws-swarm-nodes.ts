@@ -5,6 +5,7 @@ import { swarmTrafficRules } from "./swarm-ports";
 import { checkedAdminCidr, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
 import { readyVmNode, type SwarmVmArgs, swarmVmFields, vmBootstrap } from "./vm-node";
 
+/** Arguments of {@link AwsSwarmNodes}. */
 export interface AwsSwarmNodesArgs extends SwarmVmArgs {
   /** The VPC of the security groups. */
   vpcId: pulumi.Input<string>;

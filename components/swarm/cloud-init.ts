@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 
+/** What the first boot of a swarm node's machine sets up through cloud-init. */
 export interface SwarmNodeCloudInit {
   /** The login user Berth connects as. Cloud-init creates it, in the `docker` group. */
   user: string;

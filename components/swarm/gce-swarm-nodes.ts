@@ -5,6 +5,7 @@ import { swarmTrafficRules } from "./swarm-ports";
 import { checkedAdminCidr, lastNodeNames, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
 import { readyVmNode, type SwarmVmArgs, swarmVmFields, vmBootstrap } from "./vm-node";
 
+/** Arguments of {@link GceSwarmNodes}. */
 export interface GceSwarmNodesArgs extends SwarmVmArgs {
   /** The VPC network (name or self link). */
   network: pulumi.Input<string>;

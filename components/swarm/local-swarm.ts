@@ -4,6 +4,7 @@ import { type EngineConnections, SwarmMode, type SwarmNetwork } from "../../prov
 import { createDefaultNetwork, type DefaultNetworkOptions, deploySwarmWorkload } from "./cluster-services";
 import type { SwarmEngineAccess, SwarmTarget } from "./engine-access";
 
+/** Arguments of {@link LocalSwarm}. */
 export interface LocalSwarmArgs {
   /**
    * The engine, or the engines of several managers of an existing swarm (any reachable one is used;
@@ -30,7 +31,9 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
   readonly target = "swarm" as const;
   /** How stacks reach this swarm. */
   readonly engine: SwarmEngineAccess;
+  /** The swarm membership of the engine. */
   readonly swarmMode: SwarmMode;
+  /** The default overlay network every service joins, unless skipped. */
   readonly defaultNetwork?: SwarmNetwork;
   /** The swarm's id. */
   declare readonly swarmId: pulumi.Output<string>;

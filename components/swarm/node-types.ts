@@ -22,6 +22,7 @@ export interface SwarmNodeSsh {
 
 /** How Berth reaches a node's Docker engine over its TCP API with mutual TLS. */
 export interface SwarmNodeTls {
+  /** The engine's host name or address. */
   host: pulumi.Input<string>;
   /** Default: 2376. */
   port?: pulumi.Input<number>;
@@ -43,7 +44,9 @@ export interface SwarmNodeArgs {
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Default: `"active"`. */
   availability?: SwarmNodeAvailability;
+  /** Reach the node's engine over SSH. */
   ssh?: SwarmNodeSsh;
+  /** Reach the node's engine over the Docker API with mutual TLS. */
   tls?: SwarmNodeTls;
   /**
    * The address other nodes reach this one at for swarm traffic (2377/tcp on managers, 7946, 4789).

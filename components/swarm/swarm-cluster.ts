@@ -13,6 +13,7 @@ import { managerWarnings, memberSpec, nodeConnection, nodeIssues } from "./membe
 import type { SwarmNodeArgs } from "./node-types";
 import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
 
+/** Arguments of {@link SwarmCluster}. */
 export interface SwarmClusterArgs {
   /**
    * The machines, each reached over SSH or TLS. The first manager forms the swarm; the others join.
@@ -72,9 +73,13 @@ const hostOf = (node: SwarmNodeArgs) => node.ssh?.host ?? node.tls!.host;
  */
 export class SwarmCluster extends pulumi.ComponentResource implements ServiceCluster, SwarmTarget {
   readonly target = "swarm" as const;
+  /** The connections to every manager's engine, which the cluster's services use. */
   readonly engine: SwarmEngineAccess;
+  /** The swarm's membership: which nodes are in it, and their roles. */
   readonly membership: SwarmMembership;
+  /** The default overlay network every service joins, unless skipped. */
   readonly defaultNetwork?: SwarmNetwork;
+  /** The swarm's ID. */
   declare readonly swarmId: pulumi.Output<string>;
   /** Swarm node ids by node name. */
   declare readonly nodeIds: pulumi.Output<Record<string, string>>;

@@ -4,6 +4,7 @@ import { type NormalizedService, renderSwarm } from "../spec";
 import { type EngineConnections, SwarmConfig, SwarmSecret, SwarmService } from "../../provider/swarm";
 import { engineRegistryAuth, engineSpec } from "./engine-spec";
 
+/** Arguments of {@link SwarmWorkload}, which a swarm cluster passes for each service. */
 export interface SwarmWorkloadArgs {
   /** The service and its files. */
   request: WorkloadRequest;
@@ -20,11 +21,17 @@ export interface SwarmWorkloadArgs {
  * service to a new object before the old one goes) and the Swarm service itself.
  */
 export class SwarmWorkload extends pulumi.ComponentResource {
+  /** The Swarm service's ID. */
   declare readonly serviceId: pulumi.Output<string>;
+  /** The name the swarm knows the service by. */
   declare readonly serviceName: pulumi.Output<string>;
+  /** One entry per port: the service's short name, and `host:port` for published ports. */
   declare readonly endpoints: pulumi.Output<ServiceEndpoint[]>;
+  /** The secrets created with the service. */
   readonly secrets: SwarmSecret[];
+  /** The configs created with the service. */
   readonly configs: SwarmConfig[];
+  /** The Swarm service. */
   readonly service: SwarmService;
 
   constructor(name: string, args: SwarmWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -9,7 +9,9 @@ import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection
 
 export type { AccessTokenScope } from "../../../provider/gitlab/access-token";
 
+/** Arguments of {@link GitLabProjectAccessToken}. */
 export interface GitLabProjectAccessTokenArgs {
+  /** The GitLab instance and the token to manage it with. */
   connection: pulumi.Input<GitLabConnection>;
   /** The project: its numeric ID or its full path (`group/app`). */
   project: pulumi.Input<string | number>;
@@ -45,6 +47,7 @@ export interface GitLabProjectAccessTokenArgs {
  * the token is "" until rotated. Needs `@gitbeaker/rest` installed.
  */
 export class GitLabProjectAccessToken extends pulumi.dynamic.Resource {
+  /** The numeric ID of the project the token belongs to. */
   declare readonly projectId: pulumi.Output<number>;
   /** The current token's ID (rotation gives it a new one). */
   declare readonly tokenId: pulumi.Output<number>;

@@ -9,7 +9,9 @@ import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection
 
 export type { DeployTokenScope } from "../../../provider/gitlab/deploy-token";
 
+/** Arguments of {@link GitLabDeployToken}. */
 export interface GitLabDeployTokenArgs {
+  /** The GitLab instance and the token to manage it with. */
   connection: pulumi.Input<GitLabConnection>;
   /** The project: its numeric ID or its full path (`group/app`). */
   project: pulumi.Input<string | number>;
@@ -33,7 +35,9 @@ export interface GitLabDeployTokenArgs {
  * Needs `@gitbeaker/rest` installed.
  */
 export class GitLabDeployToken extends pulumi.dynamic.Resource {
+  /** The numeric ID of the project the token belongs to. */
   declare readonly projectId: pulumi.Output<number>;
+  /** The deploy token's ID in GitLab. */
   declare readonly tokenId: pulumi.Output<number>;
   /** The token (secret): the password for `docker login`. */
   declare readonly token: pulumi.Output<string>;

@@ -6,7 +6,9 @@ import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection
 
 export type { ProtectionAccessLevel } from "../../../provider/gitlab/api-types";
 
+/** Arguments of {@link GitLabProtectedRepositoryRule}. */
 export interface GitLabProtectedRepositoryRuleArgs {
+  /** The GitLab instance and the token to manage it with. */
   connection: pulumi.Input<GitLabConnection>;
   /** The project: its numeric ID or its full path (`group/app`). A new project replaces the rule. */
   project: pulumi.Input<string | number>;
@@ -26,7 +28,9 @@ export interface GitLabProtectedRepositoryRuleArgs {
  * (GITLAB_URL, GITLAB_TOKEN set). Needs `@gitbeaker/rest` installed.
  */
 export class GitLabProtectedRepositoryRule extends pulumi.dynamic.Resource {
+  /** The numeric ID of the project the rule belongs to. */
   declare readonly projectId: pulumi.Output<number>;
+  /** The rule's ID in GitLab. */
   declare readonly ruleId: pulumi.Output<number>;
 
   constructor(name: string, args: GitLabProtectedRepositoryRuleArgs, opts?: pulumi.CustomResourceOptions) {

@@ -24,7 +24,9 @@ export interface GitLabCleanupPolicyArgs {
   nameRegexKeep?: pulumi.Input<string>;
 }
 
+/** Arguments of {@link GitLabRegistry}. */
 export interface GitLabRegistryArgs {
+  /** The GitLab instance and the token to manage it with. */
   connection: pulumi.Input<GitLabConnection>;
   /** The project: its numeric ID or its full path (`group/app`). A new project replaces the resource. */
   project: pulumi.Input<string | number>;
@@ -52,12 +54,15 @@ export interface GitLabRegistryArgs {
  * with GITLAB_URL and GITLAB_TOKEN set. Needs `@gitbeaker/rest` installed (`npm install @gitbeaker/rest`).
  */
 export class GitLabRegistry extends pulumi.dynamic.Resource {
+  /** The project's numeric ID. */
   declare readonly projectId: pulumi.Output<number>;
+  /** The project's full path. */
   declare readonly projectPath: pulumi.Output<string>;
   /** The registry's host, e.g. `registry.gitlab.example.com`. */
   declare readonly registryHost: pulumi.Output<string>;
   /** Where the project's images live: `<registry host>/<project path>`. */
   declare readonly imagePrefix: pulumi.Output<string>;
+  /** The container registry's access level that is set. */
   declare readonly accessLevel: pulumi.Output<RegistryAccessLevel>;
 
   constructor(name: string, args: GitLabRegistryArgs, opts?: pulumi.CustomResourceOptions) {

@@ -3,7 +3,9 @@ import { dynamicProvider } from "../../../provider/reference";
 import { gcScheduleDefaults, gcScheduleProvider } from "../../../provider/harbor/gc-schedule";
 import { type HarborConnection, harborModule, secretConnection } from "./connection";
 
+/** Arguments of {@link HarborGarbageCollection}. */
 export interface HarborGarbageCollectionArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
   /** When garbage collection runs: a six-field cron, seconds first, e.g. "0 0 3 * * 0". */
   schedule: pulumi.Input<string>;
@@ -26,6 +28,7 @@ export interface HarborGarbageCollectionArgs {
  * HARBOR_USERNAME and HARBOR_PASSWORD set.
  */
 export class HarborGarbageCollection extends pulumi.dynamic.Resource {
+  /** The GC schedule that is set. */
   declare readonly schedule: pulumi.Output<string>;
 
   constructor(name: string, args: HarborGarbageCollectionArgs, opts?: pulumi.CustomResourceOptions) {

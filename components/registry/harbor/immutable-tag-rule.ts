@@ -3,7 +3,9 @@ import { dynamicProvider } from "../../../provider/reference";
 import { immutableRuleDefaults, immutableTagRuleProvider } from "../../../provider/harbor/immutable-tag-rule";
 import { type HarborConnection, harborModule, secretConnection } from "./connection";
 
+/** Arguments of {@link HarborImmutableTagRule}. */
 export interface HarborImmutableTagRuleArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
   /** The project's Harbor ID (a `HarborProject`'s `projectId`). A new project replaces the rule. */
   projectId: pulumi.Input<number>;

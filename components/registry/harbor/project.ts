@@ -3,7 +3,9 @@ import { dynamicProvider } from "../../../provider/reference";
 import { projectDefaults, projectProvider, type Severity } from "../../../provider/harbor/project";
 import { type HarborConnection, harborModule, secretConnection } from "./connection";
 
+/** Arguments of {@link HarborProject}. */
 export interface HarborProjectArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
   /** The project's name (lower case; Harbor cannot rename a project, so a new name replaces it). Default: the resource name. */
   name?: pulumi.Input<string>;
@@ -32,10 +34,13 @@ export interface HarborProjectArgs {
  * HARBOR_URL, HARBOR_USERNAME and HARBOR_PASSWORD set.
  */
 export class HarborProject extends pulumi.dynamic.Resource {
+  /** The project's name. */
   declare readonly name: pulumi.Output<string>;
   /** Harbor's ID of the project. */
   declare readonly projectId: pulumi.Output<number>;
+  /** Whether anyone may pull from the project. */
   declare readonly public: pulumi.Output<boolean>;
+  /** The project's storage quota in bytes (-1: unlimited). */
   declare readonly storageLimitBytes: pulumi.Output<number>;
 
   constructor(name: string, args: HarborProjectArgs, opts?: pulumi.CustomResourceOptions) {

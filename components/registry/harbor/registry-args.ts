@@ -5,6 +5,7 @@ import type { KubernetesCluster } from "../../kubernetes/cluster";
 
 /** Harbor behind an Ingress, at `host`. */
 export interface HarborIngressExpose {
+  /** Exposed through an ingress. */
   type: "ingress";
   /** The host name Harbor answers on, e.g. `harbor.example.com`. */
   host: pulumi.Input<string>;
@@ -14,6 +15,7 @@ export interface HarborIngressExpose {
 
 /** Harbor behind a Service of type LoadBalancer. */
 export interface HarborLoadBalancerExpose {
+  /** Exposed through a load balancer. */
   type: "loadBalancer";
   /** A fixed address to ask the load balancer for. Default: whatever the cloud assigns. */
   ip?: pulumi.Input<string>;
@@ -42,9 +44,11 @@ export interface HarborPersistenceArgs {
 
 /** An external PostgreSQL instead of the chart's own. */
 export interface HarborDatabaseArgs {
+  /** The database server's host. */
   host: pulumi.Input<string>;
   /** Default: 5432. */
   port?: pulumi.Input<number>;
+  /** The user Harbor connects as. */
   username: pulumi.Input<string>;
   /** Kept secret in state. */
   password: pulumi.Input<string>;

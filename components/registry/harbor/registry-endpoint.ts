@@ -9,7 +9,9 @@ import { type HarborConnection, harborModule, secretConnection } from "./connect
 
 export type { RegistryType } from "../../../provider/harbor/registry-endpoint";
 
+/** Arguments of {@link HarborRegistryEndpoint}. */
 export interface HarborRegistryEndpointArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
   /** The endpoint's name in Harbor. Default: the resource name. */
   name?: pulumi.Input<string>;
@@ -38,6 +40,7 @@ export interface HarborRegistryEndpointArgs {
 export class HarborRegistryEndpoint extends pulumi.dynamic.Resource {
   /** Harbor's ID of the endpoint (a replication policy's source or destination). */
   declare readonly registryId: pulumi.Output<number>;
+  /** The endpoint's name in Harbor. */
   declare readonly name: pulumi.Output<string>;
 
   constructor(name: string, args: HarborRegistryEndpointArgs, opts?: pulumi.CustomResourceOptions) {

@@ -29,7 +29,9 @@ export interface HarborReplicationFiltersArgs {
   resource?: pulumi.Input<ReplicationResource>;
 }
 
+/** Arguments of {@link HarborReplicationPolicy}. */
 export interface HarborReplicationPolicyArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
   /** The policy's name in Harbor. Default: the resource name. */
   name?: pulumi.Input<string>;
@@ -43,6 +45,7 @@ export interface HarborReplicationPolicyArgs {
   destinationNamespace?: pulumi.Input<string>;
   /** How many leading path components `destinationNamespace` replaces (0-3); -1 is Harbor's legacy mode. Default: -1. */
   destinationNamespaceReplaceCount?: pulumi.Input<number>;
+  /** Which artifacts are replicated. */
   filters?: pulumi.Input<HarborReplicationFiltersArgs>;
   /** "manual", "scheduled" (with `cron`) or "event_based" (push-based only). Default: "manual". */
   trigger?: pulumi.Input<ReplicationTriggerType>;

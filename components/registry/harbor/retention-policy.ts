@@ -29,7 +29,9 @@ export interface HarborRetentionRuleArgs {
   disabled?: pulumi.Input<boolean>;
 }
 
+/** Arguments of {@link HarborRetentionPolicy}. */
 export interface HarborRetentionPolicyArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
   /** The project's Harbor ID (a `HarborProject`'s `projectId`). A new project replaces the policy. */
   projectId: pulumi.Input<number>;

@@ -5,7 +5,9 @@ import { type HarborConnection, harborModule, secretConnection } from "./connect
 
 export type { RobotAccess } from "../../../provider/harbor/robot";
 
+/** Arguments of {@link HarborRobotAccount}. */
 export interface HarborRobotAccountArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
   /** The project's name (e.g. a `HarborProject`'s `name`). A new project replaces the robot. */
   project: pulumi.Input<string>;
@@ -32,6 +34,7 @@ export interface HarborRobotAccountArgs {
  * until the first rotation.
  */
 export class HarborRobotAccount extends pulumi.dynamic.Resource {
+  /** The robot account's ID in Harbor. */
   declare readonly robotId: pulumi.Output<number>;
   /** The name to log in with: `robot$<project>+<name>`. */
   declare readonly fullName: pulumi.Output<string>;
