@@ -43,7 +43,10 @@ export interface WorkloadRequest {
   registryAuth?: pulumi.Input<RegistryCredentials>;
   /** How long creating or updating the service may take to converge. */
   timeoutSeconds: number;
-  /** Which ports the cluster's other services may reach. Default: {@link PeerAccess} `"declared-ports"`. */
+  /**
+   * Which ports the cluster's other services may reach.
+   * @default {@link PeerAccess} `"declared-ports"`
+   */
   peerAccess?: PeerAccess;
 }
 

@@ -50,7 +50,10 @@ export interface ComposeMapping {
 
 /** Options of {@link toServiceSpecs}. */
 export interface ToServiceSpecsOptions {
-  /** Treat ignored keys as errors. Default: false. */
+  /**
+   * Treat ignored keys as errors.
+   * @default false
+   */
   strict?: boolean;
 }
 

@@ -211,7 +211,10 @@ export interface ComposeProject {
 
 /** Options of {@link loadCompose}. */
 export interface LoadComposeOptions {
-  /** Compose files, merged in order; relative to `workingDir`. Default: `compose.yaml` (and its usual aliases). */
+  /**
+   * Compose files, merged in order; relative to `workingDir`.
+   * @default `compose.yaml` (and its usual aliases)
+   */
   files?: string[];
   /** Inline YAML, used instead of `files`. */
   content?: string;
@@ -219,10 +222,19 @@ export interface LoadComposeOptions {
   workingDir: string;
   /** The environment for interpolation; replaces `process.env` when given. `.env` fills the gaps. */
   env?: Record<string, string | undefined>;
-  /** Profiles to enable. Default: none (only services without profiles). */
+  /**
+   * Profiles to enable.
+   * @default none (only services without profiles)
+   */
   profiles?: string[];
-  /** The project name. Default: the top-level `name`, else `COMPOSE_PROJECT_NAME`, else the directory's name. */
+  /**
+   * The project name.
+   * @default the top-level `name`, else `COMPOSE_PROJECT_NAME`, else the directory's name
+   */
   projectName?: string;
-  /** Called with each warning, such as a variable used without being set. Default: warnings are dropped. */
+  /**
+   * Called with each warning, such as a variable used without being set.
+   * @default warnings are dropped
+   */
   onWarning?: (message: string) => void;
 }

@@ -38,7 +38,10 @@ export interface EcsClusterContext {
   certificateArn?: pulumi.Input<string>;
   /** Public HTTP ports may listen with plain HTTP when there is no certificate. */
   allowPlainHttp?: boolean;
-  /** The image of the init container that writes secret files. Default: the renderer's pinned one. */
+  /**
+   * The image of the init container that writes secret files.
+   * @default the renderer's pinned one
+   */
   initImage?: string;
   /** Tags every resource carries. */
   tags: Record<string, string>;

@@ -8,7 +8,10 @@ export interface SwarmNodeCloudInit {
   authorizedKey: string;
   /** The machine's own SSH host key, made before it boots so that clients can verify it. */
   hostKey: { privateKey: string; publicKey: string };
-  /** Files written early in the first boot, before the SSH keys are set up. Default: none. */
+  /**
+   * Files written early in the first boot, before the SSH keys are set up.
+   * @default none
+   */
   files?: { path: string; content: string }[];
 }
 

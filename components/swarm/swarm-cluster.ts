@@ -24,24 +24,48 @@ export interface SwarmClusterArgs {
    * resolves.
    */
   nodes: pulumi.Input<SwarmNodeArgs[]>;
-  /** Settings fixed when the swarm forms (changing one re-forms it). Default: the engine's. */
+  /**
+   * Settings fixed when the swarm forms (changing one re-forms it).
+   * @default the engine's
+   */
   swarm?: {
-    /** Subnets for overlay networks. Default: `10.0.0.0/8`. */
+    /**
+     * Subnets for overlay networks.
+     * @default `10.0.0.0/8`
+     */
     defaultAddrPool?: string[];
-    /** Prefix length of each overlay network. Default: 24. */
+    /**
+     * Prefix length of each overlay network.
+     * @default 24
+     */
     subnetSize?: number;
-    /** The VXLAN port for overlay traffic. Default: 4789. */
+    /**
+     * The VXLAN port for overlay traffic.
+     * @default 4789
+     */
     dataPathPort?: number;
-    /** Lock managers' keys at rest: a restarted manager needs `unlockKey`. Default: false. */
+    /**
+     * Lock managers' keys at rest: a restarted manager needs `unlockKey`.
+     * @default false
+     */
     autolock?: boolean;
   };
-  /** Change any value to rotate that credential on the next update. Default: none. */
+  /**
+   * Change any value to rotate that credential on the next update.
+   * @default none
+   */
   rotate?: { workerToken?: string; managerToken?: string; unlockKey?: string };
-  /** How long a node may take to join, drain or leave. Default: 300 s. */
+  /**
+   * How long a node may take to join, drain or leave.
+   * @default 300 s
+   */
   timeoutSeconds?: number;
-  /** Default: an overlay network `<cluster>-default` that every service joins. */
+  /** @default an overlay network `<cluster>-default` that every service joins */
   defaultNetwork?: DefaultNetworkOptions;
-  /** The host published ports are reached at. Default: the first manager's SSH or TLS host. */
+  /**
+   * The host published ports are reached at.
+   * @default the first manager's SSH or TLS host
+   */
   publicHost?: pulumi.Input<string>;
 }
 

@@ -8,11 +8,17 @@ import { engineRegistryAuth, engineSpec } from "./engine-spec";
 export interface SwarmWorkloadArgs {
   /** The service and its files. */
   request: WorkloadRequest;
-  /** Default: the local engine. */
+  /** @default the local engine */
   connection?: pulumi.Input<EngineConnections>;
-  /** Networks every service of the cluster joins (by name). Default: none. */
+  /**
+   * Networks every service of the cluster joins (by name).
+   * @default none
+   */
   clusterNetworks?: pulumi.Input<string>[];
-  /** The host that published ports are reached at, for `endpoints`. Default: `"localhost"`. */
+  /**
+   * The host that published ports are reached at, for `endpoints`.
+   * @default `"localhost"`
+   */
   publicHost?: pulumi.Input<string>;
 }
 

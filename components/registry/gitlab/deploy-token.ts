@@ -15,13 +15,22 @@ export interface GitLabDeployTokenArgs {
   connection: pulumi.Input<GitLabConnection>;
   /** The project: its numeric ID or its full path (`group/app`). */
   project: pulumi.Input<string | number>;
-  /** The token's name in GitLab. Default: the resource name. */
+  /**
+   * The token's name in GitLab.
+   * @default the resource name
+   */
   name?: pulumi.Input<string>;
   /** What it may do, e.g. `["read_registry"]` to pull or `["read_registry", "write_registry"]` to push. */
   scopes: pulumi.Input<pulumi.Input<DeployTokenScope>[]>;
-  /** Expiry date, `YYYY-MM-DD`. Default: "" (never). */
+  /**
+   * Expiry date, `YYYY-MM-DD`.
+   * @default "" (never)
+   */
   expiresAt?: pulumi.Input<string>;
-  /** The user name it logs in with. Default: "" (GitLab's `gitlab+deploy-token-<id>`). */
+  /**
+   * The user name it logs in with.
+   * @default "" (GitLab's `gitlab+deploy-token-<id>`)
+   */
   username?: pulumi.Input<string>;
 }
 

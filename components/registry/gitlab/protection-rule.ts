@@ -14,9 +14,15 @@ export interface GitLabProtectedRepositoryRuleArgs {
   project: pulumi.Input<string | number>;
   /** The repositories protected: the project's path, then a name with `*` wildcards (`group/app/release*`). */
   repositoryPathPattern: pulumi.Input<string>;
-  /** The least role that may push: "maintainer", "owner", "admin", or "" (no restriction). Default: "maintainer". */
+  /**
+   * The least role that may push: "maintainer", "owner", "admin", or "" (no restriction).
+   * @default "maintainer"
+   */
   minimumAccessLevelForPush?: pulumi.Input<ProtectionAccessLevel | "">;
-  /** The least role that may delete images: as above. Default: "maintainer". */
+  /**
+   * The least role that may delete images: as above.
+   * @default "maintainer"
+   */
   minimumAccessLevelForDelete?: pulumi.Input<ProtectionAccessLevel | "">;
 }
 

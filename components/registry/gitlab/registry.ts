@@ -10,17 +10,32 @@ export type { CleanupAge, CleanupCadence, CleanupKeepCount } from "../../../prov
 
 /** A container registry cleanup policy: which tags GitLab removes, and how often it looks. */
 export interface GitLabCleanupPolicyArgs {
-  /** Default: true (a policy that is given runs). */
+  /** @default true (a policy that is given runs) */
   enabled?: pulumi.Input<boolean>;
-  /** How often the cleanup runs: "1d", "7d", "14d", "1month" or "3month". Default: "1d". */
+  /**
+   * How often the cleanup runs: "1d", "7d", "14d", "1month" or "3month".
+   * @default "1d"
+   */
   cadence?: pulumi.Input<CleanupCadence>;
-  /** Tags kept per image whatever their age: 1, 5, 10, 25, 50 or 100. Default: 10. */
+  /**
+   * Tags kept per image whatever their age: 1, 5, 10, 25, 50 or 100.
+   * @default 10
+   */
   keepN?: pulumi.Input<CleanupKeepCount>;
-  /** Only tags older than this are removed: "7d", "14d", "30d" or "90d". Default: "90d". */
+  /**
+   * Only tags older than this are removed: "7d", "14d", "30d" or "90d".
+   * @default "90d"
+   */
   olderThan?: pulumi.Input<CleanupAge>;
-  /** Tags whose names match are removed (RE2 syntax). Default: ".*". */
+  /**
+   * Tags whose names match are removed (RE2 syntax).
+   * @default ".*"
+   */
   nameRegex?: pulumi.Input<string>;
-  /** Tags whose names match are always kept (RE2 syntax). Default: "" (none). */
+  /**
+   * Tags whose names match are always kept (RE2 syntax).
+   * @default "" (none)
+   */
   nameRegexKeep?: pulumi.Input<string>;
 }
 
@@ -30,14 +45,20 @@ export interface GitLabRegistryArgs {
   connection: pulumi.Input<GitLabConnection>;
   /** The project: its numeric ID or its full path (`group/app`). A new project replaces the resource. */
   project: pulumi.Input<string | number>;
-  /** Who sees the registry: "enabled" (as the project), "private" (members only) or "disabled". Default: "enabled". */
+  /**
+   * Who sees the registry: "enabled" (as the project), "private" (members only) or "disabled".
+   * @default "enabled"
+   */
   accessLevel?: pulumi.Input<RegistryAccessLevel>;
-  /** The cleanup policy. Default: none (GitLab's default policy, turned off). */
+  /**
+   * The cleanup policy.
+   * @default none (GitLab's default policy, turned off)
+   */
   cleanupPolicy?: pulumi.Input<GitLabCleanupPolicyArgs>;
   /**
-   * Take over an access level other than "enabled", or a cleanup policy that is on, set before this
-   * resource (when they differ from these); they are put back when the resource is deleted. Default:
-   * false (create fails, naming the settings found).
+   * Take over an access level other than "enabled", or a cleanup policy that is on, set before this resource
+   * (when they differ from these); they are put back when the resource is deleted.
+   * @default false (create fails, naming the settings found)
    */
   adopt?: pulumi.Input<boolean>;
 }

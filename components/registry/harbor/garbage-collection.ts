@@ -9,13 +9,20 @@ export interface HarborGarbageCollectionArgs {
   connection: pulumi.Input<HarborConnection>;
   /** When garbage collection runs: a six-field cron, seconds first, e.g. "0 0 3 * * 0". */
   schedule: pulumi.Input<string>;
-  /** Delete untagged artifacts too. Default: false. */
+  /**
+   * Delete untagged artifacts too.
+   * @default false
+   */
   deleteUntagged?: pulumi.Input<boolean>;
-  /** Parallel workers, 1 to 5. Default: 1. */
+  /**
+   * Parallel workers, 1 to 5.
+   * @default 1
+   */
   workers?: pulumi.Input<number>;
   /**
-   * Take over a schedule Harbor already has (one that differs from this one); it is put back when
-   * the resource is deleted. Default: false (create fails, naming the schedule found).
+   * Take over a schedule Harbor already has (one that differs from this one); it is put back when the
+   * resource is deleted.
+   * @default false (create fails, naming the schedule found)
    */
   adopt?: pulumi.Input<boolean>;
 }

@@ -20,9 +20,15 @@ export interface HarborProjectMemberArgs {
   user?: pulumi.Input<string>;
   /** A group's name, for a group member. A change replaces the member. */
   group?: pulumi.Input<string>;
-  /** The group's kind: "ldap", "http" or "oidc". Default: "http". */
+  /**
+   * The group's kind: "ldap", "http" or "oidc".
+   * @default "http"
+   */
   groupType?: pulumi.Input<GroupType>;
-  /** An LDAP group's DN (required for `groupType: "ldap"`). Default: "". */
+  /**
+   * An LDAP group's DN (required for `groupType: "ldap"`).
+   * @default ""
+   */
   ldapGroupDn?: pulumi.Input<string>;
   /** "projectAdmin", "maintainer", "developer", "guest" or "limitedGuest"; changes in place. */
   role: pulumi.Input<MemberRole>;

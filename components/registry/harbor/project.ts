@@ -7,21 +7,45 @@ import { type HarborConnection, harborModule, secretConnection } from "./connect
 export interface HarborProjectArgs {
   /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
-  /** The project's name (lower case; Harbor cannot rename a project, so a new name replaces it). Default: the resource name. */
+  /**
+   * The project's name (lower case; Harbor cannot rename a project, so a new name replaces it).
+   * @default the resource name
+   */
   name?: pulumi.Input<string>;
-  /** Anyone may pull without logging in. Default: false. */
+  /**
+   * Anyone may pull without logging in.
+   * @default false
+   */
   public?: pulumi.Input<boolean>;
-  /** Scan images for vulnerabilities on push. Default: false. */
+  /**
+   * Scan images for vulnerabilities on push.
+   * @default false
+   */
   autoScan?: pulumi.Input<boolean>;
-  /** Refuse pulls of images with vulnerabilities at or above `severity`. Default: false. */
+  /**
+   * Refuse pulls of images with vulnerabilities at or above `severity`.
+   * @default false
+   */
   preventVulnerable?: pulumi.Input<boolean>;
-  /** The severity `preventVulnerable` blocks from. Default: "low". */
+  /**
+   * The severity `preventVulnerable` blocks from.
+   * @default "low"
+   */
   severity?: pulumi.Input<Severity>;
-  /** Use the system's CVE allowlist instead of the project's own. Default: true. */
+  /**
+   * Use the system's CVE allowlist instead of the project's own.
+   * @default true
+   */
   reuseSystemCveAllowlist?: pulumi.Input<boolean>;
-  /** The project's own CVE allowlist (CVE IDs). Default: none. */
+  /**
+   * The project's own CVE allowlist (CVE IDs).
+   * @default none
+   */
   cveAllowlist?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Storage quota in bytes; -1 is unlimited. Set through Harbor's /quotas. Default: -1. */
+  /**
+   * Storage quota in bytes; -1 is unlimited. Set through Harbor's /quotas.
+   * @default -1
+   */
   storageLimitBytes?: pulumi.Input<number>;
 }
 
