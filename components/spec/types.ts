@@ -42,7 +42,14 @@ export interface PortInput {
    * HTTP routing for a public TCP port (Kubernetes Ingress, ECS ALB rule).
    * @default none
    */
-  http?: { host?: string; path?: string; tls?: boolean };
+  http?: {
+    /** The host name requests are routed by. */
+    host?: string;
+    /** The path prefix requests are routed by. */
+    path?: string;
+    /** Serve HTTPS. */
+    tls?: boolean;
+  };
   /**
    * The only client addresses a public port accepts, as IPv4 or IPv6 CIDR blocks (`"203.0.113.0/24"`,
    * `"2001:db8::/32"`): ECS load balancer security group rules, Kubernetes `loadBalancerSourceRanges`. Only
@@ -62,9 +69,17 @@ export interface HealthCheckInput {
    */
   command?: string | string[];
   /** An HTTP GET that must answer 2xx/3xx. */
-  http?: { path: string; port: number };
+  http?: {
+    /** The path to request. */
+    path: string;
+    /** The container port to request it on. */
+    port: number;
+  };
   /** A TCP connect. */
-  tcp?: { port: number };
+  tcp?: {
+    /** The container port to connect to. */
+    port: number;
+  };
   /** @default `"10s"` */
   interval?: DurationInput;
   /** @default `"5s"` */
@@ -286,7 +301,14 @@ export interface NetworkAttachmentInput {
 }
 
 /** A resource limit (`ulimit`): one number for both, or soft and hard limits; -1 is unlimited. */
-export type UlimitInput = number | { soft: number; hard: number };
+export type UlimitInput =
+  | number
+  | {
+      /** The limit a process may raise up to `hard`. */
+      soft: number;
+      /** The ceiling. */
+      hard: number;
+    };
 
 /**
  * Security options that Swarm's `Privileges` carries (Docker `--security-opt`). Swarm applies them
@@ -303,7 +325,13 @@ export interface SecurityOptInput {
    * text.
    * @default `"default"`
    */
-  seccomp?: "default" | "unconfined" | { profile: string };
+  seccomp?:
+    | "default"
+    | "unconfined"
+    | {
+        /** The profile's JSON text. */
+        profile: string;
+      };
   /**
    * AppArmor: `"default"` (the runtime's profile) or `"unconfined"`.
    * @default `"default"`
@@ -333,7 +361,9 @@ export interface ResourcesInput {
    * @default none
    */
   reservations?: {
+    /** Cores reserved. */
     cpu?: CpuInput;
+    /** Memory reserved. */
     memory?: MemoryInput;
     /**
      * Node resources by kind and count (Swarm generic resources such as `{ gpu: 1 }`; Kubernetes extended
@@ -386,14 +416,23 @@ export interface ServiceInput {
    * @default 1 (or `autoscale.min`)
    */
   replicas?: number;
+  /** CPU and memory limits and reservations, process and node resources. */
   resources?: ResourcesInput;
+  /** How the target checks that a task is healthy. */
   healthCheck?: HealthCheckInput;
+  /** How tasks are replaced on an update. */
   update?: UpdatePolicyInput;
+  /** When containers are restarted. */
   restart?: RestartPolicyInput;
+  /** Where tasks may run. */
   placement?: PlacementInput;
+  /** Scaling on load (replicated services only). */
   autoscale?: AutoscaleInput;
+  /** Volumes mounted into the container. */
   volumes?: VolumeInput[];
+  /** Secrets mounted as files. */
   secrets?: FileMountInput[];
+  /** Configs mounted as files. */
   configs?: FileMountInput[];
   /**
    * Networks the service joins: a name, or `{ name, aliases }` for extra DNS names on that network.
@@ -422,6 +461,10 @@ export interface ServiceInput {
    * @default none
    */
   capAdd?: string[];
+  /**
+   * Linux capabilities to drop, named as in `capAdd`.
+   * @default none
+   */
   capDrop?: string[];
   /**
    * Time between the stop signal and a kill.
@@ -492,7 +535,12 @@ export interface ServiceInput {
    * Log driver and its options.
    * @default the cluster's
    */
-  logging?: { driver: string; options?: Record<string, string> };
+  logging?: {
+    /** The log driver's name. */
+    driver: string;
+    /** The driver's options. */
+    options?: Record<string, string>;
+  };
   /**
    * Top-level field names (e.g. `"autoscale"`, `"networks"`) that a target which cannot honour them may drop
    * with a warning instead of failing.
