@@ -6,11 +6,20 @@ import { type SpecIssue, SpecError } from "./spec";
 export interface ServiceBuildArgs {
   /** The build context: a directory, relative to the program's working directory. */
   context: pulumi.Input<string>;
-  /** The Dockerfile, relative to the context. Default: `"Dockerfile"`. */
+  /**
+   * The Dockerfile, relative to the context.
+   * @default `"Dockerfile"`
+   */
   dockerfile?: pulumi.Input<string>;
-  /** Build arguments (`ARG`); they end up in the image's history, so never secrets. Default: none. */
+  /**
+   * Build arguments (`ARG`); they end up in the image's history, so never secrets.
+   * @default none
+   */
   args?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** The stage to build. Default: the last one. */
+  /**
+   * The stage to build.
+   * @default the last one
+   */
   target?: pulumi.Input<string>;
 }
 
@@ -19,11 +28,15 @@ export interface ServiceRegistryArgs {
   /** The repository, with its registry host and without a tag: `harbor.example.com/apps/api`. */
   repository: pulumi.Input<string>;
   /**
-   * Credentials for the push and for the cluster's pulls (unless the service's `registryAuth` is
-   * given), e.g. from `credentialsFor` of `pulumi-berth/registry`. Secret in state. Default: none.
+   * Credentials for the push and for the cluster's pulls (unless the service's `registryAuth` is given), e.g.
+   * from `credentialsFor` of `pulumi-berth/registry`. Secret in state.
+   * @default none
    */
   credentials?: pulumi.Input<RegistryCredentials>;
-  /** The tag pushed; the service runs the pushed digest, so a tag may be reused. Default: `"latest"`. */
+  /**
+   * The tag pushed; the service runs the pushed digest, so a tag may be reused.
+   * @default `"latest"`
+   */
   tag?: pulumi.Input<string>;
 }
 
