@@ -245,6 +245,14 @@ export interface ResourcesInput {
 export interface ServiceInput {
   /** Docker image reference: `[registry[:port]/]path[:tag][@digest]`. Required. */
   image: string;
+  /**
+   * The CPU platform the service's tasks need: `"linux/amd64"` or `"linux/arm64"`. Swarm: a placement
+   * constraint `node.platform.arch == x86_64 | aarch64`; Kubernetes: the node selector
+   * `kubernetes.io/arch`; ECS: the task definition's `runtimePlatform` (and, on EC2 capacity, a
+   * `ecs.cpu-architecture` placement constraint). Default: none: tasks go to any node (ECS Fargate runs
+   * x86-64), and the image must suit the node it lands on.
+   */
+  platform?: "linux/amd64" | "linux/arm64";
   /** Replaces the image's ENTRYPOINT. Default: the image's. */
   entrypoint?: string[];
   /** Replaces the image's CMD. Default: the image's. */
@@ -427,6 +435,8 @@ export interface NormalizedSecurityOpt {
 export interface NormalizedService {
   name: string;
   image: string;
+  /** Set only when given. */
+  platform?: "linux/amd64" | "linux/arm64";
   entrypoint?: string[];
   command?: string[];
   env: Record<string, string>;
