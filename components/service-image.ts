@@ -21,6 +21,13 @@ export interface ServiceBuildArgs {
    * @default the last one
    */
   target?: pulumi.Input<string>;
+  /**
+   * The one platform to build for (see `Image`'s `platform`). The service runs on that platform too
+   * unless it names its own `platform`. Default: the building engine's own, and no placement.
+   */
+  platform?: "linux/amd64" | "linux/arm64";
+  /** Images whose layers the build may reuse (see `Image`'s `cacheFrom`). Default: none. */
+  cacheFrom?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** Where a built image is pushed, and how the cluster pulls it. */
@@ -91,6 +98,8 @@ export function serviceImage(
       dockerfile: build.dockerfile,
       args: build.args,
       target: build.target,
+      platform: build.platform,
+      cacheFrom: build.cacheFrom,
       repository: registry.repository,
       tag: registry.tag,
       registry: registry.credentials,

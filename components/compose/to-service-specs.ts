@@ -2,7 +2,14 @@ import { SpecError } from "../spec/errors";
 import { normalizeService } from "../spec/normalize";
 import type { ServiceInput } from "../spec/types";
 import { closestName } from "../spec/suggest";
-import { mapBerthExtension, mapEnvironment, mapHealthcheck, mapLogging, mapNetworks } from "./map-container";
+import {
+  mapBerthExtension,
+  mapEnvironment,
+  mapHealthcheck,
+  mapLogging,
+  mapNetworks,
+  mapPlatform,
+} from "./map-container";
 import { isEmpty, isTrue, type MapContext, stringMap } from "./map-context";
 import { mapDeploy } from "./map-deploy";
 import { mapFileMounts, mapVolumes } from "./map-mounts";
@@ -201,6 +208,7 @@ function mapService(s: ComposeService, ctx: ServiceContext): ServiceInput {
   const logging = mapLogging(s, ctx);
   return {
     image: s.image ?? "",
+    ...mapPlatform(s, ctx),
     ...(entrypoint && { entrypoint }),
     ...(command && { command }),
     ...mapEnvironment(s, berth.secretEnv, ctx),

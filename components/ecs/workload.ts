@@ -136,6 +136,7 @@ export class EcsWorkload extends pulumi.ComponentResource {
         requiresCompatibilities: r.taskDefinition.requiresCompatibilities,
         cpu: r.taskDefinition.cpu,
         memory: r.taskDefinition.memory,
+        ...(r.taskDefinition.runtimePlatform && { runtimePlatform: r.taskDefinition.runtimePlatform }),
         executionRoleArn: this.roles.executionRole.arn,
         taskRoleArn: this.roles.taskRole.arn,
         containerDefinitions: pulumi
