@@ -184,4 +184,46 @@ describe("SwarmStackConvergence, on the real swarm", () => {
     assert.equal(fixed.value.byName("api").operation, "update");
     assertConvergedBy(fixed.endedAt, ["api"]);
   });
+
+  it("reports an update that Swarm rolled back before the wait began as a failure", async (t) => {
+    if (!(await needEngine(t))) return;
+    const solo = (command: string[], withStack: boolean) => () => {
+      const service = new SwarmService("solo", {
+        spec: renderSwarm(
+          normalizeService(`${project}-solo`, {
+            image: "local/busybox:1",
+            command,
+            stopGracePeriod: "1s",
+            restart: { delay: "1s" },
+            update: { monitor: "1s", failureAction: "rollback" },
+          }),
+        ),
+        timeoutSeconds: 30,
+        awaitConvergence: false,
+      });
+      if (withStack) new SwarmStackConvergence("solo-stack", { services: [service] });
+    };
+    const options = { project, stack: "solo" };
+    const healthyRun = await runProgram(solo(healthy, true), options);
+    // The update is sent, and nothing waits for it: Swarm rolls it back on its own.
+    const updated = await runProgram(solo(exitsAtOnce, false), { ...options, previous: healthyRun });
+    const id = updated.byName("solo").id!;
+    const deadline = Date.now() + 60_000;
+    while (docker("service", "inspect", id, "--format", "{{.UpdateStatus.State}}") !== "rollback_completed") {
+      assert.ok(Date.now() < deadline, "Swarm did not roll the update back within 60 s");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    // Only now does a wait begin, for the update the service's state records.
+    let failure: Error | undefined;
+    try {
+      await runProgram(solo(exitsAtOnce, true), { ...options, previous: updated });
+    } catch (err) {
+      failure = err as Error;
+    }
+    assert.ok(failure, "a rolled-back update must not count as converged");
+    assert.match(
+      failure.message,
+      new RegExp(`service ${project}-solo: the update failed and was rolled back`),
+    );
+  });
 });
