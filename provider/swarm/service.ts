@@ -493,6 +493,7 @@ export class SwarmService extends pulumi.dynamic.Resource {
   declare readonly version: pulumi.Output<number>;
   /** The ID of the swarm the service belongs to (`docker info` Swarm.Cluster.ID). */
   declare readonly swarmId: pulumi.Output<string>;
+  /** How long create and update wait for convergence, in seconds (read by `SwarmStackConvergence`). */
   declare readonly timeoutSeconds: pulumi.Output<number>;
   /** What the last create or update did, for a wait that runs later (see `SwarmStackConvergence`). */
   declare readonly lastChange: pulumi.Output<ServiceChange | undefined>;
