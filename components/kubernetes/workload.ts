@@ -20,7 +20,7 @@ import {
 } from "./files";
 import { createObject, type WorkloadResource } from "./objects";
 import { canaryDeployment, canaryRelease, stableDeployment } from "./release";
-import { KubernetesRollout } from "./rollout";
+import { KubernetesRollout } from "../../provider/kubernetes/rollout-resource";
 
 export interface KubernetesWorkloadArgs {
   /** The service and its secrets. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../reference";
-import { isUnknown } from "../unknowns";
+import { isUnknown } from "../shared/unknowns";
 
 interface PasswordInputs {
   /** Characters in the password. */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { containsUnknown, isKnown, isUnknown } from "../unknowns";
+import { containsUnknown, isKnown, isUnknown } from "../shared/unknowns";
 import { type EngineConnections, managerClient } from "./managers";
-import { engineMessage, isNotFound } from "./engine-errors";
+import { engineMessage, isNotFound } from "../shared/engine-errors";
 import {
   knownConnectionProblems,
   notOwnedReason,

@@ -1,5 +1,5 @@
-import { containsUnknown, isKnown, isUnknown } from "../unknowns";
-import type { EngineConnection } from "./engine";
+import { containsUnknown, isKnown, isUnknown } from "../shared/unknowns";
+import type { EngineConnection } from "../shared/engine";
 import { sameValue } from "./identity";
 
 export type MemberRole = "manager" | "worker";

@@ -1,13 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import {
-  registryEndpointDefaults,
-  registryEndpointProvider,
-  type RegistryType,
-} from "../../../provider/harbor/registry-endpoint";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { registryEndpointDefaults, registryEndpointProvider, type RegistryType } from "./registry-endpoint";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
 
-export type { RegistryType } from "../../../provider/harbor/registry-endpoint";
+export type { RegistryType } from "./registry-endpoint";
 
 export interface HarborRegistryEndpointArgs {
   connection: pulumi.Input<HarborConnection>;
@@ -58,10 +54,7 @@ export class HarborRegistryEndpoint extends pulumi.dynamic.Resource {
         salt: undefined,
         updateTime: undefined,
       },
-      {
-        ...opts,
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "salt"],
-      },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "salt"] },
       harborModule,
       "HarborRegistryEndpoint",
     );

@@ -1,13 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
+import { dynamicProvider } from "../reference";
+import { type AccessTokenScope, accessTokenDefaults, accessTokenProvider } from "./access-token";
 import {
-  type AccessTokenScope,
-  accessTokenDefaults,
-  accessTokenProvider,
-} from "../../../provider/gitlab/access-token";
-import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection } from "./connection";
+  type GitLabConnection,
+  gitlabModule,
+  requireGitbeaker,
+  secretConnection,
+} from "./resource-connection";
 
-export type { AccessTokenScope } from "../../../provider/gitlab/access-token";
+export type { AccessTokenScope } from "./access-token";
 
 export interface GitLabProjectAccessTokenArgs {
   connection: pulumi.Input<GitLabConnection>;
@@ -80,10 +81,7 @@ export class GitLabProjectAccessToken extends pulumi.dynamic.Resource {
         registryUsername: undefined,
         registryHost: undefined,
       },
-      {
-        ...opts,
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "token"],
-      },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "token"] },
       gitlabModule,
       "GitLabProjectAccessToken",
     );

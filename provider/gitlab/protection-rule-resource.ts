@@ -1,10 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import { protectionRuleDefaults, protectionRuleProvider } from "../../../provider/gitlab/protection-rule";
-import type { ProtectionAccessLevel } from "../../../provider/gitlab/api-types";
-import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { protectionRuleDefaults, protectionRuleProvider } from "./protection-rule";
+import type { ProtectionAccessLevel } from "./api-types";
+import {
+  type GitLabConnection,
+  gitlabModule,
+  requireGitbeaker,
+  secretConnection,
+} from "./resource-connection";
 
-export type { ProtectionAccessLevel } from "../../../provider/gitlab/api-types";
+export type { ProtectionAccessLevel } from "./api-types";
 
 export interface GitLabProtectedRepositoryRuleArgs {
   connection: pulumi.Input<GitLabConnection>;

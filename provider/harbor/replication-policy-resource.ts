@@ -1,17 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
+import { dynamicProvider } from "../reference";
 import {
   type ReplicationResource,
   type ReplicationTriggerType,
   replicationPolicyDefaults,
   replicationPolicyProvider,
-} from "../../../provider/harbor/replication-policy";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+} from "./replication-policy";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
 
-export type {
-  ReplicationResource,
-  ReplicationTriggerType,
-} from "../../../provider/harbor/replication-policy";
+export type { ReplicationResource, ReplicationTriggerType } from "./replication-policy";
 
 /** What a replication policy copies. Every filter is off by default. */
 export interface HarborReplicationFiltersArgs {

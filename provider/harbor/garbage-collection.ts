@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import { gcScheduleDefaults, gcScheduleProvider } from "../../../provider/harbor/gc-schedule";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { gcScheduleDefaults, gcScheduleProvider } from "./gc-schedule";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
 
 export interface HarborGarbageCollectionArgs {
   connection: pulumi.Input<HarborConnection>;

@@ -1,14 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import {
-  type GroupType,
-  type MemberRole,
-  memberDefaults,
-  projectMemberProvider,
-} from "../../../provider/harbor/project-member";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { type GroupType, type MemberRole, memberDefaults, projectMemberProvider } from "./project-member";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
 
-export type { GroupType, MemberRole } from "../../../provider/harbor/project-member";
+export type { GroupType, MemberRole } from "./project-member";
 
 export interface HarborProjectMemberArgs {
   connection: pulumi.Input<HarborConnection>;

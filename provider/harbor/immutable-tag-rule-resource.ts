@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import { immutableRuleDefaults, immutableTagRuleProvider } from "../../../provider/harbor/immutable-tag-rule";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { immutableRuleDefaults, immutableTagRuleProvider } from "./immutable-tag-rule";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
 
 export interface HarborImmutableTagRuleArgs {
   connection: pulumi.Input<HarborConnection>;

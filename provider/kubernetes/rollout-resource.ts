@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { rolloutProvider } from "../../provider/kubernetes/rollout";
-import { dynamicProvider } from "../../provider/reference";
+import { rolloutProvider } from "./rollout";
+import { dynamicProvider } from "../reference";
 
 export interface KubernetesRolloutArgs {
   /**

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import { type RobotAccess, robotDefaults, robotProvider } from "../../../provider/harbor/robot";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { type RobotAccess, robotDefaults, robotProvider } from "./robot";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
 
-export type { RobotAccess } from "../../../provider/harbor/robot";
+export type { RobotAccess } from "./robot";
 
 export interface HarborRobotAccountArgs {
   connection: pulumi.Input<HarborConnection>;

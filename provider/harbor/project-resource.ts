@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import { projectDefaults, projectProvider, type Severity } from "../../../provider/harbor/project";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { projectDefaults, projectProvider, type Severity } from "./project";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
 
 export interface HarborProjectArgs {
   connection: pulumi.Input<HarborConnection>;

@@ -1,13 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
+import { dynamicProvider } from "../reference";
+import { type DeployTokenScope, deployTokenDefaults, deployTokenProvider } from "./deploy-token";
 import {
-  type DeployTokenScope,
-  deployTokenDefaults,
-  deployTokenProvider,
-} from "../../../provider/gitlab/deploy-token";
-import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection } from "./connection";
+  type GitLabConnection,
+  gitlabModule,
+  requireGitbeaker,
+  secretConnection,
+} from "./resource-connection";
 
-export type { DeployTokenScope } from "../../../provider/gitlab/deploy-token";
+export type { DeployTokenScope } from "./deploy-token";
 
 export interface GitLabDeployTokenArgs {
   connection: pulumi.Input<GitLabConnection>;
@@ -60,10 +61,7 @@ export class GitLabDeployToken extends pulumi.dynamic.Resource {
         registryUsername: undefined,
         registryHost: undefined,
       },
-      {
-        ...opts,
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "token"],
-      },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "token"] },
       gitlabModule,
       "GitLabDeployToken",
     );
