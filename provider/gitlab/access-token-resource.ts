@@ -7,6 +7,7 @@ import {
   requireGitbeaker,
   secretConnection,
 } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 export type { AccessTokenScope } from "./access-token";
 
@@ -81,7 +82,7 @@ export class GitLabProjectAccessToken extends pulumi.dynamic.Resource {
         registryUsername: undefined,
         registryHost: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "token"] },
+      withSecretOutputs(opts, ["connection", "token"]),
       gitlabModule,
       "GitLabProjectAccessToken",
     );

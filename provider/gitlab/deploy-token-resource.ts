@@ -7,6 +7,7 @@ import {
   requireGitbeaker,
   secretConnection,
 } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 export type { DeployTokenScope } from "./deploy-token";
 
@@ -61,7 +62,7 @@ export class GitLabDeployToken extends pulumi.dynamic.Resource {
         registryUsername: undefined,
         registryHost: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "token"] },
+      withSecretOutputs(opts, ["connection", "token"]),
       gitlabModule,
       "GitLabDeployToken",
     );

@@ -8,6 +8,7 @@ import {
   requireGitbeaker,
   secretConnection,
 } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 export type { ProtectionAccessLevel } from "./api-types";
 
@@ -50,7 +51,7 @@ export class GitLabProtectedRepositoryRule extends pulumi.dynamic.Resource {
         projectId: undefined,
         ruleId: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       gitlabModule,
       "GitLabProtectedRepositoryRule",
     );

@@ -9,6 +9,7 @@ import {
   requireGitbeaker,
   secretConnection,
 } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 export type { RegistryAccessLevel } from "./api-types";
 export type { CleanupAge, CleanupCadence, CleanupKeepCount } from "./cleanup-policy";
@@ -81,7 +82,7 @@ export class GitLabRegistry extends pulumi.dynamic.Resource {
         registryHost: undefined,
         imagePrefix: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       gitlabModule,
       "GitLabRegistry",
     );

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../reference";
 import { gcScheduleDefaults, gcScheduleProvider } from "./gc-schedule";
 import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 export interface HarborGarbageCollectionArgs {
   connection: pulumi.Input<HarborConnection>;
@@ -39,7 +40,7 @@ export class HarborGarbageCollection extends pulumi.dynamic.Resource {
         workers: args.workers ?? gcScheduleDefaults.workers,
         adopt: args.adopt ?? gcScheduleDefaults.adopt,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       harborModule,
       "HarborGarbageCollection",
     );

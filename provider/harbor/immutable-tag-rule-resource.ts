@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../reference";
 import { immutableRuleDefaults, immutableTagRuleProvider } from "./immutable-tag-rule";
 import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 export interface HarborImmutableTagRuleArgs {
   connection: pulumi.Input<HarborConnection>;
@@ -42,7 +43,7 @@ export class HarborImmutableTagRule extends pulumi.dynamic.Resource {
         disabled: args.disabled ?? immutableRuleDefaults.disabled,
         ruleId: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       harborModule,
       "HarborImmutableTagRule",
     );

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../reference";
 import { type GroupType, type MemberRole, memberDefaults, projectMemberProvider } from "./project-member";
 import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 export type { GroupType, MemberRole } from "./project-member";
 
@@ -49,7 +50,7 @@ export class HarborProjectMember extends pulumi.dynamic.Resource {
         memberId: undefined,
         entityId: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       harborModule,
       "HarborProjectMember",
     );

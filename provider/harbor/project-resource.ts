@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../reference";
 import { projectDefaults, projectProvider, type Severity } from "./project";
 import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 export interface HarborProjectArgs {
   connection: pulumi.Input<HarborConnection>;
@@ -54,7 +55,7 @@ export class HarborProject extends pulumi.dynamic.Resource {
         storageLimitBytes: args.storageLimitBytes ?? projectDefaults.storageLimitBytes,
         projectId: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       harborModule,
       "HarborProject",
     );

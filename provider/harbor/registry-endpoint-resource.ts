@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../reference";
 import { registryEndpointDefaults, registryEndpointProvider, type RegistryType } from "./registry-endpoint";
 import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 export type { RegistryType } from "./registry-endpoint";
 
@@ -54,7 +55,7 @@ export class HarborRegistryEndpoint extends pulumi.dynamic.Resource {
         salt: undefined,
         updateTime: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "salt"] },
+      withSecretOutputs(opts, ["connection", "salt"]),
       harborModule,
       "HarborRegistryEndpoint",
     );

@@ -9,6 +9,7 @@ import {
 import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
 
 export type { ReplicationResource, ReplicationTriggerType } from "./replication-policy";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 /** What a replication policy copies. Every filter is off by default. */
 export interface HarborReplicationFiltersArgs {
@@ -85,7 +86,7 @@ export class HarborReplicationPolicy extends pulumi.dynamic.Resource {
         replicateDeletion: args.replicateDeletion ?? d.replicateDeletion,
         policyId: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       harborModule,
       "HarborReplicationPolicy",
     );

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../reference";
 import { type RetentionTemplate, retentionProvider } from "./retention";
 import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 export type { RetentionTemplate } from "./retention";
 
@@ -67,7 +68,7 @@ export class HarborRetentionPolicy extends pulumi.dynamic.Resource {
         adopt: args.adopt ?? false,
         policyId: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       harborModule,
       "HarborRetentionPolicy",
     );

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../reference";
 import { type RobotAccess, robotDefaults, robotProvider } from "./robot";
 import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 export type { RobotAccess } from "./robot";
 
@@ -58,10 +59,7 @@ export class HarborRobotAccount extends pulumi.dynamic.Resource {
         secret: undefined,
         expiresAt: undefined,
       },
-      {
-        ...opts,
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "secret"],
-      },
+      withSecretOutputs(opts, ["connection", "secret"]),
       harborModule,
       "HarborRobotAccount",
     );

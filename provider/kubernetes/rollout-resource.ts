@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rolloutProvider } from "./rollout";
 import { dynamicProvider } from "../reference";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 export interface KubernetesRolloutArgs {
   /**
@@ -59,7 +60,7 @@ export class KubernetesRollout extends pulumi.dynamic.Resource {
         timeoutSeconds: args.timeoutSeconds,
         revision: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig"] },
+      withSecretOutputs(opts, ["kubeconfig"]),
       "berth/kubernetes",
       "KubernetesRollout",
     );
