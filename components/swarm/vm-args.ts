@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { closestName } from "../spec/suggest";
 import { memberNamePattern } from "../../provider/swarm/membership-plan";
-import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
+import { type ArgumentIssue, ComponentArgumentsError } from "../arguments/error";
 
 const ipv4Cidr = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const ipv6Cidr = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|\d?\d)$/;
