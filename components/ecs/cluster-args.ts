@@ -2,7 +2,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { closestName } from "../spec/suggest";
 import { parseImageReference } from "../spec/image";
-import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
+import {
+  type AddIssue,
+  type ArgumentIssue,
+  ComponentArgumentsError,
+  formatIpv4,
+  isDnsName,
+  isWhole,
+  issueCollector,
+  parseIpv4Cidr,
+  show,
+  unknownFields,
+} from "../arguments";
 import { awsInstanceArchitecture, machineArchitectures, machineTypeMismatch } from "../machine-architecture";
 
 /** An existing VPC to run the cluster in, instead of a new one. */
@@ -192,8 +203,6 @@ const slotBits = Math.log2(subnetSlots);
 /** AWS's smallest subnet. */
 const smallestSubnetPrefix = 28;
 const clusterNamePattern = /^[A-Za-z0-9_-]{1,255}$/;
-const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const ipv4CidrPattern = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /** One problem with `EcsCluster`'s arguments, at a path such as `ec2.min` or `network.vpcId`. */
 export type EcsClusterIssue = ArgumentIssue;
@@ -209,24 +218,6 @@ export class EcsClusterError extends ComponentArgumentsError {
   }
 }
 
-interface ParsedCidr {
-  /** The first address, as an unsigned 32-bit number. */
-  base: number;
-  prefix: number;
-}
-
-function parseIpv4Cidr(value: string): ParsedCidr | undefined {
-  const m = ipv4CidrPattern.exec(value);
-  if (!m) return undefined;
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-  return { base: octets.reduce((acc, o) => acc * 256 + o, 0), prefix };
-}
-
-const formatIpv4 = (address: number) =>
-  [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
-
 /**
  * The new VPC's subnets for `zones` zones: the block cut in eight, private subnets from the first slot,
  * public ones from the fifth, so a third zone added later leaves the first two's subnets alone.
@@ -241,20 +232,7 @@ export function subnetLayout(cidrBlock: string, zones: number): { private: strin
   return { private: indexes.map(slot), public: indexes.map((i) => slot(subnetSlots / 2 + i)) };
 }
 
-type Add = (path: string, message: string) => void;
-const show = (value: unknown) => JSON.stringify(value);
-const isWhole = (value: unknown, min: number): value is number =>
-  typeof value === "number" && Number.isInteger(value) && value >= min;
-
-function unknownFields(given: object | undefined, known: readonly string[], prefix: string, add: Add) {
-  for (const field of Object.keys(given ?? {})) {
-    if (known.includes(field)) continue;
-    const hint = closestName(field, known);
-    add(`${prefix}${field}`, `unknown field${hint ? `; did you mean "${hint}"?` : ""}`);
-  }
-}
-
-function cidrIssues(cidr: unknown, add: Add) {
+function cidrIssues(cidr: unknown, add: AddIssue) {
   const parsed = typeof cidr === "string" ? parseIpv4Cidr(cidr) : undefined;
   if (!parsed) {
     add("cidrBlock", `must be an IPv4 CIDR block such as "10.0.0.0/16", not ${show(cidr)}`);
@@ -277,7 +255,7 @@ function cidrIssues(cidr: unknown, add: Add) {
     );
 }
 
-function zoneIssues(zones: unknown, add: Add) {
+function zoneIssues(zones: unknown, add: AddIssue) {
   if (typeof zones === "number") {
     if (zones !== 2 && zones !== 3) add("availabilityZones", `must be 2 or 3, not ${show(zones)}`);
     return;
@@ -292,7 +270,7 @@ function zoneIssues(zones: unknown, add: Add) {
   if (repeated.length > 0) add("availabilityZones", `names ${show(repeated[0])} more than once`);
 }
 
-function networkIssues(args: EcsClusterArgs, add: Add) {
+function networkIssues(args: EcsClusterArgs, add: AddIssue) {
   const network = args.network as unknown;
   if (typeof network !== "object" || network === null || Array.isArray(network)) {
     add("network", "must be { vpcId, privateSubnetIds, publicSubnetIds }");
@@ -312,14 +290,14 @@ function networkIssues(args: EcsClusterArgs, add: Add) {
       add(field, "shapes a new VPC and cannot be given with network (an existing one)");
 }
 
-function newNetworkIssues(args: EcsClusterArgs, add: Add) {
+function newNetworkIssues(args: EcsClusterArgs, add: AddIssue) {
   cidrIssues(args.cidrBlock ?? defaultCidrBlock, add);
   zoneIssues(args.availabilityZones ?? 2, add);
   if (args.natGateways !== undefined && args.natGateways !== "perZone" && args.natGateways !== "single")
     add("natGateways", `must be "perZone" or "single", not ${show(args.natGateways)}`);
 }
 
-function ec2Issues(ec2: unknown, add: Add) {
+function ec2Issues(ec2: unknown, add: AddIssue) {
   if (typeof ec2 !== "object" || ec2 === null || Array.isArray(ec2)) {
     add("ec2", "must be { instanceType, min, max, desired? }");
     return;
@@ -361,7 +339,7 @@ function ec2Issues(ec2: unknown, add: Add) {
     );
 }
 
-function strategyIssues(strategy: unknown, hasEc2: boolean, add: Add) {
+function strategyIssues(strategy: unknown, hasEc2: boolean, add: AddIssue) {
   const path = "defaultCapacityProviderStrategy";
   if (!Array.isArray(strategy) || strategy.length === 0) {
     add(path, "must list at least one capacity provider");
@@ -403,7 +381,7 @@ function strategyIssues(strategy: unknown, hasEc2: boolean, add: Add) {
     add(path, "cannot mix EC2 with FARGATE or FARGATE_SPOT: ECS takes only one kind in a strategy");
 }
 
-function namingIssues(name: string, args: EcsClusterArgs, add: Add) {
+function namingIssues(name: string, args: EcsClusterArgs, add: AddIssue) {
   const clusterName = args.clusterName ?? name;
   if (typeof clusterName !== "string" || !clusterNamePattern.test(clusterName))
     add(
@@ -411,15 +389,14 @@ function namingIssues(name: string, args: EcsClusterArgs, add: Add) {
       `${show(clusterName)} is not an ECS cluster name: letters, digits, - and _, at most 255`,
     );
   const namespace = args.namespaceName ?? `${String(clusterName)}.local`;
-  const labels = typeof namespace === "string" ? namespace.split(".") : [];
-  if (typeof namespace !== "string" || namespace.length > 253 || !labels.every((l) => dnsLabel.test(l)))
+  if (!isDnsName(namespace))
     add(
       "namespaceName",
       `${show(namespace)} is not a DNS name (lowercase letters, digits and -, dot-separated)${args.namespaceName === undefined ? "; set namespaceName" : ""}`,
     );
 }
 
-function tagIssues(tags: unknown, add: Add) {
+function tagIssues(tags: unknown, add: AddIssue) {
   if (typeof tags !== "object" || tags === null || Array.isArray(tags)) {
     add("tags", `must be an object of strings, not ${show(tags)}`);
     return;
@@ -433,7 +410,7 @@ function tagIssues(tags: unknown, add: Add) {
 }
 
 /** The init image must be an image reference pinned by digest: a tag can be moved to other content. */
-function initImageIssues(image: unknown, add: Add) {
+function initImageIssues(image: unknown, add: AddIssue) {
   const parsed = typeof image === "string" ? parseImageReference(image) : { error: "must be a string" };
   if ("error" in parsed) add("initImage", `${show(image)} is not an image reference: ${parsed.error}`);
   else if (parsed.digest === undefined || !/^sha256:[0-9a-f]{64}$/.test(parsed.digest))
@@ -442,8 +419,7 @@ function initImageIssues(image: unknown, add: Add) {
 
 /** Everything wrong with `args` that can be told before any resource exists, all at once. */
 export function ecsClusterIssues(name: string, args: EcsClusterArgs): EcsClusterIssue[] {
-  const issues: EcsClusterIssue[] = [];
-  const add: Add = (path, message) => issues.push({ path, message });
+  const { issues, add } = issueCollector();
   unknownFields(args, Object.keys(fields), "", add);
   namingIssues(name, args, add);
   if (args.network !== undefined) networkIssues(args, add);

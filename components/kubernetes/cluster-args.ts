@@ -1,7 +1,7 @@
 /** The arguments of `KubernetesCluster`, their defaults, and every check that can be made before anything exists. */
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
+import { type ArgumentIssue, ComponentArgumentsError, isDnsLabel, issueCollector } from "../arguments";
 
 /** How to reach an existing Kubernetes cluster, and where its services go. */
 export interface KubernetesClusterArgs {
@@ -48,7 +48,6 @@ export class KubernetesClusterError extends ComponentArgumentsError {
   }
 }
 
-const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Namespaces every cluster has: a cluster must not claim to own them. */
 const builtInNamespaces = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
 
@@ -77,8 +76,7 @@ export function defaultNamespace(project: string, stack: string): string {
 
 /** Every problem with `args`, found without creating anything. */
 export function kubernetesClusterIssues(args: KubernetesClusterArgs): KubernetesClusterIssue[] {
-  const issues: KubernetesClusterIssue[] = [];
-  const add = (path: string, message: string) => issues.push({ path, message });
+  const { issues, add } = issueCollector();
   if (args.provider !== undefined && args.kubeconfig !== undefined) {
     add("kubeconfig", "give either kubeconfig or provider, not both: the provider has its own kubeconfig");
   }
@@ -95,7 +93,7 @@ export function kubernetesClusterIssues(args: KubernetesClusterArgs): Kubernetes
     add("context", "must be the name of a context of the kubeconfig");
   }
   if (args.namespace !== undefined) {
-    if (typeof args.namespace !== "string" || !dnsLabel.test(args.namespace)) {
+    if (!isDnsLabel(args.namespace)) {
       add(
         "namespace",
         `${JSON.stringify(args.namespace)} is not a DNS label: at most 63 lower case letters, digits or "-", starting and ending with a letter or digit`,

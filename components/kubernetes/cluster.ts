@@ -10,7 +10,7 @@ import {
   kubernetesClusterIssues,
 } from "./cluster-args";
 import type { KubernetesClusterContext } from "./context";
-import { missingPeersMessage } from "../peer-packages";
+import { missingPeersMessage } from "../../provider/shared/peer-packages";
 
 /** The optional peer packages a Kubernetes cluster needs. */
 const kubernetesPeers = ["@pulumi/kubernetes", "@kubernetes/client-node"];

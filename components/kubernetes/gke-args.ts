@@ -1,9 +1,21 @@
 /** The arguments of `GkeCluster`, their defaults, and every check that can be made before anything exists. */
 import type * as pulumi from "@pulumi/pulumi";
 import { closestName } from "../spec/suggest";
-import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
+import {
+  type AddIssue,
+  alignedCidr,
+  type ArgumentIssue,
+  cidrsOverlap,
+  ComponentArgumentsError,
+  isDnsName,
+  isObject,
+  isWhole,
+  issueCollector,
+  parseIpv4Cidr,
+  show,
+  unknownFields,
+} from "../arguments";
 import { gcpMachineArchitecture, machineArchitectures, machineTypeMismatch } from "../machine-architecture";
-import { parseIpv4Cidr, alignedCidr, cidrsOverlap } from "./ipv4";
 
 /** An existing VPC network and subnetwork for the cluster's nodes, instead of new ones. */
 export interface GkeNetworkArgs {
@@ -270,7 +282,6 @@ const zoneName = /^([a-z]+-[a-z]+[0-9]+)-[a-z]$/;
 /** `e2-standard-2`, `n2d-highmem-8`, `custom-4-16384`, `a3-highgpu-8g`. */
 const machineTypeName = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 const subnetRangeName = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** A Cloud KMS crypto key's resource name; the location is captured. */
 const cryptoKeyName = /^projects\/[^/]+\/locations\/([a-z0-9-]+)\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
 const k8sLabelName = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -309,22 +320,7 @@ export interface GkePlacement {
   location: string;
 }
 
-type Add = (path: string, message: string) => void;
-const show = (value: unknown) => JSON.stringify(value);
-const isWhole = (value: unknown, min: number, max: number): value is number =>
-  typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-function unknownFields(given: object | undefined, known: readonly string[], prefix: string, add: Add) {
-  for (const field of Object.keys(given ?? {})) {
-    if (known.includes(field)) continue;
-    const hint = closestName(field, known);
-    add(`${prefix}${field}`, `unknown field${hint ? `; did you mean "${hint}"?` : ""}`);
-  }
-}
-
-function oneOf(value: unknown, allowed: string[], path: string, add: Add) {
+function oneOf(value: unknown, allowed: string[], path: string, add: AddIssue) {
   if (typeof value === "string" && allowed.includes(value)) return;
   const hint = typeof value === "string" ? closestName(value, allowed) : undefined;
   const list = allowed.map((a) => show(a)).join(", ");
@@ -335,7 +331,7 @@ function oneOf(value: unknown, allowed: string[], path: string, add: Add) {
 export function gkePlacement(
   args: GkeClusterArgs,
   defaults: GkeProviderDefaults,
-  add: Add,
+  add: AddIssue,
 ): GkePlacement | undefined {
   const project = args.project ?? defaults.project;
   if (project === undefined) add("project", "is required: give project or set the gcp:project config");
@@ -356,7 +352,7 @@ export function gkePlacement(
 }
 
 /** A CIDR block's issue, if any: malformed, host bits set, or not of the allowed sizes. */
-function cidrIssue(value: unknown, path: string, add: Add, prefixes?: [number, number]): boolean {
+function cidrIssue(value: unknown, path: string, add: AddIssue, prefixes?: [number, number]): boolean {
   const parsed = typeof value === "string" ? parseIpv4Cidr(value) : undefined;
   if (!parsed) {
     add(path, `must be an IPv4 CIDR block such as "10.0.0.0/16", not ${show(value)}`);
@@ -375,7 +371,7 @@ function cidrIssue(value: unknown, path: string, add: Add, prefixes?: [number, n
   return true;
 }
 
-function networkIssues(args: GkeClusterArgs, add: Add) {
+function networkIssues(args: GkeClusterArgs, add: AddIssue) {
   const network = args.network as unknown;
   if (!isObject(network)) {
     add("network", "must be { network, subnetwork, podsRangeName?, servicesRangeName? }");
@@ -402,7 +398,7 @@ function networkIssues(args: GkeClusterArgs, add: Add) {
 }
 
 /** The ranges that must not overlap, as `[path, cidr]`, for those that are valid. */
-function rangeIssues(args: GkeClusterArgs, add: Add) {
+function rangeIssues(args: GkeClusterArgs, add: AddIssue) {
   const fresh = args.network === undefined;
   const ranges: [string, string][] = [];
   const check = (path: keyof GkeClusterArgs, value: unknown, prefixes: [number, number]) => {
@@ -418,7 +414,7 @@ function rangeIssues(args: GkeClusterArgs, add: Add) {
       if (cidrsOverlap(a, b)) add(bPath, `${b} overlaps ${aPath} (${a})`);
 }
 
-function endpointIssues(args: GkeClusterArgs, add: Add) {
+function endpointIssues(args: GkeClusterArgs, add: AddIssue) {
   if (args.privateEndpoint === true && args.privateNodes === false)
     add("privateEndpoint", "needs private nodes: privateNodes is false");
   const networks = args.authorizedNetworks as unknown;
@@ -455,12 +451,11 @@ function k8sLabelKeyIssue(key: string): boolean {
   const slash = key.lastIndexOf("/");
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = key.slice(slash + 1);
-  const prefixOk =
-    prefix === undefined || (prefix.length <= 253 && prefix.split(".").every((l) => dnsLabel.test(l)));
+  const prefixOk = prefix === undefined || isDnsName(prefix);
   return !prefixOk || !k8sLabelName.test(name);
 }
 
-function taintIssues(taints: unknown, at: string, add: Add) {
+function taintIssues(taints: unknown, at: string, add: AddIssue) {
   if (!Array.isArray(taints)) {
     add(at, "must be a list of { key, value?, effect }");
     return;
@@ -481,7 +476,7 @@ function taintIssues(taints: unknown, at: string, add: Add) {
   });
 }
 
-function labelIssues(labels: unknown, at: string, add: Add, kind: "kubernetes" | "gcp") {
+function labelIssues(labels: unknown, at: string, add: AddIssue, kind: "kubernetes" | "gcp") {
   if (!isObject(labels)) {
     add(at, `must be an object of strings, not ${show(labels)}`);
     return;
@@ -502,7 +497,7 @@ function labelIssues(labels: unknown, at: string, add: Add, kind: "kubernetes" |
   }
 }
 
-function poolIssues(pool: unknown, at: string, add: Add) {
+function poolIssues(pool: unknown, at: string, add: AddIssue) {
   if (!isObject(pool)) {
     add(at, `must be { name, machineType?, min?, max?, ... }, not ${show(pool)}`);
     return;
@@ -544,7 +539,7 @@ function poolIssues(pool: unknown, at: string, add: Add) {
   if (pool.taints !== undefined) taintIssues(pool.taints, `${at}.taints`, add);
 }
 
-function poolsIssues(pools: unknown, add: Add) {
+function poolsIssues(pools: unknown, add: AddIssue) {
   if (!Array.isArray(pools) || pools.length === 0) {
     add("nodePools", "must list at least one node pool");
     return;
@@ -558,7 +553,7 @@ function poolsIssues(pools: unknown, add: Add) {
   });
 }
 
-function namingIssues(name: string, args: GkeClusterArgs, add: Add) {
+function namingIssues(name: string, args: GkeClusterArgs, add: AddIssue) {
   const clusterName = args.clusterName ?? name;
   if (typeof clusterName !== "string" || !gkeName.test(clusterName))
     add(
@@ -573,7 +568,7 @@ function namingIssues(name: string, args: GkeClusterArgs, add: Add) {
 }
 
 /** A given key must be a Cloud KMS crypto key in the cluster's region (known now, or later). */
-function secretsKeyIssues(key: unknown, placement: GkePlacement | undefined, add: Add) {
+function secretsKeyIssues(key: unknown, placement: GkePlacement | undefined, add: AddIssue) {
   // An output or a promise is told later, by GKE.
   if (key === undefined || (typeof key === "object" && key !== null)) return;
   const m = typeof key === "string" ? cryptoKeyName.exec(key) : null;
@@ -600,8 +595,7 @@ export function gkeClusterIssues(
   args: GkeClusterArgs,
   defaults: GkeProviderDefaults,
 ): { issues: GkeClusterIssue[]; placement?: GkePlacement } {
-  const issues: GkeClusterIssue[] = [];
-  const add: Add = (path, message) => issues.push({ path, message });
+  const { issues, add } = issueCollector();
   unknownFields(args, Object.keys(fields), "", add);
   const placement = gkePlacement(args, defaults, add);
   namingIssues(name, args, add);

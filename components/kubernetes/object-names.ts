@@ -1,5 +1,5 @@
 /** Names of Secrets and ConfigMaps derived from their content, so that new content means a new object. */
-import { createHash, createHmac } from "crypto";
+import { contentAddressedName } from "../../provider/shared/content-name";
 
 /** Hex digits of the digest in a name: enough that two contents of one object never meet. */
 const digestLength = 10;
@@ -23,14 +23,15 @@ const digestInput = (source: string, content: string) => JSON.stringify([source,
  * secret salt, so that someone who can list Secrets cannot confirm a guessed value from the name.
  */
 export function secretObjectName(base: string, source: string, content: string, salt: string): string {
-  const digest = createHmac("sha256", salt).update(digestInput(source, content), "utf8").digest("hex");
-  return `${namePart(base)}-${digest.slice(0, digestLength)}`;
+  return contentAddressedName(namePart(base), digestInput(source, content), {
+    hexDigits: digestLength,
+    key: salt,
+  }).name;
 }
 
 /** A ConfigMap's name: `<base>-<10 hex of SHA-256(source + content)>`. */
 export function configObjectName(base: string, source: string, content: string): string {
-  const digest = createHash("sha256").update(digestInput(source, content), "utf8").digest("hex");
-  return `${namePart(base)}-${digest.slice(0, digestLength)}`;
+  return contentAddressedName(namePart(base), digestInput(source, content), { hexDigits: digestLength }).name;
 }
 
 /** The content of a set of variables, independent of their order. */

@@ -21,7 +21,7 @@ import {
 import { combine, record } from "../outputs";
 import { createObject, placedIn, type WorkloadResource } from "./objects";
 import { canaryDeployment, canaryRelease, stableDeployment } from "./release";
-import { KubernetesRollout } from "./rollout";
+import { KubernetesRollout } from "../../provider/kubernetes/rollout-resource";
 
 /** Arguments of {@link KubernetesWorkload}, which a {@link KubernetesCluster} passes for each service. */
 export interface KubernetesWorkloadArgs {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RegistryCredentials } from "../cluster";
 import { gitlabCredentials, type GitLabRegistryToken } from "./gitlab/credentials";
-import type { HarborRobotAccount } from "./harbor/robot-account";
+import type { HarborRobotAccount } from "../../provider/harbor/robot-account";
 
 /** A Harbor robot account, and the Harbor it belongs to. */
 export interface RobotCredentialsSource {

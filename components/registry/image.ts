@@ -2,7 +2,7 @@ import path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { RegistryCredentials } from "../cluster";
 import { type BuildSecretSource, DockerImage } from "../../provider/docker/image";
-import type { EngineConnection } from "../../provider/swarm/engine";
+import type { EngineConnection } from "../../provider/shared/engine";
 
 export type { BuildSecretSource } from "../../provider/docker/image";
 

@@ -11,7 +11,7 @@ import { createDefaultNetwork, type DefaultNetworkOptions, deploySwarmWorkload }
 import type { MemberSpec } from "../../provider/swarm/membership-plan";
 import { managerWarnings, memberSpec, nodeConnection, nodeIssues } from "./member-spec";
 import type { SwarmNodeArgs } from "./node-types";
-import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
+import { type ArgumentIssue, ComponentArgumentsError } from "../arguments/error";
 
 /** Arguments of {@link SwarmCluster}. */
 export interface SwarmClusterArgs {

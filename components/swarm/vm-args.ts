@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { closestName } from "../spec/suggest";
 import { memberNamePattern } from "../../provider/swarm/membership-plan";
-import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
+import { type ArgumentIssue, ComponentArgumentsError } from "../arguments/error";
 import { machineArchitectures, machineTypeMismatch } from "../machine-architecture";
 import type { Architecture } from "../spec/platform";
 

@@ -1,6 +1,6 @@
-import { isUnknown } from "../unknowns";
-import type { EngineConnection } from "../swarm/engine";
-import { knownConnectionProblems } from "../swarm/identity";
+import { isUnknown } from "../shared/unknowns";
+import type { EngineConnection } from "../shared/engine";
+import { knownConnectionProblems } from "../shared/engine";
 
 /** Where a build secret's value is read from, on the machine that runs the deployment. */
 export interface BuildSecretSource {

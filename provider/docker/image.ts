@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
-import { type EngineConnection, engineClient } from "../swarm/engine";
-import { isNotFound } from "../swarm/engine-errors";
-import { sameValue } from "../same-value";
-import { engineLog } from "../swarm/log";
-import { withSecretOutputs } from "../swarm/resource-options";
+import { type EngineConnection, engineClient } from "../shared/engine";
+import { isNotFound } from "../shared/engine-errors";
+import { sameValue } from "../shared/same-value";
+import { engineLog } from "../shared/log";
+import { withSecretOutputs } from "../shared/secret-outputs";
 import { dynamicProvider } from "../reference";
-import { isKnown, isUnknown, unknownValue } from "../unknowns";
+import { isKnown, isUnknown, unknownValue } from "../shared/unknowns";
 import { contextEntries, contextHash, contextTar } from "./build-context";
 import { openBuildSession } from "./build-session";
 import { followJsonLines } from "./build-stream";

@@ -1,4 +1,4 @@
-import { isUnknown } from "../unknowns";
+import { isUnknown } from "../shared/unknowns";
 import type { CheckFailure } from "./common";
 
 /** How often GitLab runs a cleanup policy: the values GitLab accepts for `cadence`. */

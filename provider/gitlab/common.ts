@@ -1,11 +1,12 @@
-import { isUnknown } from "../unknowns";
+import { isUnknown } from "../shared/unknowns";
 import { type GitLabClient, type GitLabConnection, gitlabClient, hasGitLabStatus } from "./client";
 
 // What every GitLab provider shares: the connection, object IDs, input checks and errors. The
-// comparisons and the failed-create error are the same as Harbor's.
-export { booleanProblem, changedKeys, type CheckFailure, createFailure, sameValue } from "../harbor/common";
-import { booleanProblem, type CheckFailure } from "../harbor/common";
-import { connectionUrlProblems } from "../endpoint";
+// comparisons and the failed-create error are every family's (../shared).
+export { booleanProblem, changedKeys, type CheckFailure, sameValue } from "../shared/checks";
+export { createFailure } from "../shared/create-failure";
+import { booleanProblem, type CheckFailure } from "../shared/checks";
+import { connectionUrlProblems } from "../shared/endpoint";
 
 /**
  * The connection a provider method uses: the one in state, or for `pulumi import` (no state yet) the

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { isKnown, isUnknown } from "../unknowns";
+import { isKnown, isUnknown } from "../shared/unknowns";
 import type { ExpirationPolicy, Project, ProjectEdit, RegistryAccessLevel } from "./api-types";
 import { type GitLabConnection, gitlabClient, registryHostOf } from "./client";
 import { checkCleanupPolicy, type CleanupPolicy, cleanupPolicyDefaults } from "./cleanup-policy";

@@ -1,5 +1,5 @@
 import type * as requesterUtils from "@gitbeaker/requester-utils";
-import { isRedirect, redirectRefused, requireSafeEndpoint } from "../endpoint";
+import { isRedirect, redirectRefused, requireSafeEndpoint } from "../shared/endpoint";
 
 /** What gitbeaker's options handler hands the request handler. */
 interface RequestOptions {

@@ -1,18 +1,14 @@
-import { isUnknown } from "../unknowns";
+import { isUnknown } from "../shared/unknowns";
 import { type HarborConnection, hasStatus } from "./client";
-import { sameValue } from "../same-value";
-import { connectionUrlProblems } from "../endpoint";
+import { connectionUrlProblems } from "../shared/endpoint";
 
-export { sameValue } from "../same-value";
-export { createFailure } from "../create-failure";
+import { booleanProblem, type CheckFailure } from "../shared/checks";
 
-// What every Harbor provider shares: the connection, input checks, value comparison and errors.
+export { booleanProblem, changedKeys, type CheckFailure, sameValue } from "../shared/checks";
+export { createFailure } from "../shared/create-failure";
 
-/** A check failure, as the dynamic-provider host reports it. */
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
+// What every Harbor provider shares: the connection, input checks, value comparison and errors; the
+// checks and comparisons every API family's providers make are in ../shared.
 
 /**
  * The connection a provider method uses: the one in state, or for `pulumi import` (no state yet) the
@@ -78,13 +74,6 @@ export function connectionProblems(c: unknown): CheckFailure[] {
   return problems;
 }
 
-/** A problem when a known `value` is not a boolean. */
-export function booleanProblem(property: string, value: unknown): CheckFailure[] {
-  return isUnknown(value) || typeof value === "boolean"
-    ? []
-    : [{ property, reason: "must be true or false" }];
-}
-
 /** Harbor's rule for project and robot names: lower case letters and digits, `.`, `_`, `-` between. */
 export const harborNamePattern = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
@@ -98,15 +87,6 @@ export function nameProblem(property: string, value: unknown): CheckFailure[] {
       reason: `${JSON.stringify(value)} must be lower-case letters and digits, with ".", "_" or "-" between them (at most 255)`,
     },
   ];
-}
-
-/** The keys whose values differ between `olds` and `news`. */
-export function changedKeys<T extends object>(
-  olds: Partial<T>,
-  news: Partial<T>,
-  keys: readonly (keyof T)[],
-) {
-  return keys.filter((k) => !sameValue(olds[k], news[k]));
 }
 
 /** `err` with the object named first, so a failure says which resource it is about. */

@@ -1,5 +1,5 @@
 import type { CheckFailure } from "./common";
-import { isUnknown } from "../unknowns";
+import { isUnknown } from "../shared/unknowns";
 
 /** A problem when a known `value` is not a six-field cron (seconds first), as Harbor's schedules take. */
 export function cronProblem(property: string, value: unknown): CheckFailure[] {

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { isUnknown } from "../unknowns";
+import { isUnknown } from "../shared/unknowns";
 import type { HarborConnection } from "./client";
 import {
   aboutObject,

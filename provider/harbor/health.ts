@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../reference";
-import { isUnknown } from "../unknowns";
-import { engineLog } from "../swarm/log";
+import { isUnknown } from "../shared/unknowns";
+import { engineLog } from "../shared/log";
 import type { CheckFailure } from "./common";
-import { redactedUrl } from "../endpoint";
+import { redactedUrl } from "../shared/endpoint";
 
 /** What the health wait is given. */
 export interface HarborHealthInputs {

@@ -1,5 +1,5 @@
 import type { Errors } from "./api-types";
-import { isRedirect, redirectRefused, requireSafeEndpoint } from "../endpoint";
+import { isRedirect, redirectRefused, requireSafeEndpoint } from "../shared/endpoint";
 
 /** How to reach a Harbor: its base URL and an account allowed to manage what Berth creates. */
 export interface HarborConnection {

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { isKnown, isUnknown } from "../unknowns";
+import { isKnown, isUnknown } from "../shared/unknowns";
 import type { TagRule } from "./api-types";
 import { type HarborConnection, harborClient, isNotFound } from "./client";
 import {

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { isKnown, isUnknown } from "../unknowns";
-import { redactedUrl } from "../endpoint";
+import { isKnown, isUnknown } from "../shared/unknowns";
+import { redactedUrl } from "../shared/endpoint";
 import type { Project, ProjectMetadata, ProjectReq } from "./api-types";
 import { type HarborConnection, hasStatus, harborClient, isNotFound } from "./client";
 import {

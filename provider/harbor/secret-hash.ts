@@ -1,4 +1,4 @@
-import { isUnknown } from "../unknowns";
+import { isUnknown } from "../shared/unknowns";
 
 // A secret Harbor never shows again is kept out of state: state holds an HMAC of it under a random
 // salt, which tells whether the program's secret changed without letting anyone who reads the state

@@ -1,6 +1,6 @@
 import type { TagRule } from "./api-types";
 import type { CheckFailure } from "./common";
-import { isUnknown } from "../unknowns";
+import { isUnknown } from "../shared/unknowns";
 
 /** Which tags of which repositories a retention or immutability rule applies to (doublestar patterns). */
 export interface TagSelection {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
 import { dynamicProvider } from "../reference";
-import { containsUnknown, isUnknown } from "../unknowns";
+import { containsUnknown, isUnknown } from "../shared/unknowns";
 
 /** How a canary behaves; the normalized `update.canary` of the portable spec. */
 export interface ReleaseSettings {

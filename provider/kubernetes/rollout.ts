@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ControllerRevision, DaemonSet, Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
-import { engineLog } from "../swarm/log";
-import { isUnknown } from "../unknowns";
+import { engineLog } from "../shared/log";
+import { isUnknown } from "../shared/unknowns";
 import { daemonSetRollout, deploymentRollout, revisionsOf, type RolloutState } from "./rollout-state";
 import { daemonSetUndo, deploymentUndo, revisionAnnotation, templatePatch } from "./rollout-undo";
 import { waitForRollout } from "./rollout-wait";

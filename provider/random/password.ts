@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../reference";
-import { isUnknown } from "../unknowns";
+import { isUnknown } from "../shared/unknowns";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 interface PasswordInputs {
   /** Characters in the password. */
@@ -75,7 +76,7 @@ export class RandomPassword extends pulumi.dynamic.Resource {
       dynamicProvider("random:password", passwordProvider),
       name,
       { length: args.length ?? 24, result: undefined },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "result"] },
+      withSecretOutputs(opts, ["result"]),
       "berth/random",
       "RandomPassword",
     );

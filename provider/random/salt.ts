@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../reference";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 interface SaltOutputs {
   /** Random bytes, hex. Secret. */
@@ -45,7 +46,7 @@ export class RandomSalt extends pulumi.dynamic.Resource {
       dynamicProvider("random:salt", saltProvider),
       name,
       { salt: undefined },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "salt"] },
+      withSecretOutputs(opts, ["salt"]),
       "berth/random",
       "RandomSalt",
     );

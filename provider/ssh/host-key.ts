@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { hostKeyBlob } from "../swarm/engine";
-import { isUnknown } from "../unknowns";
-import { withSecretOutputs } from "../swarm/resource-options";
+import { hostKeyBlob } from "../shared/engine";
+import { isUnknown } from "../shared/unknowns";
+import { withSecretOutputs } from "../shared/secret-outputs";
 import { dynamicProvider } from "../reference";
 
 export interface HostKeyInputs {

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "timers/promises";
 import * as pulumi from "@pulumi/pulumi";
-import { withSecretOutputs } from "../swarm/resource-options";
-import { hostKeyBlob, knownHostsEntry } from "../swarm/engine";
-import { isUnknown } from "../unknowns";
-import { engineLog } from "../swarm/log";
+import { withSecretOutputs } from "../shared/secret-outputs";
+import { hostKeyBlob, knownHostsEntry } from "../shared/engine";
+import { isUnknown } from "../shared/unknowns";
+import { engineLog } from "../shared/log";
 import { dynamicProvider } from "../reference";
 
 export interface MachineReadyInputs {

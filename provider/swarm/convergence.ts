@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "timers/promises";
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
-import { engineMessage, isTransientEngineError } from "./engine-errors";
+import { engineMessage, isTransientEngineError } from "../shared/engine-errors";
 import { joinTaskBoard, type NodeState, type ServiceState, type Task } from "./task-board";
 
 /** What a service is waiting for, and how it went. */

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { containsUnknown, isKnown, isUnknown } from "../unknowns";
+import { containsUnknown, isKnown, isUnknown } from "../shared/unknowns";
+import { contentAddressedName, contentDigest } from "../shared/content-name";
 import { type EngineConnections, managerClient } from "./managers";
-import { engineMessage, isNotFound } from "./engine-errors";
+import { engineMessage, isNotFound } from "../shared/engine-errors";
 import {
   knownConnectionProblems,
   notOwnedReason,
@@ -56,11 +57,28 @@ export interface FileObjectOutputs extends Omit<FileObjectInputs, "data"> {
 const maxContentBytes = 500 * 1024;
 const baseNamePattern = /^[a-zA-Z0-9](?:[a-zA-Z0-9_.-]{0,49}[a-zA-Z0-9])?$/;
 
+/** Hex digits of the content's digest in an engine object's name. */
+const nameDigits = 12;
+
 /** The content's digest: HMAC under `salt` for a secret, plain SHA-256 for a config. */
 function contentHash(kind: FileObjectKind, data: string, salt = ""): string {
-  const crypto = require("crypto") as typeof import("crypto");
-  if (kind === "secret") return crypto.createHmac("sha256", salt).update(data, "utf8").digest("hex");
-  return crypto.createHash("sha256").update(data, "utf8").digest("hex");
+  return contentDigest(data, kind === "secret" ? salt : undefined);
+}
+
+/**
+ * The engine object's name, `<name>-<first 12 hex of the content's digest>`, and that digest (the
+ * state's `contentHash`). A secret's digest is keyed with its `salt`.
+ */
+export function fileObjectName(
+  kind: FileObjectKind,
+  name: string,
+  data: string,
+  salt?: string,
+): { name: string; digest: string } {
+  return contentAddressedName(name, data, {
+    hexDigits: nameDigits,
+    ...(kind === "secret" && { key: salt ?? "" }),
+  });
 }
 
 /** Whether `data` is the content the object in `olds` was made with (false when that is not known). */
@@ -72,7 +90,7 @@ function sameContent(kind: FileObjectKind, olds: FileObjectOutputs, data: string
 
 /** The base name of an engine object named `<name>-<12 hex>`. */
 function baseName(objectName: string): string {
-  return /^(.+)-[0-9a-f]{12}$/.exec(objectName)?.[1] ?? objectName;
+  return new RegExp(`^(.+)-[0-9a-f]{${nameDigits}}$`).exec(objectName)?.[1] ?? objectName;
 }
 
 /** The Engine API calls for one kind; dockerode names them differently for secrets and configs. */
@@ -146,8 +164,7 @@ export function fileObjectProvider(kind: FileObjectKind): pulumi.dynamic.Resourc
     async create(inputs: FileObjectInputs) {
       const swarmId = await swarmIdOf(inputs.connection);
       const salt = kind === "secret" ? randomHex(16) : undefined;
-      const hash = contentHash(kind, inputs.data, salt);
-      const objectName = `${inputs.name}-${hash.slice(0, 12)}`;
+      const { name: objectName, digest: hash } = fileObjectName(kind, inputs.name, inputs.data, salt);
       const engine = api(kind, inputs.connection);
       const existing = (await engine.list({ filters: JSON.stringify({ name: [objectName] }) })).find(
         (o) => o.Spec.Name === objectName,

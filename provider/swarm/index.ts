@@ -1,4 +1,4 @@
-export * from "./engine";
+export * from "../shared/engine";
 export * from "./engine-info";
 export * from "./ownership";
 export { SwarmSecret, SwarmConfig, type SwarmFileObjectArgs } from "./secret";

@@ -1,7 +1,7 @@
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
-import { describeConnection, type EngineConnection, engineClient } from "./engine";
-import { engineMessage, isFailoverError } from "./engine-errors";
+import { describeConnection, type EngineConnection, engineClient } from "../shared/engine";
+import { engineMessage, isFailoverError } from "../shared/engine-errors";
 
 /**
  * How to reach a swarm: one engine, or the engines of several managers of the same swarm. A list is

@@ -1,5 +1,6 @@
-import { containsUnknown, isKnown, isUnknown } from "../unknowns";
-import type { EngineConnection } from "./engine";
+import { containsUnknown, isKnown, isUnknown } from "../shared/unknowns";
+import { dnsLabelPattern } from "../shared/dns-label";
+import type { EngineConnection } from "../shared/engine";
 import { sameValue } from "./identity";
 
 export type MemberRole = "manager" | "worker";
@@ -8,7 +9,7 @@ export type MemberAvailability = "active" | "pause" | "drain";
 const memberRoles: readonly string[] = ["manager", "worker"] satisfies MemberRole[];
 const memberAvailabilities: readonly string[] = ["active", "pause", "drain"] satisfies MemberAvailability[];
 /** A node's name in a cluster: a DNS label, as it also names VMs and network tags. */
-export const memberNamePattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+export const memberNamePattern = dnsLabelPattern;
 
 /** A node's fields that the shared checks judge; any of them may be a value not known yet. */
 interface MemberFields {

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { membershipProvider, type RotationTriggers, type SwarmSettings } from "./membership";
 import type { MemberSpec } from "./membership-plan";
-import { currentOwner, withSecretOutputs } from "./resource-options";
+import { currentOwner } from "./resource-options";
+import { withSecretOutputs } from "../shared/secret-outputs";
 import { dynamicProvider } from "../reference";
 
 /** Arguments of {@link SwarmMembership}. */

@@ -1,10 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
-import { connectionProblems, describeConnection } from "./engine";
-import { engineMessage } from "./engine-errors";
-import { engineLog } from "./log";
-import { isKnown, isUnknown } from "../unknowns";
+import { connectionProblems, describeConnection } from "../shared/engine";
+import { engineMessage } from "../shared/engine-errors";
+import { engineLog } from "../shared/log";
+import { isKnown, isUnknown } from "../shared/unknowns";
 import {
   describeStep,
   diffMembership,

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "timers/promises";
 import * as pulumi from "@pulumi/pulumi";
-import { isKnown, isUnknown } from "../unknowns";
+import { isKnown, isUnknown } from "../shared/unknowns";
 import { type EngineConnections, managerClient } from "./managers";
-import { engineMessage, isNotFound } from "./engine-errors";
+import { engineMessage, isNotFound } from "../shared/engine-errors";
 import {
   createFailure,
   knownConnectionProblems,
@@ -13,7 +13,8 @@ import {
   swarmIdOf,
 } from "./identity";
 import { adoptionRefusal, type Owner, ownerLabelKeys, ownerLabels, userLabels } from "./ownership";
-import { currentOwner, withSecretOutputs } from "./resource-options";
+import { currentOwner } from "./resource-options";
+import { withSecretOutputs } from "../shared/secret-outputs";
 import { dynamicProvider } from "../reference";
 
 export interface NetworkInputs {

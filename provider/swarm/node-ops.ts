@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "timers/promises";
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
-import { describeConnection, type EngineConnection, engineClient } from "./engine";
-import { engineMessage, isNotFound, isOutOfSequence, maxVersionRetries } from "./engine-errors";
-import { engineLog } from "./log";
+import { describeConnection, type EngineConnection, engineClient } from "../shared/engine";
+import { engineMessage, isNotFound, isOutOfSequence, maxVersionRetries } from "../shared/engine-errors";
+import { engineLog } from "../shared/log";
 import type { MemberSpec } from "./membership-plan";
 import { type Owner, ownerLabels } from "./ownership";
 import { swarmInfo } from "./swarm-mode";

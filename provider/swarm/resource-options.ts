@@ -64,11 +64,3 @@ export function currentOwner(
     urn,
   }));
 }
-
-/** `opts` with `names` added to the outputs Pulumi must keep secret. */
-export function withSecretOutputs(
-  opts: pulumi.CustomResourceOptions | undefined,
-  names: string[],
-): pulumi.CustomResourceOptions {
-  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...names] };
-}

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EngineConnections } from "./managers";
-import { currentOwner, withSecretOutputs } from "./resource-options";
+import { currentOwner } from "./resource-options";
+import { withSecretOutputs } from "../shared/secret-outputs";
 import { fileObjectProvider } from "./file-object";
 import { dynamicProvider } from "../reference";
 

@@ -5,7 +5,7 @@ import Dockerode = require("dockerode");
 import { waitForConvergence } from "./convergence";
 import { engineKeyOf } from "./task-board";
 import { type EngineConnections, managerClient } from "./managers";
-import { isNotFound, isOutOfSequence, maxVersionRetries } from "./engine-errors";
+import { isNotFound, isOutOfSequence, maxVersionRetries } from "../shared/engine-errors";
 import {
   createFailure,
   knownConnectionProblems,
@@ -15,13 +15,14 @@ import {
   sameValue,
   swarmIdOf,
 } from "./identity";
-import { engineLog } from "./log";
-import { isUnknown, isKnown } from "../unknowns";
+import { engineLog } from "../shared/log";
+import { isUnknown, isKnown } from "../shared/unknowns";
 import { adoptionRefusal, isOwnedBy, type Owner, ownerLabelKeys, ownerLabels, userLabels } from "./ownership";
 import { referencesAsWritten, resolveReferences } from "./references";
 import { requireEngineApi } from "./service-api";
 import { type ProviderServiceSpec, specAsWritten } from "./service-spec";
-import { currentOwner, withSecretOutputs } from "./resource-options";
+import { currentOwner } from "./resource-options";
+import { withSecretOutputs } from "../shared/secret-outputs";
 import { dynamicProvider } from "../reference";
 
 /** Credentials for a private image, sent to the engine as `X-Registry-Auth`. */

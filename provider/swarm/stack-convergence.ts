@@ -3,9 +3,9 @@ import { waitForConvergence } from "./convergence";
 import { engineKeyOf } from "./task-board";
 import { type EngineConnections, managerClient } from "./managers";
 import { knownConnectionProblems, sameValue } from "./identity";
-import { isUnknown, isKnown } from "../unknowns";
+import { isUnknown, isKnown } from "../shared/unknowns";
 import { modeOf, progressLogger, SwarmService } from "./service";
-import { withSecretOutputs } from "./resource-options";
+import { withSecretOutputs } from "../shared/secret-outputs";
 import { dynamicProvider } from "../reference";
 
 /** One service a {@link SwarmStackConvergence} waits for, as its `SwarmService` recorded it. */

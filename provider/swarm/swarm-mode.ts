@@ -1,16 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
-import { isUnknown } from "../unknowns";
+import { isUnknown } from "../shared/unknowns";
 import {
   describeConnections as describeConnection,
   type EngineConnections,
   managerClient as engineClient,
 } from "./managers";
 import { knownConnectionProblems, ownerFromLabels, requireSameSwarm, sameValue } from "./identity";
-import { engineLog } from "./log";
+import { engineLog } from "../shared/log";
 import { isOwnedBy, type Owner, ownerLabels } from "./ownership";
-import { currentOwner, withSecretOutputs } from "./resource-options";
+import { currentOwner } from "./resource-options";
+import { withSecretOutputs } from "../shared/secret-outputs";
 import { dynamicProvider } from "../reference";
 
 export interface SwarmModeInputs {

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "timers/promises";
 import { ContainerService } from "../../components";
 import { ComposeStack } from "../../components/compose";
 import { SwarmCluster, type SwarmClusterArgs, type SwarmNodeArgs } from "../../components/swarm";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 import { membershipProvider, type MembershipOutputs } from "../../provider/swarm";
 import { type TlsMaterial, tlsMaterial } from "../support/tls-certs";
 import { engineReachable } from "../support/engine";

@@ -6,7 +6,7 @@ import { join } from "path";
 import { setTimeout as sleep } from "timers/promises";
 import { ContainerService } from "../../components";
 import { SwarmCluster, type SwarmNodeArgs } from "../../components/swarm";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 import { engineReachable } from "../support/engine";
 import { runProgram, type ProgramRun } from "../support/harness";
 import { type NetnsEngine, netnsUnavailable, startNetnsEngine } from "../support/netns-engine";

@@ -4,7 +4,7 @@ import { randomBytes } from "crypto";
 import { setTimeout as sleep } from "timers/promises";
 import { normalizeService, renderSwarm } from "../../components/spec";
 import { SwarmService } from "../../provider/swarm";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 import { engineReachable } from "../support/engine";
 import { runProgram, type ProgramRun } from "../support/harness";
 import { type NetnsEngine, netnsUnavailable, startNetnsEngine } from "../support/netns-engine";

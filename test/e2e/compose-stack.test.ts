@@ -6,7 +6,7 @@ import { join } from "path";
 import { randomBytes } from "crypto";
 import { ComposeStack } from "../../components/compose";
 import { LocalSwarm } from "../../components/swarm";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 import { engineReachable, needEngine } from "../support/engine";
 import { composeDir } from "../support/compose-dir";
 import { type ProgramRun, runProgram } from "../support/harness";

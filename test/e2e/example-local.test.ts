@@ -4,7 +4,7 @@ import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import { runProgram, type ProgramRun } from "../support/harness";
 import { engineReachable, needEngine } from "../support/engine";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 import { loadExample } from "../support/example-program";
 
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
 import { writeFileSync } from "fs";
 import { join } from "path";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 import { removeLabelled, testOwner } from "../support/cleanup";
 import { berth } from "../support/cli-run";
 import { composeDir } from "../support/compose-dir";

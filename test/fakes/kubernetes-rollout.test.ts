@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { Deployment } from "kubernetes-types/apps/v1";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
-import { KubernetesRollout, type KubernetesRolloutArgs } from "../../components/kubernetes/rollout";
+import { KubernetesRollout, type KubernetesRolloutArgs } from "../../provider/kubernetes/rollout-resource";
 import { FakeKubernetes, type PodOutcome } from "../support/fake-kubernetes";
 import { type ProgramRun, runProgram, unknownValue } from "../support/harness";
 

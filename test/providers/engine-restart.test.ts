@@ -1,7 +1,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "timers/promises";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 import { serviceProvider, type ServiceInputs, type ServiceOutputs } from "../../provider/swarm/service";
 import { normalizeService, renderSwarm } from "../../components/spec";
 import { needEngine } from "../support/engine";

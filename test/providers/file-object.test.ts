@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createHash, createHmac } from "crypto";
 import { execFileSync } from "child_process";
 import type * as pulumi from "@pulumi/pulumi";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 import {
   fileObjectProvider,
   type FileObjectInputs,

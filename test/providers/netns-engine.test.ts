@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
 import { existsSync, readFileSync } from "fs";
 import { connect } from "net";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 import { needEngine } from "../support/engine";
 import {
   destroyBridge,

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { createHash, createHmac } from "crypto";
 import { execFileSync } from "child_process";
 import type * as pulumi from "@pulumi/pulumi";
-import { unknownValue as U } from "../../provider/unknowns";
-import { engineClient } from "../../provider/swarm/engine";
+import { unknownValue as U } from "../../provider/shared/unknowns";
+import { engineClient } from "../../provider/shared/engine";
 import { networkProvider, type NetworkInputs, type NetworkOutputs } from "../../provider/swarm/network";
 import {
   fileObjectProvider,

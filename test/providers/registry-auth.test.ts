@@ -8,7 +8,7 @@ import {
   type ServiceOutputs,
 } from "../../provider/swarm/service";
 import type { ProviderServiceSpec } from "../../provider/swarm/service-spec";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 import { normalizeService, renderSwarm } from "../../components/spec";
 import { engineReachable, needEngine } from "../support/engine";
 import { removeLabelled, testOwner } from "../support/cleanup";

@@ -6,7 +6,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { serviceProvider, type ServiceInputs, type ServiceOutputs } from "../../provider/swarm/service";
 import type { ProviderServiceSpec } from "../../provider/swarm/service-spec";
 import { fileObjectProvider } from "../../provider/swarm/file-object";
-import { unknownValue } from "../../provider/unknowns";
+import { unknownValue } from "../../provider/shared/unknowns";
 import { normalizeService, renderSwarm, type ServiceInput } from "../../components/spec";
 import { engineReachable, needEngine } from "../support/engine";
 import { removeLabelled, testOwner } from "../support/cleanup";

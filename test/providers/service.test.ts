@@ -4,7 +4,7 @@ import { execFileSync } from "child_process";
 import { serviceProvider, type ServiceInputs } from "../../provider/swarm/service";
 import type { ProviderServiceSpec } from "../../provider/swarm/service-spec";
 import { fileObjectProvider } from "../../provider/swarm/file-object";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 import { normalizeService, renderSwarm, type ServiceInput } from "../../components/spec";
 import { engineReachable, needEngine } from "../support/engine";
 import { removeLabelled, testOwner } from "../support/cleanup";

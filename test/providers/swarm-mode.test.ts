@@ -2,7 +2,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "child_process";
 import * as pulumi from "@pulumi/pulumi";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 import { ownerLabels } from "../../provider/swarm/ownership";
 import {
   swarmModeProvider,

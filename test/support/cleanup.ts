@@ -1,5 +1,5 @@
 import { randomBytes } from "crypto";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 import type { Owner } from "../../provider/swarm/ownership";
 
 /** A project name no other run uses, so clean-up can go by label. */

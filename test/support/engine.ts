@@ -1,5 +1,5 @@
 import type { TestContext } from "node:test";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 
 let reachable: Promise<boolean> | undefined;
 

@@ -13,7 +13,7 @@ import {
 import type { TestContext } from "node:test";
 import { promisify } from "util";
 import { setTimeout as sleep } from "timers/promises";
-import { engineClient } from "../../provider/swarm/engine";
+import { engineClient } from "../../provider/shared/engine";
 
 /**
  * Extra Docker engines for tests, each in its own network namespace: the "VMs" of a multi-node swarm

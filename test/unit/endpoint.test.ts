@@ -5,7 +5,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { endpointProblems, redactedUrl, redirectRefused } from "../../provider/endpoint";
+import { endpointProblems, redactedUrl, redirectRefused } from "../../provider/shared/endpoint";
 import {
   connectionProblems as harborProblems,
   storedConnection as harborStored,

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type Dockerode from "dockerode";
-import { isTransientEngineError } from "../../provider/swarm/engine-errors";
+import { isTransientEngineError } from "../../provider/shared/engine-errors";
 import { waitForConvergence } from "../../provider/swarm/convergence";
 
 /** Shaped as dockerode reports a socket error and an engine's answer. */

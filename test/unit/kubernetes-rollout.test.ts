@@ -14,7 +14,7 @@ import { daemonSetUndo, deploymentUndo } from "../../provider/kubernetes/rollout
 import { waitForRollout } from "../../provider/kubernetes/rollout-wait";
 import { templateMatches } from "../../provider/kubernetes/template-match";
 import { selectorQuery } from "../../provider/kubernetes/workload-api";
-import { unknownValue } from "../../provider/unknowns";
+import { unknownValue } from "../../provider/shared/unknowns";
 
 const labels = { "app.kubernetes.io/name": "web" };
 const template = (image: string): PodTemplateSpec => ({

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { managerClient } from "../../provider/swarm/managers";
-import { isFailoverError } from "../../provider/swarm/engine-errors";
+import { isFailoverError } from "../../provider/shared/engine-errors";
 
 // Stand-ins for managers' engines on unix sockets, answering the few Engine API paths the client uses
 // as a swarm manager does: /info, /nodes/<self> (its reachability) and /swarm.

@@ -8,7 +8,7 @@ import {
   planMembership,
   quorumProblem,
 } from "../../provider/swarm/membership-plan";
-import { unknownValue as U } from "../../provider/unknowns";
+import { unknownValue as U } from "../../provider/shared/unknowns";
 
 const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests";
 const member = (name: string, role: MemberSpec["role"], extra: Partial<MemberSpec> = {}): MemberSpec => ({

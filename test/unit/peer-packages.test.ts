@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { missingPeersMessage } from "../../components/peer-packages";
+import { missingPeersMessage } from "../../provider/shared/peer-packages";
 
 describe("optional peer packages", () => {
   it("names each missing package and the command that installs it", () => {

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { hostKeyProvider, type HostKeyOutputs } from "../../provider/ssh/host-key";
 import { machineReadyProvider, type MachineReadyOutputs } from "../../provider/ssh/machine-ready";
-import { unknownValue as U } from "../../provider/unknowns";
+import { unknownValue as U } from "../../provider/shared/unknowns";
 
 const failuresOf = (result: { failures?: { property: string; reason: string }[] }) =>
   (result.failures ?? []).map((f) => `${f.property}: ${f.reason}`);

@@ -1,5 +1,5 @@
 /** GitLab container registry resources, managed through GitLab's REST API with `@gitbeaker/rest`. */
-export { type GitLabConnection } from "./connection";
+export { type GitLabConnection } from "../../../provider/gitlab/resource-connection";
 export {
   GitLabRegistry,
   type GitLabRegistryArgs,
@@ -8,16 +8,20 @@ export {
   type CleanupAge,
   type CleanupCadence,
   type CleanupKeepCount,
-} from "./registry";
-export { GitLabDeployToken, type GitLabDeployTokenArgs, type DeployTokenScope } from "./deploy-token";
+} from "../../../provider/gitlab/registry-resource";
+export {
+  GitLabDeployToken,
+  type GitLabDeployTokenArgs,
+  type DeployTokenScope,
+} from "../../../provider/gitlab/deploy-token-resource";
 export {
   GitLabProjectAccessToken,
   type GitLabProjectAccessTokenArgs,
   type AccessTokenScope,
-} from "./access-token";
+} from "../../../provider/gitlab/access-token-resource";
 export {
   GitLabProtectedRepositoryRule,
   type GitLabProtectedRepositoryRuleArgs,
   type ProtectionAccessLevel,
-} from "./protection-rule";
+} from "../../../provider/gitlab/protection-rule-resource";
 export { gitlabCredentials, type GitLabRegistryToken } from "./credentials";

@@ -1,6 +1,6 @@
 /** The arguments of `HarborRegistry`, their defaults, and every check that can be made before anything exists. */
 import type * as pulumi from "@pulumi/pulumi";
-import { type ArgumentIssue, ComponentArgumentsError } from "../../arguments-error";
+import { type ArgumentIssue, ComponentArgumentsError, isDnsLabel, issueCollector } from "../../arguments";
 import type { KubernetesCluster } from "../../kubernetes/cluster";
 
 /** Harbor behind an Ingress, at `host`. */
@@ -180,13 +180,11 @@ export class HarborRegistryError extends ComponentArgumentsError {
   }
 }
 
-const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const known = (v: unknown): v is string => typeof v === "string";
 
 /** Every problem with `args`, found without creating anything (values not known yet pass). */
 export function harborRegistryIssues(args: HarborRegistryArgs): ArgumentIssue[] {
-  const issues: ArgumentIssue[] = [];
-  const add = (path: string, message: string) => issues.push({ path, message });
+  const { issues, add } = issueCollector();
   const { install, existing, healthTimeoutSeconds } = args;
   if (!install === !existing) {
     add(
@@ -214,7 +212,7 @@ export function harborRegistryIssues(args: HarborRegistryArgs): ArgumentIssue[] 
     if (known(install.externalURL) && !/^https?:\/\/[^/\s]+/.test(install.externalURL)) {
       add("install.externalURL", `${JSON.stringify(install.externalURL)} must be an http:// or https:// URL`);
     }
-    if (install.namespace !== undefined && !dnsLabel.test(install.namespace)) {
+    if (install.namespace !== undefined && !isDnsLabel(install.namespace)) {
       add("install.namespace", `${JSON.stringify(install.namespace)} must be a DNS label`);
     }
     if (install.tls?.enabled === false && install.tls.secretName !== undefined) {

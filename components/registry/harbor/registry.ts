@@ -2,8 +2,8 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HarborHealth } from "../../../provider/harbor/health";
 import { RandomPassword } from "../../../provider/random/password";
-import { missingPeersMessage } from "../../peer-packages";
-import type { HarborConnection } from "./connection";
+import { missingPeersMessage } from "../../../provider/shared/peer-packages";
+import type { HarborConnection } from "../../../provider/harbor/resource-connection";
 import { defaultExternalURL, harborHelmValues, type ResolvedInstall } from "./helm-values";
 import {
   defaultHarborChartVersion,

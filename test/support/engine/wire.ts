@@ -2,7 +2,7 @@
  * Property values as they travel between the Pulumi SDK, the engine and providers: unknowns as a
  * sentinel string, secrets as a signature-tagged object. These helpers do what the engine does with them.
  */
-export { unknownValue } from "../../../provider/unknowns";
+export { unknownValue } from "../../../provider/shared/unknowns";
 const specialSig = "4dabf18193072939515e22adb298388d";
 const secretSig = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -49,4 +49,4 @@ export function topLevel(paths: string[]): string[] {
 }
 
 /** Deep equality of plain JSON-like values, key order ignored: the providers' own comparison. */
-export { sameValue } from "../../../provider/same-value";
+export { sameValue } from "../../../provider/shared/same-value";

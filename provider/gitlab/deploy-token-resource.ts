@@ -1,13 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
+import { dynamicProvider } from "../reference";
+import { type DeployTokenScope, deployTokenDefaults, deployTokenProvider } from "./deploy-token";
 import {
-  type DeployTokenScope,
-  deployTokenDefaults,
-  deployTokenProvider,
-} from "../../../provider/gitlab/deploy-token";
-import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection } from "./connection";
+  type GitLabConnection,
+  gitlabModule,
+  requireGitbeaker,
+  secretConnection,
+} from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
-export type { DeployTokenScope } from "../../../provider/gitlab/deploy-token";
+export type { DeployTokenScope } from "./deploy-token";
 
 /** Arguments of {@link GitLabDeployToken}. */
 export interface GitLabDeployTokenArgs {
@@ -73,10 +75,7 @@ export class GitLabDeployToken extends pulumi.dynamic.Resource {
         registryUsername: undefined,
         registryHost: undefined,
       },
-      {
-        ...opts,
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "token"],
-      },
+      withSecretOutputs(opts, ["connection", "token"]),
       gitlabModule,
       "GitLabDeployToken",
     );

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import { type RetentionTemplate, retentionProvider } from "../../../provider/harbor/retention";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { type RetentionTemplate, retentionProvider } from "./retention";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
-export type { RetentionTemplate } from "../../../provider/harbor/retention";
+export type { RetentionTemplate } from "./retention";
 
 /** One retention rule: which tags to keep. Tags no rule keeps are deleted when the policy runs. */
 export interface HarborRetentionRuleArgs {
@@ -87,7 +88,7 @@ export class HarborRetentionPolicy extends pulumi.dynamic.Resource {
         adopt: args.adopt ?? false,
         policyId: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       harborModule,
       "HarborRetentionPolicy",
     );

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { missingPeersMessage } from "../../peer-packages";
+import { missingPeersMessage } from "../shared/peer-packages";
 
 /** How Berth reaches a GitLab. */
 export interface GitLabConnection {

@@ -1,13 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
+import { dynamicProvider } from "../reference";
+import { type AccessTokenScope, accessTokenDefaults, accessTokenProvider } from "./access-token";
 import {
-  type AccessTokenScope,
-  accessTokenDefaults,
-  accessTokenProvider,
-} from "../../../provider/gitlab/access-token";
-import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection } from "./connection";
+  type GitLabConnection,
+  gitlabModule,
+  requireGitbeaker,
+  secretConnection,
+} from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
-export type { AccessTokenScope } from "../../../provider/gitlab/access-token";
+export type { AccessTokenScope } from "./access-token";
 
 /** Arguments of {@link GitLabProjectAccessToken}. */
 export interface GitLabProjectAccessTokenArgs {
@@ -99,10 +101,7 @@ export class GitLabProjectAccessToken extends pulumi.dynamic.Resource {
         registryUsername: undefined,
         registryHost: undefined,
       },
-      {
-        ...opts,
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "token"],
-      },
+      withSecretOutputs(opts, ["connection", "token"]),
       gitlabModule,
       "GitLabProjectAccessToken",
     );

@@ -1,4 +1,4 @@
-/** IPv4 CIDR blocks, as far as checking a cluster's ranges needs them. */
+/** IPv4 CIDR blocks, as far as checking a cluster's or a VPC's ranges needs them. */
 
 /** A parsed block: its first address as an unsigned 32-bit number, and its prefix length. */
 export interface Ipv4Cidr {
@@ -18,7 +18,8 @@ export function parseIpv4Cidr(value: string): Ipv4Cidr | undefined {
   return { base: octets.reduce((acc, o) => acc * 256 + o, 0), prefix };
 }
 
-const formatIpv4 = (address: number) =>
+/** An address (an unsigned 32-bit number) as `a.b.c.d`. */
+export const formatIpv4 = (address: number): string =>
   [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
 
 const size = (cidr: Ipv4Cidr) => 2 ** (32 - cidr.prefix);

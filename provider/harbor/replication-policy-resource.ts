@@ -1,17 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
+import { dynamicProvider } from "../reference";
 import {
   type ReplicationResource,
   type ReplicationTriggerType,
   replicationPolicyDefaults,
   replicationPolicyProvider,
-} from "../../../provider/harbor/replication-policy";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+} from "./replication-policy";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
 
-export type {
-  ReplicationResource,
-  ReplicationTriggerType,
-} from "../../../provider/harbor/replication-policy";
+export type { ReplicationResource, ReplicationTriggerType } from "./replication-policy";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 /** What a replication policy copies. Every filter is off by default. */
 export interface HarborReplicationFiltersArgs {
@@ -136,7 +134,7 @@ export class HarborReplicationPolicy extends pulumi.dynamic.Resource {
         replicateDeletion: args.replicateDeletion ?? d.replicateDeletion,
         policyId: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       harborModule,
       "HarborReplicationPolicy",
     );

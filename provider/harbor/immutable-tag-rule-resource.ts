@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import { immutableRuleDefaults, immutableTagRuleProvider } from "../../../provider/harbor/immutable-tag-rule";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { immutableRuleDefaults, immutableTagRuleProvider } from "./immutable-tag-rule";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 /** Arguments of {@link HarborImmutableTagRule}. */
 export interface HarborImmutableTagRuleArgs {
@@ -56,7 +57,7 @@ export class HarborImmutableTagRule extends pulumi.dynamic.Resource {
         disabled: args.disabled ?? immutableRuleDefaults.disabled,
         ruleId: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       harborModule,
       "HarborImmutableTagRule",
     );

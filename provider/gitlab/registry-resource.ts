@@ -1,12 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import type { RegistryAccessLevel } from "../../../provider/gitlab/api-types";
-import type { CleanupAge, CleanupCadence, CleanupKeepCount } from "../../../provider/gitlab/cleanup-policy";
-import { registryDefaults, registryProvider } from "../../../provider/gitlab/registry";
-import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import type { RegistryAccessLevel } from "./api-types";
+import type { CleanupAge, CleanupCadence, CleanupKeepCount } from "./cleanup-policy";
+import { registryDefaults, registryProvider } from "./registry";
+import {
+  type GitLabConnection,
+  gitlabModule,
+  requireGitbeaker,
+  secretConnection,
+} from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
-export type { RegistryAccessLevel } from "../../../provider/gitlab/api-types";
-export type { CleanupAge, CleanupCadence, CleanupKeepCount } from "../../../provider/gitlab/cleanup-policy";
+export type { RegistryAccessLevel } from "./api-types";
+export type { CleanupAge, CleanupCadence, CleanupKeepCount } from "./cleanup-policy";
 
 /** A container registry cleanup policy: which tags GitLab removes, and how often it looks. */
 export interface GitLabCleanupPolicyArgs {
@@ -102,7 +108,7 @@ export class GitLabRegistry extends pulumi.dynamic.Resource {
         registryHost: undefined,
         imagePrefix: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       gitlabModule,
       "GitLabRegistry",
     );

@@ -1,14 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import {
-  type GroupType,
-  type MemberRole,
-  memberDefaults,
-  projectMemberProvider,
-} from "../../../provider/harbor/project-member";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { type GroupType, type MemberRole, memberDefaults, projectMemberProvider } from "./project-member";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
-export type { GroupType, MemberRole } from "../../../provider/harbor/project-member";
+export type { GroupType, MemberRole } from "./project-member";
 
 /** Arguments of {@link HarborProjectMember}. */
 export interface HarborProjectMemberArgs {
@@ -63,7 +59,7 @@ export class HarborProjectMember extends pulumi.dynamic.Resource {
         memberId: undefined,
         entityId: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       harborModule,
       "HarborProjectMember",
     );

@@ -1,13 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import {
-  registryEndpointDefaults,
-  registryEndpointProvider,
-  type RegistryType,
-} from "../../../provider/harbor/registry-endpoint";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { registryEndpointDefaults, registryEndpointProvider, type RegistryType } from "./registry-endpoint";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
-export type { RegistryType } from "../../../provider/harbor/registry-endpoint";
+export type { RegistryType } from "./registry-endpoint";
 
 /** Arguments of {@link HarborRegistryEndpoint}. */
 export interface HarborRegistryEndpointArgs {
@@ -73,10 +70,7 @@ export class HarborRegistryEndpoint extends pulumi.dynamic.Resource {
         salt: undefined,
         updateTime: undefined,
       },
-      {
-        ...opts,
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "salt"],
-      },
+      withSecretOutputs(opts, ["connection", "salt"]),
       harborModule,
       "HarborRegistryEndpoint",
     );

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import { projectDefaults, projectProvider, type Severity } from "../../../provider/harbor/project";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { projectDefaults, projectProvider, type Severity } from "./project";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 /** Arguments of {@link HarborProject}. */
 export interface HarborProjectArgs {
@@ -83,7 +84,7 @@ export class HarborProject extends pulumi.dynamic.Resource {
         storageLimitBytes: args.storageLimitBytes ?? projectDefaults.storageLimitBytes,
         projectId: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       harborModule,
       "HarborProject",
     );

@@ -1,5 +1,6 @@
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
+import { isUnknown } from "./unknowns";
 
 /**
  * How to reach a Docker engine. Plain data only, so it can travel in a dynamic resource's inputs.
@@ -163,4 +164,35 @@ export function engineClient(c: EngineConnection = {}): Dockerode {
   if (c.socketPath) return new Docker({ socketPath: c.socketPath });
   // Without options docker-modem reads DOCKER_HOST (and its TLS variables) itself.
   return new Docker();
+}
+
+/**
+ * {@link connectionProblems} for a connection that may hold values not known yet (at preview): an
+ * unknown connection or protocol is not checked; a problem with a field that is unknown is dropped.
+ * A list (the managers of one swarm) is checked entry by entry, at `connection[0]`, ... An absent
+ * connection (`undefined`, `{}` or `[]`) is the local engine: it is refused when `DOCKER_HOST` points
+ * at a remote engine in a way that is not verified (see {@link ambientConnectionProblems}).
+ *
+ * @param at - The property path the problems are reported under. Default: `"connection"`.
+ */
+export function knownConnectionProblems(
+  c: unknown,
+  at = "connection",
+): { property: string; reason: string }[] {
+  if (isUnknown(c)) return [];
+  if (c === undefined || (Array.isArray(c) && c.length === 0)) return ambientConnectionProblems(at);
+  if (Array.isArray(c)) return c.flatMap((entry, i) => oneConnectionProblems(entry, `${at}[${i}]`));
+  return oneConnectionProblems(c, at);
+}
+
+function oneConnectionProblems(c: unknown, at: string): { property: string; reason: string }[] {
+  if (isUnknown(c)) return [];
+  if (typeof c !== "object" || c === null || Array.isArray(c))
+    return [{ property: at, reason: "must be an object" }];
+  const connection = c as Record<string, unknown>;
+  if (isUnknown(connection.protocol)) return [];
+  if (Object.keys(connection).length === 0) return ambientConnectionProblems(at);
+  return connectionProblems(c as EngineConnection, at).filter(
+    (p) => !isUnknown(connection[p.property.slice(at.length + 1)]),
+  );
 }

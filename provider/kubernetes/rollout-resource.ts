@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { rolloutProvider } from "../../provider/kubernetes/rollout";
-import { dynamicProvider } from "../../provider/reference";
+import { rolloutProvider } from "./rollout";
+import { dynamicProvider } from "../reference";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 export interface KubernetesRolloutArgs {
   /**
@@ -62,7 +63,7 @@ export class KubernetesRollout extends pulumi.dynamic.Resource {
         timeoutSeconds: args.timeoutSeconds,
         revision: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig"] },
+      withSecretOutputs(opts, ["kubeconfig"]),
       "berth/kubernetes",
       "KubernetesRollout",
     );

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import { type RobotAccess, robotDefaults, robotProvider } from "../../../provider/harbor/robot";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { type RobotAccess, robotDefaults, robotProvider } from "./robot";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
-export type { RobotAccess } from "../../../provider/harbor/robot";
+export type { RobotAccess } from "./robot";
 
 /** Arguments of {@link HarborRobotAccount}. */
 export interface HarborRobotAccountArgs {
@@ -70,10 +71,7 @@ export class HarborRobotAccount extends pulumi.dynamic.Resource {
         secret: undefined,
         expiresAt: undefined,
       },
-      {
-        ...opts,
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection", "secret"],
-      },
+      withSecretOutputs(opts, ["connection", "secret"]),
       harborModule,
       "HarborRobotAccount",
     );

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import { gcScheduleDefaults, gcScheduleProvider } from "../../../provider/harbor/gc-schedule";
-import { type HarborConnection, harborModule, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { gcScheduleDefaults, gcScheduleProvider } from "./gc-schedule";
+import { type HarborConnection, harborModule, secretConnection } from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
 /** Arguments of {@link HarborGarbageCollection}. */
 export interface HarborGarbageCollectionArgs {
@@ -49,7 +50,7 @@ export class HarborGarbageCollection extends pulumi.dynamic.Resource {
         workers: args.workers ?? gcScheduleDefaults.workers,
         adopt: args.adopt ?? gcScheduleDefaults.adopt,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       harborModule,
       "HarborGarbageCollection",
     );

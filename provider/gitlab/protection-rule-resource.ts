@@ -1,10 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "../../../provider/reference";
-import { protectionRuleDefaults, protectionRuleProvider } from "../../../provider/gitlab/protection-rule";
-import type { ProtectionAccessLevel } from "../../../provider/gitlab/api-types";
-import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection } from "./connection";
+import { dynamicProvider } from "../reference";
+import { protectionRuleDefaults, protectionRuleProvider } from "./protection-rule";
+import type { ProtectionAccessLevel } from "./api-types";
+import {
+  type GitLabConnection,
+  gitlabModule,
+  requireGitbeaker,
+  secretConnection,
+} from "./resource-connection";
+import { withSecretOutputs } from "../shared/secret-outputs";
 
-export type { ProtectionAccessLevel } from "../../../provider/gitlab/api-types";
+export type { ProtectionAccessLevel } from "./api-types";
 
 /** Arguments of {@link GitLabProtectedRepositoryRule}. */
 export interface GitLabProtectedRepositoryRuleArgs {
@@ -55,7 +61,7 @@ export class GitLabProtectedRepositoryRule extends pulumi.dynamic.Resource {
         projectId: undefined,
         ruleId: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] },
+      withSecretOutputs(opts, ["connection"]),
       gitlabModule,
       "GitLabProtectedRepositoryRule",
     );
