@@ -1,0 +1,66 @@
+import type { SwarmServiceSpec } from "../spec";
+import type { ComposeProject } from "../compose/types";
+import type { ProviderServiceSpec } from "../../provider/swarm";
+import { engineSpec } from "./engine-spec";
+import { stackVolumeOptions } from "./stack-networks";
+
+/** The label `docker stack` puts on everything of a stack, so Docker's own tools recognise it. */
+export const stackNamespaceLabel = "com.docker.stack.namespace";
+
+/** `rendered` running `image` instead. */
+export function withImage(rendered: SwarmServiceSpec, image: string): SwarmServiceSpec {
+  const template = rendered.TaskTemplate;
+  return {
+    ...rendered,
+    TaskTemplate: { ...template, ContainerSpec: { ...template.ContainerSpec, Image: image } },
+  };
+}
+
+/** The names a stack's service refers to, as the engine knows them. */
+export interface StackNames {
+  project: ComposeProject;
+  service: string;
+  /** Compose's service `labels`, which `docker stack` puts on containers (`deploy.labels` label the service). */
+  containerLabels: Record<string, string>;
+  networks: Record<string, string>;
+  secrets: Record<string, string>;
+  configs: Record<string, string>;
+}
+
+/** A rendered service as `docker stack deploy` names and labels it, pointing at the stack's objects. */
+export function stackServiceSpec(rendered: SwarmServiceSpec, names: StackNames): ProviderServiceSpec {
+  const { project, service } = names;
+  const namespace = { [stackNamespaceLabel]: project.name };
+  const container = rendered.TaskTemplate.ContainerSpec;
+  const volumes = project.volumes ?? {};
+  // Named volumes are created by the engine on first use; stacks label them like everything else.
+  const mounts = container.Mounts?.map((m) => {
+    if (m.Type !== "volume" || !m.Source) return m;
+    const volumeOptions = stackVolumeOptions(volumes[m.Source], namespace);
+    return {
+      ...m,
+      Source: volumes[m.Source]?.name ?? `${project.name}_${m.Source}`,
+      ...(volumeOptions && { VolumeOptions: volumeOptions }),
+    };
+  });
+  const named = engineSpec(rendered, names.secrets, names.configs);
+  const containerSpec = {
+    ...named.TaskTemplate.ContainerSpec,
+    Labels: { ...names.containerLabels, ...namespace },
+    Mounts: mounts,
+  };
+  return {
+    ...named,
+    Name: `${project.name}_${service}`,
+    Labels: { ...rendered.Labels, ...namespace, "com.docker.stack.image": container.Image },
+    TaskTemplate: {
+      ...named.TaskTemplate,
+      ContainerSpec: containerSpec,
+      Networks: rendered.TaskTemplate.Networks?.map((n) => ({
+        Target: names.networks[n.Target] ?? n.Target,
+        // The file's aliases, then the service's own name, as docker stack deploy lists them.
+        Aliases: [...(n.Aliases ?? []), service],
+      })),
+    },
+  };
+}
