@@ -206,6 +206,7 @@ function analyzeCompose(file: string, options: AnalyzeOptions): Analysis {
   const mapping: ComposeMapping = {
     services: {},
     containerLabels: {},
+    timeoutSeconds: {},
     dependsOn: {},
     ignored: [],
     origins: {},
@@ -213,7 +214,7 @@ function analyzeCompose(file: string, options: AnalyzeOptions): Analysis {
   for (const [name, service] of Object.entries(project.services)) {
     try {
       const one = toServiceSpecs({ ...project, services: { [name]: service } }, { strict: options.strict });
-      for (const key of ["services", "containerLabels", "dependsOn", "origins"] as const)
+      for (const key of ["services", "containerLabels", "timeoutSeconds", "dependsOn", "origins"] as const)
         Object.assign(mapping[key], one[key]);
       mapping.ignored.push(...one.ignored);
     } catch (err) {

@@ -8,7 +8,6 @@ import type {
 } from "../cluster";
 import { loadCompose } from "./load";
 import { planBuilds, type StackBuildMode } from "./stack-builds";
-import { stackExtensions } from "./stack-extensions";
 import { buildImages, type ComposeStackRegistry } from "./stack-images";
 import { deployAsWorkloads } from "./stack-workloads";
 import { toServiceSpecs } from "./to-service-specs";
@@ -134,14 +133,11 @@ export class ComposeStack extends pulumi.ComponentResource {
       throw fail("project: give a project from loadCompose, or the options to load one with");
     let project: ComposeProject;
     let mapping: ReturnType<typeof toServiceSpecs>;
-    let timeouts: Record<string, number>;
     let built: ReturnType<typeof planBuilds>;
     try {
       project = "services" in args.project ? args.project : loadCompose(args.project);
-      const extensions = stackExtensions(project);
-      timeouts = extensions.timeoutSeconds;
-      built = planBuilds(extensions.project, args.registry, args.build);
-      const early = [...extensions.issues, ...built.issues];
+      built = planBuilds(project, args.registry, args.build);
+      const early = built.issues;
       try {
         mapping = toServiceSpecs(built.project, { strict: args.strict });
       } catch (err) {
@@ -165,7 +161,7 @@ export class ComposeStack extends pulumi.ComponentResource {
       const where = i.service === undefined ? "" : `service ${i.service}: `;
       pulumi.log.warn(`${where}${i.key} is ignored: ${i.reason}`, this);
     }
-    const timeoutSeconds = (service: string) => timeouts[service] ?? args.timeoutSeconds ?? 300;
+    const timeoutSeconds = (service: string) => mapping.timeoutSeconds[service] ?? args.timeoutSeconds ?? 300;
     const images = () => buildImages(this, name, built.builds, args.registry);
     const env = args.env ?? process.env;
     let deployment: StackDeployment;
