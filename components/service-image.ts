@@ -1,18 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RegistryCredentials } from "./cluster";
+import { buildAndPush, type ImageBuildSource } from "./pushed-image";
 import { type SpecIssue, SpecError } from "./spec";
 
-/** What a service builds its image from. */
-export interface ServiceBuildArgs {
-  /** The build context: a directory, relative to the program's working directory. */
-  context: pulumi.Input<string>;
-  /** The Dockerfile, relative to the context. Default: `"Dockerfile"`. */
-  dockerfile?: pulumi.Input<string>;
-  /** Build arguments (`ARG`); they end up in the image's history, so never secrets. Default: none. */
-  args?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** The stage to build. Default: the last one. */
-  target?: pulumi.Input<string>;
-}
+/** What a service builds its image from; `context` is relative to the program's working directory. */
+export type ServiceBuildArgs = ImageBuildSource;
 
 /** Where a built image is pushed, and how the cluster pulls it. */
 export interface ServiceRegistryArgs {
@@ -69,20 +61,6 @@ export function serviceImage(
   if (issues.length > 0) throw new SpecError(serviceName, issues);
   const { build, registry } = source;
   if (!build || !registry) return { image: source.image!, registryAuth: source.registryAuth };
-  // Loaded on use: services that run a given image never load the Docker client.
-  const { Image } = require("./registry/image") as typeof import("./registry/image");
-  const image = new Image(
-    `${name}-image`,
-    {
-      context: build.context,
-      dockerfile: build.dockerfile,
-      args: build.args,
-      target: build.target,
-      repository: registry.repository,
-      tag: registry.tag,
-      registry: registry.credentials,
-    },
-    { parent },
-  );
-  return { image: image.repoDigest, registryAuth: source.registryAuth ?? registry.credentials };
+  const image = buildAndPush(`${name}-image`, build, registry, parent);
+  return { image, registryAuth: source.registryAuth ?? registry.credentials };
 }
