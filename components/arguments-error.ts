@@ -17,6 +17,7 @@ export class ComponentArgumentsError extends pulumi.ResourceError {
     componentType: string,
     /** The component's name. */
     readonly resourceName: string,
+    /** Every problem found in the arguments, each naming its field. */
     readonly issues: ArgumentIssue[],
     /** The component the arguments were given to. */
     resource?: pulumi.Resource,

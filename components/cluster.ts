@@ -8,6 +8,7 @@ export type { BuiltImage, StackDeployment, StackRequest, StackSupport } from "./
 export interface RegistryCredentials {
   /** The registry host, as in the image reference: `registry.example.com`, `127.0.0.1:5000`. */
   server: string;
+  /** The user name to log in with. */
   username: string;
   /** A password or token. Secret. */
   password: string;
@@ -22,7 +23,9 @@ export type PeerAccess = "declared-ports" | "any-port";
 
 /** The content of a secret or config file that a service brings along, by its logical name. */
 export interface WorkloadFile {
+  /** The file's name, as the service's `secrets[]` or `configs[]` entry gives it. */
   source: string;
+  /** The file's content. */
   data: pulumi.Input<string>;
 }
 
@@ -39,10 +42,14 @@ export interface WorkloadRequest {
   secretEnv: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Secrets and configs created with the service (the others are named in the spec and must exist). */
   files: { secrets: WorkloadFile[]; configs: WorkloadFile[] };
+  /** Credentials to pull a private image with. */
   registryAuth?: pulumi.Input<RegistryCredentials>;
   /** How long creating or updating the service may take to converge. */
   timeoutSeconds: number;
-  /** Which ports the cluster's other services may reach. Default: {@link PeerAccess} `"declared-ports"`. */
+  /**
+   * Which ports the cluster's other services may reach.
+   * @default {@link PeerAccess} `"declared-ports"`
+   */
   peerAccess?: PeerAccess;
 }
 
@@ -52,6 +59,7 @@ export interface ServiceEndpoint {
   host: string;
   /** The port the container listens on. */
   port: number;
+  /** The port's transport protocol. */
   protocol: "tcp" | "udp";
   /** `host:port` from outside the cluster, for public ports. */
   publicAddress?: string;
@@ -63,6 +71,7 @@ export interface Workload {
   serviceId: pulumi.Output<string>;
   /** The name the target knows the service by. */
   serviceName: pulumi.Output<string>;
+  /** One entry per port of the service. */
   endpoints: pulumi.Output<ServiceEndpoint[]>;
 }
 

@@ -11,11 +11,15 @@ export interface ServiceRegistryArgs {
   /** The repository, with its registry host and without a tag: `harbor.example.com/apps/api`. */
   repository: pulumi.Input<string>;
   /**
-   * Credentials for the push and for the cluster's pulls (unless the service's `registryAuth` is
-   * given), e.g. from `credentialsFor` of `pulumi-berth/registry`. Secret in state. Default: none.
+   * Credentials for the push and for the cluster's pulls (unless the service's `registryAuth` is given), e.g.
+   * from `credentialsFor` of `pulumi-berth/registry`. Secret in state.
+   * @default none
    */
   credentials?: pulumi.Input<RegistryCredentials>;
-  /** The tag pushed; the service runs the pushed digest, so a tag may be reused. Default: `"latest"`. */
+  /**
+   * The tag pushed; the service runs the pushed digest, so a tag may be reused.
+   * @default `"latest"`
+   */
   tag?: pulumi.Input<string>;
 }
 

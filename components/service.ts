@@ -21,9 +21,9 @@ export type { ServiceBuildArgs, ServiceRegistryArgs } from "./service-image";
 /** A secret or config file of a service: an existing object by name, or one created from `data`. */
 export interface ContainerFileInput extends FileMountInput {
   /**
-   * The file's content. When given, the service creates the object (content-addressed, so new content
-   * rotates it without downtime); otherwise `source` names one that already exists on the cluster.
-   * Default: none.
+   * The file's content. When given, the service creates the object (content-addressed, so new content rotates
+   * it without downtime); otherwise `source` names one that already exists on the cluster.
+   * @default none
    */
   data?: pulumi.Input<string>;
 }
@@ -35,42 +35,68 @@ export interface ContainerServiceArgs extends Omit<
 > {
   /** The cluster that runs the service: `LocalSwarm` (`pulumi-berth/swarm`), ... Required. */
   cluster: ServiceCluster;
-  /** The name of the service on the cluster. Default: the resource name. */
+  /**
+   * The name of the service on the cluster.
+   * @default the resource name
+   */
   serviceName?: string;
   /** Docker image reference. Required unless `build` is given. */
   image?: pulumi.Input<string>;
   /**
-   * Build the image instead of naming one: it is pushed to `registry` and the service runs the pushed
-   * digest. Not together with `image`. Default: none.
+   * Build the image instead of naming one: it is pushed to `registry` and the service runs the pushed digest.
+   * Not together with `image`.
+   * @default none
    */
   build?: ServiceBuildArgs;
   /** Where a `build` is pushed, and the credentials to push and pull with. Required with `build`. */
   registry?: ServiceRegistryArgs;
-  /** Plain environment variables. Default: none. */
+  /**
+   * Plain environment variables.
+   * @default none
+   */
   env?: Record<string, pulumi.Input<string>>;
-  /** Environment variables whose values are secrets; they are kept as Pulumi secrets. Default: none. */
+  /**
+   * Environment variables whose values are secrets; they are kept as Pulumi secrets.
+   * @default none
+   */
   secretEnv?: Record<string, pulumi.Input<string>>;
-  /** Networks (by name) the service joins besides the cluster's default network. Default: none. */
+  /**
+   * Networks (by name) the service joins besides the cluster's default network.
+   * @default none
+   */
   networks?: pulumi.Input<string>[];
-  /** Secret files. Default: none. */
+  /**
+   * Secret files.
+   * @default none
+   */
   secrets?: ContainerFileInput[];
-  /** Config files. Default: none. */
+  /**
+   * Config files.
+   * @default none
+   */
   configs?: ContainerFileInput[];
-  /** Credentials for a private image; kept as a Pulumi secret. Default: none. */
+  /**
+   * Credentials for a private image; kept as a Pulumi secret.
+   * @default none
+   */
   registryAuth?: pulumi.Input<RegistryCredentials>;
   /**
    * Which of its ports the cluster's other services may reach: `"declared-ports"` (only `ports`) or
-   * `"any-port"`, as on a Compose network. Kubernetes and ECS enforce it; Swarm networks admit any
-   * port. Default: `"declared-ports"`.
+   * `"any-port"`, as on a Compose network. Kubernetes and ECS enforce it; Swarm networks admit any port.
+   * @default `"declared-ports"`
    */
   peerAccess?: PeerAccess;
-  /** How long creating or updating the service may take to converge. Default: 300. */
+  /**
+   * How long creating or updating the service may take to converge.
+   * @default 300
+   */
   timeoutSeconds?: number;
 }
 
 /** Thrown for a service description that cannot run on its cluster, listing every problem. */
 export class ServiceSpecError extends pulumi.ResourceError {
   constructor(
+    /** Every problem found in the description, each with its path. */
     readonly issues: SpecIssue[],
     message: string,
     resource: pulumi.Resource,

@@ -6,6 +6,8 @@
  *
  * Names never change meaning: a new provider gets a new name, and a name is kept as long as any
  * released version of Berth could have written it into state.
+ *
+ * @module pulumi-berth/providers
  */
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -40,6 +42,7 @@ const loaders = {
   "kubernetes:release": () => require("./kubernetes/release").releaseProvider,
 } satisfies Record<string, () => pulumi.dynamic.ResourceProvider>;
 
+/** The stable name of a dynamic provider, by which a stack's state refers to it. */
 export type ProviderName = keyof typeof loaders;
 
 const loaded = new Map<ProviderName, pulumi.dynamic.ResourceProvider>();

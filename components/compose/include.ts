@@ -7,7 +7,10 @@ import { type Dict, isDict } from "./dict";
 export interface IncludeRequest {
   files: string[];
   projectDirectory: string;
-  /** `.env`-format files for the included project's interpolation. Default: its directory's `.env`. */
+  /**
+   * `.env`-format files for the included project's interpolation.
+   * @default its directory's `.env`
+   */
   envFiles?: string[];
 }
 

@@ -1,4 +1,8 @@
-/** `pulumi-berth/compose`: Compose files loaded as Docker Compose reads them, and deployed as stacks. */
+/**
+ * `pulumi-berth/compose`: Compose files loaded as Docker Compose reads them, and deployed as stacks.
+ *
+ * @module pulumi-berth/compose
+ */
 export { loadCompose } from "./load";
 export {
   ComposeError,

@@ -8,11 +8,17 @@ import type { ComposeService } from "./types";
 /** What `x-berth` says about a service. */
 export interface BerthExtension {
   autoscale?: ServiceInput["autoscale"];
-  /** true: every port in `ports` is public; false: none is. Default: the ports with `published`. */
+  /**
+   * true: every port in `ports` is public; false: none is.
+   * @default the ports with `published`
+   */
   public?: boolean;
   ignoreUnsupported?: SpecField[];
   secretEnv: string[];
-  /** The only client blocks of every public port (the spec's `ports[].sourceRanges`). Default: any. */
+  /**
+   * The only client blocks of every public port (the spec's `ports[].sourceRanges`).
+   * @default any
+   */
   sourceRanges?: string[];
   /** How long the service may take to converge, in whole seconds. Default: the stack's. */
   timeoutSeconds?: number;

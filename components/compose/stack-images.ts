@@ -6,8 +6,9 @@ import type { ServiceBuildPlan } from "./stack-builds";
 /** Where a stack pushes the images of services with `build`, and how clusters pull them. */
 export interface ComposeStackRegistry {
   /**
-   * A repository prefix with its registry host, e.g. `127.0.0.1:5000/shop`: a built service without
-   * `image` is pushed to `<repository>/<service>`. Default: none (such a service must name `image`).
+   * A repository prefix with its registry host, e.g. `127.0.0.1:5000/shop`: a built service without `image`
+   * is pushed to `<repository>/<service>`.
+   * @default none (such a service must name `image`)
    */
   repository?: string;
   /** Credentials to push with, and the built services' pull credentials on the cluster. Secret in state. */

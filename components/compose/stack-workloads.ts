@@ -17,7 +17,10 @@ export interface WorkloadStackOptions {
   /** Services in the order to create them: each after the ones it depends on. */
   order: string[];
   registryAuth?: pulumi.Input<RegistryCredentials>;
-  /** The images built for services with `build`, by service: each runs its pushed digest. Default: none. */
+  /**
+   * The images built for services with `build`, by service: each runs its pushed digest.
+   * @default none
+   */
   images?: Record<string, BuiltImage>;
   /** By service; the stack's default where a service sets none. */
   timeoutSeconds: (service: string) => number;

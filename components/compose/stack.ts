@@ -13,6 +13,7 @@ import { deployAsWorkloads } from "./stack-workloads";
 import { toServiceSpecs } from "./to-service-specs";
 import { ComposeError, type ComposeProject, type LoadComposeOptions } from "./types";
 
+/** Arguments of {@link ComposeStack}: a Compose project and the cluster it deploys to. */
 export interface ComposeStackArgs {
   /**
    * The cluster to deploy to: a swarm (`LocalSwarm`, `SwarmCluster`), deployed as `docker stack deploy`
@@ -22,16 +23,26 @@ export interface ComposeStackArgs {
   cluster: ServiceCluster;
   /** A project from `loadCompose`, or the options to load one with. */
   project: ComposeProject | LoadComposeOptions;
-  /** Make every ignored Compose key an error. Default: false (ignored keys are logged). */
+  /**
+   * Make every ignored Compose key an error.
+   * @default false (ignored keys are logged)
+   */
   strict?: boolean;
   /**
    * Content for the project's secrets and configs by their key in the file, instead of the `file`,
-   * `environment` or `content` it names: feed Pulumi secrets into Compose secrets. Default: none.
+   * `environment` or `content` it names: feed Pulumi secrets into Compose secrets.
+   * @default none
    */
   values?: Record<string, pulumi.Input<string>>;
-  /** The environment for secrets and configs taken from `environment`. Default: `process.env`. */
+  /**
+   * The environment for secrets and configs taken from `environment`.
+   * @default `process.env`
+   */
   env?: Record<string, string | undefined>;
-  /** Credentials for private images. Default: none. */
+  /**
+   * Credentials for private images.
+   * @default none
+   */
   registryAuth?: pulumi.Input<RegistryCredentials>;
   /**
    * Where the images of services with `build` are pushed: each is built (`context`, `dockerfile`,
@@ -49,7 +60,10 @@ export interface ComposeStackArgs {
    * @default "auto"
    */
   build?: StackBuildMode;
-  /** How long each service may take to converge; `x-berth.timeoutSeconds` overrides it per service. Default: 300 s. */
+  /**
+   * How long each service may take to converge; `x-berth.timeoutSeconds` overrides it per service.
+   * @default 300 s
+   */
   timeoutSeconds?: number;
 }
 

@@ -30,6 +30,7 @@ export interface IgnoredComposeKey {
   service?: string;
   /** The key, relative to the service (`container_name`, `environment.TOKEN`, `ports[1]`), else to the file. */
   key: string;
+  /** Why it was left out, as the notice says. */
   reason: string;
 }
 
@@ -51,13 +52,17 @@ export interface ComposeMapping {
   /**
    * Where each service's Berth fields were read from, by service name: a Berth path (or its prefix) ->
    * the Compose key relative to the service (`resources.memory` -> `deploy.resources.limits.memory`).
-   * {@link composeOrigin} turns a Berth path from a renderer's refusal into the Compose path.
+   * `composeOrigin` turns a Berth path from a renderer's refusal into the Compose path.
    */
   origins: Record<string, Record<string, string>>;
 }
 
+/** Options of {@link toServiceSpecs}. */
 export interface ToServiceSpecsOptions {
-  /** Treat ignored keys as errors. Default: false. */
+  /**
+   * Treat ignored keys as errors.
+   * @default false
+   */
   strict?: boolean;
 }
 

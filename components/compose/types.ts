@@ -40,6 +40,7 @@ export function formatPath(path: ComposePath): string {
     .join("");
 }
 
+/** A service's port, in Compose's long form. */
 export interface ComposePort {
   mode: "ingress" | "host";
   target: number;
@@ -50,6 +51,7 @@ export interface ComposePort {
   app_protocol?: string;
 }
 
+/** A service's mount, in Compose's long form. */
 export interface ComposeVolumeMount {
   type: "volume" | "bind" | "tmpfs" | "npipe" | "cluster" | "image";
   source?: string;
@@ -61,6 +63,7 @@ export interface ComposeVolumeMount {
   consistency?: string;
 }
 
+/** A service's use of a secret or config, in Compose's long form. */
 export interface ComposeFileReference {
   source: string;
   target?: string;
@@ -69,6 +72,7 @@ export interface ComposeFileReference {
   mode?: number;
 }
 
+/** A `depends_on` entry, in Compose's long form. */
 export interface ComposeDependency {
   condition: "service_started" | "service_healthy" | "service_completed_successfully";
   required: boolean;
@@ -149,6 +153,7 @@ export interface ComposeService {
   [key: string]: unknown;
 }
 
+/** A top-level `networks` entry. */
 export interface ComposeNetwork {
   name?: string;
   driver?: string;
@@ -172,6 +177,7 @@ export interface ComposeNetwork {
   [key: string]: unknown;
 }
 
+/** A top-level `volumes` entry. */
 export interface ComposeVolume {
   name?: string;
   driver?: string;
@@ -192,6 +198,7 @@ export interface ComposeFileObject {
   [key: string]: unknown;
 }
 
+/** A loaded project, in the canonical form `docker compose config --format json` prints. */
 export interface ComposeProject {
   name: string;
   services: Record<string, ComposeService>;
@@ -202,8 +209,12 @@ export interface ComposeProject {
   [key: string]: unknown;
 }
 
+/** Options of {@link loadCompose}. */
 export interface LoadComposeOptions {
-  /** Compose files, merged in order; relative to `workingDir`. Default: `compose.yaml` (and its usual aliases). */
+  /**
+   * Compose files, merged in order; relative to `workingDir`.
+   * @default `compose.yaml` (and its usual aliases)
+   */
   files?: string[];
   /** Inline YAML, used instead of `files`. */
   content?: string;
@@ -211,10 +222,19 @@ export interface LoadComposeOptions {
   workingDir: string;
   /** The environment for interpolation; replaces `process.env` when given. `.env` fills the gaps. */
   env?: Record<string, string | undefined>;
-  /** Profiles to enable. Default: none (only services without profiles). */
+  /**
+   * Profiles to enable.
+   * @default none (only services without profiles)
+   */
   profiles?: string[];
-  /** The project name. Default: the top-level `name`, else `COMPOSE_PROJECT_NAME`, else the directory's name. */
+  /**
+   * The project name.
+   * @default the top-level `name`, else `COMPOSE_PROJECT_NAME`, else the directory's name
+   */
   projectName?: string;
-  /** Called with each warning, such as a variable used without being set. Default: warnings are dropped. */
+  /**
+   * Called with each warning, such as a variable used without being set.
+   * @default warnings are dropped
+   */
   onWarning?: (message: string) => void;
 }

@@ -6,6 +6,7 @@ import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error"
 
 /** An existing VPC to run the cluster in, instead of a new one. */
 export interface EcsNetworkArgs {
+  /** The existing VPC's ID. */
   vpcId: pulumi.Input<string>;
   /** Where tasks (and EC2 capacity) run: subnets with a route out through a NAT gateway. At least one. */
   privateSubnetIds: pulumi.Input<string>[];
@@ -21,9 +22,15 @@ export interface EcsEc2CapacityArgs {
   min: number;
   /** Most instances. Required; at least `min` and at least 1. */
   max: number;
-  /** Instances at creation; ECS managed scaling takes over afterwards. Default: `min`. */
+  /**
+   * Instances at creation; ECS managed scaling takes over afterwards.
+   * @default `min`
+   */
   desired?: number;
-  /** Root volume size in GiB (gp3, always encrypted). Default: 30, the size of the ECS-optimised AMI. */
+  /**
+   * Root volume size in GiB (gp3, always encrypted).
+   * @default 30, the size of the ECS-optimised AMI
+   */
   volumeSize?: number;
 }
 
@@ -32,62 +39,97 @@ export type EcsCapacityProviderName = "FARGATE" | "FARGATE_SPOT" | "EC2";
 
 /** One entry of a capacity provider strategy. */
 export interface EcsCapacityProviderStrategyItem {
+  /** The capacity provider this item weighs. */
   capacityProvider: EcsCapacityProviderName;
-  /** Relative share of tasks. Default: 1. */
+  /**
+   * Relative share of tasks.
+   * @default 1
+   */
   weight?: number;
-  /** Tasks placed on this provider before weights apply; one entry at most may have it. Default: 0. */
+  /**
+   * Tasks placed on this provider before weights apply; one entry at most may have it.
+   * @default 0
+   */
   base?: number;
 }
 
 /** Arguments of `EcsCluster`. */
 export interface EcsClusterArgs {
-  /** The ECS cluster's name. Default: the resource name. */
+  /**
+   * The ECS cluster's name.
+   * @default the resource name
+   */
   clusterName?: string;
   /**
-   * An existing VPC and its subnets. Default: a new VPC (then `cidrBlock`, `availabilityZones` and
-   * `natGateways` shape it; they may not be given with `network`).
+   * An existing VPC and its subnets.
+   * @default a new VPC (then `cidrBlock`, `availabilityZones` and `natGateways` shape it; they may not be
+   * given with `network`)
    */
   network?: EcsNetworkArgs;
   /**
-   * The new VPC's IPv4 block, /16 to /25. It is cut in eight equal subnets: private ones in the first
-   * half (one per zone, in zone order), public ones in the second. Default: `"10.0.0.0/16"` (private
-   * 10.0.0.0/19, 10.0.32.0/19, ...; public 10.0.128.0/19, ...).
+   * The new VPC's IPv4 block, /16 to /25. It is cut in eight equal subnets: private ones in the first half
+   * (one per zone, in zone order), public ones in the second.
+   * @default `"10.0.0.0/16"` (private 10.0.0.0/19, 10.0.32.0/19, ...; public 10.0.128.0/19, ...)
    */
   cidrBlock?: string;
-  /** The new VPC's availability zones: how many of the region's (2 or 3), or their names. Default: 2. */
+  /**
+   * The new VPC's availability zones: how many of the region's (2 or 3), or their names.
+   * @default 2
+   */
   availabilityZones?: number | string[];
-  /** `"perZone"`: one NAT gateway per zone, so one zone's loss leaves the others online; `"single"`: one, cheaper. Default: `"perZone"`. */
+  /**
+   * `"perZone"`: one NAT gateway per zone, so one zone's loss leaves the others online; `"single"`: one,
+   * cheaper.
+   * @default `"perZone"`
+   */
   natGateways?: "perZone" | "single";
-  /** Where services' tasks go unless they say otherwise. Default: `[{ capacityProvider: "FARGATE", weight: 1 }]`. */
+  /**
+   * Where services' tasks go unless they say otherwise.
+   * @default `[{ capacityProvider: "FARGATE", weight: 1 }]`
+   */
   defaultCapacityProviderStrategy?: EcsCapacityProviderStrategyItem[];
-  /** EC2 capacity besides Fargate and Fargate Spot. Default: none. */
+  /**
+   * EC2 capacity besides Fargate and Fargate Spot.
+   * @default none
+   */
   ec2?: EcsEc2CapacityArgs;
-  /** CloudWatch Container Insights. Default: `"enabled"`. */
+  /**
+   * CloudWatch Container Insights.
+   * @default `"enabled"`
+   */
   containerInsights?: "enabled" | "enhanced" | "disabled";
   /**
    * The Cloud Map private DNS namespace services are found in (`<service>.<namespaceName>`). A new VPC
-   * searches it first, so the bare `<service>` resolves too. Default: `<clusterName>.local`.
+   * searches it first, so the bare `<service>` resolves too.
+   * @default `<clusterName>.local`
    */
   namespaceName?: string;
-  /** Days services' log groups keep events (a CloudWatch retention value). Default: 30. */
+  /**
+   * Days services' log groups keep events (a CloudWatch retention value).
+   * @default 30
+   */
   logRetentionDays?: number;
   /**
    * An ACM certificate ARN for HTTPS listeners of public HTTP ports (port 80 then only redirects).
-   * Default: none: then a service with a public HTTP port is refused unless `allowPlainHttp` is true.
+   * @default none: then a service with a public HTTP port is refused unless `allowPlainHttp` is true
    */
   certificateArn?: pulumi.Input<string>;
   /**
-   * Lets public HTTP ports listen with plain HTTP when there is no `certificateArn`: their traffic
-   * crosses the internet unencrypted. Default: false (such a service is refused at preview).
+   * Lets public HTTP ports listen with plain HTTP when there is no `certificateArn`: their traffic crosses
+   * the internet unencrypted.
+   * @default false (such a service is refused at preview)
    */
   allowPlainHttp?: boolean;
   /**
-   * The image of the init container (`berth-secrets`) that writes secret files: it needs `sh`, and is
-   * pulled without credentials, and pinned by digest (`<repository>@sha256:<digest>`). Default:
-   * busybox 1.36.1 from Amazon ECR Public, pinned by digest.
+   * The image of the init container (`berth-secrets`) that writes secret files: it needs `sh`, and is pulled
+   * without credentials, and pinned by digest (`<repository>@sha256:<digest>`).
+   * @default busybox 1.36.1 from Amazon ECR Public, pinned by digest
    */
   initImage?: string;
-  /** Tags on every resource. Default: none. */
+  /**
+   * Tags on every resource.
+   * @default none
+   */
   tags?: Record<string, string>;
 }
 

@@ -56,12 +56,19 @@ function ec2UserData(clusterName: string): string {
  */
 export class EcsCluster extends pulumi.ComponentResource implements ServiceCluster {
   readonly target = "ecs" as const;
+  /** The ECS cluster's ARN. */
   readonly clusterArn: pulumi.Output<string>;
+  /** The ECS cluster's name. */
   readonly clusterName: pulumi.Output<string>;
+  /** The ID of the VPC the tasks run in. */
   readonly vpcId: pulumi.Output<string>;
+  /** The subnets tasks run in, without public addresses. */
   readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** The subnets internet-facing load balancers are placed in. */
   readonly publicSubnetIds: pulumi.Output<string[]>;
+  /** The Cloud Map private DNS namespace's name: services are `<service>.<namespaceName>`. */
   readonly namespaceName: pulumi.Output<string>;
+  /** The Cloud Map private DNS namespace's ID. */
   readonly namespaceId: pulumi.Output<string>;
   /** The security group every task carries. */
   readonly tasksSecurityGroupId: pulumi.Output<string>;

@@ -7,8 +7,11 @@ import type * as pulumi from "@pulumi/pulumi";
 export interface EcsClusterContext {
   /** The cluster's name (the component's name unless given). */
   clusterName: string;
+  /** The ECS cluster's ARN. */
   clusterArn: pulumi.Output<string>;
+  /** The AWS region the cluster is in. */
   region: pulumi.Output<string>;
+  /** The ID of the VPC the tasks run in. */
   vpcId: pulumi.Output<string>;
   /** Tasks run here, without public addresses. */
   privateSubnetIds: pulumi.Output<string[]>;
@@ -18,6 +21,7 @@ export interface EcsClusterContext {
   vpcCidr: pulumi.Output<string>;
   /** Cloud Map private DNS namespace: services are `<service>.<namespaceName>`. */
   namespaceId: pulumi.Output<string>;
+  /** The namespace's name. */
   namespaceName: string;
   /**
    * The security group every task of the cluster carries; services allow each other's declared
@@ -34,7 +38,10 @@ export interface EcsClusterContext {
   certificateArn?: pulumi.Input<string>;
   /** Public HTTP ports may listen with plain HTTP when there is no certificate. */
   allowPlainHttp?: boolean;
-  /** The image of the init container that writes secret files. Default: the renderer's pinned one. */
+  /**
+   * The image of the init container that writes secret files.
+   * @default the renderer's pinned one
+   */
   initImage?: string;
   /** Tags every resource carries. */
   tags: Record<string, string>;

@@ -22,7 +22,10 @@ export interface ExecutionGrants {
   logGroupArn?: string;
   /** SSM parameters holding `secretEnv` values. */
   parameterArns: string[];
-  /** SSM parameters holding secret files, read by the init container that writes them. Default: none. */
+  /**
+   * SSM parameters holding secret files, read by the init container that writes them.
+   * @default none
+   */
   fileParameterArns?: string[];
   /** Secrets Manager secrets: the registry credentials. */
   secretArns: string[];

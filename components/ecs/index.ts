@@ -1,6 +1,8 @@
 /**
  * `pulumi-berth/ecs`: AWS ECS clusters and the services on them (needs `@pulumi/aws`, loaded only when an
  * `EcsCluster` is made), and the pure renderer.
+ *
+ * @module pulumi-berth/ecs
  */
 export { renderEcs, type EcsRenderOptions } from "../spec/render/ecs";
 export { fargateTaskSize } from "../spec/render/ecs-sizing";

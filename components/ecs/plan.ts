@@ -10,7 +10,10 @@ export interface PlanContext {
   clusterName: string;
   hasEc2Capacity: boolean;
   certificateArn?: unknown;
-  /** Public HTTP ports may listen with plain HTTP when the cluster has no certificate. Default: false. */
+  /**
+   * Public HTTP ports may listen with plain HTTP when the cluster has no certificate.
+   * @default false
+   */
   allowPlainHttp?: boolean;
 }
 

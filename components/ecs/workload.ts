@@ -12,6 +12,7 @@ import { type EcsPlan, type LaunchType, planEcs } from "./plan";
 import { registryCredentialsSecret, secretEnvParameters, secretFileParameters } from "./secrets";
 import { registeredContainer, tagMap, taskVolumes, usesAwslogs } from "./task-definition";
 
+/** Arguments of {@link EcsWorkload}, which an {@link EcsCluster} passes for each service. */
 export interface EcsWorkloadArgs {
   /** The service and its secrets. */
   request: WorkloadRequest;
@@ -46,18 +47,26 @@ const fargateProviders = new Set(["FARGATE", "FARGATE_SPOT"]);
  * config files (a volume over their directory would hide the image's files): bake configuration into
  * the image or pass it through `env`.
  *
- * @throws {@link SpecError} at construction, naming the service and each field ECS cannot honour.
+ * @throws `SpecError` at construction, naming the service and each field ECS cannot honour.
  */
 export class EcsWorkload extends pulumi.ComponentResource {
+  /** The ECS service's ID. */
   declare readonly serviceId: pulumi.Output<string>;
+  /** The name the cluster knows the service by. */
   declare readonly serviceName: pulumi.Output<string>;
+  /** One entry per port: the Cloud Map name, and the load balancer's address for public ports. */
   declare readonly endpoints: pulumi.Output<ServiceEndpoint[]>;
   /** The launch type the service runs with: Fargate unless it needs EC2 capacity. */
   readonly launchType: LaunchType;
+  /** The task role and the execution role. */
   readonly roles: ServiceRoles;
+  /** The service's task definition. */
   readonly taskDefinition: aws.ecs.TaskDefinition;
+  /** The ECS service. */
   readonly service: aws.ecs.Service;
+  /** The security group of the service's tasks. */
   readonly securityGroup: aws.ec2.SecurityGroup;
+  /** The service's log group, when its logs go to CloudWatch. */
   readonly logGroup?: aws.cloudwatch.LogGroup;
 
   constructor(name: string, args: EcsWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -7,22 +7,29 @@ import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error"
 export interface KubernetesClusterArgs {
   /**
    * The content of a kubeconfig file (or a path to one) for the provider the cluster creates; kept as a
-   * Pulumi secret. Default: the ambient configuration (`$KUBECONFIG` or `~/.kube/config`). Not together
-   * with `provider`.
+   * Pulumi secret. Not together with `provider`.
+   * @default the ambient configuration (`$KUBECONFIG` or `~/.kube/config`)
    */
   kubeconfig?: pulumi.Input<string>;
-  /** A provider to create every object with, instead of one the cluster creates. Default: none. */
+  /**
+   * A provider to create every object with, instead of one the cluster creates.
+   * @default none
+   */
   provider?: k8s.Provider;
-  /** The kubeconfig context the created provider uses. Default: the kubeconfig's current context. */
+  /**
+   * The kubeconfig context the created provider uses.
+   * @default the kubeconfig's current context
+   */
   context?: string;
   /**
-   * The namespace every service of the cluster runs in. Default: one per stack, `<project>-<stack>`
-   * made a DNS label (lower case, at most 63 characters).
+   * The namespace every service of the cluster runs in.
+   * @default one per stack, `<project>-<stack>` made a DNS label (lower case, at most 63 characters)
    */
   namespace?: string;
   /**
-   * Whether the cluster creates the namespace, labelled `app.kubernetes.io/managed-by: berth` and with
-   * the project and stack; `false` uses one that already exists. Default: true.
+   * Whether the cluster creates the namespace, labelled `app.kubernetes.io/managed-by: berth` and with the
+   * project and stack; `false` uses one that already exists.
+   * @default true
    */
   createNamespace?: boolean;
 }

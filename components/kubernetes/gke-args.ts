@@ -22,7 +22,7 @@ export interface GkeNetworkArgs {
 /** A Kubernetes taint on every node of a pool. */
 export interface GkeNodeTaint {
   key: string;
-  /** Default: `""`. */
+  /** @default `""` */
   value?: string;
   effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 }
@@ -31,21 +31,45 @@ export interface GkeNodeTaint {
 export interface GkeNodePoolArgs {
   /** The pool's name: lowercase letters, digits and `-`, starting with a letter, at most 40. */
   name: string;
-  /** Compute Engine machine type. Default: `"e2-standard-2"`. */
+  /**
+   * Compute Engine machine type.
+   * @default `"e2-standard-2"`
+   */
   machineType?: string;
-  /** Fewest nodes per zone (a regional cluster has three zones). Default: 1. */
+  /**
+   * Fewest nodes per zone (a regional cluster has three zones).
+   * @default 1
+   */
   min?: number;
-  /** Most nodes per zone; at least 1 and at least `min`. Default: 3. */
+  /**
+   * Most nodes per zone; at least 1 and at least `min`.
+   * @default 3
+   */
   max?: number;
-  /** Spot VMs: much cheaper, and preemptible at any time. Default: false. */
+  /**
+   * Spot VMs: much cheaper, and preemptible at any time.
+   * @default false
+   */
   spot?: boolean;
-  /** Kubernetes labels on the pool's nodes. Default: none. */
+  /**
+   * Kubernetes labels on the pool's nodes.
+   * @default none
+   */
   labels?: Record<string, string>;
-  /** Kubernetes taints on the pool's nodes. Default: none. */
+  /**
+   * Kubernetes taints on the pool's nodes.
+   * @default none
+   */
   taints?: GkeNodeTaint[];
-  /** Boot disk size in GB, at least 10. Default: 100. */
+  /**
+   * Boot disk size in GB, at least 10.
+   * @default 100
+   */
   diskSizeGb?: number;
-  /** Boot disk type. Default: `"pd-balanced"`. */
+  /**
+   * Boot disk type.
+   * @default `"pd-balanced"`
+   */
   diskType?: "pd-balanced" | "pd-standard" | "pd-ssd";
 }
 
@@ -53,72 +77,119 @@ export interface GkeNodePoolArgs {
 export interface GkeAuthorizedNetwork {
   /** An IPv4 CIDR block such as `"203.0.113.0/24"`. */
   cidr: string;
-  /** Default: the block. */
+  /** @default the block */
   displayName?: string;
 }
 
 /** Arguments of `GkeCluster`. */
 export interface GkeClusterArgs {
-  /** The Google Cloud project. Default: the `gcp:project` config (or the provider's environment variables). */
+  /**
+   * The Google Cloud project.
+   * @default the `gcp:project` config (or the provider's environment variables)
+   */
   project?: string;
-  /** The region the cluster runs in. Default: the zone's region, else the `gcp:region` config. */
+  /**
+   * The region the cluster runs in.
+   * @default the zone's region, else the `gcp:region` config
+   */
   region?: string;
   /**
-   * A zone, for a zonal cluster: one control plane replica and nodes in one zone. Default: none, a
-   * regional cluster (control plane and nodes in three of the region's zones).
+   * A zone, for a zonal cluster: one control plane replica and nodes in one zone.
+   * @default none, a regional cluster (control plane and nodes in three of the region's zones)
    */
   zone?: string;
-  /** The GKE cluster's name. Default: the resource name. */
+  /**
+   * The GKE cluster's name.
+   * @default the resource name
+   */
   clusterName?: string;
-  /** The release channel whose versions the cluster follows. Default: `"REGULAR"`. */
+  /**
+   * The release channel whose versions the cluster follows.
+   * @default `"REGULAR"`
+   */
   releaseChannel?: "RAPID" | "REGULAR" | "STABLE" | "EXTENDED";
   /**
-   * An existing network and subnetwork. Default: a new network with one subnetwork (`nodesCidr`, with
-   * secondary ranges `pods` and `services`, Private Google Access) and a Cloud NAT, so that private
-   * nodes can pull public images.
+   * An existing network and subnetwork.
+   * @default a new network with one subnetwork (`nodesCidr`, with secondary ranges `pods` and `services`,
+   * Private Google Access) and a Cloud NAT, so that private nodes can pull public images
    */
   network?: GkeNetworkArgs;
-  /** The new subnetwork's primary range, for nodes. Default: `"10.0.0.0/20"`. Not with `network`. */
+  /**
+   * The new subnetwork's primary range, for nodes. Not with `network`.
+   * @default `"10.0.0.0/20"`
+   */
   nodesCidr?: string;
-  /** The pods' range. Default: `"10.16.0.0/14"` in a new network; GKE's choice in an existing one. */
+  /**
+   * The pods' range.
+   * @default `"10.16.0.0/14"` in a new network; GKE's choice in an existing one
+   */
   podsCidr?: string;
-  /** The Services' range. Default: `"10.20.0.0/20"` in a new network; GKE's choice in an existing one. */
+  /**
+   * The Services' range.
+   * @default `"10.20.0.0/20"` in a new network; GKE's choice in an existing one
+   */
   servicesCidr?: string;
-  /** Nodes without public addresses. Default: true. */
+  /**
+   * Nodes without public addresses.
+   * @default true
+   */
   privateNodes?: boolean;
-  /** The control plane's /28 range, for private nodes. Default: `"172.16.0.0/28"`. */
+  /**
+   * The control plane's /28 range, for private nodes.
+   * @default `"172.16.0.0/28"`
+   */
   masterCidr?: string;
-  /** Only a private control plane endpoint (reached from the VPC or authorized networks). Default: false. */
+  /**
+   * Only a private control plane endpoint (reached from the VPC or authorized networks).
+   * @default false
+   */
   privateEndpoint?: boolean;
   /**
    * The only networks that may reach the control plane's public endpoint (besides the VPC). One of
-   * `authorizedNetworks`, `publicEndpoint: true` or `privateEndpoint: true` is required: a cluster
-   * with none of them is refused. Default: none.
+   * `authorizedNetworks`, `publicEndpoint: true` or `privateEndpoint: true` is required: a cluster with none
+   * of them is refused.
+   * @default none
    */
   authorizedNetworks?: GkeAuthorizedNetwork[];
   /**
-   * A control plane endpoint that any address may reach (every request still needs Google
-   * credentials), without authorized networks: CIS GKE benchmark 5.6.3 advises against it.
-   * Default: false.
+   * A control plane endpoint that any address may reach (every request still needs Google credentials),
+   * without authorized networks: CIS GKE benchmark 5.6.3 advises against it.
+   * @default false
    */
   publicEndpoint?: boolean;
   /**
-   * The Cloud KMS key (`projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>`, in
-   * the cluster's region) that encrypts Secrets in etcd. The project's GKE service agent
-   * (`service-<project number>@container-engine-robot.iam.gserviceaccount.com`) must hold
-   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on it. Default: a new key ring and key in the
-   * cluster's region, rotated every 90 days, with that binding (the Cloud KMS API must be enabled).
+   * The Cloud KMS key (`projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>`, in the
+   * cluster's region) that encrypts Secrets in etcd. The project's GKE service agent (`service-<project
+   * number>@container-engine-robot.iam.gserviceaccount.com`) must hold
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on it.
+   * @default a new key ring and key in the cluster's region, rotated every 90 days, with that binding (the
+   * Cloud KMS API must be enabled)
    */
   secretsEncryptionKey?: pulumi.Input<string>;
-  /** Refuse to delete the cluster (Pulumi must first update it to false). Default: true. */
+  /**
+   * Refuse to delete the cluster (Pulumi must first update it to false).
+   * @default true
+   */
   deletionProtection?: boolean;
-  /** Node pools. Default: `[{ name: "default" }]` (e2-standard-2, 1 to 3 nodes per zone). */
+  /**
+   * Node pools.
+   * @default `[{ name: "default" }]` (e2-standard-2, 1 to 3 nodes per zone)
+   */
   nodePools?: GkeNodePoolArgs[];
-  /** Labels on the Google Cloud resources. Default: none. */
+  /**
+   * Labels on the Google Cloud resources.
+   * @default none
+   */
   labels?: Record<string, string>;
-  /** The namespace services deploy to. Default: as `KubernetesCluster`'s. */
+  /**
+   * The namespace services deploy to.
+   * @default as `KubernetesCluster`'s
+   */
   namespace?: string;
-  /** Create (and own) the namespace. Default: as `KubernetesCluster`'s. */
+  /**
+   * Create (and own) the namespace.
+   * @default as `KubernetesCluster`'s
+   */
   createNamespace?: boolean;
 }
 

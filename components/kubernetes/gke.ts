@@ -59,6 +59,7 @@ export class GkeCluster extends KubernetesCluster {
   readonly clusterId: pulumi.Output<string>;
   /** The control plane's address. */
   readonly endpoint: pulumi.Output<string>;
+  /** The Google Cloud project the cluster is in. */
   readonly project: string;
   /** The region (regional cluster) or zone (zonal cluster). */
   readonly location: string;

@@ -1,4 +1,8 @@
-/** `pulumi-berth/kubernetes`: Kubernetes clusters and workloads. */
+/**
+ * `pulumi-berth/kubernetes`: Kubernetes clusters and workloads.
+ *
+ * @module pulumi-berth/kubernetes
+ */
 export { renderKubernetes, failureActionAnnotation, type KubernetesObject } from "../spec/render/kubernetes";
 export {
   partOfLabel,

@@ -5,11 +5,13 @@ import { dynamicProvider } from "../../provider/reference";
 export interface KubernetesRolloutArgs {
   /**
    * The kubeconfig reaching the workload's cluster; kept secret in state whatever the caller passes.
-   * Default: the ambient kubeconfig (KUBECONFIG, ~/.kube/config, in-cluster), as the Kubernetes
-   * provider uses.
+   * @default the ambient kubeconfig (KUBECONFIG, ~/.kube/config, in-cluster), as the Kubernetes provider uses
    */
   kubeconfig?: pulumi.Input<string>;
-  /** The kubeconfig context. Default: its current context. */
+  /**
+   * The kubeconfig context.
+   * @default its current context
+   */
   context?: string;
   namespace: pulumi.Input<string>;
   kind: "Deployment" | "DaemonSet";

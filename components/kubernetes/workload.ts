@@ -22,6 +22,7 @@ import { createObject, type WorkloadResource } from "./objects";
 import { canaryDeployment, canaryRelease, stableDeployment } from "./release";
 import { KubernetesRollout } from "./rollout";
 
+/** Arguments of {@link KubernetesWorkload}, which a {@link KubernetesCluster} passes for each service. */
 export interface KubernetesWorkloadArgs {
   /** The service and its secrets. */
   request: WorkloadRequest;
@@ -58,11 +59,14 @@ const namesOf = <T>(objects: Map<string, NamedObject<T>>) =>
  *
  * Creating and updating may take the request's `timeoutSeconds`.
  *
- * @throws {@link SpecError} at construction, naming the service and each field Kubernetes cannot honour.
+ * @throws `SpecError` at construction, naming the service and each field Kubernetes cannot honour.
  */
 export class KubernetesWorkload extends pulumi.ComponentResource {
+  /** The workload's ID. */
   declare readonly serviceId: pulumi.Output<string>;
+  /** The name the cluster knows the service by. */
   declare readonly serviceName: pulumi.Output<string>;
+  /** One entry per port: the cluster DNS name, and the public address once the cloud assigned one. */
   declare readonly endpoints: pulumi.Output<ServiceEndpoint[]>;
   /** The Deployment, DaemonSet or Job that runs the pods. */
   readonly controller: PodController;
@@ -76,6 +80,7 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
   readonly resources: Map<string, WorkloadResource>;
   /** The Secrets and ConfigMaps holding the service's secret variables, files and registry credentials. */
   readonly secrets: k8s.core.v1.Secret[];
+  /** The ConfigMaps of the service's config files. */
   readonly configMaps: k8s.core.v1.ConfigMap[];
   /** The objects as rendered from the resolved service, with the names of its Secrets and ConfigMaps. */
   readonly objects: pulumi.Output<KubernetesObject[]>;
@@ -268,6 +273,7 @@ function objectOf(objects: KubernetesObject[], kind: string, name: string): Kube
 
 /** What a Kubernetes cluster made of a service: the portable outputs and the component itself. */
 export interface KubernetesWorkloadResult extends Workload {
+  /** The component that holds the service's objects. */
   component: KubernetesWorkload;
 }
 

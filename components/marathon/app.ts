@@ -14,6 +14,7 @@ export interface MarathonConversion {
   id: string;
   /** The service name: the id's path joined with dashes (`shop-web`). */
   name: string;
+  /** The app as a Berth service description. */
   service: ServiceInput;
   /** The service names of the app's `dependencies`, for Compose's `depends_on`. */
   dependsOn: string[];

@@ -6,6 +6,7 @@ type Dict = Record<string, unknown>;
 
 /** A Compose file's content (as an object, for YAML) for converted apps, with what Compose cannot say. */
 export interface MarathonComposeFile {
+  /** The Compose file, as an object to write as YAML. */
   compose: Dict;
   /** Notes the Compose form adds (health checks written as commands). */
   notes: MarathonNote[];

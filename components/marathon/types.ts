@@ -16,6 +16,7 @@ export interface MarathonPortMapping {
   networkNames?: string[];
 }
 
+/** A Marathon app's `portDefinitions` entry. */
 export interface MarathonPortDefinition {
   port?: number;
   protocol?: string;
@@ -23,6 +24,7 @@ export interface MarathonPortDefinition {
   labels?: Record<string, string>;
 }
 
+/** A Marathon app's `healthChecks` entry. */
 export interface MarathonHealthCheck {
   /** Default: HTTP. */
   protocol?: "HTTP" | "HTTPS" | "TCP" | "COMMAND" | "MESOS_HTTP" | "MESOS_HTTPS" | "MESOS_TCP";
@@ -42,6 +44,7 @@ export interface MarathonHealthCheck {
   ignoreHttp1xx?: boolean;
 }
 
+/** A Marathon app's volume. */
 export interface MarathonVolume {
   containerPath: string;
   hostPath?: string;
@@ -53,6 +56,7 @@ export interface MarathonVolume {
   secret?: string;
 }
 
+/** A Marathon app definition (the fields the converter reads). */
 export interface MarathonApp {
   id: string;
   cmd?: string | null;
@@ -96,6 +100,7 @@ export interface MarathonApp {
   [key: string]: unknown;
 }
 
+/** A Marathon group: apps and nested groups. */
 export interface MarathonGroup {
   id?: string;
   apps?: MarathonApp[];

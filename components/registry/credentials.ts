@@ -5,6 +5,7 @@ import type { HarborRobotAccount } from "./harbor/robot-account";
 
 /** A Harbor robot account, and the Harbor it belongs to. */
 export interface RobotCredentialsSource {
+  /** The Harbor robot account whose name and secret log in. */
   robot: HarborRobotAccount;
   /**
    * The Harbor: a `HarborRegistry`, a `HarborConnection`, or anything else with its base URL. The
@@ -17,13 +18,16 @@ export interface RobotCredentialsSource {
 export interface GivenCredentialsSource {
   /** The registry host, as in image references (`registry.example.com`, `127.0.0.1:5000`); a URL is cut to its host. */
   server: pulumi.Input<string>;
+  /** The user name to log in with. */
   username: pulumi.Input<string>;
+  /** The password or token to log in with; kept secret. */
   password: pulumi.Input<string>;
 }
 
 /** A `GitLabDeployToken` or `GitLabProjectAccessToken` (anything with a registry host, user name and token). */
 export type GitLabTokenSource = GitLabRegistryToken;
 
+/** What {@link credentialsFor} makes registry credentials from. */
 export type CredentialsSource = RobotCredentialsSource | GitLabTokenSource | GivenCredentialsSource;
 
 /** The registry host of `server`: a URL's host and port, or `server` itself when it is a host. */

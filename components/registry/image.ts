@@ -10,31 +10,47 @@ export type { BuildSecretSource } from "../../provider/docker/image";
 export interface ImageArgs {
   /** The build context: a directory, relative to the program's working directory (the project's). */
   context: pulumi.Input<string>;
-  /** The Dockerfile, relative to the context and inside it. Default: `"Dockerfile"`. */
+  /**
+   * The Dockerfile, relative to the context and inside it.
+   * @default `"Dockerfile"`
+   */
   dockerfile?: pulumi.Input<string>;
-  /** The build stage to build (`FROM ... AS <target>`). Default: the last stage. */
+  /**
+   * The build stage to build (`FROM ... AS <target>`).
+   * @default the last stage
+   */
   target?: pulumi.Input<string>;
-  /** Build arguments (`ARG`). They end up in the image's history: never pass secrets here. Default: none. */
+  /**
+   * Build arguments (`ARG`). They end up in the image's history: never pass secrets here.
+   * @default none
+   */
   args?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
-   * Build secrets by ID, for `RUN --mount=type=secret,id=<ID>`: each names where its value is read at
-   * build time, `{ file: "/path" }` or `{ env: "VARIABLE" }`, on the machine that runs the deployment.
-   * Values never reach the image's layers, its history or the stack's state; only the sources do, so
-   * a new value behind the same source does not rebuild the image (change the file's name or the
-   * variable's, or any build argument, to force it). Default: none.
+   * Build secrets by ID, for `RUN --mount=type=secret,id=<ID>`: each names where its value is read at build
+   * time, `{ file: "/path" }` or `{ env: "VARIABLE" }`, on the machine that runs the deployment. Values never
+   * reach the image's layers, its history or the stack's state; only the sources do, so a new value behind
+   * the same source does not rebuild the image (change the file's name or the variable's, or any build
+   * argument, to force it).
+   * @default none
    */
   secrets?: pulumi.Input<Record<string, pulumi.Input<BuildSecretSource>>>;
   /** The repository to push to, with its registry host and without a tag: `registry.example.com/team/app`. */
   repository: pulumi.Input<string>;
-  /** The tag pushed. Services use {@link Image.repoDigest}, so the tag may be reused. Default: `"latest"`. */
+  /**
+   * The tag pushed. Services use {@link Image.repoDigest}, so the tag may be reused.
+   * @default `"latest"`
+   */
   tag?: pulumi.Input<string>;
   /**
-   * Credentials for pushing; `server` must be the repository's registry host. Secret in state.
-   * Default: none, for a registry that accepts anonymous pushes. The build also uses them to pull
-   * base images from that registry.
+   * Credentials for pushing; `server` must be the repository's registry host. Secret in state. The build also
+   * uses them to pull base images from that registry.
+   * @default none, for a registry that accepts anonymous pushes
    */
   registry?: pulumi.Input<RegistryCredentials>;
-  /** The Docker engine that builds and pushes. Default: the local engine (`DOCKER_HOST` when set). */
+  /**
+   * The Docker engine that builds and pushes.
+   * @default the local engine (`DOCKER_HOST` when set)
+   */
   connection?: pulumi.Input<EngineConnection>;
 }
 

@@ -1,5 +1,7 @@
 /**
  * `pulumi-berth/registry`: images built and pushed from a program, registries and their credentials.
+ *
+ * @module pulumi-berth/registry
  */
 export { Image, type ImageArgs, type BuildSecretSource } from "./image";
 export * from "./harbor";

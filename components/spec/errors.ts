@@ -2,6 +2,7 @@
 export interface SpecIssue {
   /** Path into the input, e.g. `ports[0].target`, `resources.reservations.memory`, `name`. */
   path: string;
+  /** What is wrong. */
   message: string;
 }
 
@@ -10,7 +11,9 @@ export interface SpecIssue {
  * found, not only the first; the message names the service and each issue on its own line.
  */
 export class SpecError extends Error {
+  /** The service's name. */
   readonly service: string;
+  /** Every problem found, each with its path. */
   readonly issues: SpecIssue[];
 
   constructor(service: string, issues: SpecIssue[]) {

@@ -8,7 +8,9 @@ export interface ImageReference {
   domain?: string;
   /** Lowercase repository path, e.g. `library/nginx` or `team/app`. */
   path: string;
+  /** The tag, if the reference has one. */
   tag?: string;
+  /** The digest (`sha256:...`), if the reference has one. */
   digest?: string;
 }
 

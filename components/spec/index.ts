@@ -1,6 +1,8 @@
 /**
  * `pulumi-berth/spec`: the portable service model. Pure functions on plain data: normalize and validate a
  * service description, then render it for Swarm, Kubernetes or ECS.
+ *
+ * @module pulumi-berth/spec
  */
 export * from "./types";
 export { SpecError, type SpecIssue } from "./errors";

@@ -32,6 +32,7 @@ const fileMount = {
   },
 };
 
+/** The JSON Schema of a service description ({@link ServiceInput}). */
 export const serviceInputSchema = {
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "Berth service",

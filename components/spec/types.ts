@@ -21,31 +21,42 @@ export interface PortInput {
   target: number;
   /**
    * The port outside the cluster. Setting it makes the port public.
-   * Default: the target port when `public` is true, otherwise not published.
+   * @default the target port when `public` is true, otherwise not published
    */
   published?: number;
-  /** Default: `"tcp"`. */
+  /** @default `"tcp"` */
   protocol?: "tcp" | "udp";
   /**
-   * Reachable from outside the cluster (Swarm: published port; Kubernetes: LoadBalancer Service or
-   * Ingress; ECS: load balancer listener). Default: true when `published` is set, otherwise false.
+   * Reachable from outside the cluster (Swarm: published port; Kubernetes: LoadBalancer Service or Ingress;
+   * ECS: load balancer listener).
+   * @default true when `published` is set, otherwise false
    */
   public?: boolean;
   /**
-   * How a public port is published. `ingress` goes through the cluster's load balancing (Swarm routing
-   * mesh); `host` binds the port on the node that runs the task (Kubernetes `hostPort`).
-   * Default: `"ingress"`.
+   * How a public port is published. `ingress` goes through the cluster's load balancing (Swarm routing mesh);
+   * `host` binds the port on the node that runs the task (Kubernetes `hostPort`).
+   * @default `"ingress"`
    */
   publishMode?: "ingress" | "host";
-  /** HTTP routing for a public TCP port (Kubernetes Ingress, ECS ALB rule). Default: none. */
-  http?: { host?: string; path?: string; tls?: boolean };
   /**
-   * The only client addresses a public port accepts, as IPv4 or IPv6 CIDR blocks
-   * (`"203.0.113.0/24"`, `"2001:db8::/32"`): ECS load balancer security group rules, Kubernetes
-   * `loadBalancerSourceRanges`. Only on public ports. Swarm cannot restrict a published port and
-   * refuses it (unless `ports` is listed in `ignoreUnsupported`); Kubernetes refuses it on ports with
-   * `http` (an Ingress controller's source filtering is its own) or `publishMode: "host"`.
-   * Default: none, any address.
+   * HTTP routing for a public TCP port (Kubernetes Ingress, ECS ALB rule).
+   * @default none
+   */
+  http?: {
+    /** The host name requests are routed by. */
+    host?: string;
+    /** The path prefix requests are routed by. */
+    path?: string;
+    /** Serve HTTPS. */
+    tls?: boolean;
+  };
+  /**
+   * The only client addresses a public port accepts, as IPv4 or IPv6 CIDR blocks (`"203.0.113.0/24"`,
+   * `"2001:db8::/32"`): ECS load balancer security group rules, Kubernetes `loadBalancerSourceRanges`. Only
+   * on public ports. Swarm cannot restrict a published port and refuses it (unless `ports` is listed in
+   * `ignoreUnsupported`); Kubernetes refuses it on ports with `http` (an Ingress controller's source
+   * filtering is its own) or `publishMode: "host"`.
+   * @default none, any address
    */
   sourceRanges?: string[];
 }
@@ -58,20 +69,35 @@ export interface HealthCheckInput {
    */
   command?: string | string[];
   /** An HTTP GET that must answer 2xx/3xx. */
-  http?: { path: string; port: number };
+  http?: {
+    /** The path to request. */
+    path: string;
+    /** The container port to request it on. */
+    port: number;
+  };
   /** A TCP connect. */
-  tcp?: { port: number };
-  /** Default: `"10s"`. */
+  tcp?: {
+    /** The container port to connect to. */
+    port: number;
+  };
+  /** @default `"10s"` */
   interval?: DurationInput;
-  /** Default: `"5s"`. */
+  /** @default `"5s"` */
   timeout?: DurationInput;
-  /** Consecutive failures before the task is unhealthy. Default: 3. */
+  /**
+   * Consecutive failures before the task is unhealthy.
+   * @default 3
+   */
   retries?: number;
-  /** Failures during this grace period after start do not count. Default: `"0s"`. */
+  /**
+   * Failures during this grace period after start do not count.
+   * @default `"0s"`
+   */
   startPeriod?: DurationInput;
   /**
-   * Time between checks during `startPeriod` (Swarm engines with API 1.44+ only; refused on
-   * Kubernetes and ECS). Default: `interval`.
+   * Time between checks during `startPeriod` (Swarm engines with API 1.44+ only; refused on Kubernetes and
+   * ECS).
+   * @default `interval`
    */
   startInterval?: DurationInput;
 }
@@ -91,107 +117,175 @@ export interface CanaryInput {
   percent?: number;
   /**
    * Hold the canary across deployments until `promote` is set, instead of promoting it on the next one.
-   * Default: false.
+   * @default false
    */
   pause?: boolean;
-  /** Promote the new version at once (also a held canary), without a canary stage. Default: false. */
+  /**
+   * Promote the new version at once (also a held canary), without a canary stage.
+   * @default false
+   */
   promote?: boolean;
 }
 
+/** How a service's tasks are replaced on an update. */
 export interface UpdatePolicyInput {
-  /** Tasks updated at once; 0 means all at once. Default: 1. */
+  /**
+   * Tasks updated at once; 0 means all at once.
+   * @default 1
+   */
   parallelism?: number;
-  /** Wait between batches. Default: `"0s"`. */
+  /**
+   * Wait between batches.
+   * @default `"0s"`
+   */
   delay?: DurationInput;
-  /** `start-first` starts the new task before stopping the old one. Default: `"start-first"`. */
+  /**
+   * `start-first` starts the new task before stopping the old one.
+   * @default `"start-first"`
+   */
   order?: "start-first" | "stop-first";
-  /** What a failed update does. Default: `"rollback"`. */
+  /**
+   * What a failed update does.
+   * @default `"rollback"`
+   */
   failureAction?: "rollback" | "pause" | "continue";
-  /** How long a new task is watched for failure. Default: `"5s"`. */
+  /**
+   * How long a new task is watched for failure.
+   * @default `"5s"`
+   */
   monitor?: DurationInput;
-  /** Fraction (0-1) of tasks that may fail during an update. Default: 0. */
+  /**
+   * Fraction (0-1) of tasks that may fail during an update.
+   * @default 0
+   */
   maxFailureRatio?: number;
-  /** Run a new version as a canary first (Kubernetes only). Default: none: an update rolls every replica. */
+  /**
+   * Run a new version as a canary first (Kubernetes only).
+   * @default none: an update rolls every replica
+   */
   canary?: CanaryInput;
 }
 
+/** When a service's containers are restarted. */
 export interface RestartPolicyInput {
-  /** Default: `"any"` (jobs: `"on-failure"`). */
+  /** @default `"any"` (jobs: `"on-failure"`) */
   condition?: "any" | "on-failure" | "none";
-  /** Default: `"5s"`. */
+  /** @default `"5s"` */
   delay?: DurationInput;
-  /** 0 means unlimited. Default: 0. */
+  /**
+   * 0 means unlimited.
+   * @default 0
+   */
   maxAttempts?: number;
-  /** Window used to evaluate the restart policy; 0 means unbounded. Default: `"0s"`. */
+  /**
+   * Window used to evaluate the restart policy; 0 means unbounded.
+   * @default `"0s"`
+   */
   window?: DurationInput;
 }
 
+/** Where a service's tasks may run. */
 export interface PlacementInput {
   /**
    * Swarm-style expressions: `node.labels.zone==a`, `node.role!=manager`, `node.hostname==n1`,
-   * `node.platform.os==linux`, `node.platform.arch==x86_64`, `node.id==...`. Default: none.
+   * `node.platform.os==linux`, `node.platform.arch==x86_64`, `node.id==...`.
+   * @default none
    */
   constraints?: string[];
-  /** Spread tasks evenly over the values of a node label: `node.labels.zone`. Default: none. */
+  /**
+   * Spread tasks evenly over the values of a node label: `node.labels.zone`.
+   * @default none
+   */
   spread?: string;
-  /** At most this many tasks of the service on one node. Default: unlimited. */
+  /**
+   * At most this many tasks of the service on one node.
+   * @default unlimited
+   */
   maxPerNode?: number;
 }
 
+/** Scaling on load between `min` and `max` replicas. */
 export interface AutoscaleInput {
   /** Required, at least 1. */
   min: number;
   /** Required, at least `min`. */
   max: number;
-  /** Target average CPU utilisation (1-100). Default: 80 when no other target is given. */
+  /**
+   * Target average CPU utilisation (1-100).
+   * @default 80 when no other target is given
+   */
   cpuPercent?: number;
-  /** Target average memory utilisation (1-100). Default: none. */
+  /**
+   * Target average memory utilisation (1-100).
+   * @default none
+   */
   memoryPercent?: number;
   /**
-   * Target average HTTP requests per task per minute (a positive number). Needs a public port with
-   * `http` (ECS tracks its Application Load Balancer's request count per target); refused on
-   * Kubernetes and Swarm. Default: none.
+   * Target average HTTP requests per task per minute (a positive number). Needs a public port with `http`
+   * (ECS tracks its Application Load Balancer's request count per target); refused on Kubernetes and Swarm.
+   * @default none
    */
   requestsPerTarget?: number;
 }
 
+/** A volume mounted into the container. */
 export interface VolumeInput {
   /** `volume` (named, managed by the cluster), `bind` (a host path) or `tmpfs` (memory). */
   type: "volume" | "bind" | "tmpfs";
   /**
-   * Volume name (`volume`) or absolute host path (`bind`); not allowed for `tmpfs`. A `volume` without
-   * a source is anonymous: a new, empty volume for each task (Kubernetes: an `emptyDir`).
-   * Default: none (required for `bind`).
+   * Volume name (`volume`) or absolute host path (`bind`); not allowed for `tmpfs`. A `volume` without a
+   * source is anonymous: a new, empty volume for each task (Kubernetes: an `emptyDir`).
+   * @default none (required for `bind`)
    */
   source?: string;
   /** Absolute path in the container; distinct across volumes, secrets and configs. */
   target: string;
-  /** Default: false. */
+  /** @default false */
   readOnly?: boolean;
-  /** Options of a `tmpfs` mount only. Default: the engine's (half of the node's memory, mode 1777). */
+  /**
+   * Options of a `tmpfs` mount only.
+   * @default the engine's (half of the node's memory, mode 1777)
+   */
   tmpfs?: TmpfsInput;
 }
 
+/** Options of a tmpfs mount. */
 export interface TmpfsInput {
-  /** Size limit (bytes or a quantity such as `"64Mi"`). Default: none (the engine's). */
+  /**
+   * Size limit (bytes or a quantity such as `"64Mi"`).
+   * @default none (the engine's)
+   */
   size?: MemoryInput;
-  /** Permission bits of the mount's root, e.g. `0o1777`. Default: the engine's (`0o1777`). */
+  /**
+   * Permission bits of the mount's root, e.g. `0o1777`.
+   * @default the engine's (`0o1777`)
+   */
   mode?: number;
 }
 
+/** A secret or config mounted as a file. */
 export interface FileMountInput {
   /** The name of the secret or config. */
   source: string;
   /**
-   * Where the file appears. Default: `/run/secrets/<source>` for secrets, `/<source>` for configs.
-   * A relative secret target is placed under `/run/secrets/`.
+   * Where the file appears. A relative secret target is placed under `/run/secrets/`.
+   * @default `/run/secrets/<source>` for secrets, `/<source>` for configs
    */
   target?: string;
-  /** File mode. Default: `0o444`. */
+  /**
+   * File mode.
+   * @default `0o444`
+   */
   mode?: number;
-  /** Numeric user ID that owns the file. Default: `"0"`. */
+  /**
+   * Numeric user ID that owns the file.
+   * @default `"0"`
+   */
   uid?: string | number;
-  /** Numeric group ID that owns the file. Default: `"0"`. */
+  /**
+   * Numeric group ID that owns the file.
+   * @default `"0"`
+   */
   gid?: string | number;
 }
 
@@ -199,43 +293,82 @@ export interface FileMountInput {
 export interface NetworkAttachmentInput {
   /** The network's name. */
   name: string;
-  /** DNS names of the service on this network besides its own name. Default: none. */
+  /**
+   * DNS names of the service on this network besides its own name.
+   * @default none
+   */
   aliases?: string[];
 }
 
 /** A resource limit (`ulimit`): one number for both, or soft and hard limits; -1 is unlimited. */
-export type UlimitInput = number | { soft: number; hard: number };
+export type UlimitInput =
+  | number
+  | {
+      /** The limit a process may raise up to `hard`. */
+      soft: number;
+      /** The ceiling. */
+      hard: number;
+    };
 
 /**
  * Security options that Swarm's `Privileges` carries (Docker `--security-opt`). Swarm applies them
  * only on engines with API 1.44+ (Docker 25); older engines are refused rather than ignoring them.
  */
 export interface SecurityOptInput {
-  /** Processes cannot gain privileges (setuid binaries, file capabilities). Default: false. */
+  /**
+   * Processes cannot gain privileges (setuid binaries, file capabilities).
+   * @default false
+   */
   noNewPrivileges?: boolean;
   /**
-   * Seccomp: `"default"` (the runtime's profile), `"unconfined"` (none) or a custom profile given as
-   * its JSON text. Default: `"default"`.
+   * Seccomp: `"default"` (the runtime's profile), `"unconfined"` (none) or a custom profile given as its JSON
+   * text.
+   * @default `"default"`
    */
-  seccomp?: "default" | "unconfined" | { profile: string };
-  /** AppArmor: `"default"` (the runtime's profile) or `"unconfined"`. Default: `"default"`. */
+  seccomp?:
+    | "default"
+    | "unconfined"
+    | {
+        /** The profile's JSON text. */
+        profile: string;
+      };
+  /**
+   * AppArmor: `"default"` (the runtime's profile) or `"unconfined"`.
+   * @default `"default"`
+   */
   appArmor?: "default" | "unconfined";
 }
 
+/** Resource limits and reservations. */
 export interface ResourcesInput {
-  /** CPU limit. Default: none. */
+  /**
+   * CPU limit.
+   * @default none
+   */
   cpu?: CpuInput;
-  /** Memory limit (at least 6Mi). Default: none. */
+  /**
+   * Memory limit (at least 6Mi).
+   * @default none
+   */
   memory?: MemoryInput;
-  /** Most processes (and threads) the container may run, at least 1. Default: none. */
+  /**
+   * Most processes (and threads) the container may run, at least 1.
+   * @default none
+   */
   pids?: number;
-  /** What the scheduler reserves; no more than the limits. Default: none. */
+  /**
+   * What the scheduler reserves; no more than the limits.
+   * @default none
+   */
   reservations?: {
+    /** Cores reserved. */
     cpu?: CpuInput;
+    /** Memory reserved. */
     memory?: MemoryInput;
     /**
-     * Node resources by kind and count (Swarm generic resources such as `{ gpu: 1 }`; Kubernetes
-     * extended resources such as `{ "nvidia.com/gpu": 1 }`; ECS GPUs on EC2). Default: none.
+     * Node resources by kind and count (Swarm generic resources such as `{ gpu: 1 }`; Kubernetes extended
+     * resources such as `{ "nvidia.com/gpu": 1 }`; ECS GPUs on EC2).
+     * @default none
      */
     genericResources?: Record<string, number>;
   };
@@ -245,81 +378,173 @@ export interface ResourcesInput {
 export interface ServiceInput {
   /** Docker image reference: `[registry[:port]/]path[:tag][@digest]`. Required. */
   image: string;
-  /** Replaces the image's ENTRYPOINT. Default: the image's. */
+  /**
+   * Replaces the image's ENTRYPOINT.
+   * @default the image's
+   */
   entrypoint?: string[];
-  /** Replaces the image's CMD. Default: the image's. */
+  /**
+   * Replaces the image's CMD.
+   * @default the image's
+   */
   command?: string[];
-  /** Plain environment variables. Default: none. */
+  /**
+   * Plain environment variables.
+   * @default none
+   */
   env?: Record<string, string>;
-  /** Environment variables whose values are secrets (kept out of plain state and logs). Default: none. */
+  /**
+   * Environment variables whose values are secrets (kept out of plain state and logs).
+   * @default none
+   */
   secretEnv?: Record<string, string>;
-  /** Default: none. */
+  /** @default none */
   ports?: PortInput[];
   /**
-   * How other services reach this one: a virtual IP or DNS round robin. ECS has no virtual IP: its
-   * Cloud Map name resolves to each task's address, as `dnsrr` does, whichever is set. Default: `"vip"`.
+   * How other services reach this one: a virtual IP or DNS round robin. ECS has no virtual IP: its Cloud Map
+   * name resolves to each task's address, as `dnsrr` does, whichever is set.
+   * @default `"vip"`
    */
   endpointMode?: "vip" | "dnsrr";
-  /** `replicated`, `global` (one task per node) or `job` (runs to completion). Default: `"replicated"`. */
+  /**
+   * `replicated`, `global` (one task per node) or `job` (runs to completion).
+   * @default `"replicated"`
+   */
   mode?: "replicated" | "global" | "job";
-  /** Replicated: running tasks; job: completions. Default: 1 (or `autoscale.min`). */
+  /**
+   * Replicated: running tasks; job: completions.
+   * @default 1 (or `autoscale.min`)
+   */
   replicas?: number;
+  /** CPU and memory limits and reservations, process and node resources. */
   resources?: ResourcesInput;
+  /** How the target checks that a task is healthy. */
   healthCheck?: HealthCheckInput;
+  /** How tasks are replaced on an update. */
   update?: UpdatePolicyInput;
+  /** When containers are restarted. */
   restart?: RestartPolicyInput;
+  /** Where tasks may run. */
   placement?: PlacementInput;
+  /** Scaling on load (replicated services only). */
   autoscale?: AutoscaleInput;
+  /** Volumes mounted into the container. */
   volumes?: VolumeInput[];
+  /** Secrets mounted as files. */
   secrets?: FileMountInput[];
+  /** Configs mounted as files. */
   configs?: FileMountInput[];
   /**
    * Networks the service joins: a name, or `{ name, aliases }` for extra DNS names on that network.
-   * Default: none beyond the cluster's default.
+   * @default none beyond the cluster's default
    */
   networks?: (string | NetworkAttachmentInput)[];
-  /** Labels on the service. Keys starting with `berth.` are reserved. Default: none. */
-  labels?: Record<string, string>;
-  /** `user`, `uid`, `user:group` or `uid:gid`. Default: the image's. */
-  user?: string;
-  /** Absolute working directory. Default: the image's. */
-  workingDir?: string;
-  /** Default: false. */
-  readOnlyRootFilesystem?: boolean;
-  /** Linux capabilities, with or without the `CAP_` prefix, or `ALL`. Default: none. */
-  capAdd?: string[];
-  capDrop?: string[];
-  /** Time between the stop signal and a kill. Default: `"10s"`. */
-  stopGracePeriod?: DurationInput;
-  /** The signal that stops the container: a name (`SIGINT`, `QUIT`) or a number. Default: the image's. */
-  stopSignal?: string;
-  /** The container's host name (an RFC 1123 name). Default: the cluster's (Swarm: the container ID). */
-  hostname?: string;
-  /** Keep standard input open (`docker run -i`). Default: false. */
-  stdinOpen?: boolean;
-  /** Allocate a pseudo-terminal (`docker run -t`). Default: false. */
-  tty?: boolean;
-  /** Namespaced kernel parameters, such as `{ "net.core.somaxconn": "1024" }`. Default: none. */
-  sysctls?: Record<string, string>;
-  /** Resource limits by name (`nofile`, `nproc`, `core`, ...). Default: the engine's. */
-  ulimits?: Record<string, UlimitInput>;
-  /** Name server IP addresses. Default: the cluster's DNS. */
-  dns?: string[];
-  /** DNS search domains. Default: the cluster's. */
-  dnsSearch?: string[];
-  /** resolv.conf options, such as `ndots:2`. Default: none. */
-  dnsOptions?: string[];
-  /** Extra `/etc/hosts` entries: host name -> IP address. Default: none. */
-  extraHosts?: Record<string, string>;
-  /** Run an init process as PID 1 that forwards signals and reaps zombies. Default: the engine's (no). */
-  init?: boolean;
-  /** Seccomp, AppArmor and no-new-privileges. Default: the runtime's profiles, privileges may rise. */
-  securityOpt?: SecurityOptInput;
-  /** Log driver and its options. Default: the cluster's. */
-  logging?: { driver: string; options?: Record<string, string> };
   /**
-   * Top-level field names (e.g. `"autoscale"`, `"networks"`) that a target which cannot honour them may
-   * drop with a warning instead of failing. Default: none: every unsupported field is an error.
+   * Labels on the service. Keys starting with `berth.` are reserved.
+   * @default none
+   */
+  labels?: Record<string, string>;
+  /**
+   * `user`, `uid`, `user:group` or `uid:gid`.
+   * @default the image's
+   */
+  user?: string;
+  /**
+   * Absolute working directory.
+   * @default the image's
+   */
+  workingDir?: string;
+  /** @default false */
+  readOnlyRootFilesystem?: boolean;
+  /**
+   * Linux capabilities, with or without the `CAP_` prefix, or `ALL`.
+   * @default none
+   */
+  capAdd?: string[];
+  /**
+   * Linux capabilities to drop, named as in `capAdd`.
+   * @default none
+   */
+  capDrop?: string[];
+  /**
+   * Time between the stop signal and a kill.
+   * @default `"10s"`
+   */
+  stopGracePeriod?: DurationInput;
+  /**
+   * The signal that stops the container: a name (`SIGINT`, `QUIT`) or a number.
+   * @default the image's
+   */
+  stopSignal?: string;
+  /**
+   * The container's host name (an RFC 1123 name).
+   * @default the cluster's (Swarm: the container ID)
+   */
+  hostname?: string;
+  /**
+   * Keep standard input open (`docker run -i`).
+   * @default false
+   */
+  stdinOpen?: boolean;
+  /**
+   * Allocate a pseudo-terminal (`docker run -t`).
+   * @default false
+   */
+  tty?: boolean;
+  /**
+   * Namespaced kernel parameters, such as `{ "net.core.somaxconn": "1024" }`.
+   * @default none
+   */
+  sysctls?: Record<string, string>;
+  /**
+   * Resource limits by name (`nofile`, `nproc`, `core`, ...).
+   * @default the engine's
+   */
+  ulimits?: Record<string, UlimitInput>;
+  /**
+   * Name server IP addresses.
+   * @default the cluster's DNS
+   */
+  dns?: string[];
+  /**
+   * DNS search domains.
+   * @default the cluster's
+   */
+  dnsSearch?: string[];
+  /**
+   * resolv.conf options, such as `ndots:2`.
+   * @default none
+   */
+  dnsOptions?: string[];
+  /**
+   * Extra `/etc/hosts` entries: host name -> IP address.
+   * @default none
+   */
+  extraHosts?: Record<string, string>;
+  /**
+   * Run an init process as PID 1 that forwards signals and reaps zombies.
+   * @default the engine's (no)
+   */
+  init?: boolean;
+  /**
+   * Seccomp, AppArmor and no-new-privileges.
+   * @default the runtime's profiles, privileges may rise
+   */
+  securityOpt?: SecurityOptInput;
+  /**
+   * Log driver and its options.
+   * @default the cluster's
+   */
+  logging?: {
+    /** The log driver's name. */
+    driver: string;
+    /** The driver's options. */
+    options?: Record<string, string>;
+  };
+  /**
+   * Top-level field names (e.g. `"autoscale"`, `"networks"`) that a target which cannot honour them may drop
+   * with a warning instead of failing.
+   * @default none: every unsupported field is an error
    */
   ignoreUnsupported?: SpecField[];
 }
@@ -327,6 +552,7 @@ export interface ServiceInput {
 /** The names of the top-level fields of {@link ServiceInput}. */
 export type SpecField = Exclude<keyof ServiceInput, "ignoreUnsupported">;
 
+/** A port with every default filled in. */
 export interface NormalizedPort {
   target: number;
   /** Set exactly when `public` is true. */
@@ -355,6 +581,7 @@ export interface NormalizedHealthCheck {
   startInterval?: number;
 }
 
+/** Resources with every default filled in. */
 export interface NormalizedResources {
   /** Millicores. */
   cpu?: number;
@@ -364,6 +591,7 @@ export interface NormalizedResources {
   reservations: { cpu?: number; memory?: number; genericResources: Record<string, number> };
 }
 
+/** An update policy with every default filled in. */
 export interface NormalizedUpdatePolicy {
   parallelism: number;
   delay: number;
@@ -383,6 +611,7 @@ export interface NormalizedCanary {
   promote: boolean;
 }
 
+/** A restart policy with every default filled in. */
 export interface NormalizedRestartPolicy {
   condition: "any" | "on-failure" | "none";
   delay: number;
@@ -390,6 +619,7 @@ export interface NormalizedRestartPolicy {
   window: number;
 }
 
+/** A placement constraint: a node attribute compared with a value. */
 export interface PlacementConstraint {
   /** e.g. `node.labels.zone`, `node.role`. */
   attribute: string;
@@ -397,6 +627,7 @@ export interface PlacementConstraint {
   value: string;
 }
 
+/** A secret or config file with every default filled in. */
 export interface NormalizedFileMount {
   source: string;
   target: string;
@@ -406,6 +637,7 @@ export interface NormalizedFileMount {
   gid: string;
 }
 
+/** A volume with every default filled in. */
 export interface NormalizedVolume {
   type: "volume" | "bind" | "tmpfs";
   /** Absent for tmpfs and anonymous volumes. */

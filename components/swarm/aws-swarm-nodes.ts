@@ -5,6 +5,7 @@ import { swarmTrafficRules } from "./swarm-ports";
 import { checkedAdminCidr, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
 import { readyVmNode, type SwarmVmArgs, swarmVmFields, vmBootstrap } from "./vm-node";
 
+/** Arguments of {@link AwsSwarmNodes}. */
 export interface AwsSwarmNodesArgs extends SwarmVmArgs {
   /** The VPC of the security groups. */
   vpcId: pulumi.Input<string>;
@@ -15,15 +16,24 @@ export interface AwsSwarmNodesArgs extends SwarmVmArgs {
    * it). Required, so that a new image never replaces the machines by surprise.
    */
   ami: pulumi.Input<string>;
-  /** Default: `"t3.small"`. */
+  /** @default `"t3.small"` */
   instanceType?: pulumi.Input<string>;
-  /** Default: `instanceType`. */
+  /** @default `instanceType` */
   managerInstanceType?: pulumi.Input<string>;
-  /** Root volume size in GiB (gp3, always encrypted). Default: 20. */
+  /**
+   * Root volume size in GiB (gp3, always encrypted).
+   * @default 20
+   */
   volumeSize?: number;
-  /** KMS key for the root volumes. Default: the account's default EBS key. */
+  /**
+   * KMS key for the root volumes.
+   * @default the account's default EBS key
+   */
   kmsKeyId?: pulumi.Input<string>;
-  /** Tags on every resource and root volume. Default: none. */
+  /**
+   * Tags on every resource and root volume.
+   * @default none
+   */
   tags?: Record<string, pulumi.Input<string>>;
 }
 

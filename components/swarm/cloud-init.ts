@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 
+/** What the first boot of a swarm node's machine sets up through cloud-init. */
 export interface SwarmNodeCloudInit {
   /** The login user Berth connects as. Cloud-init creates it, in the `docker` group. */
   user: string;
@@ -7,7 +8,10 @@ export interface SwarmNodeCloudInit {
   authorizedKey: string;
   /** The machine's own SSH host key, made before it boots so that clients can verify it. */
   hostKey: { privateKey: string; publicKey: string };
-  /** Files written early in the first boot, before the SSH keys are set up. Default: none. */
+  /**
+   * Files written early in the first boot, before the SSH keys are set up.
+   * @default none
+   */
   files?: { path: string; content: string }[];
 }
 

@@ -6,9 +6,12 @@ import { SwarmWorkload } from "./workload";
 
 /** The overlay network every service of the cluster joins, so they reach each other by name. */
 export interface DefaultNetworkOptions {
-  /** Create no default network; services join only the networks they name. Default: false. */
+  /**
+   * Create no default network; services join only the networks they name.
+   * @default false
+   */
   skip?: boolean;
-  /** Default: name `<cluster>-default`, not attachable, not internal, not encrypted. */
+  /** @default name `<cluster>-default`, not attachable, not internal, not encrypted */
   args?: Pick<SwarmNetworkArgs, "name" | "attachable" | "internal" | "encrypted" | "labels">;
 }
 

@@ -5,32 +5,43 @@ import { swarmTrafficRules } from "./swarm-ports";
 import { checkedAdminCidr, lastNodeNames, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
 import { readyVmNode, type SwarmVmArgs, swarmVmFields, vmBootstrap } from "./vm-node";
 
+/** Arguments of {@link GceSwarmNodes}. */
 export interface GceSwarmNodesArgs extends SwarmVmArgs {
   /** The VPC network (name or self link). */
   network: pulumi.Input<string>;
   /** Zones the instances are spread over, round-robin, managers first: `["europe-west1-b", ...]`. */
   zones: string[];
-  /** One subnetwork for all zones, or one per zone (same order). Default: the network's auto subnet. */
+  /**
+   * One subnetwork for all zones, or one per zone (same order).
+   * @default the network's auto subnet
+   */
   subnetworks?: pulumi.Input<string>[];
-  /** Default: `"e2-small"`. */
+  /** @default `"e2-small"` */
   machineType?: pulumi.Input<string>;
-  /** Default: `machineType`. */
+  /** @default `machineType` */
   managerMachineType?: pulumi.Input<string>;
   /**
-   * A Debian or Ubuntu image that runs cloud-init. Default: `"ubuntu-os-cloud/ubuntu-2404-lts-amd64"`
-   * (Google's own Debian images do not run cloud-init, so they would ignore the user data).
+   * A Debian or Ubuntu image that runs cloud-init.
+   * @default `"ubuntu-os-cloud/ubuntu-2404-lts-amd64"` (Google's own Debian images do not run cloud-init, so
+   * they would ignore the user data)
    */
   image?: pulumi.Input<string>;
-  /** Boot disk size in GB. Default: 20. */
+  /**
+   * Boot disk size in GB.
+   * @default 20
+   */
   diskSizeGb?: number;
   /**
-   * A Cloud KMS key (`projects/.../cryptoKeys/...`) for the boot disks. Default: none, and Compute
-   * Engine encrypts every disk with a Google-managed key.
+   * A Cloud KMS key (`projects/.../cryptoKeys/...`) for the boot disks.
+   * @default none, and Compute Engine encrypts every disk with a Google-managed key
    */
   diskEncryptionKey?: pulumi.Input<string>;
-  /** Compute Engine labels on every instance. Default: none (Berth adds `berth-swarm-role`). */
+  /**
+   * Compute Engine labels on every instance.
+   * @default none (Berth adds `berth-swarm-role`)
+   */
   gceLabels?: Record<string, pulumi.Input<string>>;
-  /** Default: the provider's project. */
+  /** @default the provider's project */
   project?: pulumi.Input<string>;
 }
 

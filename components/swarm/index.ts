@@ -1,6 +1,8 @@
 /**
  * `pulumi-berth/swarm`: Docker Swarm clusters and workloads. Machines on AWS and Google Cloud are behind their
  * own subpaths (`pulumi-berth/swarm/aws`, `pulumi-berth/swarm/gce`), so only their users need those SDKs.
+ *
+ * @module pulumi-berth/swarm
  */
 export {
   EngineInfo,

@@ -9,21 +9,32 @@ import {
 } from "./cluster-services";
 import type { SwarmEngineAccess, SwarmTarget } from "./engine-access";
 
+/** Arguments of {@link LocalSwarm}. */
 export interface LocalSwarmArgs {
   /**
-   * The engine, or the engines of several managers of an existing swarm (any reachable one is used;
-   * the list may change without replacing anything). Default: the local one (`DOCKER_HOST`, else
-   * `/var/run/docker.sock`); a `DOCKER_HOST` that is `ssh://`, or `tcp://` without
-   * `DOCKER_TLS_VERIFY=1` and `DOCKER_CERT_PATH`, is refused: give a connection with a host key or TLS.
+   * The engine, or the engines of several managers of an existing swarm (any reachable one is used; the list
+   * may change without replacing anything).
+   * @default the local one (`DOCKER_HOST`, else `/var/run/docker.sock`); a `DOCKER_HOST` that is `ssh://`, or
+   * `tcp://` without `DOCKER_TLS_VERIFY=1` and `DOCKER_CERT_PATH`, is refused: give a connection with a host
+   * key or TLS
    */
   connection?: pulumi.Input<EngineConnections>;
-  /** Advertised address when Berth initialises swarm mode. Default: `"127.0.0.1"`. */
+  /**
+   * Advertised address when Berth initialises swarm mode.
+   * @default `"127.0.0.1"`
+   */
   advertiseAddr?: pulumi.Input<string>;
-  /** Control-plane listen address when Berth initialises swarm mode. Default: `"127.0.0.1:2377"`. */
+  /**
+   * Control-plane listen address when Berth initialises swarm mode.
+   * @default `"127.0.0.1:2377"`
+   */
   listenAddr?: pulumi.Input<string>;
-  /** Default: an overlay network named `<cluster>-default`. */
+  /** @default an overlay network named `<cluster>-default` */
   defaultNetwork?: DefaultNetworkOptions;
-  /** The host published ports are reached at, in services' `endpoints`. Default: `"localhost"`. */
+  /**
+   * The host published ports are reached at, in services' `endpoints`.
+   * @default `"localhost"`
+   */
   publicHost?: pulumi.Input<string>;
 }
 
@@ -35,7 +46,9 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
   readonly target = "swarm" as const;
   /** How stacks reach this swarm. */
   readonly engine: SwarmEngineAccess;
+  /** The swarm membership of the engine. */
   readonly swarmMode: SwarmMode;
+  /** The default overlay network every service joins, unless skipped. */
   readonly defaultNetwork?: SwarmNetwork;
   /** The swarm's id. */
   declare readonly swarmId: pulumi.Output<string>;

@@ -10,9 +10,9 @@ export type SwarmNodeAvailability = "active" | "pause" | "drain";
 export interface SwarmNodeSsh {
   /** Address or DNS name Berth connects to. */
   host: pulumi.Input<string>;
-  /** Default: 22. */
+  /** @default 22 */
   port?: pulumi.Input<number>;
-  /** Default: `"root"`. */
+  /** @default `"root"` */
   user?: pulumi.Input<string>;
   /** PEM or OpenSSH private key. Secret. */
   privateKey: pulumi.Input<string>;
@@ -22,8 +22,9 @@ export interface SwarmNodeSsh {
 
 /** How Berth reaches a node's Docker engine over its TCP API with mutual TLS. */
 export interface SwarmNodeTls {
+  /** The engine's host name or address. */
   host: pulumi.Input<string>;
-  /** Default: 2376. */
+  /** @default 2376 */
   port?: pulumi.Input<number>;
   /** PEM CA certificate that signed the engine's certificate. */
   ca: pulumi.Input<string>;
@@ -37,21 +38,35 @@ export interface SwarmNodeTls {
 export interface SwarmNodeArgs {
   /** The node's key in the cluster: stable across runs, unique. Becomes the node's hostname label. */
   name: string;
-  /** Default: `"worker"`. The first manager in the list forms the swarm. */
+  /**
+   * The first manager in the list forms the swarm.
+   * @default `"worker"`
+   */
   role?: SwarmNodeRole;
-  /** Node labels, for placement constraints (`node.labels.zone == a`). Default: none. */
+  /**
+   * Node labels, for placement constraints (`node.labels.zone == a`).
+   * @default none
+   */
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Default: `"active"`. */
+  /** @default `"active"` */
   availability?: SwarmNodeAvailability;
+  /** Reach the node's engine over SSH. */
   ssh?: SwarmNodeSsh;
+  /** Reach the node's engine over the Docker API with mutual TLS. */
   tls?: SwarmNodeTls;
   /**
    * The address other nodes reach this one at for swarm traffic (2377/tcp on managers, 7946, 4789).
-   * Default: the address of `ssh.host` or `tls.host`.
+   * @default the address of `ssh.host` or `tls.host`
    */
   advertiseAddr?: pulumi.Input<string>;
-  /** Where the node listens for swarm traffic. Default: `0.0.0.0:2377`. */
+  /**
+   * Where the node listens for swarm traffic.
+   * @default `0.0.0.0:2377`
+   */
   listenAddr?: pulumi.Input<string>;
-  /** The address for overlay data traffic (VXLAN). Default: the advertise address. */
+  /**
+   * The address for overlay data traffic (VXLAN).
+   * @default the advertise address
+   */
   dataPathAddr?: pulumi.Input<string>;
 }

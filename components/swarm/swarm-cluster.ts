@@ -18,6 +18,7 @@ import { managerWarnings, memberSpec, nodeConnection, nodeIssues } from "./membe
 import type { SwarmNodeArgs } from "./node-types";
 import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
 
+/** Arguments of {@link SwarmCluster}. */
 export interface SwarmClusterArgs {
   /**
    * The machines, each reached over SSH or TLS. The first manager forms the swarm; the others join.
@@ -28,24 +29,48 @@ export interface SwarmClusterArgs {
    * resolves.
    */
   nodes: pulumi.Input<SwarmNodeArgs[]>;
-  /** Settings fixed when the swarm forms (changing one re-forms it). Default: the engine's. */
+  /**
+   * Settings fixed when the swarm forms (changing one re-forms it).
+   * @default the engine's
+   */
   swarm?: {
-    /** Subnets for overlay networks. Default: `10.0.0.0/8`. */
+    /**
+     * Subnets for overlay networks.
+     * @default `10.0.0.0/8`
+     */
     defaultAddrPool?: string[];
-    /** Prefix length of each overlay network. Default: 24. */
+    /**
+     * Prefix length of each overlay network.
+     * @default 24
+     */
     subnetSize?: number;
-    /** The VXLAN port for overlay traffic. Default: 4789. */
+    /**
+     * The VXLAN port for overlay traffic.
+     * @default 4789
+     */
     dataPathPort?: number;
-    /** Lock managers' keys at rest: a restarted manager needs `unlockKey`. Default: false. */
+    /**
+     * Lock managers' keys at rest: a restarted manager needs `unlockKey`.
+     * @default false
+     */
     autolock?: boolean;
   };
-  /** Change any value to rotate that credential on the next update. Default: none. */
+  /**
+   * Change any value to rotate that credential on the next update.
+   * @default none
+   */
   rotate?: { workerToken?: string; managerToken?: string; unlockKey?: string };
-  /** How long a node may take to join, drain or leave. Default: 300 s. */
+  /**
+   * How long a node may take to join, drain or leave.
+   * @default 300 s
+   */
   timeoutSeconds?: number;
-  /** Default: an overlay network `<cluster>-default` that every service joins. */
+  /** @default an overlay network `<cluster>-default` that every service joins */
   defaultNetwork?: DefaultNetworkOptions;
-  /** The host published ports are reached at. Default: the first manager's SSH or TLS host. */
+  /**
+   * The host published ports are reached at.
+   * @default the first manager's SSH or TLS host
+   */
   publicHost?: pulumi.Input<string>;
 }
 
@@ -77,9 +102,13 @@ const hostOf = (node: SwarmNodeArgs) => node.ssh?.host ?? node.tls!.host;
  */
 export class SwarmCluster extends pulumi.ComponentResource implements ServiceCluster, SwarmTarget {
   readonly target = "swarm" as const;
+  /** The connections to every manager's engine, which the cluster's services use. */
   readonly engine: SwarmEngineAccess;
+  /** The swarm's membership: which nodes are in it, and their roles. */
   readonly membership: SwarmMembership;
+  /** The default overlay network every service joins, unless skipped. */
   readonly defaultNetwork?: SwarmNetwork;
+  /** The swarm's ID. */
   declare readonly swarmId: pulumi.Output<string>;
   /** Swarm node ids by node name. */
   declare readonly nodeIds: pulumi.Output<Record<string, string>>;

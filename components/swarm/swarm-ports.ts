@@ -13,9 +13,15 @@ export interface SwarmTrafficRule {
 }
 
 export interface SwarmTrafficOptions {
-  /** The VXLAN port of overlay networks. Default: 4789. */
+  /**
+   * The VXLAN port of overlay networks.
+   * @default 4789
+   */
   dataPathPort?: number;
-  /** Also accept IPsec ESP among nodes, which encrypted overlay networks need. Default: false. */
+  /**
+   * Also accept IPsec ESP among nodes, which encrypted overlay networks need.
+   * @default false
+   */
   encryptedOverlay?: boolean;
 }
 

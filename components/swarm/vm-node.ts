@@ -15,26 +15,44 @@ export interface SwarmVmArgs {
   sshPublicKey: pulumi.Input<string>;
   /** The matching private key, for the node definitions Berth connects with. Pass it as a secret. */
   sshPrivateKey: pulumi.Input<string>;
-  /** Default: 3. */
+  /** @default 3 */
   managers?: number;
-  /** Default: 2. */
+  /** @default 2 */
   workers?: number;
   /**
-   * The user cloud-init creates for Berth (in the `docker` group), the same on every image. Default:
-   * `"berth"`.
+   * The user cloud-init creates for Berth (in the `docker` group), the same on every image.
+   * @default `"berth"`
    */
   sshUser?: string;
-  /** Give instances public addresses and connect to those. Default: false (private addresses). */
+  /**
+   * Give instances public addresses and connect to those.
+   * @default false (private addresses)
+   */
   publicAddresses?: boolean;
-  /** Swarm node labels on every node. Default: none. */
+  /**
+   * Swarm node labels on every node.
+   * @default none
+   */
   labels?: Record<string, pulumi.Input<string>>;
-  /** Swarm node labels by node name (`<name>-worker-0`), over `labels`. Default: none. */
+  /**
+   * Swarm node labels by node name (`<name>-worker-0`), over `labels`.
+   * @default none
+   */
   nodeLabels?: Record<string, Record<string, pulumi.Input<string>>>;
-  /** The VXLAN port the swarm uses (SwarmCluster's `swarm.dataPathPort`). Default: 4789. */
+  /**
+   * The VXLAN port the swarm uses (SwarmCluster's `swarm.dataPathPort`).
+   * @default 4789
+   */
   dataPathPort?: number;
-  /** Also let IPsec ESP through among nodes, for encrypted overlay networks. Default: false. */
+  /**
+   * Also let IPsec ESP through among nodes, for encrypted overlay networks.
+   * @default false
+   */
   encryptedOverlay?: boolean;
-  /** How long a new instance may take to let Berth in and run Docker. Default: 600 s. */
+  /**
+   * How long a new instance may take to let Berth in and run Docker.
+   * @default 600 s
+   */
   readyTimeoutSeconds?: number;
 }
 

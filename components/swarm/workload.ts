@@ -4,14 +4,21 @@ import { type NormalizedService, renderSwarm } from "../spec";
 import { type EngineConnections, SwarmConfig, SwarmSecret, SwarmService } from "../../provider/swarm";
 import { engineRegistryAuth, engineSpec } from "./engine-spec";
 
+/** Arguments of {@link SwarmWorkload}, which a swarm cluster passes for each service. */
 export interface SwarmWorkloadArgs {
   /** The service and its files. */
   request: WorkloadRequest;
-  /** Default: the local engine. */
+  /** @default the local engine */
   connection?: pulumi.Input<EngineConnections>;
-  /** Networks every service of the cluster joins (by name). Default: none. */
+  /**
+   * Networks every service of the cluster joins (by name).
+   * @default none
+   */
   clusterNetworks?: pulumi.Input<string>[];
-  /** The host that published ports are reached at, for `endpoints`. Default: `"localhost"`. */
+  /**
+   * The host that published ports are reached at, for `endpoints`.
+   * @default `"localhost"`
+   */
   publicHost?: pulumi.Input<string>;
 }
 
@@ -20,11 +27,17 @@ export interface SwarmWorkloadArgs {
  * service to a new object before the old one goes) and the Swarm service itself.
  */
 export class SwarmWorkload extends pulumi.ComponentResource {
+  /** The Swarm service's ID. */
   declare readonly serviceId: pulumi.Output<string>;
+  /** The name the swarm knows the service by. */
   declare readonly serviceName: pulumi.Output<string>;
+  /** One entry per port: the service's short name, and `host:port` for published ports. */
   declare readonly endpoints: pulumi.Output<ServiceEndpoint[]>;
+  /** The secrets created with the service. */
   readonly secrets: SwarmSecret[];
+  /** The configs created with the service. */
   readonly configs: SwarmConfig[];
+  /** The Swarm service. */
   readonly service: SwarmService;
 
   constructor(name: string, args: SwarmWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {

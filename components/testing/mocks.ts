@@ -14,6 +14,7 @@ export interface MockedResource {
   inputs: Props;
   /** What the mocks answered: the inputs with what the provider would compute. */
   state: Props;
+  /** The resource's ID, as the mocks answered it. */
   id: string;
 }
 

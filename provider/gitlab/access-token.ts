@@ -30,6 +30,7 @@ export const accessTokenScopes = [
   "k8s_proxy",
   "self_rotate",
 ] as const;
+/** A scope GitLab grants project access tokens. */
 export type AccessTokenScope = (typeof accessTokenScopes)[number];
 
 /** The roles a project access token can have: Guest, Planner, Reporter, Developer, Maintainer, Owner. */

@@ -8,8 +8,11 @@ export const cleanupKeepCounts = [1, 5, 10, 25, 50, 100] as const;
 /** How old a tag must be before a cleanup removes it: the values GitLab accepts for `older_than`. */
 export const cleanupAges = ["7d", "14d", "30d", "90d"] as const;
 
+/** How often GitLab runs a cleanup policy. */
 export type CleanupCadence = (typeof cleanupCadences)[number];
+/** How many tags per image a cleanup policy keeps. */
 export type CleanupKeepCount = (typeof cleanupKeepCounts)[number];
+/** The age from which a cleanup policy removes tags. */
 export type CleanupAge = (typeof cleanupAges)[number];
 
 /** A project's container registry cleanup policy, as Berth's inputs spell it. */

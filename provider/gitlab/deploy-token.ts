@@ -25,6 +25,7 @@ export const deployTokenScopes = [
   "read_virtual_registry",
   "write_virtual_registry",
 ] as const;
+/** A registry scope of a deploy token. */
 export type DeployTokenScope = (typeof deployTokenScopes)[number];
 
 /** A project deploy token as Berth manages it. */

@@ -21,11 +21,13 @@ export const memberRoleIds = {
   maintainer: 4,
   limitedGuest: 5,
 } as const;
+/** A project member's role. */
 export type MemberRole = keyof typeof memberRoleIds;
 export const memberRoles = Object.keys(memberRoleIds) as MemberRole[];
 
 /** Harbor's kinds of user group, with their `group_type` numbers. */
 export const groupTypeIds = { ldap: 1, http: 2, oidc: 3 } as const;
+/** The kind of a group member. */
 export type GroupType = keyof typeof groupTypeIds;
 export const groupTypes = Object.keys(groupTypeIds) as GroupType[];
 

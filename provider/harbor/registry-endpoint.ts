@@ -33,6 +33,7 @@ export const registryTypes = [
   "volcengine-cr",
   "dtr",
 ] as const;
+/** The kind of a remote registry Harbor replicates with. */
 export type RegistryType = (typeof registryTypes)[number];
 
 /** A registry endpoint (another registry Harbor replicates to or from), as Berth manages it. */

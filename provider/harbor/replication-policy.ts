@@ -15,8 +15,10 @@ import { cronProblem } from "./cron";
 import { type ReplicationFilter, type ReplicationPolicy, replicationClient } from "./replication-client";
 
 export const replicationTriggers = ["manual", "scheduled", "event_based"] as const;
+/** What starts a replication. */
 export type ReplicationTriggerType = (typeof replicationTriggers)[number];
 export const replicationResources = ["", "image", "artifact"] as const;
+/** What a replication filter selects. */
 export type ReplicationResource = (typeof replicationResources)[number];
 
 /** What a policy replicates; an empty pattern or list filters nothing. */

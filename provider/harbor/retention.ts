@@ -27,6 +27,7 @@ export const retentionTemplates = [
   "nDaysSinceLastPull",
   "always",
 ] as const;
+/** A retention rule's template. */
 export type RetentionTemplate = (typeof retentionTemplates)[number];
 
 /**

@@ -16,7 +16,9 @@ import {
 
 /** One permission of a project robot: an action on a resource of its project (e.g. pull on repository). */
 export interface RobotAccess {
+  /** The kind of resource (`repository`, ...). */
   resource: string;
+  /** What may be done with it (`push`, `pull`, ...). */
   action: string;
 }
 

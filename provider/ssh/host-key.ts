@@ -64,15 +64,17 @@ function wellFormedPair(): { privateKey: string; publicKey: string } {
   throw new Error("could not generate a well-formed ed25519 host key");
 }
 
+/** Arguments of {@link SshHostKey}. */
 export interface SshHostKeyArgs {
   /** Change it to replace the key. Default: "". */
   rotate?: pulumi.Input<string>;
 }
 
-/** An SSH host key pair for one machine (see {@link hostKeyProvider}). */
+/** An SSH host key pair for one machine (see `hostKeyProvider`). */
 export class SshHostKey extends pulumi.dynamic.Resource {
   /** Secret. */
   declare readonly privateKey: pulumi.Output<string>;
+  /** The public key, in `known_hosts` form. */
   declare readonly publicKey: pulumi.Output<string>;
 
   constructor(name: string, args: SshHostKeyArgs = {}, opts?: pulumi.CustomResourceOptions) {

@@ -155,10 +155,13 @@ export const machineReadyProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
+/** Arguments of {@link MachineReady}. */
 export interface MachineReadyArgs {
+  /** The machine's SSH host name or address. */
   host: pulumi.Input<string>;
   /** Default: 22. */
   port?: pulumi.Input<number>;
+  /** The user to log in as. */
   username: pulumi.Input<string>;
   /** Pass it as a secret. */
   privateKey: pulumi.Input<string>;
@@ -170,10 +173,11 @@ export interface MachineReadyArgs {
   pollSeconds?: number;
 }
 
-/** A new machine reachable over SSH with Docker running (see {@link machineReadyProvider}). */
+/** A new machine reachable over SSH with Docker running (see `machineReadyProvider`). */
 export class MachineReady extends pulumi.dynamic.Resource {
   /** The address the machine answered at. */
   declare readonly host: pulumi.Output<string>;
+  /** The Docker version the machine runs. */
   declare readonly dockerVersion: pulumi.Output<string>;
 
   constructor(name: string, args: MachineReadyArgs, opts?: pulumi.CustomResourceOptions) {

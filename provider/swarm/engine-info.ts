@@ -7,7 +7,9 @@ import { dynamicProvider } from "../reference";
 export interface EngineFacts {
   /** The engine's own id (`docker info` ID). */
   engineId: string;
+  /** The Docker Engine's version. */
   serverVersion: string;
+  /** The Engine API version the engine speaks. */
   apiVersion: string;
   /** `inactive`, `pending`, `active`, `error` or `locked`. */
   swarmState: string;
@@ -62,6 +64,7 @@ export const engineInfoProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
+/** Arguments of {@link EngineInfo}. */
 export interface EngineInfoArgs {
   /** Default: the local engine. */
   connection?: pulumi.Input<EngineConnections>;
@@ -69,11 +72,17 @@ export interface EngineInfoArgs {
 
 /** The facts of a Docker engine, read when the stack is deployed or refreshed. */
 export class EngineInfo extends pulumi.dynamic.Resource {
+  /** The engine's ID. */
   declare readonly engineId: pulumi.Output<string>;
+  /** The Docker Engine's version. */
   declare readonly serverVersion: pulumi.Output<string>;
+  /** The Engine API version the engine speaks. */
   declare readonly apiVersion: pulumi.Output<string>;
+  /** The engine's swarm state (`inactive`, `active`, ...). */
   declare readonly swarmState: pulumi.Output<string>;
+  /** The engine's swarm node ID, when it is in a swarm. */
   declare readonly nodeId: pulumi.Output<string>;
+  /** Whether the engine is a swarm manager. */
   declare readonly isManager: pulumi.Output<boolean>;
 
   constructor(name: string, args: EngineInfoArgs = {}, opts?: pulumi.CustomResourceOptions) {

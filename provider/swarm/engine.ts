@@ -11,8 +11,11 @@ import Dockerode = require("dockerode");
  * `key` and `privateKey` are credentials: pass them as Pulumi secrets.
  */
 export interface EngineConnection {
+  /** The engine's Unix socket. */
   socketPath?: string;
+  /** How to reach a remote engine: the TCP API with mutual TLS, or SSH. */
   protocol?: "https" | "ssh";
+  /** The remote engine's host name or address. */
   host?: string;
   /** Default: 2376 for https, 22 for ssh. */
   port?: number;

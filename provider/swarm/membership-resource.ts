@@ -4,6 +4,7 @@ import type { MemberSpec } from "./membership-plan";
 import { currentOwner, withSecretOutputs } from "./resource-options";
 import { dynamicProvider } from "../reference";
 
+/** Arguments of {@link SwarmMembership}. */
 export interface SwarmMembershipArgs {
   /** Every node, resolved; the first manager forms the swarm. */
   nodes: pulumi.Input<MemberSpec[]>;
@@ -19,10 +20,15 @@ export interface SwarmMembershipArgs {
 
 /** The membership of a multi-node swarm (see `membershipProvider`). */
 export class SwarmMembership extends pulumi.dynamic.Resource {
+  /** The swarm's ID. */
   declare readonly swarmId: pulumi.Output<string>;
+  /** The swarm node IDs, by node name. */
   declare readonly nodeIds: pulumi.Output<Record<string, string>>;
+  /** The join tokens of workers and managers; kept secret. */
   declare readonly joinTokens: pulumi.Output<{ worker: string; manager: string }>;
+  /** The key that unlocks a restarted manager when autolock is on; kept secret. */
   declare readonly unlockKey: pulumi.Output<string>;
+  /** The managers' addresses, in the node list's order. */
   declare readonly managerAddresses: pulumi.Output<string[]>;
 
   constructor(name: string, args: SwarmMembershipArgs, opts?: pulumi.CustomResourceOptions) {

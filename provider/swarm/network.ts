@@ -386,6 +386,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
+/** Arguments of {@link SwarmNetwork}. */
 export interface SwarmNetworkArgs {
   /** Default: the resource name. */
   name?: pulumi.Input<string>;
@@ -409,9 +410,13 @@ export interface SwarmNetworkArgs {
 
 /** A Swarm overlay network. */
 export class SwarmNetwork extends pulumi.dynamic.Resource {
+  /** The network's name on the engine. */
   declare readonly name: pulumi.Output<string>;
+  /** Whether standalone containers may attach. */
   declare readonly attachable: pulumi.Output<boolean>;
+  /** Whether the network has no outside access. */
   declare readonly internal: pulumi.Output<boolean>;
+  /** Whether the network's traffic is encrypted. */
   declare readonly encrypted: pulumi.Output<boolean>;
   /** The swarm the network lives in (its cluster ID). */
   declare readonly swarmId: pulumi.Output<string>;

@@ -7,6 +7,7 @@ import { dynamicProvider } from "../reference";
 const secretProvider = fileObjectProvider("secret");
 const configProvider = fileObjectProvider("config");
 
+/** Arguments of {@link SwarmSecret} and {@link SwarmConfig}. */
 export interface SwarmFileObjectArgs {
   /**
    * Base name of the engine object; 12 hex digits of the content's digest are appended (a salted HMAC
@@ -53,6 +54,7 @@ function inputs(
 export class SwarmSecret extends pulumi.dynamic.Resource {
   /** The engine object's name, `<name>-<12 hex of the salted HMAC>`. */
   declare readonly objectName: pulumi.Output<string>;
+  /** A hash of the content, which names the object; kept secret. */
   declare readonly contentHash: pulumi.Output<string>;
   /** The swarm the secret lives in (its cluster ID). */
   declare readonly swarmId: pulumi.Output<string>;
@@ -71,7 +73,9 @@ export class SwarmSecret extends pulumi.dynamic.Resource {
 
 /** A Swarm config, named by its content's SHA-256; replaced like {@link SwarmSecret}. */
 export class SwarmConfig extends pulumi.dynamic.Resource {
+  /** The config's name on the engine (`<name>-<hash prefix>`). */
   declare readonly objectName: pulumi.Output<string>;
+  /** The SHA-256 of the content. */
   declare readonly contentHash: pulumi.Output<string>;
   /** The swarm the config lives in (its cluster ID). */
   declare readonly swarmId: pulumi.Output<string>;

@@ -26,8 +26,11 @@ import { dynamicProvider } from "../reference";
 
 /** Credentials for a private image, sent to the engine as `X-Registry-Auth`. */
 export interface RegistryAuth {
+  /** The registry's host. */
   serveraddress: string;
+  /** The user name to log in with. */
   username: string;
+  /** The password or token to log in with. */
   password: string;
 }
 
@@ -386,6 +389,7 @@ async function updateWithRetry(
   }
 }
 
+/** Arguments of {@link SwarmService}. */
 export interface SwarmServiceArgs {
   /** The rendered Engine API spec (see `renderSwarm`), without secret variables. */
   spec: pulumi.Input<ProviderServiceSpec>;
@@ -421,7 +425,9 @@ export interface SwarmServiceArgs {
  * Berth from the local engine.
  */
 export class SwarmService extends pulumi.dynamic.Resource {
+  /** The service's spec as the engine holds it. */
   declare readonly spec: pulumi.Output<ProviderServiceSpec>;
+  /** The engine's version index of the service. */
   declare readonly version: pulumi.Output<number>;
   /** The ID of the swarm the service belongs to (`docker info` Swarm.Cluster.ID). */
   declare readonly swarmId: pulumi.Output<string>;

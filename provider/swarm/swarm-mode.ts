@@ -224,6 +224,7 @@ export const swarmModeProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
+/** Arguments of {@link SwarmMode}. */
 export interface SwarmModeArgs {
   /** Default: the local engine. */
   connection?: pulumi.Input<EngineConnections>;
@@ -241,8 +242,11 @@ export interface SwarmModeArgs {
  * leaves that as it was.
  */
 export class SwarmMode extends pulumi.dynamic.Resource {
+  /** The swarm's ID. */
   declare readonly swarmId: pulumi.Output<string>;
+  /** The engine's swarm node ID. */
   declare readonly nodeId: pulumi.Output<string>;
+  /** Whether this resource switched swarm mode on (and so leaves the swarm on delete). */
   declare readonly initialized: pulumi.Output<boolean>;
 
   constructor(name: string, args: SwarmModeArgs = {}, opts?: pulumi.CustomResourceOptions) {

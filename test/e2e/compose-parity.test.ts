@@ -147,7 +147,7 @@ function isZero(value: unknown): boolean {
 }
 
 /**
- * Where Berth means to differ from `docker stack deploy`, and why (see the README's compose section).
+ * Where Berth means to differ from `docker stack deploy`, and why (see docs/compose.md).
  * Docker leaves the rollback policy to the engine's default (stop-first, 5 s monitor, no delay); Berth
  * rolls back with the update's own order, monitor and delay, so a start-first service keeps serving
  * while it rolls back.

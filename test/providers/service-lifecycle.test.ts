@@ -13,6 +13,22 @@ import { removeLabelled, testOwner } from "../support/cleanup";
 
 const owner = testOwner("lifecycle");
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
+
+/**
+ * `docker service rollback` right after an update: the CLI sends the version it read, and Swarm may
+ * bump it meanwhile (recording the update's status), answering "update out of sequence". Try again.
+ */
+async function rollback(id: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      docker("service", "rollback", "--detach", id);
+      return;
+    } catch (err) {
+      if (attempt >= 5 || !String((err as { stderr?: string }).stderr).includes("out of sequence")) throw err;
+      await sleep(200 * attempt);
+    }
+  }
+}
 const image = "local/busybox:1";
 /** What the host passes along with every input: the serialized provider. */
 const providerText = "exports.handler = function () {}";
@@ -339,7 +355,7 @@ describe("SwarmService provider lifecycle (real engine)", () => {
           `${what}: read shows the change`,
         );
         assert.equal((await diff(id, drifted.props ?? {}, wanted)).changes, true, `${what}: diff reports it`);
-        docker("service", "rollback", "--detach", id);
+        await rollback(id);
         const back = await read(id, drifted.props ?? {});
         assert.equal(
           (await diff(id, back.props ?? {}, wanted)).changes,

@@ -9,28 +9,46 @@ import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection
 
 export type { AccessTokenScope } from "../../../provider/gitlab/access-token";
 
+/** Arguments of {@link GitLabProjectAccessToken}. */
 export interface GitLabProjectAccessTokenArgs {
+  /** The GitLab instance and the token to manage it with. */
   connection: pulumi.Input<GitLabConnection>;
   /** The project: its numeric ID or its full path (`group/app`). */
   project: pulumi.Input<string | number>;
-  /** The token's name in GitLab (and the user name it logs in to the registry with). Default: the resource name. */
+  /**
+   * The token's name in GitLab (and the user name it logs in to the registry with).
+   * @default the resource name
+   */
   name?: pulumi.Input<string>;
-  /** Default: "". */
+  /** @default "" */
   description?: pulumi.Input<string>;
   /** What it may do, e.g. `["read_registry"]`, `["read_registry", "write_registry"]`. */
   scopes: pulumi.Input<pulumi.Input<AccessTokenScope>[]>;
   /**
-   * The role of the token's bot user: 10 Guest, 15 Planner, 20 Reporter, 30 Developer, 40 Maintainer,
-   * 50 Owner. Pulling images needs Reporter, pushing Developer. Default: 30.
+   * The role of the token's bot user: 10 Guest, 15 Planner, 20 Reporter, 30 Developer, 40 Maintainer, 50
+   * Owner. Pulling images needs Reporter, pushing Developer.
+   * @default 30
    */
   accessLevel?: pulumi.Input<number>;
-  /** A fixed expiry date, `YYYY-MM-DD` (instead of `lifetimeDays`). Default: "". */
+  /**
+   * A fixed expiry date, `YYYY-MM-DD` (instead of `lifetimeDays`).
+   * @default ""
+   */
   expiresAt?: pulumi.Input<string>;
-  /** Days each token is valid, counted from its creation or rotation (at most 365). Default: 30 unless `expiresAt` is set. */
+  /**
+   * Days each token is valid, counted from its creation or rotation (at most 365).
+   * @default 30 unless `expiresAt` is set
+   */
   lifetimeDays?: pulumi.Input<number>;
-  /** With `lifetimeDays`: an `up` this many days or fewer before expiry rotates the token. 0 never. Default: 7 (less for short lifetimes). */
+  /**
+   * With `lifetimeDays`: an `up` this many days or fewer before expiry rotates the token. 0 never.
+   * @default 7 (less for short lifetimes)
+   */
   rotateBeforeDays?: pulumi.Input<number>;
-  /** Any value; changing it rotates the token now. Default: "". */
+  /**
+   * Any value; changing it rotates the token now.
+   * @default ""
+   */
   rotate?: pulumi.Input<string>;
 }
 
@@ -45,6 +63,7 @@ export interface GitLabProjectAccessTokenArgs {
  * the token is "" until rotated. Needs `@gitbeaker/rest` installed.
  */
 export class GitLabProjectAccessToken extends pulumi.dynamic.Resource {
+  /** The numeric ID of the project the token belongs to. */
   declare readonly projectId: pulumi.Output<number>;
   /** The current token's ID (rotation gives it a new one). */
   declare readonly tokenId: pulumi.Output<number>;

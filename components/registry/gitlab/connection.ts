@@ -12,12 +12,12 @@ export interface GitLabConnection {
   token: pulumi.Input<string>;
   /**
    * The container registry's host as image references name it, e.g. `registry.gitlab.example.com`.
-   * Default: the host of `url`.
+   * @default the host of `url`
    */
   registryHost?: pulumi.Input<string>;
   /**
-   * Sends the token over plain `http://`, unencrypted. Default: false: an `http://` url is refused at
-   * preview (and so is a url with `user:password@`, always).
+   * Sends the token over plain `http://`, unencrypted.
+   * @default false: an `http://` url is refused at preview (and so is a url with `user:password@`, always)
    */
   allowInsecureHttp?: pulumi.Input<boolean>;
 }

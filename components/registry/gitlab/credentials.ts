@@ -3,8 +3,11 @@ import type { RegistryCredentials } from "../../cluster";
 
 /** A GitLab token that can log in to the container registry. */
 export interface GitLabRegistryToken {
+  /** The container registry's host. */
   registryHost: pulumi.Input<string>;
+  /** The user name the registry accepts with this token. */
   registryUsername: pulumi.Input<string>;
+  /** The token; kept secret. */
   token: pulumi.Input<string>;
 }
 

@@ -9,17 +9,28 @@ import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection
 
 export type { DeployTokenScope } from "../../../provider/gitlab/deploy-token";
 
+/** Arguments of {@link GitLabDeployToken}. */
 export interface GitLabDeployTokenArgs {
+  /** The GitLab instance and the token to manage it with. */
   connection: pulumi.Input<GitLabConnection>;
   /** The project: its numeric ID or its full path (`group/app`). */
   project: pulumi.Input<string | number>;
-  /** The token's name in GitLab. Default: the resource name. */
+  /**
+   * The token's name in GitLab.
+   * @default the resource name
+   */
   name?: pulumi.Input<string>;
   /** What it may do, e.g. `["read_registry"]` to pull or `["read_registry", "write_registry"]` to push. */
   scopes: pulumi.Input<pulumi.Input<DeployTokenScope>[]>;
-  /** Expiry date, `YYYY-MM-DD`. Default: "" (never). */
+  /**
+   * Expiry date, `YYYY-MM-DD`.
+   * @default "" (never)
+   */
   expiresAt?: pulumi.Input<string>;
-  /** The user name it logs in with. Default: "" (GitLab's `gitlab+deploy-token-<id>`). */
+  /**
+   * The user name it logs in with.
+   * @default "" (GitLab's `gitlab+deploy-token-<id>`)
+   */
   username?: pulumi.Input<string>;
 }
 
@@ -33,7 +44,9 @@ export interface GitLabDeployTokenArgs {
  * Needs `@gitbeaker/rest` installed.
  */
 export class GitLabDeployToken extends pulumi.dynamic.Resource {
+  /** The numeric ID of the project the token belongs to. */
   declare readonly projectId: pulumi.Output<number>;
+  /** The deploy token's ID in GitLab. */
   declare readonly tokenId: pulumi.Output<number>;
   /** The token (secret): the password for `docker login`. */
   declare readonly token: pulumi.Output<string>;

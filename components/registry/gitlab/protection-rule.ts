@@ -6,15 +6,23 @@ import { type GitLabConnection, gitlabModule, requireGitbeaker, secretConnection
 
 export type { ProtectionAccessLevel } from "../../../provider/gitlab/api-types";
 
+/** Arguments of {@link GitLabProtectedRepositoryRule}. */
 export interface GitLabProtectedRepositoryRuleArgs {
+  /** The GitLab instance and the token to manage it with. */
   connection: pulumi.Input<GitLabConnection>;
   /** The project: its numeric ID or its full path (`group/app`). A new project replaces the rule. */
   project: pulumi.Input<string | number>;
   /** The repositories protected: the project's path, then a name with `*` wildcards (`group/app/release*`). */
   repositoryPathPattern: pulumi.Input<string>;
-  /** The least role that may push: "maintainer", "owner", "admin", or "" (no restriction). Default: "maintainer". */
+  /**
+   * The least role that may push: "maintainer", "owner", "admin", or "" (no restriction).
+   * @default "maintainer"
+   */
   minimumAccessLevelForPush?: pulumi.Input<ProtectionAccessLevel | "">;
-  /** The least role that may delete images: as above. Default: "maintainer". */
+  /**
+   * The least role that may delete images: as above.
+   * @default "maintainer"
+   */
   minimumAccessLevelForDelete?: pulumi.Input<ProtectionAccessLevel | "">;
 }
 
@@ -26,7 +34,9 @@ export interface GitLabProtectedRepositoryRuleArgs {
  * (GITLAB_URL, GITLAB_TOKEN set). Needs `@gitbeaker/rest` installed.
  */
 export class GitLabProtectedRepositoryRule extends pulumi.dynamic.Resource {
+  /** The numeric ID of the project the rule belongs to. */
   declare readonly projectId: pulumi.Output<number>;
+  /** The rule's ID in GitLab. */
   declare readonly ruleId: pulumi.Output<number>;
 
   constructor(name: string, args: GitLabProtectedRepositoryRuleArgs, opts?: pulumi.CustomResourceOptions) {

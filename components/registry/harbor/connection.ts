@@ -9,8 +9,8 @@ export interface HarborConnection {
   /** The account's password. Kept secret in state whether or not it was given as a secret. */
   password: pulumi.Input<string>;
   /**
-   * Sends the password over plain `http://`, unencrypted. Default: false: an `http://` url is refused
-   * at preview (and so is a url with `user:password@`, always).
+   * Sends the password over plain `http://`, unencrypted.
+   * @default false: an `http://` url is refused at preview (and so is a url with `user:password@`, always)
    */
   allowInsecureHttp?: pulumi.Input<boolean>;
 }

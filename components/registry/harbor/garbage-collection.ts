@@ -3,17 +3,26 @@ import { dynamicProvider } from "../../../provider/reference";
 import { gcScheduleDefaults, gcScheduleProvider } from "../../../provider/harbor/gc-schedule";
 import { type HarborConnection, harborModule, secretConnection } from "./connection";
 
+/** Arguments of {@link HarborGarbageCollection}. */
 export interface HarborGarbageCollectionArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
   /** When garbage collection runs: a six-field cron, seconds first, e.g. "0 0 3 * * 0". */
   schedule: pulumi.Input<string>;
-  /** Delete untagged artifacts too. Default: false. */
+  /**
+   * Delete untagged artifacts too.
+   * @default false
+   */
   deleteUntagged?: pulumi.Input<boolean>;
-  /** Parallel workers, 1 to 5. Default: 1. */
+  /**
+   * Parallel workers, 1 to 5.
+   * @default 1
+   */
   workers?: pulumi.Input<number>;
   /**
-   * Take over a schedule Harbor already has (one that differs from this one); it is put back when
-   * the resource is deleted. Default: false (create fails, naming the schedule found).
+   * Take over a schedule Harbor already has (one that differs from this one); it is put back when the
+   * resource is deleted.
+   * @default false (create fails, naming the schedule found)
    */
   adopt?: pulumi.Input<boolean>;
 }
@@ -26,6 +35,7 @@ export interface HarborGarbageCollectionArgs {
  * HARBOR_USERNAME and HARBOR_PASSWORD set.
  */
 export class HarborGarbageCollection extends pulumi.dynamic.Resource {
+  /** The GC schedule that is set. */
   declare readonly schedule: pulumi.Output<string>;
 
   constructor(name: string, args: HarborGarbageCollectionArgs, opts?: pulumi.CustomResourceOptions) {

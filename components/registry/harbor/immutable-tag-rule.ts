@@ -3,19 +3,33 @@ import { dynamicProvider } from "../../../provider/reference";
 import { immutableRuleDefaults, immutableTagRuleProvider } from "../../../provider/harbor/immutable-tag-rule";
 import { type HarborConnection, harborModule, secretConnection } from "./connection";
 
+/** Arguments of {@link HarborImmutableTagRule}. */
 export interface HarborImmutableTagRuleArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
   /** The project's Harbor ID (a `HarborProject`'s `projectId`). A new project replaces the rule. */
   projectId: pulumi.Input<number>;
-  /** Tag pattern (doublestar), e.g. "v*". Default: "**". */
+  /**
+   * Tag pattern (doublestar), e.g. "v*".
+   * @default "**"
+   */
   tags?: pulumi.Input<string>;
-  /** Protect tags NOT matching `tags`. Default: false. */
+  /**
+   * Protect tags NOT matching `tags`.
+   * @default false
+   */
   excludeTags?: pulumi.Input<boolean>;
-  /** Repository pattern, without the project. Default: "**". */
+  /**
+   * Repository pattern, without the project.
+   * @default "**"
+   */
   repositories?: pulumi.Input<string>;
-  /** Apply to repositories NOT matching `repositories`. Default: false. */
+  /**
+   * Apply to repositories NOT matching `repositories`.
+   * @default false
+   */
   excludeRepositories?: pulumi.Input<boolean>;
-  /** Default: false. */
+  /** @default false */
   disabled?: pulumi.Input<boolean>;
 }
 

@@ -10,7 +10,9 @@ import { type HarborConnection, harborModule, secretConnection } from "./connect
 
 export type { GroupType, MemberRole } from "../../../provider/harbor/project-member";
 
+/** Arguments of {@link HarborProjectMember}. */
 export interface HarborProjectMemberArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
   /** The project's Harbor ID (a `HarborProject`'s `projectId`). A new project replaces the member. */
   projectId: pulumi.Input<number>;
@@ -18,9 +20,15 @@ export interface HarborProjectMemberArgs {
   user?: pulumi.Input<string>;
   /** A group's name, for a group member. A change replaces the member. */
   group?: pulumi.Input<string>;
-  /** The group's kind: "ldap", "http" or "oidc". Default: "http". */
+  /**
+   * The group's kind: "ldap", "http" or "oidc".
+   * @default "http"
+   */
   groupType?: pulumi.Input<GroupType>;
-  /** An LDAP group's DN (required for `groupType: "ldap"`). Default: "". */
+  /**
+   * An LDAP group's DN (required for `groupType: "ldap"`).
+   * @default ""
+   */
   ldapGroupDn?: pulumi.Input<string>;
   /** "projectAdmin", "maintainer", "developer", "guest" or "limitedGuest"; changes in place. */
   role: pulumi.Input<MemberRole>;
@@ -37,6 +45,7 @@ export class HarborProjectMember extends pulumi.dynamic.Resource {
   declare readonly memberId: pulumi.Output<number>;
   /** Harbor's ID of the user or group. */
   declare readonly entityId: pulumi.Output<number>;
+  /** The member's role in the project. */
   declare readonly role: pulumi.Output<MemberRole>;
 
   constructor(name: string, args: HarborProjectMemberArgs, opts?: pulumi.CustomResourceOptions) {

@@ -3,23 +3,49 @@ import { dynamicProvider } from "../../../provider/reference";
 import { projectDefaults, projectProvider, type Severity } from "../../../provider/harbor/project";
 import { type HarborConnection, harborModule, secretConnection } from "./connection";
 
+/** Arguments of {@link HarborProject}. */
 export interface HarborProjectArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
-  /** The project's name (lower case; Harbor cannot rename a project, so a new name replaces it). Default: the resource name. */
+  /**
+   * The project's name (lower case; Harbor cannot rename a project, so a new name replaces it).
+   * @default the resource name
+   */
   name?: pulumi.Input<string>;
-  /** Anyone may pull without logging in. Default: false. */
+  /**
+   * Anyone may pull without logging in.
+   * @default false
+   */
   public?: pulumi.Input<boolean>;
-  /** Scan images for vulnerabilities on push. Default: false. */
+  /**
+   * Scan images for vulnerabilities on push.
+   * @default false
+   */
   autoScan?: pulumi.Input<boolean>;
-  /** Refuse pulls of images with vulnerabilities at or above `severity`. Default: false. */
+  /**
+   * Refuse pulls of images with vulnerabilities at or above `severity`.
+   * @default false
+   */
   preventVulnerable?: pulumi.Input<boolean>;
-  /** The severity `preventVulnerable` blocks from. Default: "low". */
+  /**
+   * The severity `preventVulnerable` blocks from.
+   * @default "low"
+   */
   severity?: pulumi.Input<Severity>;
-  /** Use the system's CVE allowlist instead of the project's own. Default: true. */
+  /**
+   * Use the system's CVE allowlist instead of the project's own.
+   * @default true
+   */
   reuseSystemCveAllowlist?: pulumi.Input<boolean>;
-  /** The project's own CVE allowlist (CVE IDs). Default: none. */
+  /**
+   * The project's own CVE allowlist (CVE IDs).
+   * @default none
+   */
   cveAllowlist?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Storage quota in bytes; -1 is unlimited. Set through Harbor's /quotas. Default: -1. */
+  /**
+   * Storage quota in bytes; -1 is unlimited. Set through Harbor's /quotas.
+   * @default -1
+   */
   storageLimitBytes?: pulumi.Input<number>;
 }
 
@@ -32,10 +58,13 @@ export interface HarborProjectArgs {
  * HARBOR_URL, HARBOR_USERNAME and HARBOR_PASSWORD set.
  */
 export class HarborProject extends pulumi.dynamic.Resource {
+  /** The project's name. */
   declare readonly name: pulumi.Output<string>;
   /** Harbor's ID of the project. */
   declare readonly projectId: pulumi.Output<number>;
+  /** Whether anyone may pull from the project. */
   declare readonly public: pulumi.Output<boolean>;
+  /** The project's storage quota in bytes (-1: unlimited). */
   declare readonly storageLimitBytes: pulumi.Output<number>;
 
   constructor(name: string, args: HarborProjectArgs, opts?: pulumi.CustomResourceOptions) {

@@ -5,52 +5,80 @@ import type { KubernetesCluster } from "../../kubernetes/cluster";
 
 /** Harbor behind an Ingress, at `host`. */
 export interface HarborIngressExpose {
+  /** Exposed through an ingress. */
   type: "ingress";
   /** The host name Harbor answers on, e.g. `harbor.example.com`. */
   host: pulumi.Input<string>;
-  /** The IngressClass. Default: the cluster's default class. */
+  /**
+   * The IngressClass.
+   * @default the cluster's default class
+   */
   className?: pulumi.Input<string>;
 }
 
 /** Harbor behind a Service of type LoadBalancer. */
 export interface HarborLoadBalancerExpose {
+  /** Exposed through a load balancer. */
   type: "loadBalancer";
-  /** A fixed address to ask the load balancer for. Default: whatever the cloud assigns. */
+  /**
+   * A fixed address to ask the load balancer for.
+   * @default whatever the cloud assigns
+   */
   ip?: pulumi.Input<string>;
 }
 
 /** TLS where Harbor is exposed. */
 export interface HarborTlsArgs {
-  /** Serve HTTPS. Default: true. */
+  /**
+   * Serve HTTPS.
+   * @default true
+   */
   enabled?: boolean;
   /**
-   * A `kubernetes.io/tls` Secret in Harbor's namespace with the certificate and key. Default: the
-   * chart generates a self-signed certificate.
+   * A `kubernetes.io/tls` Secret in Harbor's namespace with the certificate and key.
+   * @default the chart generates a self-signed certificate
    */
   secretName?: pulumi.Input<string>;
 }
 
 /** Volumes for Harbor's state (images, database, Redis, job logs, Trivy). */
 export interface HarborPersistenceArgs {
-  /** Keep state on PersistentVolumeClaims; off, it is lost with the pods. Default: true. */
+  /**
+   * Keep state on PersistentVolumeClaims; off, it is lost with the pods.
+   * @default true
+   */
   enabled?: boolean;
-  /** The StorageClass of every claim. Default: the cluster's default class. */
+  /**
+   * The StorageClass of every claim.
+   * @default the cluster's default class
+   */
   storageClass?: pulumi.Input<string>;
-  /** The size of the image store's claim. Default: `"5Gi"` (the chart's). */
+  /**
+   * The size of the image store's claim.
+   * @default `"5Gi"` (the chart's)
+   */
   registrySize?: pulumi.Input<string>;
 }
 
 /** An external PostgreSQL instead of the chart's own. */
 export interface HarborDatabaseArgs {
+  /** The database server's host. */
   host: pulumi.Input<string>;
-  /** Default: 5432. */
+  /** @default 5432 */
   port?: pulumi.Input<number>;
+  /** The user Harbor connects as. */
   username: pulumi.Input<string>;
   /** Kept secret in state. */
   password: pulumi.Input<string>;
-  /** The database of Harbor's core. Default: `"registry"`. */
+  /**
+   * The database of Harbor's core.
+   * @default `"registry"`
+   */
   database?: pulumi.Input<string>;
-  /** libpq's sslmode. Default: `"require"`. */
+  /**
+   * libpq's sslmode.
+   * @default `"require"`
+   */
   sslmode?: pulumi.Input<"disable" | "require" | "verify-ca" | "verify-full">;
 }
 
@@ -58,7 +86,10 @@ export interface HarborDatabaseArgs {
 export interface HarborRedisArgs {
   /** `host:port`. */
   address: pulumi.Input<string>;
-  /** Kept secret in state. Default: none. */
+  /**
+   * Kept secret in state.
+   * @default none
+   */
   password?: pulumi.Input<string>;
 }
 
@@ -69,28 +100,38 @@ export interface HarborInstallArgs {
   /** Where Harbor is reachable from outside the cluster. */
   expose: HarborIngressExpose | HarborLoadBalancerExpose;
   /**
-   * The URL clients use (`docker login`, the API); also where the health wait polls, so the machine
-   * running the deployment must reach it. Default: `https://<host>` (or `http://` without TLS) for
-   * an ingress; required for a load balancer.
+   * The URL clients use (`docker login`, the API); also where the health wait polls, so the machine running
+   * the deployment must reach it.
+   * @default `https://<host>` (or `http://` without TLS) for an ingress; required for a load balancer
    */
   externalURL?: pulumi.Input<string>;
-  /** Default: TLS on, with a certificate the chart generates. */
+  /** @default TLS on, with a certificate the chart generates */
   tls?: HarborTlsArgs;
-  /** Default: on, with the chart's sizes and the cluster's default StorageClass. */
+  /** @default on, with the chart's sizes and the cluster's default StorageClass */
   persistence?: HarborPersistenceArgs;
-  /** Default: the chart's own PostgreSQL. */
+  /** @default the chart's own PostgreSQL */
   database?: HarborDatabaseArgs;
-  /** Default: the chart's own Redis. */
+  /** @default the chart's own Redis */
   redis?: HarborRedisArgs;
-  /** The namespace the registry creates and installs into. Default: `"harbor"`. */
+  /**
+   * The namespace the registry creates and installs into.
+   * @default `"harbor"`
+   */
   namespace?: string;
-  /** The chart's version. Default: {@link defaultHarborChartVersion}. */
+  /**
+   * The chart's version.
+   * @default {@link defaultHarborChartVersion}
+   */
   chartVersion?: pulumi.Input<string>;
   /**
-   * The `admin` password. Default: 24 random letters and digits, made once and kept secret in state.
+   * The `admin` password.
+   * @default 24 random letters and digits, made once and kept secret in state
    */
   adminPassword?: pulumi.Input<string>;
-  /** More chart values, merged over Berth's (deeply, objects only). Default: none. */
+  /**
+   * More chart values, merged over Berth's (deeply, objects only).
+   * @default none
+   */
   values?: pulumi.Input<Record<string, unknown>>;
 }
 
@@ -98,7 +139,10 @@ export interface HarborInstallArgs {
 export interface HarborExistingArgs {
   /** Harbor's base URL, e.g. `https://harbor.example.com`. */
   url: pulumi.Input<string>;
-  /** An administrator. Default: `"admin"`. */
+  /**
+   * An administrator.
+   * @default `"admin"`
+   */
   username?: pulumi.Input<string>;
   /** The administrator's password. Kept secret. */
   password: pulumi.Input<string>;
@@ -110,12 +154,15 @@ export interface HarborRegistryArgs {
   install?: HarborInstallArgs;
   /** Use a Harbor that already runs. */
   existing?: HarborExistingArgs;
-  /** How long to wait for `/api/v2.0/health` to report healthy. Default: 900 (installs pull many images). */
+  /**
+   * How long to wait for `/api/v2.0/health` to report healthy.
+   * @default 900 (installs pull many images)
+   */
   healthTimeoutSeconds?: number;
   /**
-   * Lets {@link HarborRegistry.connection} send the admin password over plain `http://` (an install
-   * without TLS, or an existing Harbor without it). Default: false: resources given an `http://`
-   * connection refuse it at preview.
+   * Lets {@link HarborRegistry.connection} send the admin password over plain `http://` (an install without
+   * TLS, or an existing Harbor without it).
+   * @default false: resources given an `http://` connection refuse it at preview
    */
   allowInsecureHttp?: boolean;
 }

@@ -9,21 +9,35 @@ import { type HarborConnection, harborModule, secretConnection } from "./connect
 
 export type { RegistryType } from "../../../provider/harbor/registry-endpoint";
 
+/** Arguments of {@link HarborRegistryEndpoint}. */
 export interface HarborRegistryEndpointArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
-  /** The endpoint's name in Harbor. Default: the resource name. */
+  /**
+   * The endpoint's name in Harbor.
+   * @default the resource name
+   */
   name?: pulumi.Input<string>;
   /** The kind of registry, e.g. "harbor", "docker-registry", "docker-hub". A change replaces the endpoint. */
   type: pulumi.Input<RegistryType>;
   /** The registry's URL, e.g. "https://registry.example.com". */
   url: pulumi.Input<string>;
-  /** The credential's access key (a user name). Default: "" (anonymous). */
+  /**
+   * The credential's access key (a user name).
+   * @default "" (anonymous)
+   */
   accessKey?: pulumi.Input<string>;
-  /** The credential's secret (a password or token). Never kept in state, only its salted hash. Default: "". */
+  /**
+   * The credential's secret (a password or token). Never kept in state, only its salted hash.
+   * @default ""
+   */
   accessSecret?: pulumi.Input<string>;
-  /** Skip verifying the registry's TLS certificate. Default: false. */
+  /**
+   * Skip verifying the registry's TLS certificate.
+   * @default false
+   */
   insecure?: pulumi.Input<boolean>;
-  /** Default: "". */
+  /** @default "" */
   description?: pulumi.Input<string>;
 }
 
@@ -38,6 +52,7 @@ export interface HarborRegistryEndpointArgs {
 export class HarborRegistryEndpoint extends pulumi.dynamic.Resource {
   /** Harbor's ID of the endpoint (a replication policy's source or destination). */
   declare readonly registryId: pulumi.Output<number>;
+  /** The endpoint's name in Harbor. */
   declare readonly name: pulumi.Output<string>;
 
   constructor(name: string, args: HarborRegistryEndpointArgs, opts?: pulumi.CustomResourceOptions) {

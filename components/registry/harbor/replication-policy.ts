@@ -15,44 +15,92 @@ export type {
 
 /** What a replication policy copies. Every filter is off by default. */
 export interface HarborReplicationFiltersArgs {
-  /** Repository name pattern (doublestar), e.g. "library/**". Default: "" (all). */
+  /**
+   * Repository name pattern (doublestar), e.g. "library/**".
+   * @default "" (all)
+   */
   repositories?: pulumi.Input<string>;
-  /** Tag pattern, e.g. "v*". Default: "" (all). */
+  /**
+   * Tag pattern, e.g. "v*".
+   * @default "" (all)
+   */
   tags?: pulumi.Input<string>;
-  /** Replicate tags NOT matching `tags`. Default: false. */
+  /**
+   * Replicate tags NOT matching `tags`.
+   * @default false
+   */
   excludeTags?: pulumi.Input<boolean>;
-  /** Labels an artifact must carry. Default: none. */
+  /**
+   * Labels an artifact must carry.
+   * @default none
+   */
   labels?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Replicate artifacts NOT carrying `labels`. Default: false. */
+  /**
+   * Replicate artifacts NOT carrying `labels`.
+   * @default false
+   */
   excludeLabels?: pulumi.Input<boolean>;
-  /** "image" or "artifact". Default: "" (both). */
+  /**
+   * "image" or "artifact".
+   * @default "" (both)
+   */
   resource?: pulumi.Input<ReplicationResource>;
 }
 
+/** Arguments of {@link HarborReplicationPolicy}. */
 export interface HarborReplicationPolicyArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
-  /** The policy's name in Harbor. Default: the resource name. */
+  /**
+   * The policy's name in Harbor.
+   * @default the resource name
+   */
   name?: pulumi.Input<string>;
-  /** Default: "". */
+  /** @default "" */
   description?: pulumi.Input<string>;
-  /** Pull from this endpoint (a `HarborRegistryEndpoint`'s `registryId`). Set this or `destinationRegistryId`. Default: 0 (this Harbor). */
+  /**
+   * Pull from this endpoint (a `HarborRegistryEndpoint`'s `registryId`). Set this or `destinationRegistryId`.
+   * @default 0 (this Harbor)
+   */
   sourceRegistryId?: pulumi.Input<number>;
-  /** Push to this endpoint. Default: 0 (this Harbor). */
+  /**
+   * Push to this endpoint.
+   * @default 0 (this Harbor)
+   */
   destinationRegistryId?: pulumi.Input<number>;
-  /** The namespace at the destination. Default: "" (the source's). */
+  /**
+   * The namespace at the destination.
+   * @default "" (the source's)
+   */
   destinationNamespace?: pulumi.Input<string>;
-  /** How many leading path components `destinationNamespace` replaces (0-3); -1 is Harbor's legacy mode. Default: -1. */
+  /**
+   * How many leading path components `destinationNamespace` replaces (0-3); -1 is Harbor's legacy mode.
+   * @default -1
+   */
   destinationNamespaceReplaceCount?: pulumi.Input<number>;
+  /** Which artifacts are replicated. */
   filters?: pulumi.Input<HarborReplicationFiltersArgs>;
-  /** "manual", "scheduled" (with `cron`) or "event_based" (push-based only). Default: "manual". */
+  /**
+   * "manual", "scheduled" (with `cron`) or "event_based" (push-based only).
+   * @default "manual"
+   */
   trigger?: pulumi.Input<ReplicationTriggerType>;
-  /** Six-field cron (seconds first) for the scheduled trigger. Default: "". */
+  /**
+   * Six-field cron (seconds first) for the scheduled trigger.
+   * @default ""
+   */
   cron?: pulumi.Input<string>;
-  /** Overwrite artifacts at the destination. Default: true. */
+  /**
+   * Overwrite artifacts at the destination.
+   * @default true
+   */
   override?: pulumi.Input<boolean>;
-  /** Default: true. */
+  /** @default true */
   enabled?: pulumi.Input<boolean>;
-  /** Replicate deletions too. Default: false. */
+  /**
+   * Replicate deletions too.
+   * @default false
+   */
   replicateDeletion?: pulumi.Input<boolean>;
 }
 

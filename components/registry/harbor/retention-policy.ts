@@ -15,32 +15,52 @@ export interface HarborRetentionRuleArgs {
   template: pulumi.Input<RetentionTemplate>;
   /** The template's number. Required except for `always`. */
   count?: pulumi.Input<number>;
-  /** Tag pattern (doublestar). Default: "**". */
+  /**
+   * Tag pattern (doublestar).
+   * @default "**"
+   */
   tags?: pulumi.Input<string>;
-  /** Apply to tags NOT matching `tags`. Default: false. */
+  /**
+   * Apply to tags NOT matching `tags`.
+   * @default false
+   */
   excludeTags?: pulumi.Input<boolean>;
-  /** Repository pattern, without the project. Default: "**". */
+  /**
+   * Repository pattern, without the project.
+   * @default "**"
+   */
   repositories?: pulumi.Input<string>;
-  /** Apply to repositories NOT matching `repositories`. Default: false. */
+  /**
+   * Apply to repositories NOT matching `repositories`.
+   * @default false
+   */
   excludeRepositories?: pulumi.Input<boolean>;
-  /** Count untagged artifacts as selected. Default: false. */
+  /**
+   * Count untagged artifacts as selected.
+   * @default false
+   */
   untagged?: pulumi.Input<boolean>;
-  /** Default: false. */
+  /** @default false */
   disabled?: pulumi.Input<boolean>;
 }
 
+/** Arguments of {@link HarborRetentionPolicy}. */
 export interface HarborRetentionPolicyArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
   /** The project's Harbor ID (a `HarborProject`'s `projectId`). A new project replaces the policy. */
   projectId: pulumi.Input<number>;
   /** At most 15 rules; a tag is kept when any rule keeps it. */
   rules: pulumi.Input<pulumi.Input<HarborRetentionRuleArgs>[]>;
-  /** When the policy runs: a six-field cron such as "0 0 0 * * *". Default: "" (never; run by hand). */
+  /**
+   * When the policy runs: a six-field cron such as "0 0 0 * * *".
+   * @default "" (never; run by hand)
+   */
   schedule?: pulumi.Input<string>;
   /**
-   * Take over rules or a schedule the project's policy already has (when they differ from these);
-   * they are put back when the resource is deleted. Default: false (create fails, naming the policy
-   * found). A policy with no rules and no schedule is taken over either way.
+   * Take over rules or a schedule the project's policy already has (when they differ from these); they are
+   * put back when the resource is deleted. A policy with no rules and no schedule is taken over either way.
+   * @default false (create fails, naming the policy found)
    */
   adopt?: pulumi.Input<boolean>;
 }

@@ -5,21 +5,32 @@ import { type HarborConnection, harborModule, secretConnection } from "./connect
 
 export type { RobotAccess } from "../../../provider/harbor/robot";
 
+/** Arguments of {@link HarborRobotAccount}. */
 export interface HarborRobotAccountArgs {
+  /** The Harbor instance and its admin credentials. */
   connection: pulumi.Input<HarborConnection>;
   /** The project's name (e.g. a `HarborProject`'s `name`). A new project replaces the robot. */
   project: pulumi.Input<string>;
-  /** The robot's name; Harbor logs it in as `robot$<project>+<name>`. A new name replaces it. Default: the resource name. */
+  /**
+   * The robot's name; Harbor logs it in as `robot$<project>+<name>`. A new name replaces it.
+   * @default the resource name
+   */
   name?: pulumi.Input<string>;
   /** What it may do in the project, e.g. `[{ resource: "repository", action: "pull" }]`. */
   access: pulumi.Input<pulumi.Input<RobotAccess>[]>;
-  /** Default: "". */
+  /** @default "" */
   description?: pulumi.Input<string>;
-  /** Days until it expires; -1 never. Default: -1. */
+  /**
+   * Days until it expires; -1 never.
+   * @default -1
+   */
   durationDays?: pulumi.Input<number>;
-  /** Default: false. */
+  /** @default false */
   disabled?: pulumi.Input<boolean>;
-  /** Any value; changing it gives the robot a new secret in place (Harbor's refresh-secret). Default: "". */
+  /**
+   * Any value; changing it gives the robot a new secret in place (Harbor's refresh-secret).
+   * @default ""
+   */
   rotate?: pulumi.Input<string>;
 }
 
@@ -32,6 +43,7 @@ export interface HarborRobotAccountArgs {
  * until the first rotation.
  */
 export class HarborRobotAccount extends pulumi.dynamic.Resource {
+  /** The robot account's ID in Harbor. */
   declare readonly robotId: pulumi.Output<number>;
   /** The name to log in with: `robot$<project>+<name>`. */
   declare readonly fullName: pulumi.Output<string>;

@@ -9,6 +9,7 @@ export interface EcsKeyValue {
   value: string;
 }
 
+/** An ECS container definition, as the renderer writes it. */
 export interface EcsContainerDefinition {
   name: string;
   image: string;
@@ -51,6 +52,7 @@ export interface EcsContainerDefinition {
   dependsOn?: { containerName: string; condition: "START" | "COMPLETE" | "SUCCESS" | "HEALTHY" }[];
 }
 
+/** A log driver ECS accepts. */
 export type EcsLogDriver =
   "awslogs" | "awsfirelens" | "fluentd" | "gelf" | "journald" | "json-file" | "splunk" | "syslog";
 
@@ -61,11 +63,13 @@ export interface EcsVolume {
   dockerVolumeConfiguration?: { scope: "shared"; autoprovision: boolean; driver: string };
 }
 
+/** An ECS task placement constraint. */
 export interface EcsPlacementConstraint {
   type: "memberOf" | "distinctInstance";
   expression?: string;
 }
 
+/** An ECS task definition, as the renderer writes it. */
 export interface EcsTaskDefinition {
   family: string;
   networkMode: "awsvpc";
@@ -81,6 +85,7 @@ export interface EcsTaskDefinition {
   tags?: { key: string; value: string }[];
 }
 
+/** An ECS service, as the renderer writes it. */
 export interface EcsService {
   serviceName: string;
   launchType: "FARGATE" | "EC2";
@@ -108,6 +113,7 @@ export interface EcsExposure {
   sourceRanges?: string[];
 }
 
+/** What {@link renderEcs} returns. */
 export interface EcsRendering {
   taskDefinition: EcsTaskDefinition;
   service: EcsService;

@@ -26,7 +26,7 @@ export interface EcsRenderOptions extends RenderOptions {
    * Default: none.
    */
   secretFiles?: string[];
-  /** The image of the init container that writes secret files: it needs `sh`. Default: {@link secretsInitImage}. */
+  /** The image of the init container that writes secret files: it needs `sh`. Default: `secretsInitImage`. */
   initImage?: string;
 }
 
@@ -409,7 +409,7 @@ function deploymentConfiguration(n: NormalizedService): EcsService["deploymentCo
  * set), a service (desired count, circuit breaker with rollback when the update policy says so), the
  * ports to expose through load balancers, target-tracking autoscaling and the SSM parameters that hold
  * secret variables and secret files. Secret files (those in `options.secretFiles`, under `/run/secrets/`)
- * are written by a non-essential init container ({@link secretsContainerName}) from its own `secrets`
+ * are written by a non-essential init container (`secretsContainerName`) from its own `secrets`
  * onto a task-scoped volume that the service's container mounts read-only at `/run/secrets` once the
  * init container exited 0: the content never enters the service's environment. `endpointMode` renders
  * nothing: inside the cluster a service's name resolves through Cloud Map's A records to the address

@@ -20,6 +20,7 @@ import { maxCount } from "../units";
 export type { KubernetesObjectNames, KubernetesRenderOptions } from "./kubernetes-pod";
 export { partOfLabel } from "./kubernetes-pod";
 
+/** An object {@link renderKubernetes} describes. */
 export type KubernetesObject =
   | Deployment
   | DaemonSet

@@ -1,6 +1,7 @@
 import { SpecError, type SpecIssue } from "../errors";
 import type { NormalizedService, SpecField } from "../types";
 
+/** A deployment target, as the renderers and refusals name it. */
 export type Target = "swarm" | "kubernetes" | "ecs";
 
 /** Options every renderer takes. */

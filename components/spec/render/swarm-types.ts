@@ -22,22 +22,26 @@ export interface SwarmPrivileges {
   AppArmor?: { Mode: "default" | "disabled" };
 }
 
+/** Where a secret or config file is mounted in the container. */
 export interface SwarmFileReference {
   File: { Name: string; UID: string; GID: string; Mode: number };
 }
 
+/** A service's use of a secret, in the Engine API's form. */
 export interface SwarmSecretReference extends SwarmFileReference {
   SecretName: string;
   /** Resolved from `SecretName` by the provider when empty. */
   SecretID: string;
 }
 
+/** A service's use of a config, in the Engine API's form. */
 export interface SwarmConfigReference extends SwarmFileReference {
   ConfigName: string;
   /** Resolved from `ConfigName` by the provider when empty. */
   ConfigID: string;
 }
 
+/** A service's update or rollback policy, in the Engine API's form. */
 export interface SwarmUpdateConfig {
   Parallelism: number;
   Delay: number;
@@ -47,6 +51,7 @@ export interface SwarmUpdateConfig {
   Order: "stop-first" | "start-first";
 }
 
+/** The container part of a service's task template, in the Engine API's form. */
 export interface SwarmContainerSpec {
   Image: string;
   /** Labels on the containers (the renderer sets none; stacks do). */
@@ -85,6 +90,7 @@ export interface SwarmContainerSpec {
   CapabilityDrop?: string[];
 }
 
+/** A Docker Engine API service spec, as {@link renderSwarm} returns it. */
 export interface SwarmServiceSpec {
   Name: string;
   Labels: Record<string, string>;
