@@ -2,7 +2,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { NormalizedService } from "./spec";
 import type { StackDeployment, StackRequest, StackSupport } from "./stack-contract";
 
-export type { BuiltImage, StackDeployment, StackRequest, StackSupport } from "./stack-contract";
+export type {
+  BuiltImage,
+  ExistingClaimVolumes,
+  NodeVolumes,
+  StackDeployment,
+  StackRequest,
+  StackSupport,
+} from "./stack-contract";
 
 /** Credentials for pulling a private image. */
 export interface RegistryCredentials {

@@ -22,7 +22,7 @@ export interface StackSupport {
    * - `"node-volumes"`: a volume of the machine the task runs on, as a Swarm node's local volumes are,
    *   handed to the renderer, which refuses it where the service's capacity has none.
    */
-  namedVolumes: { kind: "existing-claims"; refusal: (volume: string) => string } | { kind: "node-volumes" };
+  namedVolumes: ExistingClaimVolumes | NodeVolumes;
   /** Set when a container's own `labels` cannot be kept: why they are ignored. */
   containerLabelsIgnored?: string;
   /** Set when `deploy.endpoint_mode: vip` means nothing here: why it is ignored. */
@@ -31,10 +31,25 @@ export interface StackSupport {
   namesPortlessServices: boolean;
 }
 
+/** Named volumes name existing claims of the target; others are refused. */
+export interface ExistingClaimVolumes {
+  /** Which rule this is. */
+  kind: "existing-claims";
+  /** Why a volume that is not external cannot be deployed, and what to do. */
+  refusal: (volume: string) => string;
+}
+
+/** Named volumes are volumes of the machine a task runs on, as a Swarm node's local volumes are. */
+export interface NodeVolumes {
+  /** Which rule this is. */
+  kind: "node-volumes";
+}
+
 /** A built service's image, as the service runs it. */
 export interface BuiltImage {
   /** `repository@sha256:...`, as pushed. */
   image: pulumi.Output<string>;
+  /** The credentials the cluster pulls it with. Secret. */
   registryAuth: pulumi.Input<RegistryCredentials>;
 }
 
@@ -50,6 +65,7 @@ export interface StackRequest {
   values?: Record<string, pulumi.Input<string>>;
   /** The environment that secrets and configs taken from `environment` read. */
   env: Record<string, string | undefined>;
+  /** Credentials for private images that were not built by the stack. Secret. */
   registryAuth?: pulumi.Input<RegistryCredentials>;
   /** How long each service may take to converge, by service name. */
   timeoutSeconds: (service: string) => number;

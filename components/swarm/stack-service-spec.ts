@@ -18,12 +18,17 @@ export function withImage(rendered: SwarmServiceSpec, image: string): SwarmServi
 
 /** The names a stack's service refers to, as the engine knows them. */
 export interface StackNames {
+  /** The project the service belongs to: its name is the stack's namespace. */
   project: ComposeProject;
+  /** The service's name in the Compose file. */
   service: string;
   /** Compose's service `labels`, which `docker stack` puts on containers (`deploy.labels` label the service). */
   containerLabels: Record<string, string>;
+  /** The engine's name of each network, by its key in the file. */
   networks: Record<string, string>;
+  /** The engine's name of each secret, by its key in the file. */
   secrets: Record<string, string>;
+  /** The engine's name of each config, by its key in the file. */
   configs: Record<string, string>;
 }
 
