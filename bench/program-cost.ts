@@ -4,7 +4,12 @@
  * tarball as users get it: N services on each target (each with a config file, where the target has
  * them, and a secret variable), from the program's first line to its last registration. The raw side
  * registers, with the SDK classes, exactly the Kubernetes or AWS resources (types, names, inputs) that
- * Berth registered; Berth's own component and dynamic resources are Berth's cost.
+ * Berth registered; Berth's own component and dynamic resources are Berth's cost. On Swarm, whose only
+ * resources are Berth's dynamic ones, the raw side is the SwarmService and SwarmConfig resources Berth
+ * created for the services, written with those classes and the same inputs.
+ *
+ * Each side reports its wall time and the CPU time its process spent up to the last registration: on a
+ * loaded machine the wall time also counts the time other processes held the CPU.
  */
 import { execFileSync } from "child_process";
 import fs from "fs";
@@ -29,13 +34,24 @@ const [side, target, count, dump] = process.argv.slice(2);
 const n = Number(count);
 const mocks = new BerthMocks();
 let last = 0;
+let lastCpu = { user: 0, system: 0 };
 const answer = mocks.newResource.bind(mocks);
-mocks.newResource = async (args) => { const a = await answer(args); last = process.hrtime.bigint(); return a; };
+mocks.newResource = async (args) => { const a = await answer(args); last = process.hrtime.bigint(); lastCpu = process.cpuUsage(); return a; };
+const report = (start, startCpu) => console.log(JSON.stringify({
+  ms: Number(last - start) / 1e6,
+  cpuMs: (lastCpu.user + lastCpu.system - startCpu.user - startCpu.system) / 1000,
+  resources: mocks.resources.length,
+}));
+/** What the raw side writes by hand: the cloud resources, or on Swarm the per-service dynamic ones. */
+const rawType = (type) => target === "swarm"
+  ? /^pulumi-nodejs:dynamic\\/berth\\/swarm:Swarm(Service|Config|Secret)$/.test(type)
+  : /^(kubernetes|aws):/.test(type) && !type.startsWith("pulumi:providers:");
 pulumi.runtime.setMocks(mocks, "bench", "dev", false);
 `;
 
 const berthProgram = `${harness}
 const start = process.hrtime.bigint();
+const startCpu = process.cpuUsage();
 const { ContainerService } = require("pulumi-berth");
 let cluster;
 if (target === "kubernetes") {
@@ -58,30 +74,41 @@ for (let i = 0; i < n; i++) {
   });
 }
 mocks.settled(50).then(() => {
-  const raw = mocks.resources.filter((r) => /^(kubernetes|aws):/.test(r.type) && !r.type.startsWith("pulumi:providers:"));
+  const raw = mocks.resources.filter((r) => rawType(r.type));
   fs.writeFileSync(dump, JSON.stringify(raw.map(({ type, name, inputs }) => ({ type, name, inputs }))));
-  console.log(JSON.stringify({ ms: Number(last - start) / 1e6, resources: mocks.resources.length }));
+  report(start, startCpu);
 });
 `;
 
-/** The SDK class of a type token: \`kubernetes:apps/v1:Deployment\` -> k8s.apps.v1.Deployment. */
+/**
+ * The SDK class of a type token: \`kubernetes:apps/v1:Deployment\` -> k8s.apps.v1.Deployment. On Swarm the
+ * class is Berth's, and its arguments are the ones that give the recorded inputs (the class adds the
+ * owner from \`component\`, and the provider).
+ */
 const rawProgram = `${harness}
 const start = process.hrtime.bigint();
+const startCpu = process.cpuUsage();
 const resources = JSON.parse(fs.readFileSync(dump, "utf8"));
-const sdk = target === "kubernetes" ? require("@pulumi/kubernetes") : require("@pulumi/aws");
+const sdk = target === "kubernetes" ? require("@pulumi/kubernetes") : target === "ecs" ? require("@pulumi/aws") : require("pulumi-berth/swarm");
 const provider = target === "kubernetes" ? new sdk.Provider("bench", { kubeconfig: "apiVersion: v1\\nkind: Config\\n" }) : undefined;
 const classOf = (type) => {
   const [, module, name] = type.split(":");
   const parts = module.split("/");
   if (target === "kubernetes") return sdk[parts[0].replace(".k8s.io", "")][parts[1]][name];
+  if (target === "swarm") return sdk[name];
   return sdk[parts[0]][name];
+};
+const argsOf = (r) => {
+  if (target !== "swarm") return r.inputs;
+  const { owner, connection, version, swarmId, objectName, contentHash, salt, __provider, ...args } = r.inputs;
+  return { ...args, component: owner.component };
 };
 // An input the mocks could not know (an autonamed role's name) was recorded as missing: a raw
 // program would have the real value there.
 const construct = (r) => {
   for (;;) {
     try {
-      return new (classOf(r.type))(r.name, r.inputs, provider && { provider });
+      return new (classOf(r.type))(r.name, argsOf(r), provider && { provider });
     } catch (err) {
       const missing = /Missing required property '([^']+)'/.exec(String(err && err.message));
       if (!missing) throw err;
@@ -90,16 +117,31 @@ const construct = (r) => {
   }
 };
 for (const r of resources) construct(r);
-mocks.settled(50).then(() => {
-  console.log(JSON.stringify({ ms: Number(last - start) / 1e6, resources: mocks.resources.length }));
-});
+mocks.settled(50).then(() => report(start, startCpu));
 `;
 
 interface Sample {
   ms: number;
+  cpuMs: number;
   resources: number;
 }
 
+/** One target at one size: each round's samples of both sides. */
+interface Measured {
+  target: string;
+  count: number;
+  berth: Sample[];
+  raw: Sample[];
+}
+
+const targets = ["kubernetes", "ecs", "swarm"];
+
+/**
+ * `BERTH_BENCH_ROUNDS` (default 3) rounds of each side, in turn; `BERTH_BENCH_TARGETS` (comma-separated,
+ * default all) and `BERTH_BENCH_SIZES` (default `100,300`) choose what is measured. Prints each round,
+ * then the ratio per target and size: of the median wall times (the goal's figure) and of the median CPU
+ * times (steadier on a loaded machine).
+ */
 export async function benchProgramCost(): Promise<void> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "berth-bench-cost-"));
   const peers = ["@pulumi/pulumi", "@pulumi/kubernetes", "@kubernetes/client-node", "@pulumi/aws"];
@@ -108,6 +150,8 @@ export async function benchProgramCost(): Promise<void> {
     ...Object.fromEntries(peers.map((name) => [name, devDependencies[name]])),
   });
   const rounds = Number(process.env.BERTH_BENCH_ROUNDS ?? 3);
+  const chosen = process.env.BERTH_BENCH_TARGETS?.split(",") ?? targets;
+  const sizes = (process.env.BERTH_BENCH_SIZES ?? "100,300").split(",").map(Number);
   try {
     project.npm("install");
     project.write("berth.js", berthProgram);
@@ -121,32 +165,30 @@ export async function benchProgramCost(): Promise<void> {
         }),
       ) as Sample;
 
-    for (const target of ["kubernetes", "ecs", "swarm"]) {
-      for (const count of [100, 300]) {
-        const berth: number[] = [];
-        const raw: number[] = [];
-        let sizes = "";
+    const results: Measured[] = [];
+    for (const target of targets.filter((t) => chosen.includes(t))) {
+      for (const count of sizes) {
+        const measured: Measured = { target, count, berth: [], raw: [] };
         for (let round = 0; round < rounds; round++) {
           const b = run("berth", target, count);
-          berth.push(b.ms);
-          if (target === "swarm") continue;
           const r = run("raw", target, count);
-          raw.push(r.ms);
-          sizes = `${b.resources} resources vs ${r.resources}`;
+          measured.berth.push(b);
+          measured.raw.push(r);
+          console.log(
+            `program-cost ${target}@${count} round ${round + 1}: berth ${b.ms.toFixed(0)} ms (cpu ${b.cpuMs.toFixed(0)}), raw ${r.ms.toFixed(0)} ms (cpu ${r.cpuMs.toFixed(0)}); ${b.resources} resources vs ${r.resources}`,
+          );
         }
-        const perService = (ms: number) => (ms / count).toFixed(1);
-        if (target === "swarm") {
-          // Swarm has no raw SDK to compare with: its resources are Berth's own.
-          console.log(`program-cost swarm ${count} services: ${perService(median(berth))} ms per service`);
-          continue;
-        }
-        console.log(
-          `program-cost ${target} ${count} services: berth ${perService(median(berth))} ms, raw ${perService(median(raw))} ms per service (${sizes})`,
-        );
-        console.log(
-          `program-cost ${target}@${count} berth/raw = ${(median(berth) / median(raw)).toFixed(2)}`,
-        );
+        results.push(measured);
       }
+    }
+    console.log("program-cost berth/raw, medians of each side's rounds:");
+    console.log("  target@services   berth ms/service   raw ms/service   wall ratio   cpu ratio");
+    for (const { target, count, berth, raw } of results) {
+      const wall = (side: Sample[]) => median(side.map((s) => s.ms));
+      const cpu = (side: Sample[]) => median(side.map((s) => s.cpuMs));
+      console.log(
+        `  ${`${target}@${count}`.padEnd(16)}  ${(wall(berth) / count).toFixed(1).padStart(16)}   ${(wall(raw) / count).toFixed(1).padStart(14)}   ${(wall(berth) / wall(raw)).toFixed(2).padStart(10)}   ${(cpu(berth) / cpu(raw)).toFixed(2).padStart(9)}`,
+      );
     }
   } finally {
     project.remove();

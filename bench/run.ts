@@ -7,6 +7,7 @@ import { benchComposeDeploy } from "./compose-deploy";
 import { benchComposeInstalled } from "./compose-installed";
 import { benchProgramCost } from "./program-cost";
 import { benchSpecRendering } from "./spec-render";
+import { benchStackWait } from "./stack-wait";
 import { benchSwarm } from "./swarm";
 
 async function main(): Promise<void> {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     "compose-deploy": benchComposeDeploy,
     "compose-installed": benchComposeInstalled,
     "program-cost": benchProgramCost,
+    "stack-wait": benchStackWait,
   };
   for (const [name, bench] of Object.entries(benches)) {
     if (only && only !== name) continue;

@@ -11,6 +11,14 @@ export interface ImageBuildSource {
   args?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** The stage to build. @default the last one */
   target?: pulumi.Input<string>;
+  /**
+   * The one platform to build for (see `Image`'s `platform`). A service built from it runs on that
+   * platform too unless it names its own `platform`.
+   * @default the building engine's own, and no placement
+   */
+  platform?: "linux/amd64" | "linux/arm64";
+  /** Images whose layers the build may reuse (see `Image`'s `cacheFrom`). @default none */
+  cacheFrom?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** Where an image is pushed. */
@@ -42,6 +50,8 @@ export function buildAndPush(
       dockerfile: source.dockerfile,
       args: source.args,
       target: source.target,
+      platform: source.platform,
+      cacheFrom: source.cacheFrom,
       repository: push.repository,
       tag: push.tag,
       registry: push.credentials,

@@ -184,6 +184,8 @@ export class ContainerService extends pulumi.ComponentResource {
     const input = (resolved: { image: string; env?: Record<string, string>; networks?: string[] }) =>
       definedOnly({
         ...portable,
+        // A built image's platform is the service's, unless the service names its own.
+        platform: portable.platform ?? build?.platform,
         ...resolved,
         secretEnv: names(secretEnv),
         secrets: mounts(secrets),

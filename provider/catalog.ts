@@ -19,6 +19,7 @@ const loaders = {
   "swarm:mode": () => require("./swarm/swarm-mode").swarmModeProvider,
   "swarm:engine-info": () => require("./swarm/engine-info").engineInfoProvider,
   "swarm:membership": () => require("./swarm/membership").membershipProvider,
+  "swarm:stack-convergence": () => require("./swarm/stack-convergence").stackConvergenceProvider,
   "ssh:host-key": () => require("./ssh/host-key").hostKeyProvider,
   "ssh:machine-ready": () => require("./ssh/machine-ready").machineReadyProvider,
   "harbor:project": () => require("./harbor/project").projectProvider,

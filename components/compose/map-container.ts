@@ -1,4 +1,5 @@
 import type { HealthCheckInput, NetworkAttachmentInput, ServiceInput, SpecField } from "../spec/types";
+import { architectureAliases, architectures } from "../spec/platform";
 import { closestName } from "../spec/suggest";
 import { type Dict, isDict } from "./dict";
 import { isTrue, type MapContext, refuseUnknown } from "./map-context";
@@ -183,4 +184,22 @@ export function mapLogging(s: ComposeService, ctx: MapContext): ServiceInput["lo
   }
   ctx.from("logging", "logging");
   return { driver: logging.driver, ...(Object.keys(options).length > 0 && { options }) };
+}
+
+/**
+ * `platform` -> `platform`, in Docker's spellings: `linux/arm64/v8`, `linux/aarch64` and `linux/x86_64`
+ * name the same platforms as `linux/arm64` and `linux/amd64`. Anything else is passed on as written for
+ * the spec to refuse, with the platforms it knows.
+ */
+export function mapPlatform(s: ComposeService, ctx: MapContext): Pick<ServiceInput, "platform"> {
+  if (s.platform === undefined || s.platform === null) return {};
+  ctx.from("platform", "platform");
+  const written = String(s.platform);
+  const [os, ...rest] = written.toLowerCase().split("/");
+  const arch = rest.join("/");
+  const known = architectures.find(
+    (a) => architectureAliases[a].includes(arch) || (a === "arm64" && arch === "aarch64/v8"),
+  );
+  if (os === "linux" && known !== undefined) return { platform: `linux/${known}` };
+  return { platform: written as ServiceInput["platform"] };
 }

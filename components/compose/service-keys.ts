@@ -7,6 +7,7 @@
 /** Keys read onto Berth's `ServiceInput` (or beside it in `ComposeMapping`), with where each goes. */
 export const mappedKeys: Readonly<Record<string, string>> = {
   image: "image",
+  platform: "platform (linux/amd64 or linux/arm64; linux/arm64/v8, linux/aarch64 and linux/x86_64 too)",
   command: "command",
   entrypoint: "entrypoint",
   environment: "env (unset variables are dropped and listed; x-berth.secretEnv names go to secretEnv)",
@@ -81,10 +82,6 @@ export const ignoredKeys: Readonly<Record<string, IgnoredKey>> = {
   external_links: { reason: "services on a shared network reach each other by service name" },
   pull_policy: { reason: "the cluster pulls the image when it schedules a task" },
   pull_refresh_after: { reason: "the cluster pulls the image when it schedules a task" },
-  platform: {
-    reason:
-      "the cluster places tasks on nodes whose platform the image supports; pin one with a node.platform constraint",
-  },
 };
 
 const notYet = (key: string, hint?: string) =>

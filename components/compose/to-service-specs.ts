@@ -9,6 +9,7 @@ import {
   mapHealthcheck,
   mapLogging,
   mapNetworks,
+  mapPlatform,
 } from "./map-container";
 import { isEmpty, isTrue, type MapContext, stringMap } from "./map-context";
 import { mapDeploy } from "./map-deploy";
@@ -217,6 +218,7 @@ function mapFields(s: ComposeService, berth: BerthExtension, ctx: ServiceContext
   const logging = mapLogging(s, ctx);
   return {
     image: s.image ?? "",
+    ...mapPlatform(s, ctx),
     ...(entrypoint && { entrypoint }),
     ...(command && { command }),
     ...mapEnvironment(s, berth.secretEnv, ctx),

@@ -125,6 +125,8 @@ interface UpdateConfig {
 /** One service in canonical form. Keys not listed here are kept as written. */
 export interface ComposeService {
   image?: string;
+  /** `os/arch[/variant]`, such as `linux/arm64`. */
+  platform?: string;
   build?: { context: string; dockerfile?: string; [key: string]: unknown };
   command?: string[] | null;
   entrypoint?: string[] | null;

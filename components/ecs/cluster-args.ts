@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { closestName } from "../spec/suggest";
 import { parseImageReference } from "../spec/image";
 import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
+import { awsInstanceArchitecture, machineArchitectures, machineTypeMismatch } from "../machine-architecture";
 
 /** An existing VPC to run the cluster in, instead of a new one. */
 export interface EcsNetworkArgs {
@@ -32,6 +33,13 @@ export interface EcsEc2CapacityArgs {
    * @default 30, the size of the ECS-optimised AMI
    */
   volumeSize?: number;
+  /**
+   * The instances' CPU architecture: it picks the ECS-optimised AMI (x86-64 or arm64), and
+   * `instanceType` must be of it (Graviton families such as `t4g`, `m7g`, `c7g`, `r7g` are arm64).
+   * Services that name a `platform` are placed on instances of theirs. Default: the instance type's
+   * (`"arm64"` for a Graviton family, otherwise `"amd64"`).
+   */
+  architecture?: "amd64" | "arm64";
 }
 
 /** The capacity providers Berth knows: `"EC2"` stands for the cluster's own EC2 capacity (`ec2`). */
@@ -166,6 +174,7 @@ const ec2Fields: Record<keyof EcsEc2CapacityArgs, true> = {
   max: true,
   desired: true,
   volumeSize: true,
+  architecture: true,
 };
 const strategyFields: Record<keyof EcsCapacityProviderStrategyItem, true> = {
   capacityProvider: true,
@@ -316,7 +325,19 @@ function ec2Issues(ec2: unknown, add: Add) {
     return;
   }
   unknownFields(ec2, Object.keys(ec2Fields), "ec2.", add);
-  const { instanceType, min, max, desired, volumeSize } = ec2 as Partial<EcsEc2CapacityArgs>;
+  const { instanceType, min, max, desired, volumeSize, architecture } = ec2 as Partial<EcsEc2CapacityArgs>;
+  if (architecture !== undefined && !machineArchitectures.includes(architecture))
+    add("ec2.architecture", `must be "amd64" or "arm64", not ${show(architecture)}`);
+  else if (architecture !== undefined) {
+    const mismatch = machineTypeMismatch(
+      instanceType,
+      architecture,
+      "ec2.instanceType",
+      "ec2.architecture",
+      awsInstanceArchitecture,
+    );
+    if (mismatch) add(mismatch.path, mismatch.message);
+  }
   if (typeof instanceType !== "string" || instanceType === "")
     add(
       "ec2.instanceType",
@@ -453,4 +474,9 @@ export function ecsClusterIssues(name: string, args: EcsClusterArgs): EcsCluster
   if (args.initImage !== undefined) initImageIssues(args.initImage, add);
   if (args.tags !== undefined) tagIssues(args.tags, add);
   return issues;
+}
+
+/** The EC2 capacity's architecture: the one given, else the instance type's, else x86-64. */
+export function ec2Architecture(ec2: EcsEc2CapacityArgs): "amd64" | "arm64" {
+  return ec2.architecture ?? awsInstanceArchitecture(ec2.instanceType) ?? "amd64";
 }

@@ -6,6 +6,7 @@ import {
   defaultStrategy,
   type EcsClusterArgs,
   EcsClusterError,
+  ec2Architecture,
   ecsClusterIssues,
   type EcsEc2CapacityArgs,
 } from "./cluster-args";
@@ -26,6 +27,10 @@ export { EcsClusterError } from "./cluster-args";
 /** The ECS-optimised Amazon Linux 2023 AMI, resolved by EC2 at launch from its public SSM parameter. */
 export const ecsOptimizedImage =
   "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+
+/** The arm64 (Graviton) ECS-optimised Amazon Linux 2023 AMI, from its public SSM parameter. */
+export const ecsOptimizedArmImage =
+  "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id";
 
 type StrategyEntry = { capacityProvider: string; weight: number; base?: number };
 
@@ -272,7 +277,7 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
     const template = new sdk.ec2.LaunchTemplate(
       `${name}-ec2-template`,
       {
-        imageId: ecsOptimizedImage,
+        imageId: ec2Architecture(ec2) === "arm64" ? ecsOptimizedArmImage : ecsOptimizedImage,
         instanceType: ec2.instanceType,
         iamInstanceProfile: { arn: profile.arn },
         vpcSecurityGroupIds: [group.id],

@@ -11,6 +11,7 @@ export {
   EcsCluster,
   EcsClusterError,
   ecsOptimizedImage,
+  ecsOptimizedArmImage,
   type EcsClusterArgs,
   type EcsNetworkArgs,
   type EcsEc2CapacityArgs,

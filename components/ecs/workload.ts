@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { record } from "../outputs";
 import type { ServiceEndpoint, Workload, WorkloadRequest } from "../cluster";
 import { providerComputed } from "../mocked-values";
 import { type NormalizedService, renderEcs } from "../spec";
@@ -136,6 +137,7 @@ export class EcsWorkload extends pulumi.ComponentResource {
         requiresCompatibilities: r.taskDefinition.requiresCompatibilities,
         cpu: r.taskDefinition.cpu,
         memory: r.taskDefinition.memory,
+        ...(r.taskDefinition.runtimePlatform && { runtimePlatform: r.taskDefinition.runtimePlatform }),
         executionRoleArn: this.roles.executionRole.arn,
         taskRoleArn: this.roles.taskRole.arn,
         containerDefinitions: pulumi
@@ -255,9 +257,9 @@ export class EcsWorkload extends pulumi.ComponentResource {
 
     this.serviceId = this.service.id;
     this.serviceName = this.service.name;
-    this.endpoints = pulumi
-      .all(Object.fromEntries(exposed.publicAddresses))
-      .apply((addresses) => endpointsOf(n, context.namespaceName, addresses));
+    this.endpoints = record([...exposed.publicAddresses]).apply((addresses) =>
+      endpointsOf(n, context.namespaceName, addresses),
+    );
     this.registerOutputs({
       serviceId: this.serviceId,
       serviceName: this.serviceName,
@@ -275,12 +277,15 @@ function containersOf(service: NormalizedService, plan: EcsPlan) {
 function arnsByName(
   parameters: [string, aws.ssm.Parameter | undefined][],
 ): pulumi.Output<Record<string, string>> {
-  const arns: Record<string, pulumi.Output<string>> = {};
-  for (const [parameterName, parameter] of parameters) {
-    if (parameter === undefined) throw new Error(`no parameter ${parameterName}`);
-    arns[parameterName] = parameter.arn.apply((arn) => providerComputed(arn, parameterName, "parameter-arn"));
-  }
-  return pulumi.all(arns);
+  return record(
+    parameters.map(([parameterName, parameter]): [string, pulumi.Output<string>] => {
+      if (parameter === undefined) throw new Error(`no parameter ${parameterName}`);
+      return [
+        parameterName,
+        parameter.arn.apply((arn) => providerComputed(arn, parameterName, "parameter-arn")),
+      ];
+    }),
+  );
 }
 
 /**

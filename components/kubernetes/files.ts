@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { providerComputed } from "../mocked-values";
+import { combine } from "../outputs";
 import type { RegistryCredentials, WorkloadFile } from "../cluster";
 import { fileContentKey } from "../spec/render/kubernetes-pod";
 import { configObjectName, secretObjectName, variablesContent } from "./object-names";
@@ -39,16 +40,17 @@ function salted(
 ): NamedObject<k8s.core.v1.Secret> {
   const secretContent = pulumi.secret(content);
   const objectName = pulumi.unsecret(
-    pulumi
-      .all([secretContent, f.salt])
-      .apply(([c, salt]) => secretObjectName(base, source, c, providerComputed(salt, pulumiName, "salt"))),
+    combine(secretContent, f.salt, (c, salt) =>
+      secretObjectName(base, source, c, providerComputed(salt, pulumiName, "salt")),
+    ),
   );
   const resource = new f.sdk.core.v1.Secret(
     pulumiName,
     {
       metadata: { name: objectName, namespace: f.namespace, labels: f.labels },
       type,
-      stringData: pulumi.secret(secretContent.apply(stringData)),
+      // Derived from a secret, so secret.
+      stringData: secretContent.apply(stringData),
       immutable: true,
     },
     f.opts,

@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { closestName } from "../spec/suggest";
 import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
+import { gcpMachineArchitecture, machineArchitectures, machineTypeMismatch } from "../machine-architecture";
 import { parseIpv4Cidr, alignedCidr, cidrsOverlap } from "./ipv4";
 
 /** An existing VPC network and subnetwork for the cluster's nodes, instead of new ones. */
@@ -32,8 +33,15 @@ export interface GkeNodePoolArgs {
   /** The pool's name: lowercase letters, digits and `-`, starting with a letter, at most 40. */
   name: string;
   /**
+   * The nodes' CPU architecture. `machineType` must be of it (`t2a` and `c4a` are arm64). GKE labels
+   * every node `kubernetes.io/arch` and taints Arm nodes `kubernetes.io/arch=arm64:NoSchedule`;
+   * services with `platform: "linux/arm64"` select that label, and GKE gives them the toleration.
+   * @default the machine type's (`"amd64"` when it says nothing)
+   */
+  architecture?: "amd64" | "arm64";
+  /**
    * Compute Engine machine type.
-   * @default `"e2-standard-2"`
+   * @default `"e2-standard-2"` (`"t2a-standard-2"` for arm64)
    */
   machineType?: string;
   /**
@@ -198,6 +206,14 @@ export const defaultPodsCidr = "10.16.0.0/14";
 export const defaultServicesCidr = "10.20.0.0/20";
 export const defaultMasterCidr = "172.16.0.0/28";
 export const defaultMachineType = "e2-standard-2";
+/** The default machine type of an arm64 node pool. */
+export const defaultArmMachineType = "t2a-standard-2";
+
+/** A node pool's machine type: the one given, else the default of its architecture. */
+export function poolMachineType(pool: GkeNodePoolArgs): string {
+  if (pool.machineType !== undefined) return pool.machineType;
+  return pool.architecture === "arm64" ? defaultArmMachineType : defaultMachineType;
+}
 export const defaultNodePools: GkeNodePoolArgs[] = [{ name: "default" }];
 
 const fields: Record<keyof GkeClusterArgs, true> = {
@@ -230,6 +246,7 @@ const networkFields: Record<keyof GkeNetworkArgs, true> = {
 };
 const poolFields: Record<keyof GkeNodePoolArgs, true> = {
   name: true,
+  architecture: true,
   machineType: true,
   min: true,
   max: true,
@@ -500,6 +517,19 @@ function poolIssues(pool: unknown, at: string, add: Add) {
     );
   if (machineType !== undefined && (typeof machineType !== "string" || !machineTypeName.test(machineType)))
     add(`${at}.machineType`, `${show(machineType)} is not a machine type such as "e2-standard-4"`);
+  const architecture = pool.architecture;
+  if (architecture !== undefined && !machineArchitectures.includes(architecture as "amd64"))
+    add(`${at}.architecture`, `must be "amd64" or "arm64", not ${show(architecture)}`);
+  else if (architecture !== undefined) {
+    const mismatch = machineTypeMismatch(
+      machineType,
+      architecture as "amd64" | "arm64",
+      `${at}.machineType`,
+      `${at}.architecture`,
+      gcpMachineArchitecture,
+    );
+    if (mismatch) add(mismatch.path, mismatch.message);
+  }
   const minOk = isWhole(min, 0, maxNodesPerZone);
   const maxOk = isWhole(max, 1, maxNodesPerZone);
   if (!minOk) add(`${at}.min`, `must be a whole number from 0 to ${maxNodesPerZone}, not ${show(min)}`);

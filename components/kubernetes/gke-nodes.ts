@@ -1,6 +1,6 @@
 import type * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { defaultMachineType, type GkeNodePoolArgs, type GkePlacement } from "./gke-args";
+import { type GkeNodePoolArgs, type GkePlacement, poolMachineType } from "./gke-args";
 
 /**
  * The project roles of the nodes' service account: write logs and metrics, read monitoring, report
@@ -83,7 +83,7 @@ export function nodePool(
       autoscaling: { minNodeCount: min, maxNodeCount: pool.max ?? 3 },
       management: { autoRepair: true, autoUpgrade: true },
       nodeConfig: {
-        machineType: pool.machineType ?? defaultMachineType,
+        machineType: poolMachineType(pool),
         spot: pool.spot ?? false,
         diskSizeGb: pool.diskSizeGb ?? 100,
         diskType: pool.diskType ?? "pd-balanced",

@@ -14,20 +14,24 @@ export type WorkloadResource =
   | k8s.core.v1.ServiceAccount
   | k8s.networking.v1.NetworkPolicy;
 
+/** `o` in `namespace`. */
+export function placedIn(o: KubernetesObject, namespace: string): KubernetesObject {
+  return { ...o, metadata: { ...o.metadata, namespace } } as KubernetesObject;
+}
+
 /**
  * Creates the typed `@pulumi/kubernetes` resource for a rendered object: `kind` is known when the
  * program runs (from the preview's rendering), `object` is the same object rendered from the resolved
- * service, placed in `namespace`.
+ * service, placed in its namespace ({@link placedIn}).
  */
 export function createObject(
   sdk: typeof k8s,
   pulumiName: string,
   kind: KubernetesObject["kind"],
   object: pulumi.Output<KubernetesObject>,
-  namespace: pulumi.Output<string>,
   opts: pulumi.CustomResourceOptions,
 ): WorkloadResource {
-  const metadata = pulumi.all([object, namespace]).apply(([o, ns]) => ({ ...o.metadata, namespace: ns }));
+  const metadata = object.apply((o) => o.metadata);
   if (kind === "ServiceAccount") {
     return new sdk.core.v1.ServiceAccount(
       pulumiName,

@@ -50,8 +50,9 @@ export class KubernetesRollout extends pulumi.dynamic.Resource {
       dynamicProvider("kubernetes:rollout", rolloutProvider),
       name,
       {
-        kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig),
-        context: args.context,
+        // Only the inputs given: the SDK makes four promises, each with a stack trace, per property.
+        ...(args.kubeconfig !== undefined && { kubeconfig: pulumi.secret(args.kubeconfig) }),
+        ...(args.context !== undefined && { context: args.context }),
         namespace: args.namespace,
         kind: args.kind,
         workload: args.workload,

@@ -18,7 +18,8 @@ import {
   secretEnvSecret,
   secretFiles,
 } from "./files";
-import { createObject, type WorkloadResource } from "./objects";
+import { combine, record } from "../outputs";
+import { createObject, placedIn, type WorkloadResource } from "./objects";
 import { canaryDeployment, canaryRelease, stableDeployment } from "./release";
 import { KubernetesRollout } from "./rollout";
 
@@ -37,7 +38,7 @@ const controllerKinds = new Set(["Deployment", "DaemonSet", "Job"]);
 const skipAwait = { "pulumi.com/skipAwait": "true" };
 
 const namesOf = <T>(objects: Map<string, NamedObject<T>>) =>
-  pulumi.all(Object.fromEntries([...objects].map(([source, o]) => [source, o.objectName])));
+  record([...objects].map(([source, o]): [string, pulumi.Output<string>] => [source, o.objectName]));
 
 /**
  * One portable service on a Kubernetes cluster, in the cluster's namespace and through its provider,
@@ -122,17 +123,24 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
     this.secrets = [env, ...secretFileObjects.values(), registry].flatMap((o) => (o ? [o.resource] : []));
     this.configMaps = [...configObjects.values()].map((o) => o.resource);
 
-    const objectNames = pulumi
-      .all([env?.objectName, namesOf(secretFileObjects), namesOf(configObjects), registry?.objectName])
-      .apply(([secretEnv, secrets, configs, imagePullSecret]): KubernetesObjectNames => ({
-        ...(secretEnv !== undefined && { secretEnv }),
+    const objectNames = combine(
+      record([
+        ["secretEnv", env?.objectName],
+        ["imagePullSecret", registry?.objectName],
+      ]),
+      combine(namesOf(secretFileObjects), namesOf(configObjects), (secrets, configs) => ({
         secrets,
         configs,
-        ...(imagePullSecret !== undefined && { imagePullSecret }),
-      }));
-    this.objects = pulumi
-      .all([request.service, objectNames])
-      .apply(([service, names]) => renderKubernetes(service, { partOf, peerAccess, objectNames: names }));
+      })),
+      (single, files): KubernetesObjectNames => ({ ...single, ...files }),
+    );
+    this.objects = combine(request.service, objectNames, (service, names) =>
+      renderKubernetes(service, { partOf, peerAccess, objectNames: names }),
+    );
+    // Every object in the cluster's namespace, once for all of them.
+    const placed = combine(this.objects, context.namespace, (all, namespace) =>
+      all.map((o) => placedIn(o, namespace)),
+    );
 
     this.resources = new Map();
     const create = (
@@ -143,9 +151,9 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
       const kind = o.kind as KubernetesObject["kind"] & string;
       const objectName = o.metadata?.name ?? n.name;
       const key = `${kind}/${objectName}`;
-      const resolved = shape(this.objects.apply((all) => objectOf(all, kind, objectName)));
+      const resolved = shape(placed.apply((all) => objectOf(all, kind, objectName)));
       const pulumiName = `${name}${objectName.slice(n.name.length)}`;
-      const resource = createObject(sdk, pulumiName, kind, resolved, context.namespace, {
+      const resource = createObject(sdk, pulumiName, kind, resolved, {
         ...child,
         dependsOn,
       });
@@ -193,11 +201,10 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
         `${name}-canary`,
         "Deployment",
         pulumi
-          .all([this.objects, release.candidate, release.canaryReplicas])
+          .all([placed, release.candidate, release.canaryReplicas])
           .apply(([all, candidate, replicas]) =>
             canaryDeployment(deploymentOf(all, n.name), candidate, replicas),
           ),
-        context.namespace,
         { ...child, dependsOn: podPrerequisites },
       ) as k8s.apps.v1.Deployment;
     }
@@ -224,16 +231,20 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
     const ingress = this.resources.get(`Ingress/${n.name}`) as k8s.networking.v1.Ingress | undefined;
     this.serviceId = this.controller.id;
     this.serviceName = this.controller.metadata.name;
-    this.endpoints = pulumi
-      .all([
-        request.service,
-        context.namespace,
-        publicService ? loadBalancerAddress(publicService.status) : undefined,
-        ingress ? loadBalancerAddress(ingress.status) : undefined,
-      ])
-      .apply(([service, namespace, balancer, routed]) =>
-        endpointsOf(service, namespace, { loadBalancer: balancer, ingress: routed }),
-      );
+    const balancer = publicService ? loadBalancerAddress(publicService.status) : undefined;
+    const routed = ingress ? loadBalancerAddress(ingress.status) : undefined;
+    const addresses =
+      balancer || routed
+        ? record([
+            ["loadBalancer", balancer],
+            ["ingress", routed],
+          ])
+        : undefined;
+    this.endpoints = combine(request.service, context.namespace, (service, namespace) =>
+      addresses
+        ? addresses.apply((found) => endpointsOf(service, namespace, found))
+        : endpointsOf(service, namespace, {}),
+    );
     this.registerOutputs({
       serviceId: this.serviceId,
       serviceName: this.serviceName,

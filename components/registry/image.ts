@@ -52,6 +52,22 @@ export interface ImageArgs {
    * @default the local engine (`DOCKER_HOST` when set)
    */
   connection?: pulumi.Input<EngineConnection>;
+  /**
+   * The one platform to build for: `"linux/amd64"` or `"linux/arm64"`, built by the engine's BuildKit.
+   * For the other architecture than the engine's, a Dockerfile that runs programs (`RUN`) needs QEMU
+   * user emulation on the engine's host; without it the build fails saying what to install. Services
+   * that run the image should name the same `platform`. Default: the engine's own platform.
+   */
+  platform?: pulumi.Input<"linux/amd64" | "linux/arm64">;
+  /**
+   * Images whose layers the build may reuse, such as the repository's previous tag
+   * (`registry.example.com/team/app:latest`): the engine pulls their cache metadata, with `registry`'s
+   * credentials for that registry. When given, the build writes inline cache metadata into the image
+   * it pushes, so that image serves the next build. Default: none (only the engine's local cache).
+   */
+  cacheFrom?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Build every step again, reusing no cached layer; not with `cacheFrom`. Default: false. */
+  noCache?: pulumi.Input<boolean>;
 }
 
 /**
@@ -61,7 +77,7 @@ export interface ImageArgs {
  *
  * The image is built and pushed again when what the build sends from the context changes (after
  * `.dockerignore`; timestamps do not count), or the Dockerfile path, target, build arguments, secrets'
- * sources, repository, tag, registry credentials or engine do. Destroying it removes the engine's
+ * sources, platform, cache settings, repository, tag, registry credentials or engine do. Destroying it removes the engine's
  * local tag; the pushed manifest stays in the registry, where the registry's own retention applies.
  */
 export class Image extends pulumi.ComponentResource {
@@ -95,6 +111,9 @@ export class Image extends pulumi.ComponentResource {
         tag: args.tag,
         registry,
         connection: args.connection,
+        platform: args.platform,
+        cacheFrom: args.cacheFrom,
+        noCache: args.noCache,
       },
       { parent: this },
     );

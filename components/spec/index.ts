@@ -11,6 +11,7 @@ export { normalizeService, specFields } from "./normalize";
 export { parseImageReference, type ImageReference } from "./image";
 export { parseDuration, formatDuration, parseCpu, parseMemory, formatCpu, formatMemory } from "./units";
 export { serviceInputSchema } from "./schema";
+export { platforms, architectures, type Platform, type Architecture } from "./platform";
 export { type RenderOptions, type Target } from "./render/refusals";
 export { renderSwarm } from "./render/swarm";
 export type * from "./render/swarm-types";

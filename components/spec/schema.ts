@@ -1,3 +1,4 @@
+import { platforms } from "./platform";
 import { maxCount, maxExactInteger } from "./units";
 
 /**
@@ -41,6 +42,7 @@ export const serviceInputSchema = {
   required: ["image"],
   properties: {
     image: { type: "string" },
+    platform: { enum: [...platforms] },
     entrypoint: stringArray,
     command: stringArray,
     env: stringMap,

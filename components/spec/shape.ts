@@ -1,11 +1,38 @@
-import Ajv, { type ErrorObject } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { IssueCollector } from "./errors";
 import { serviceInputSchema } from "./schema";
+import { generatedValidatorModule, shapeValidatorOptions } from "./shape-options";
 import { closestName } from "./suggest";
 
-/** `strictNumbers`: NaN and Infinity are not numbers here (`strict: false` would let them through). */
-const ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true, verbose: true });
-const validateShape = ajv.compile(serviceInputSchema);
+let validator: ValidateFunction | undefined;
+
+/**
+ * The schema's validator: the standalone code the build generated beside this module, or, where there
+ * is none (a development build), the schema compiled with ajv on first use. Either way, once a process.
+ */
+export function shapeValidator(): ValidateFunction {
+  validator ??= generatedValidator() ?? compiledValidator();
+  return validator;
+}
+
+function generatedValidator(): ValidateFunction | undefined {
+  const file = `./${generatedValidatorModule}`;
+  try {
+    return require(file) as ValidateFunction;
+  } catch (err) {
+    const missing =
+      (err as { code?: string }).code === "MODULE_NOT_FOUND" &&
+      String(err).includes(generatedValidatorModule);
+    if (missing) return undefined;
+    throw err;
+  }
+}
+
+/** Compiles the schema with ajv, as the build does (same options). */
+export function compiledValidator(): ValidateFunction {
+  const { default: Ajv } = require("ajv") as typeof import("ajv");
+  return new Ajv(shapeValidatorOptions).compile(serviceInputSchema);
+}
 
 /** `/ports/0/target` -> `ports[0].target`; a key that is empty shows as `[""]`, so no path is empty. */
 export function toSpecPath(pointer: string, child?: string): string {
@@ -114,6 +141,7 @@ export function checkShape(input: unknown, issues: IssueCollector): Set<string> 
     issues.add(path, "the key __proto__ is not accepted: it cannot be carried as data; rename it");
     broken.add(path.split(/[.[]/)[0]);
   }
+  const validateShape = shapeValidator();
   if (validateShape(input)) return broken;
   for (const error of validateShape.errors ?? []) {
     const { path, message } = describeError(error);

@@ -379,6 +379,14 @@ export interface ServiceInput {
   /** Docker image reference: `[registry[:port]/]path[:tag][@digest]`. Required. */
   image: string;
   /**
+   * The CPU platform the service's tasks need: `"linux/amd64"` or `"linux/arm64"`. Swarm: a placement
+   * constraint `node.platform.arch == x86_64 | aarch64`; Kubernetes: the node selector
+   * `kubernetes.io/arch`; ECS: the task definition's `runtimePlatform` (and, on EC2 capacity, a
+   * `ecs.cpu-architecture` placement constraint).
+   * @default none: tasks go to any node (ECS Fargate runs x86-64), and the image must suit the node it lands on
+   */
+  platform?: "linux/amd64" | "linux/arm64";
+  /**
    * Replaces the image's ENTRYPOINT.
    * @default the image's
    */
@@ -659,6 +667,8 @@ export interface NormalizedSecurityOpt {
 export interface NormalizedService {
   name: string;
   image: string;
+  /** Set only when given. */
+  platform?: "linux/amd64" | "linux/arm64";
   entrypoint?: string[];
   command?: string[];
   env: Record<string, string>;

@@ -2,7 +2,8 @@ import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { SwarmNodeArgs } from "./node-types";
 import { swarmTrafficRules } from "./swarm-ports";
-import { checkedAdminCidr, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
+import { awsInstanceArchitecture } from "../machine-architecture";
+import { checkedAdminCidr, SwarmNodesError, vmArchitecture, vmArgIssues, vmRoster } from "./vm-args";
 import { readyVmNode, type SwarmVmArgs, swarmVmFields, vmBootstrap } from "./vm-node";
 
 /** Arguments of {@link AwsSwarmNodes}. */
@@ -13,10 +14,17 @@ export interface AwsSwarmNodesArgs extends SwarmVmArgs {
   subnetIds: pulumi.Input<string>[];
   /**
    * The image: an Ubuntu 22.04+ or Debian 12 AMI of the region, with cloud-init (the official ones have
-   * it). Required, so that a new image never replaces the machines by surprise.
+   * it), built for `architecture`. Required, so that a new image never replaces the machines by surprise.
    */
   ami: pulumi.Input<string>;
-  /** @default `"t3.small"` */
+  /**
+   * The machines' CPU architecture. Every instance type whose family says one must be of it (Graviton
+   * families such as `t4g`, `m7g`, `c7g` are arm64), and so must `ami`. A mixed swarm joins two
+   * components, one per architecture.
+   * @default the instance types' (`"amd64"` when they say nothing)
+   */
+  architecture?: "amd64" | "arm64";
+  /** @default `"t3.small"` (`"t4g.small"` when `architecture` is `"arm64"`) */
   instanceType?: pulumi.Input<string>;
   /** @default `instanceType` */
   managerInstanceType?: pulumi.Input<string>;
@@ -42,6 +50,7 @@ const fields: Record<keyof AwsSwarmNodesArgs, true> = {
   vpcId: true,
   subnetIds: true,
   ami: true,
+  architecture: true,
   instanceType: true,
   managerInstanceType: true,
   volumeSize: true,
@@ -80,7 +89,14 @@ export class AwsSwarmNodes extends pulumi.ComponentResource {
         path: "volumeSize",
         message: `must be a whole number of GiB, at least 8, not ${JSON.stringify(args.volumeSize)}`,
       });
+    const { architecture, issues: architectureIssues } = vmArchitecture(
+      args ?? {},
+      ["instanceType", "managerInstanceType"],
+      awsInstanceArchitecture,
+    );
+    issues.push(...architectureIssues);
     if (issues.length > 0) throw new SwarmNodesError("AwsSwarmNodes", name, issues, this);
+    const defaultType = architecture === "arm64" ? "t4g.small" : "t3.small";
     // Loaded only when AWS machines are wanted: `pulumi-berth/swarm` alone never loads the AWS SDK.
     const { ec2, vpc } = require("@pulumi/aws") as typeof aws;
 
@@ -159,8 +175,8 @@ export class AwsSwarmNodes extends pulumi.ComponentResource {
           ami: args.ami,
           instanceType:
             vm.role === "manager"
-              ? (args.managerInstanceType ?? args.instanceType ?? "t3.small")
-              : (args.instanceType ?? "t3.small"),
+              ? (args.managerInstanceType ?? args.instanceType ?? defaultType)
+              : (args.instanceType ?? defaultType),
           subnetId: args.subnetIds[vm.index % args.subnetIds.length],
           vpcSecurityGroupIds: vm.role === "manager" ? [nodesGroup.id, managersGroup.id] : [nodesGroup.id],
           associatePublicIpAddress: args.publicAddresses ?? false,

@@ -2,7 +2,15 @@ import type * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { SwarmNodeArgs } from "./node-types";
 import { swarmTrafficRules } from "./swarm-ports";
-import { checkedAdminCidr, lastNodeNames, SwarmNodesError, vmArgIssues, vmRoster } from "./vm-args";
+import { gcpMachineArchitecture } from "../machine-architecture";
+import {
+  checkedAdminCidr,
+  lastNodeNames,
+  SwarmNodesError,
+  vmArchitecture,
+  vmArgIssues,
+  vmRoster,
+} from "./vm-args";
 import { readyVmNode, type SwarmVmArgs, swarmVmFields, vmBootstrap } from "./vm-node";
 
 /** Arguments of {@link GceSwarmNodes}. */
@@ -16,14 +24,20 @@ export interface GceSwarmNodesArgs extends SwarmVmArgs {
    * @default the network's auto subnet
    */
   subnetworks?: pulumi.Input<string>[];
-  /** @default `"e2-small"` */
+  /**
+   * The machines' CPU architecture. Every machine type whose series says one must be of it (`t2a` and
+   * `c4a` are arm64), and so must `image`. A mixed swarm joins two components, one per architecture.
+   * @default the machine types' (`"amd64"` when they say nothing)
+   */
+  architecture?: "amd64" | "arm64";
+  /** @default `"e2-small"` (`"t2a-standard-1"` when `architecture` is `"arm64"`) */
   machineType?: pulumi.Input<string>;
   /** @default `machineType` */
   managerMachineType?: pulumi.Input<string>;
   /**
-   * A Debian or Ubuntu image that runs cloud-init.
-   * @default `"ubuntu-os-cloud/ubuntu-2404-lts-amd64"` (Google's own Debian images do not run cloud-init, so
-   * they would ignore the user data)
+   * A Debian or Ubuntu image that runs cloud-init, built for `architecture`.
+   * @default `"ubuntu-os-cloud/ubuntu-2404-lts-amd64"` (`ubuntu-2404-lts-arm64` for arm64; Google's own
+   * Debian images do not run cloud-init, so they would ignore the user data)
    */
   image?: pulumi.Input<string>;
   /**
@@ -50,6 +64,7 @@ const fields: Record<keyof GceSwarmNodesArgs, true> = {
   network: true,
   zones: true,
   subnetworks: true,
+  architecture: true,
   machineType: true,
   managerMachineType: true,
   image: true,
@@ -107,6 +122,12 @@ export class GceSwarmNodes extends pulumi.ComponentResource {
         path: "name",
         message: `${JSON.stringify(long)} is too long for an instance name: Pulumi adds 8 characters, and 63 is the most`,
       });
+    const { architecture, issues: architectureIssues } = vmArchitecture(
+      args ?? {},
+      ["machineType", "managerMachineType"],
+      gcpMachineArchitecture,
+    );
+    issues.push(...architectureIssues);
     if (issues.length > 0) throw new SwarmNodesError("GceSwarmNodes", name, issues, this);
     // Loaded only when Compute Engine machines are wanted: `pulumi-berth/swarm` alone never loads the GCP SDK.
     const { compute } = require("@pulumi/gcp") as typeof gcp;
@@ -158,7 +179,7 @@ export class GceSwarmNodes extends pulumi.ComponentResource {
     this.instances = [];
     this.nodes = vmRoster(name, args.managers ?? 3, args.workers ?? 2).map((vm) => {
       const { hostKey, userData } = vmBootstrap(vm.name, args, this, [guestAgentConfig]);
-      const machineType = args.machineType ?? "e2-small";
+      const machineType = args.machineType ?? (architecture === "arm64" ? "t2a-standard-1" : "e2-small");
       const subnetwork = subnets.length === 0 ? undefined : subnets[vm.index % subnets.length];
       const instance = new compute.Instance(
         vm.name,
@@ -170,7 +191,7 @@ export class GceSwarmNodes extends pulumi.ComponentResource {
           labels: { ...args.gceLabels, "berth-swarm-role": vm.role },
           bootDisk: {
             initializeParams: {
-              image: args.image ?? "ubuntu-os-cloud/ubuntu-2404-lts-amd64",
+              image: args.image ?? `ubuntu-os-cloud/ubuntu-2404-lts-${architecture}`,
               size: args.diskSizeGb ?? 20,
             },
             ...(args.diskEncryptionKey ? { kmsKeySelfLink: args.diskEncryptionKey } : {}),

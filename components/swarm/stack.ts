@@ -3,7 +3,13 @@ import type { StackDeployment, StackRequest, Workload } from "../cluster";
 import { normalizeService, renderSwarm, SpecError, type SwarmServiceSpec } from "../spec";
 import { dependencyOrder, fileObjectData, usedResources } from "../compose/stack-objects";
 import { ComposeError } from "../compose/types";
-import { SwarmConfig, SwarmNetwork, SwarmSecret, SwarmService } from "../../provider/swarm";
+import {
+  SwarmConfig,
+  SwarmNetwork,
+  SwarmSecret,
+  SwarmService,
+  SwarmStackConvergence,
+} from "../../provider/swarm";
 import type { SwarmEngineAccess } from "./engine-access";
 import { engineRegistryAuth } from "./engine-spec";
 import { stackNetworkSettings, swarmStackIssues } from "./stack-networks";
@@ -14,7 +20,9 @@ import { endpointsOf } from "./workload";
  * A Compose stack on a swarm, as `docker stack deploy` would make it: services named
  * `<project>_<service>` reachable by their short name on the stack's networks, networks, secrets and
  * configs named `<project>_<key>`, everything labelled `com.docker.stack.namespace`. Beyond
- * `docker stack`, services are created after the ones they `depends_on`, each waiting for convergence.
+ * `docker stack`, services are created after the ones they `depends_on` (which converge first), and the
+ * others are waited for together by one `SwarmStackConvergence` (`<name>-converged`), as
+ * `docker stack deploy --detach=false` waits for all at once.
  *
  * @throws ComposeError naming every path the swarm cannot deploy, before anything is registered.
  */
@@ -84,6 +92,8 @@ export function deploySwarmStack(
     ),
   );
   const registryAuth = engineRegistryAuth(request.registryAuth);
+  // A service others depend on converges before they are created; the rest are waited for together.
+  const dependedOn = new Set(Object.values(mapping.dependsOn).flatMap((d) => Object.keys(d ?? {})));
   const services: Record<string, SwarmService> = {};
   const workloads: Record<string, Workload> = {};
   for (const key of order) {
@@ -125,6 +135,7 @@ export function deploySwarmStack(
         secretEnv: input.secretEnv,
         registryAuth: builtImage ? engineRegistryAuth(builtImage.registryAuth) : registryAuth,
         timeoutSeconds: request.timeoutSeconds(key),
+        awaitConvergence: dependedOn.has(key),
       },
       childOpts([...networks, ...secrets.objects, ...configs.objects, ...dependencies]),
     );
@@ -136,6 +147,14 @@ export function deploySwarmStack(
         .output(engine.publicHost)
         .apply((host) => endpointsOf({ ...normalized, name: key }, host)),
     };
+  }
+  const deferred = order.filter((key) => !dependedOn.has(key)).map((key) => services[key]);
+  if (deferred.length > 0) {
+    new SwarmStackConvergence(
+      `${name}-converged`,
+      { services: deferred, connection: engine.connection },
+      { parent, dependsOn: deferred },
+    );
   }
   return { workloads, resources: services };
 }

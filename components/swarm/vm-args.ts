@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { closestName } from "../spec/suggest";
 import { memberNamePattern } from "../../provider/swarm/membership-plan";
 import { type ArgumentIssue, ComponentArgumentsError } from "../arguments-error";
+import { machineArchitectures, machineTypeMismatch } from "../machine-architecture";
+import type { Architecture } from "../spec/platform";
 
 const ipv4Cidr = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const ipv6Cidr = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|\d?\d)$/;
@@ -192,4 +194,46 @@ export function labelsOf<T>(
   const own = args.nodeLabels?.[node];
   if (!args.labels && !own) return undefined;
   return { ...args.labels, ...own };
+}
+
+/**
+ * The CPU architecture of a VM component's machines, and every problem with it: `architecture` when
+ * given (`"amd64"` or `"arm64"`), else the one the first known type field's family says, else
+ * `"amd64"`. The machines share one image, so every type field whose family says an architecture must
+ * say this one. Types that are outputs of other resources are not judged.
+ */
+export function vmArchitecture(
+  args: object,
+  typeFields: readonly string[],
+  classify: (type: string) => Architecture | undefined,
+): { architecture: Architecture; issues: SwarmNodesIssue[] } {
+  const given = args as Record<string, unknown>;
+  const issues: SwarmNodesIssue[] = [];
+  const stated = given.architecture;
+  if (stated !== undefined && !machineArchitectures.includes(stated as Architecture)) {
+    issues.push({
+      path: "architecture",
+      message: `must be "amd64" or "arm64", not ${JSON.stringify(stated)}`,
+    });
+    return { architecture: "amd64", issues };
+  }
+  const typed = typeFields.flatMap((field) => {
+    const type = given[field];
+    const arch = typeof type === "string" ? classify(type) : undefined;
+    return arch === undefined ? [] : [{ field, type: type as string, arch }];
+  });
+  const architecture = (stated as Architecture | undefined) ?? typed[0]?.arch ?? "amd64";
+  for (const { field, type, arch } of typed) {
+    if (arch === architecture) continue;
+    if (stated !== undefined) {
+      const mismatch = machineTypeMismatch(type, architecture, field, "architecture", classify);
+      if (mismatch) issues.push(mismatch);
+    } else {
+      issues.push({
+        path: field,
+        message: `"${type}" is an ${arch} type, but ${typed[0].field} is ${architecture}: the machines share one image, so their types share an architecture (a mixed swarm joins two node components, one per architecture)`,
+      });
+    }
+  }
+  return { architecture, issues };
 }

@@ -4,6 +4,8 @@ import { wireFields, type WireField } from "./protobuf-wire";
 export interface BuildStatus {
   /** Steps that started, by name (`[2/3] RUN make`). */
   started: string[];
+  /** Steps BuildKit answered from its cache (local, or imported through `cacheFrom`), by name. */
+  cached: string[];
   /** Steps that failed, with BuildKit's error. */
   failed: { name: string; error: string }[];
   /** Lines the steps printed, with the digest of the step that printed each. */
@@ -15,14 +17,16 @@ const bytesOf = (fields: WireField[], field: number) =>
 
 /** Decodes a `moby.buildkit.v1.StatusResponse` (vertexes = 1, logs = 3). */
 export function decodeStatus(message: Buffer): BuildStatus {
-  const status: BuildStatus = { started: [], failed: [], logs: [] };
+  const status: BuildStatus = { started: [], cached: [], failed: [], logs: [] };
   const top = wireFields(message);
   for (const vertex of bytesOf(top, 1).map(wireFields)) {
     const name = bytesOf(vertex, 3)[0]?.toString("utf8") ?? "";
     const error = bytesOf(vertex, 7)[0]?.toString("utf8");
     const started = bytesOf(vertex, 5).length > 0;
     const completed = bytesOf(vertex, 6).length > 0;
+    const cached = vertex.some((f) => f.field === 4 && f.value === 1);
     if (error) status.failed.push({ name, error });
+    else if (cached && completed && name) status.cached.push(name);
     else if (started && !completed && name) status.started.push(name);
   }
   for (const log of bytesOf(top, 3).map(wireFields)) {
@@ -65,6 +69,7 @@ export function followJsonLines(
       else if (event.id === "moby.buildkit.trace" && typeof event.aux === "string") {
         const status = decodeStatus(Buffer.from(event.aux, "base64"));
         status.started.forEach((name) => progress(name));
+        status.cached.forEach((name) => progress(`CACHED ${name}`));
         status.logs.forEach((log) => remember(log.line));
         status.failed.forEach((f) => remember(`${f.name}: ${f.error}`));
       } else if (event.aux && typeof event.aux === "object") aux.push(event.aux as Record<string, unknown>);

@@ -32,9 +32,18 @@ export interface ImageInputs {
   repository: string;
   tag: string;
   registry?: ImageRegistryAuth;
+  /** The one platform built for (`linux/arm64`); empty for the engine's own. */
+  platform: string;
+  /** Images whose layers the build may reuse (BuildKit inline cache); the build writes its own. */
+  cacheFrom: string[];
+  /** Build every step again, reusing no cached layer. */
+  noCache: boolean;
   /** Set by `check`: the hash of what the build sends from the context (see `contextHash`). */
   contextHash: string;
 }
+
+/** The platforms an image is built for, one at a time, by the engine's BuildKit. */
+export const imagePlatforms = ["linux/amd64", "linux/arm64"];
 
 export interface ImageOutputs extends ImageInputs {
   /** The local image's ID after the build. */
@@ -107,6 +116,39 @@ export function imageInputProblems(news: ImageInputs): Problem[] {
     });
   }
   problems.push(...secretProblems(news.secrets));
+  problems.push(...cacheProblems(news));
+  return problems;
+}
+
+function cacheProblems(news: ImageInputs): Problem[] {
+  const problems: Problem[] = [];
+  const { platform, cacheFrom, noCache } = news as unknown as Record<string, unknown>;
+  if (known(platform) && platform !== "" && !imagePlatforms.includes(platform as string)) {
+    problems.push({
+      property: "platform",
+      reason: `${JSON.stringify(platform)} is not one of ${imagePlatforms.join(", ")}`,
+    });
+  }
+  if (known(cacheFrom)) {
+    if (!Array.isArray(cacheFrom))
+      problems.push({ property: "cacheFrom", reason: "must be a list of images" });
+    else
+      cacheFrom.forEach((ref, i) => {
+        if (isUnknown(ref)) return;
+        if (typeof ref !== "string" || ref === "" || /\s/.test(ref))
+          problems.push({
+            property: `cacheFrom[${i}]`,
+            reason: `must be an image reference such as registry.example.com/team/app:latest, not ${JSON.stringify(ref)}`,
+          });
+      });
+  }
+  if (known(noCache) && typeof noCache !== "boolean")
+    problems.push({ property: "noCache", reason: "must be true or false" });
+  if (noCache === true && Array.isArray(cacheFrom) && cacheFrom.length > 0)
+    problems.push({
+      property: "noCache",
+      reason: "reuses no layer, so cacheFrom would be ignored: give one of them",
+    });
   return problems;
 }
 

@@ -32,7 +32,19 @@ const buildInputs = {
   tag: "latest",
   registry: null,
   connection: {},
+  platform: "",
+  cacheFrom: [],
+  noCache: false,
 } as const;
+
+/**
+ * What an engine of `enginePlatform` needs to build for another `platform`, and what to install: the
+ * message of a build for another platform that failed, or that made an image of the engine's own.
+ */
+export function emulationHint(platform: string, enginePlatform: string): string {
+  const arch = platform.split("/")[1] ?? platform;
+  return `the engine (${enginePlatform}) cannot build for ${platform}: it needs QEMU user emulation for ${arch} on its host to run the Dockerfile's steps (Debian/Ubuntu: apt-get install qemu-user-static binfmt-support; elsewhere: docker run --privileged --rm tonistiigi/binfmt --install ${arch}), and base images that exist for ${platform}; or build on an ${arch} engine (connection)`;
+}
 
 /** Reads each build secret from its source, naming the secret that cannot be read. */
 function secretValues(what: string, secrets: Record<string, BuildSecretSource>): Record<string, Buffer> {
@@ -63,6 +75,9 @@ async function build(docker: Dockerode, inputs: ImageInputs, what: string): Prom
   const entries = contextEntries(inputs.context, inputs.dockerfile);
   const session = await openBuildSession(docker, secrets, inputs.registry);
   const name = `${inputs.repository}:${inputs.tag}`;
+  const cacheFrom = inputs.cacheFrom ?? [];
+  const engine = inputs.platform ? ((await docker.version()) as { Os?: string; Arch?: string }) : {};
+  const enginePlatform = `${engine.Os ?? "linux"}/${engine.Arch ?? "?"}`;
   const path = require("path") as typeof import("path");
   try {
     const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
@@ -75,7 +90,14 @@ async function build(docker: Dockerode, inputs: ImageInputs, what: string): Prom
             t: name,
             dockerfile: inputs.dockerfile.split(path.sep).join("/"),
             ...(inputs.target ? { target: inputs.target } : {}),
-            buildargs: JSON.stringify(inputs.buildArgs ?? {}),
+            buildargs: JSON.stringify({
+              ...(inputs.buildArgs ?? {}),
+              // Cache metadata in the pushed image, so that it can serve as the next build's cacheFrom.
+              ...(cacheFrom.length > 0 && { BUILDKIT_INLINE_CACHE: "1" }),
+            }),
+            ...(inputs.platform ? { platform: inputs.platform } : {}),
+            ...(cacheFrom.length > 0 ? { cachefrom: JSON.stringify(cacheFrom) } : {}),
+            ...(inputs.noCache ? { nocache: true } : {}),
             version: "2",
             session: session.id,
             rm: true,
@@ -88,13 +110,26 @@ async function build(docker: Dockerode, inputs: ImageInputs, what: string): Prom
     );
     await followJsonLines(stream, (line) => engineLog("info", `${what}: ${line}`));
   } catch (err) {
-    throw new Error(`${what}: build failed: ${err instanceof Error ? err.message : String(err)}`, {
-      cause: err,
-    });
+    const message = err instanceof Error ? err.message : String(err);
+    const foreign = inputs.platform && inputs.platform !== enginePlatform;
+    throw new Error(
+      `${what}: build failed: ${foreign ? `${emulationHint(inputs.platform, enginePlatform)} (${message})` : message}`,
+      { cause: err },
+    );
   } finally {
     session.close();
   }
-  return ((await docker.getImage(name).inspect()) as { Id: string }).Id;
+  const built = (await docker.getImage(name).inspect()) as { Id: string; Os?: string; Architecture?: string };
+  const made = `${built.Os ?? "?"}/${built.Architecture ?? "?"}`;
+  if (inputs.platform && made !== inputs.platform) {
+    // An engine without emulation may build from a local base image of its own platform and run the
+    // steps natively: an image of the wrong platform must never be pushed under the asked one's name.
+    await untag(docker, name, built.Id);
+    throw new Error(
+      `${what}: build failed: ${emulationHint(inputs.platform, enginePlatform)} (the engine built ${made}, not ${inputs.platform})`,
+    );
+  }
+  return built.Id;
 }
 
 /** Pushes `repository:tag` and returns the manifest digest the registry answered with. */
@@ -219,6 +254,12 @@ export interface DockerImageArgs {
   registry?: pulumi.Input<ImageRegistryAuth>;
   /** The engine that builds and pushes. Default: the local engine. */
   connection?: pulumi.Input<EngineConnection>;
+  /** The one platform to build for. Default: the engine's own. */
+  platform?: pulumi.Input<string>;
+  /** Images whose layers the build may reuse. Default: none. */
+  cacheFrom?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Reuse no cached layer. Default: false. */
+  noCache?: pulumi.Input<boolean>;
 }
 
 /** An image built by a Docker engine and pushed to a registry: see {@link imageProvider}. */
@@ -243,6 +284,9 @@ export class DockerImage extends pulumi.dynamic.Resource {
         repository: args.repository,
         tag: args.tag ?? "latest",
         registry: args.registry === undefined ? undefined : pulumi.secret(args.registry),
+        platform: args.platform ?? "",
+        cacheFrom: args.cacheFrom ?? [],
+        noCache: args.noCache ?? false,
         contextHash: undefined,
         imageId: undefined,
         digest: undefined,

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "timers/promises";
 // `import = require` keeps the declarations usable by programs compiled without esModuleInterop.
 import Dockerode = require("dockerode");
 import { engineMessage, isTransientEngineError } from "./engine-errors";
-import { joinTaskBoard, type ServiceState, type Task } from "./task-board";
+import { joinTaskBoard, type NodeState, type ServiceState, type Task } from "./task-board";
 
 /** What a service is waiting for, and how it went. */
 export interface ConvergenceTarget {
@@ -121,6 +121,35 @@ function pendingReason(tasks: Task[]): string {
     (t) => t.DesiredState === "running" && t.Status.State === "pending" && t.Status.Err,
   );
   return pending ? `; pending: ${pending.Status.Err}` : "";
+}
+
+/**
+ * Why the service can never be placed, when a wanted task waits for "no suitable node" and the
+ * service's placement asks for a CPU architecture (`node.platform.arch==aarch64`, as a service's
+ * `platform` renders) that no node of the swarm has, up or down. Swarm would keep the task pending
+ * until such a node joins; a deployment would wait out its timeout. Otherwise undefined.
+ */
+export function missingArchitecture(
+  service: ServiceState,
+  nodes: NodeState[],
+  tasks: Task[],
+): string | undefined {
+  const pending = tasks.find(
+    (t) =>
+      t.DesiredState === "running" &&
+      t.Status.State === "pending" &&
+      /no suitable node/.test(t.Status.Err ?? ""),
+  );
+  if (pending === undefined || nodes.length === 0) return undefined;
+  const placement = service.Spec.TaskTemplate.Placement as { Constraints?: unknown } | undefined;
+  const constraints = Array.isArray(placement?.Constraints) ? (placement.Constraints as unknown[]) : [];
+  const have = [...new Set(nodes.map((n) => n.Description?.Platform?.Architecture ?? "unknown"))];
+  for (const constraint of constraints) {
+    const wanted = /^\s*node\.platform\.arch\s*==\s*(\S+)\s*$/.exec(String(constraint))?.[1];
+    if (wanted === undefined || have.some((a) => a.toLowerCase() === wanted.toLowerCase())) continue;
+    return `no suitable node: the service needs node.platform.arch==${wanted} and no node of the swarm has that architecture (its nodes are ${have.join(", ")}); add ${wanted} nodes or deploy the service for a platform the swarm has (task pending: ${pending.Status.Err})`;
+  }
+  return undefined;
 }
 
 function lastErrors(errors: string[]): string {
@@ -283,6 +312,8 @@ export async function waitForConvergence(
       }
       report(`${line}${failuresSoFar(counted)}${pendingReason(current)}`);
       if (done) return;
+      const unplaceable = missingArchitecture(serviceState, nodeStates, current);
+      if (unplaceable !== undefined) throw new Error(unplaceable);
 
       const bySlot = new Map<string, Failure[]>();
       for (const f of counted) bySlot.set(f.slot, [...(bySlot.get(f.slot) ?? []), f]);

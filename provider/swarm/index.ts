@@ -17,7 +17,16 @@ export {
   type SwarmServiceArgs,
   type ServiceInputs,
   type RegistryAuth,
+  type ServiceChange,
 } from "./service";
+export {
+  SwarmStackConvergence,
+  stackConvergenceProvider,
+  stackServiceTarget,
+  type SwarmStackConvergenceArgs,
+  type StackServiceTarget,
+  type StackConvergenceInputs,
+} from "./stack-convergence";
 export { type ProviderServiceSpec } from "./service-spec";
 export { waitForConvergence } from "./convergence";
 export {

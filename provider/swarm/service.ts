@@ -44,6 +44,23 @@ export interface ServiceInputs {
   registryAuth?: RegistryAuth;
   /** How long create and update wait for convergence. */
   timeoutSeconds: number;
+  /**
+   * False: create and update return once the engine accepted the spec, and a
+   * `SwarmStackConvergence` waits for the service instead. Absent (state written before it existed)
+   * means true. Not compared by `diff`: changing only this changes nothing on the engine.
+   */
+  awaitConvergence?: boolean;
+}
+
+/**
+ * What the last create or update did to the service, as a convergence wait that runs later (in a
+ * `SwarmStackConvergence`) needs to know it.
+ */
+export interface ServiceChange {
+  /** True when the service already existed and its spec was updated: Swarm reports the outcome in `UpdateStatus`. */
+  updating: boolean;
+  /** The service's `UpdateStatus` (as JSON) just before that update: left by an earlier one, it says nothing about this one. */
+  staleUpdateStatus?: string;
 }
 
 export interface ServiceOutputs extends ServiceInputs {
@@ -54,9 +71,15 @@ export interface ServiceOutputs extends ServiceInputs {
   swarmId: string;
   /** The engine's spec version after the last change. */
   version: number;
+  /** What the last create or update did (absent in state written before it was recorded, or imported). */
+  lastChange?: ServiceChange;
 }
 
-function modeOf(spec: ProviderServiceSpec): { mode: "replicated" | "global" | "job"; replicas: number } {
+/** The mode a convergence wait needs: its kind and the tasks (or completions) wanted. */
+export function modeOf(spec: ProviderServiceSpec): {
+  mode: "replicated" | "global" | "job";
+  replicas: number;
+} {
   if ("Global" in spec.Mode) return { mode: "global", replicas: 0 };
   if ("ReplicatedJob" in spec.Mode)
     return { mode: "job", replicas: spec.Mode.ReplicatedJob.TotalCompletions };
@@ -79,7 +102,8 @@ async function engineSpec(docker: Dockerode, inputs: ServiceInputs): Promise<Pro
   return resolveReferences(docker, withSecrets);
 }
 
-function progressLogger(name: string) {
+/** Progress lines of a wait, naming the service ("web: 2/3 tasks running"). */
+export function progressLogger(name: string) {
   return (line: string) => engineLog("info", `${name}: ${line}`);
 }
 
@@ -115,8 +139,29 @@ async function converge(
  * `secretEnv` and `registryAuth`, which `SwarmService` keeps secret in state through
  * `additionalSecretOutputs`.
  */
-function outputsOf(inputs: ServiceInputs, swarmId: string, version: number): ServiceOutputs {
-  return { ...inputs, swarmId, version };
+function outputsOf(
+  inputs: ServiceInputs,
+  swarmId: string,
+  version: number,
+  update?: { staleUpdateStatus?: string },
+): ServiceOutputs {
+  const lastChange: ServiceChange = { updating: update !== undefined };
+  if (update?.staleUpdateStatus !== undefined) lastChange.staleUpdateStatus = update.staleUpdateStatus;
+  return { ...inputs, swarmId, version, lastChange };
+}
+
+/**
+ * Waits for convergence, or with `awaitConvergence: false` only reads the version the engine gave the
+ * accepted spec (a `SwarmStackConvergence` waits later, from the outputs).
+ */
+async function settle(
+  docker: Dockerode,
+  id: string,
+  inputs: ServiceInputs,
+  update?: { staleUpdateStatus?: string },
+): Promise<number> {
+  if (inputs.awaitConvergence !== false) return converge(docker, id, inputs, update);
+  return ((await docker.getService(id).inspect()) as { Version: { Index: number } }).Version.Index;
 }
 
 /** The owner an imported service's labels name (its component defaulting to the service's name). */
@@ -173,7 +218,10 @@ function specProblems(spec: unknown): { property: string; reason: string }[] {
   return problems;
 }
 
-/** The inputs `diff` compares, each with the value an absent one stands for. */
+/**
+ * The inputs `diff` compares, each with the value an absent one stands for. `awaitConvergence` is not
+ * among them: it changes what create and update wait for, never the service.
+ */
 const comparedInputs = {
   spec: null,
   secretEnv: {},
@@ -190,6 +238,10 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
     const timeout: unknown = news.timeoutSeconds;
     if (!isUnknown(timeout) && !(typeof timeout === "number" && timeout > 0)) {
       failures.push({ property: "timeoutSeconds", reason: "must be a positive number of seconds" });
+    }
+    const wait: unknown = news.awaitConvergence;
+    if (wait !== undefined && !isUnknown(wait) && typeof wait !== "boolean") {
+      failures.push({ property: "awaitConvergence", reason: "must be true or false" });
     }
     return { inputs: news, failures };
   },
@@ -240,8 +292,8 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
         )) as unknown as { ID?: string; id?: string };
         id = created.ID ?? created.id ?? "";
       }
-      const version = await converge(docker, id, inputs, update);
-      return { id, outs: outputsOf(inputs, swarmId, version) };
+      const version = await settle(docker, id, inputs, update);
+      return { id, outs: outputsOf(inputs, swarmId, version, update) };
     } catch (err) {
       if (!id) throw err;
       // The service exists: hand the host its ID and full state (with `__provider`), so that destroy
@@ -323,8 +375,8 @@ export const serviceProvider: pulumi.dynamic.ResourceProvider = {
     const spec = await engineSpec(docker, news);
     const update = await updateWithRetry(docker, id, spec, news.registryAuth);
     try {
-      const version = await converge(docker, id, news, update);
-      return { outs: outputsOf(news, swarmId, version) };
+      const version = await settle(docker, id, news, update);
+      return { outs: outputsOf(news, swarmId, version, update) };
     } catch (err) {
       throw new Error(`service ${news.spec.Name}: ${err instanceof Error ? err.message : String(err)}`, {
         cause: err,
@@ -403,6 +455,15 @@ export interface SwarmServiceArgs {
    */
   timeoutSeconds?: pulumi.Input<number>;
   /**
+   * Whether create and update wait for the service to converge. False: they return once the engine
+   * accepted the spec (state records its ID and version as usual), and a `SwarmStackConvergence`
+   * given this service waits for it, together with the others of the stack, so that a deployment's
+   * workers are not each held by one service's wait. Changing only this setting neither replaces nor
+   * updates the service.
+   * @default true
+   */
+  awaitConvergence?: pulumi.Input<boolean>;
+  /**
    * How to reach a manager of the service's swarm. Default: the local engine. Changing it (new
    * credentials, another manager of the same swarm) updates in place; a connection that reaches a
    * different swarm than the one recorded in `swarmId` is refused.
@@ -419,7 +480,8 @@ export interface SwarmServiceArgs {
  * A Swarm service. Create and update return once every task of the new spec has run without a failure
  * for the update policy's `monitor` (default 5 s), or a job's current run completed; a spec whose
  * tasks keep failing fails early with their errors, and an update that Swarm pauses or rolls back is
- * reported as a failure. Only a change of the
+ * reported as a failure (with `awaitConvergence: false`, a `SwarmStackConvergence` waits instead).
+ * Only a change of the
  * service's name or mode kind replaces it. Refresh reports changes made on the engine to any field of
  * the spec; `pulumi import <type> <name> <service ID>` rebuilds the state of a service labelled by
  * Berth from the local engine.
@@ -431,6 +493,10 @@ export class SwarmService extends pulumi.dynamic.Resource {
   declare readonly version: pulumi.Output<number>;
   /** The ID of the swarm the service belongs to (`docker info` Swarm.Cluster.ID). */
   declare readonly swarmId: pulumi.Output<string>;
+  /** How long create and update wait for convergence, in seconds (read by `SwarmStackConvergence`). */
+  declare readonly timeoutSeconds: pulumi.Output<number>;
+  /** What the last create or update did, for a wait that runs later (see `SwarmStackConvergence`). */
+  declare readonly lastChange: pulumi.Output<ServiceChange | undefined>;
 
   constructor(name: string, args: SwarmServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -444,8 +510,10 @@ export class SwarmService extends pulumi.dynamic.Resource {
         secretEnv: pulumi.secret(args.secretEnv ?? {}),
         registryAuth: args.registryAuth === undefined ? undefined : pulumi.secret(args.registryAuth),
         timeoutSeconds: args.timeoutSeconds ?? 300,
+        awaitConvergence: args.awaitConvergence ?? true,
         version: undefined,
         swarmId: undefined,
+        lastChange: undefined,
       },
       withSecretOutputs(opts, ["connection", "secretEnv", "registryAuth"]),
       "berth/swarm",

@@ -31,6 +31,8 @@ export interface Task {
 export interface NodeState {
   ID: string;
   Status: { State: string };
+  /** What the node reports of itself: `Platform.Architecture` is the kernel's name (`x86_64`, `aarch64`). */
+  Description?: { Platform?: { Architecture?: string; OS?: string } };
 }
 
 export interface ServiceState {

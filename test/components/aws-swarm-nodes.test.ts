@@ -372,4 +372,34 @@ describe("AwsSwarmNodes under mocks", () => {
       ["vpcId: is required", "ami: is required", "sshPrivateKey: is required"],
     );
   });
+
+  it("takes an architecture: Graviton types by default for arm64, and types of another family refused at preview", async () => {
+    const arm = await deploy({ architecture: "arm64" });
+    assert.deepEqual(
+      [...new Set(ofType(arm, instanceType).map((r) => r.inputs.instanceType))],
+      ["t4g.small"],
+    );
+    const x86 = await deploy();
+    assert.deepEqual([...new Set(ofType(x86, instanceType).map((r) => r.inputs.instanceType))], ["t3.small"]);
+    const err = await refusal({
+      architecture: "arm64",
+      instanceType: "m7i.large",
+      managerInstanceType: "c7g.large",
+    });
+    assert.deepEqual(
+      err.issues.map((i) => i.path),
+      ["instanceType"],
+    );
+    assert.match(err.issues[0].message, /^"m7i.large" is an amd64 type, but architecture is "arm64"/);
+    const mixed = await refusal({ instanceType: "m7g.large", managerInstanceType: "m7i.large" });
+    assert.deepEqual(
+      mixed.issues.map((i) => `${i.path}: ${i.message.split(":")[0]}`),
+      ['managerInstanceType: "m7i.large" is an amd64 type, but instanceType is arm64'],
+    );
+    const wrong = await refusal({ architecture: "arm" as "arm64" });
+    assert.deepEqual(
+      wrong.issues.map((i) => `${i.path}: ${i.message}`),
+      ['architecture: must be "amd64" or "arm64", not "arm"'],
+    );
+  });
 });

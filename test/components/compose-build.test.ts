@@ -48,6 +48,8 @@ function mockDynamic(resource: MockedResource): Record<string, unknown> | undefi
     return { repoDigest: `${resource.inputs.repository}@${digest}`, digest, contextHash: "c0ffee" };
   if (resource.type.endsWith(":SwarmMode"))
     return { swarmId: "swarm-1", nodeId: "node-1", initialized: false };
+  // A service's spec version, which the stack's convergence wait checks for.
+  if (resource.type.endsWith(":SwarmService")) return { version: 1 };
   if (resource.type.startsWith("pulumi-nodejs:dynamic/berth/swarm:")) return {};
   return kubernetesMockDynamic(resource);
 }

@@ -35,6 +35,8 @@ function mockDynamic(resource: MockedResource): Record<string, unknown> | undefi
     return { swarmId: "swarm-1", nodeId: "node-1", initialized: false };
   if (resource.type.endsWith(":SwarmSecret") || resource.type.endsWith(":SwarmConfig"))
     return { objectName: resource.inputs.name };
+  // A service's spec version, which the stack's convergence wait checks for.
+  if (resource.type.endsWith(":SwarmService")) return { version: 1 };
   if (resource.type.startsWith("pulumi-nodejs:dynamic/berth/swarm:")) return {};
   return kubernetesMockDynamic(resource);
 }
@@ -96,6 +98,18 @@ describe("one Compose file on every target, through the cluster contract", () =>
         [[9000, undefined]],
         "an exposed port stays inside the cluster",
       );
+      if (target === "swarm") {
+        // api converges before web is created; web and worker are waited for together, once.
+        const services = (name: string) =>
+          run.resources.find((r) => r.name === name)?.inputs as { awaitConvergence?: boolean } | undefined;
+        assert.equal(services("shop-api")?.awaitConvergence, true);
+        assert.equal(services("shop-web")?.awaitConvergence, false);
+        const wait = run.resources.find((r) => r.name === "shop-converged");
+        assert.deepEqual((wait?.inputs.services as { name: string }[]).map((s) => s.name).sort(), [
+          "shop_web",
+          "shop_worker",
+        ]);
+      }
       // The dependency is registered (and so created) before its dependent.
       const registered = run.resources.map((r) => r.name);
       assert.ok(registered.indexOf("shop-api") < registered.indexOf("shop-web"), registered.join(", "));

@@ -119,4 +119,27 @@ describe("ContainerService building its image (under mocks)", () => {
       ["image"],
     );
   });
+
+  it("builds for the platform given, with its caches, and runs the service on that platform unless it names its own", async () => {
+    const registry = { repository: "127.0.0.1:5000/apps/api", credentials, tag: "v1" };
+    const cacheFrom = ["127.0.0.1:5000/apps/api:v0"];
+    const run = await deploy({ build: { context, platform: "linux/arm64", cacheFrom }, registry });
+    const image = run.byName("api-image", imageType);
+    assert.equal(image.inputs.platform, "linux/arm64");
+    assert.deepEqual(image.inputs.cacheFrom, cacheFrom);
+    assert.equal(image.inputs.noCache, false);
+    const placement = (deployed: typeof run) =>
+      (
+        deployed.byName("api", dynamic("swarm", "SwarmService")).inputs.spec as {
+          TaskTemplate: { Placement?: { Constraints?: string[] } };
+        }
+      ).TaskTemplate.Placement?.Constraints;
+    assert.deepEqual(placement(run), ["node.platform.arch==aarch64"]);
+    const own = await deploy({
+      build: { context, platform: "linux/arm64" },
+      registry,
+      platform: "linux/amd64",
+    });
+    assert.deepEqual(placement(own), ["node.platform.arch==x86_64"]);
+  });
 });

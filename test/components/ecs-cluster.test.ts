@@ -559,4 +559,23 @@ describe("EcsCluster under mocks", () => {
       ["network.vpcId: is required with network"],
     );
   });
+
+  it("gives Graviton capacity the arm64 ECS-optimised AMI, and refuses an instance type of another architecture", async () => {
+    const armImage =
+      "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id";
+    const implied = await deploy({ ec2: { instanceType: "m7g.large", min: 1, max: 2 } });
+    assert.equal(byName(implied, "shop-ec2-template", t.launchTemplate).inputs.imageId, armImage);
+    const stated = await deploy({
+      ec2: { instanceType: "c7g.xlarge", min: 1, max: 2, architecture: "arm64" },
+    });
+    assert.equal(byName(stated, "shop-ec2-template", t.launchTemplate).inputs.imageId, armImage);
+    const err = await refusal({ ec2: { instanceType: "m7i.large", min: 1, max: 2, architecture: "arm64" } });
+    assert.deepEqual(
+      err.issues.map((i) => i.path),
+      ["ec2.instanceType"],
+    );
+    assert.match(err.issues[0].message, /^"m7i.large" is an amd64 type, but ec2.architecture is "arm64"/);
+    const odd = await refusal({ ec2: { instanceType: "m7i.large", min: 1, max: 2, architecture: "x86" } });
+    assert.deepEqual(issueLines(odd), ['ec2.architecture: must be "amd64" or "arm64", not "x86"']);
+  });
 });

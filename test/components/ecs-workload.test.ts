@@ -925,4 +925,16 @@ describe("EcsWorkload under mocks", () => {
       );
     }
   });
+
+  it("registers the task definition with the service's runtimePlatform, and none without a platform", async () => {
+    const run = await deploy({
+      arm: { image: "registry.example.com/api:1", platform: "linux/arm64" },
+      any: { image: "registry.example.com/api:1" },
+    });
+    assert.deepEqual(run.byName("arm", types.taskDefinition).inputs.runtimePlatform, {
+      cpuArchitecture: "ARM64",
+      operatingSystemFamily: "LINUX",
+    });
+    assert.equal(run.byName("any", types.taskDefinition).inputs.runtimePlatform, undefined);
+  });
 });

@@ -355,4 +355,31 @@ describe("GceSwarmNodes under mocks", () => {
       },
     ]);
   });
+
+  it("takes an architecture: a t2a machine and the arm64 Ubuntu image by default, other series refused at preview", async () => {
+    const arm = await deploy({ architecture: "arm64" });
+    const instances = ofType(arm, instanceType);
+    assert.deepEqual([...new Set(instances.map((r) => r.inputs.machineType))], ["t2a-standard-1"]);
+    assert.deepEqual(
+      [
+        ...new Set(
+          instances.map(
+            (r) => (r.inputs.bootDisk as { initializeParams: { image: string } }).initializeParams.image,
+          ),
+        ),
+      ],
+      ["ubuntu-os-cloud/ubuntu-2404-lts-arm64"],
+    );
+    const implied = ofType(await deploy({ machineType: "t2a-standard-2" }), instanceType);
+    assert.equal(
+      (implied[0].inputs.bootDisk as { initializeParams: { image: string } }).initializeParams.image,
+      "ubuntu-os-cloud/ubuntu-2404-lts-arm64",
+    );
+    const err = await refusal({ architecture: "arm64", machineType: "e2-standard-2" });
+    assert.deepEqual(
+      err.issues.map((i) => i.path),
+      ["machineType"],
+    );
+    assert.match(err.issues[0].message, /^"e2-standard-2" is an amd64 type, but architecture is "arm64"/);
+  });
 });

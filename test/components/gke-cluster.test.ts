@@ -683,4 +683,32 @@ describe("GkeCluster under mocks", () => {
     const deployment = serviceObjects.find((r) => r.type === "kubernetes:apps/v1:Deployment");
     assert.equal((deployment?.inputs.spec as { replicas: number }).replicas, 2);
   });
+
+  it("makes an arm64 node pool on t2a machines, and refuses a machine type of another architecture", async () => {
+    const run = await deploy({
+      nodePools: [
+        { name: "arm", architecture: "arm64" },
+        { name: "x86", machineType: "n2-standard-4" },
+      ],
+    });
+    const nodes = (pool: string) =>
+      inputsOf(run, `shop-pool-${pool}`, t.nodePool).nodeConfig as Record<string, unknown>;
+    assert.equal(nodes("arm").machineType, "t2a-standard-2");
+    assert.equal(nodes("x86").machineType, "n2-standard-4");
+    const issues = await refusal({
+      nodePools: [
+        { name: "arm", architecture: "arm64", machineType: "e2-standard-4" },
+        { name: "x86", architecture: "amd64", machineType: "t2a-standard-4" },
+        { name: "odd", architecture: "s390x" },
+      ],
+    });
+    assert.deepEqual(
+      issues.map((i) => i.split(":").slice(0, 2).join(":")),
+      [
+        'nodePools[0].machineType: "e2-standard-4" is an amd64 type, but nodePools[0].architecture is "arm64"',
+        'nodePools[1].machineType: "t2a-standard-4" is an arm64 type, but nodePools[1].architecture is "amd64"',
+        'nodePools[2].architecture: must be "amd64" or "arm64", not "s390x"',
+      ],
+    );
+  });
 });

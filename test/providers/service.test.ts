@@ -384,4 +384,36 @@ describe("Swarm services (real engine)", () => {
     });
     assert.equal(docker("service", "ls", "--filter", `name=${s.Name}`, "--quiet"), "", "nothing was created");
   });
+
+  it("places a service by its platform: linux/amd64 runs here; linux/arm64 fails at once, naming no suitable node", async (t) => {
+    if (!(await needEngine(t))) return;
+    const arch = docker("node", "inspect", "self", "--format", "{{.Description.Platform.Architecture}}");
+    if (arch !== "x86_64") return t.skip(`this engine's nodes are ${arch}, not x86_64`);
+    const amd = spec("amd64", { command: ["sleep", "600"], platform: "linux/amd64" });
+    const { id, outs } = await serviceProvider.create(inputs(amd));
+    assert.equal((await runningTasks(id)).length, 1);
+    const constraints = JSON.parse(
+      docker("service", "inspect", id, "--format", "{{json .Spec.TaskTemplate.Placement.Constraints}}"),
+    ) as string[];
+    assert.deepEqual(constraints, ["node.platform.arch==x86_64"]);
+    await serviceProvider.delete?.(id, outs);
+
+    const arm = spec("arm64", { command: ["sleep", "600"], platform: "linux/arm64" });
+    const started = Date.now();
+    const err = (await serviceProvider.create(inputs(arm, { timeoutSeconds: 120 })).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { id?: string };
+    const seconds = (Date.now() - started) / 1000;
+    assert.ok(err, "create must fail");
+    assert.match(err.message, /no suitable node/);
+    assert.match(
+      err.message,
+      /node\.platform\.arch==aarch64 and no node of the swarm has that architecture \(its nodes are x86_64\)/,
+    );
+    assert.ok(seconds < 30, `failed after ${seconds} s, not at once (the timeout is 120 s)`);
+    assert.ok(err.id, "the failed service's id comes back, so nothing is orphaned");
+    await serviceProvider.delete?.(err.id ?? "", { ...inputs(arm), version: 0 });
+    assert.equal(docker("service", "ls", "-q", "--filter", `name=${arm.Name}`), "");
+  });
 });

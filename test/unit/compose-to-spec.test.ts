@@ -442,7 +442,6 @@ describe("toServiceSpecs: the key tables", () => {
         "external_links",
         "pull_policy",
         "pull_refresh_after",
-        "platform",
       ],
     );
   });

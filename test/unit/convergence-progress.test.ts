@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type Dockerode from "dockerode";
-import { waitForConvergence } from "../../provider/swarm/convergence";
+import { missingArchitecture, waitForConvergence } from "../../provider/swarm/convergence";
 
 const template = { ContainerSpec: { Image: "local/busybox:1" } };
 const oldTemplate = { ContainerSpec: { Image: "local/busybox:0" } };
@@ -301,5 +301,47 @@ describe("convergence", () => {
       { timeoutMs: 5000, pollMs: 10, progress: (line) => lines.push(line) },
     );
     assert.deepEqual(lines, ["0/2 tasks complete", "1/2 tasks complete", "2/2 tasks complete"]);
+  });
+});
+
+describe("missingArchitecture", () => {
+  const service = (constraints: string[]) => ({
+    ID: "s1",
+    Spec: { TaskTemplate: { Placement: { Constraints: constraints } } },
+  });
+  const node = (arch: string, state = "ready") => ({
+    ID: `n-${arch}`,
+    Status: { State: state },
+    Description: { Platform: { Architecture: arch, OS: "linux" } },
+  });
+  const pending = {
+    ID: "t1",
+    DesiredState: "running",
+    Status: { State: "pending", Err: "no suitable node (scheduling constraints not satisfied on 1 node)" },
+  };
+
+  it("names the architecture no node has, while a task waits for a node", () => {
+    const why = missingArchitecture(
+      service(["node.labels.zone==a", "node.platform.arch == aarch64"]),
+      [node("x86_64")],
+      [pending],
+    );
+    assert.match(
+      why ?? "",
+      /^no suitable node: the service needs node\.platform\.arch==aarch64 and no node of the swarm has that architecture \(its nodes are x86_64\)/,
+    );
+  });
+
+  it("says nothing while some node has it, even a node that is down, or while no task waits", () => {
+    const arm = service(["node.platform.arch==aarch64"]);
+    assert.equal(missingArchitecture(arm, [node("x86_64"), node("aarch64", "down")], [pending]), undefined);
+    assert.equal(
+      missingArchitecture(arm, [node("x86_64")], [{ ...pending, Status: { State: "running" } }]),
+      undefined,
+    );
+    assert.equal(
+      missingArchitecture(service(["node.labels.zone==a"]), [node("x86_64")], [pending]),
+      undefined,
+    );
   });
 });

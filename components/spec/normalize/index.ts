@@ -30,7 +30,13 @@ import {
   normalizeSecurityOpt,
   normalizeUlimits,
 } from "./runtime";
-import { normalizePlacement, normalizeResources, normalizeRestart, normalizeUpdate } from "./scheduling";
+import {
+  checkPlatformConstraints,
+  normalizePlacement,
+  normalizeResources,
+  normalizeRestart,
+  normalizeUpdate,
+} from "./scheduling";
 
 /** Kubernetes DNS-1035 label: the service name becomes a Kubernetes and Swarm object name. */
 const serviceNamePattern = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -177,10 +183,14 @@ export function normalizeService(name: string, input: ServiceInput): NormalizedS
   const extraHosts = ok("extraHosts") ?? {};
   checkExtraHosts(extraHosts, issues);
   const init = ok("init");
+  const platform = ok("platform");
+  const placement = normalizePlacement(ok("placement") ?? {}, mode, issues);
+  checkPlatformConstraints(platform, placement.constraints, issues);
 
   const normalized: NormalizedService = {
     name,
     image: image ?? "",
+    ...(platform !== undefined && { platform }),
     ...(ok("entrypoint") && { entrypoint: ok("entrypoint") }),
     ...(ok("command") && { command: ok("command") }),
     env: { ...env },
@@ -193,7 +203,7 @@ export function normalizeService(name: string, input: ServiceInput): NormalizedS
     ...(healthInput && { healthCheck: normalizeHealthCheck(healthInput, issues) }),
     update: { ...normalizeUpdate(ok("update") ?? {}, issues), ...(canary && { canary }) },
     restart: normalizeRestart(ok("restart") ?? {}, mode, issues),
-    placement: normalizePlacement(ok("placement") ?? {}, mode, issues),
+    placement,
     ...(autoscale && { autoscale }),
     volumes,
     secrets,

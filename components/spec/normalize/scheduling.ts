@@ -11,6 +11,7 @@ import type {
   UpdatePolicyInput,
 } from "../types";
 import { defaults } from "../defaults";
+import { architectureAliases, architectureOf, type Platform } from "../platform";
 import { formatCpu, formatMemory, maxExactInteger, maxMillicores, parseCpu, parseMemory } from "../units";
 import { readDuration } from "./durations";
 
@@ -167,4 +168,37 @@ export function normalizePlacement(
     ...(input.spread !== undefined && { spread: input.spread }),
     ...(input.maxPerNode !== undefined && { maxPerNode: input.maxPerNode }),
   };
+}
+
+/**
+ * A `node.platform` constraint that contradicts `platform` would leave the service on no node at all:
+ * each such constraint is an issue. Constraints that agree with it are kept (and merged by the renderers).
+ */
+export function checkPlatformConstraints(
+  platform: Platform | undefined,
+  constraints: PlacementConstraint[],
+  issues: IssueCollector,
+): void {
+  if (platform === undefined) return;
+  const arch = architectureOf(platform);
+  constraints.forEach((c, i) => {
+    const path = `placement.constraints[${i}]`;
+    if (c.attribute === "node.platform.arch") {
+      const same = architectureAliases[arch].includes(c.value.toLowerCase());
+      if (same !== (c.operator === "==")) {
+        issues.add(
+          path,
+          `contradicts platform "${platform}": no node could run the service; remove one of them`,
+        );
+      }
+    } else if (c.attribute === "node.platform.os") {
+      const same = c.value.toLowerCase() === "linux";
+      if (same !== (c.operator === "==")) {
+        issues.add(
+          path,
+          `contradicts platform "${platform}": no node could run the service; remove one of them`,
+        );
+      }
+    }
+  });
 }

@@ -80,6 +80,8 @@ export interface EcsTaskDefinition {
   memory?: string;
   containerDefinitions: EcsContainerDefinition[];
   volumes?: EcsVolume[];
+  /** Set when the service names a platform; Fargate runs X86_64 without it. */
+  runtimePlatform?: { cpuArchitecture: "X86_64" | "ARM64"; operatingSystemFamily: "LINUX" };
   /** Task definitions take only `memberOf`; `distinctInstance` belongs to the service. */
   placementConstraints?: { type: "memberOf"; expression: string }[];
   tags?: { key: string; value: string }[];

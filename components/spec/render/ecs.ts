@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { architectureOf, ecsCpuArchitecture, ecsInstanceArchitecture } from "../platform";
 import { defaults } from "../defaults";
 import type { NormalizedService } from "../types";
 import { formatMemory } from "../units";
@@ -343,6 +344,13 @@ function placement(n: NormalizedService, fargate: boolean, refusals: Refusals) {
     if (attribute === undefined) return refusals.refuse(path, `${c.attribute} has no ECS equivalent`);
     constraints.push({ type: "memberOf", expression: `${attribute} ${c.operator} ${c.value}` });
   });
+  // Fargate picks the architecture from runtimePlatform; EC2 capacity may mix architectures, so the
+  // task is also held to instances of its own.
+  if (!fargate && n.platform !== undefined) {
+    const expression = `attribute:ecs.cpu-architecture == ${ecsInstanceArchitecture[architectureOf(n.platform)]}`;
+    if (!constraints.some((c) => c.expression === expression))
+      constraints.push({ type: "memberOf", expression });
+  }
   let strategy: EcsService["placementStrategy"];
   if (n.placement.spread) {
     if (fargate) refusals.refuse("placement.spread", "Fargate spreads tasks over availability zones itself");
@@ -507,6 +515,12 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
         ? [container, secretsInit(files, options.initImage ?? secretsInitImage, logs)]
         : [container],
     ...(volumes.length > 0 && { volumes }),
+    ...(n.platform !== undefined && {
+      runtimePlatform: {
+        cpuArchitecture: ecsCpuArchitecture[architectureOf(n.platform)],
+        operatingSystemFamily: "LINUX" as const,
+      },
+    }),
     ...(memberOf.length > 0 && { placementConstraints: memberOf }),
     ...(tags.length > 0 && { tags }),
   };

@@ -1,4 +1,5 @@
 import type { Container, PodSpec, Probe, Volume, VolumeMount } from "kubernetes-types/core/v1";
+import { architectureOf, kubernetesArchitecture } from "../platform";
 import type { NormalizedHealthCheck, NormalizedService } from "../types";
 import { formatCpu, formatMemory, maxCount } from "../units";
 import { type Refusals, type RenderOptions, secondsCeil } from "./refusals";
@@ -285,6 +286,9 @@ export function podSpec(
     restartPolicy,
     terminationGracePeriodSeconds: secondsCeil(n.stopGracePeriod),
     ...podOptions(n, refusals),
+    ...(n.platform !== undefined && {
+      nodeSelector: { "kubernetes.io/arch": kubernetesArchitecture[architectureOf(n.platform)] },
+    }),
     ...scheduling(n, refusals),
   };
 }

@@ -1,4 +1,5 @@
 import type { NormalizedFileMount, NormalizedService, NormalizedUpdatePolicy } from "../types";
+import { architectureOf, swarmArchitecture } from "../platform";
 import { Refusals, type RenderOptions } from "./refusals";
 import { containerRuntime, resourceExtras } from "./swarm-runtime";
 import type { SwarmContainerSpec, SwarmServiceSpec, SwarmUpdateConfig } from "./swarm-types";
@@ -55,6 +56,19 @@ function containerSpec(n: NormalizedService): SwarmContainerSpec {
           };
   }
   return spec;
+}
+
+/**
+ * The service's own constraints, then the one its `platform` implies (`node.platform.arch == x86_64` or
+ * `aarch64`, the kernel's names that Swarm reports), unless the service already says exactly that.
+ */
+export function swarmConstraints(n: NormalizedService): string[] {
+  const constraints = n.placement.constraints.map((c) => `${c.attribute}${c.operator}${c.value}`);
+  if (n.platform !== undefined) {
+    const implied = `node.platform.arch==${swarmArchitecture[architectureOf(n.platform)]}`;
+    if (!constraints.includes(implied)) constraints.push(implied);
+  }
+  return constraints;
 }
 
 function updateConfig(
@@ -137,7 +151,7 @@ export function renderSwarm(n: NormalizedService, options: RenderOptions = {}): 
         Window: ns(n.restart.window),
       },
       Placement: {
-        Constraints: placement.constraints.map((c) => `${c.attribute}${c.operator}${c.value}`),
+        Constraints: swarmConstraints(n),
         ...(placement.spread && { Preferences: [{ Spread: { SpreadDescriptor: placement.spread } }] }),
         ...(placement.maxPerNode !== undefined && { MaxReplicas: placement.maxPerNode }),
       },
