@@ -206,6 +206,7 @@ function analyzeCompose(file: string, options: AnalyzeOptions): Analysis {
   const mapping: ComposeMapping = {
     services: {},
     containerLabels: {},
+    timeoutSeconds: {},
     dependsOn: {},
     ignored: [],
     origins: {},
@@ -213,7 +214,7 @@ function analyzeCompose(file: string, options: AnalyzeOptions): Analysis {
   for (const [name, service] of Object.entries(project.services)) {
     try {
       const one = toServiceSpecs({ ...project, services: { [name]: service } }, { strict: options.strict });
-      for (const key of ["services", "containerLabels", "dependsOn", "origins"] as const)
+      for (const key of ["services", "containerLabels", "timeoutSeconds", "dependsOn", "origins"] as const)
         Object.assign(mapping[key], one[key]);
       mapping.ignored.push(...one.ignored);
     } catch (err) {
@@ -261,15 +262,29 @@ function planTarget(
   // Loaded here: the stack's planning reads Pulumi's types, and `--help` should not wait for them.
   const { usedResources } =
     require("../components/compose/stack-objects") as typeof import("../components/compose/stack-objects");
-  const { stackResourceIssues } =
-    require("../components/compose/stack-resources") as typeof import("../components/compose/stack-resources");
   const used = usedResources({ ...project, services: pick(project.services, Object.keys(mapping.services)) });
   if (options.target === "swarm") {
-    return { issues: stackResourceIssues(project, used), ignored: [], inputs: mapping.services };
+    const { swarmStackIssues } =
+      require("../components/swarm/stack-networks") as typeof import("../components/swarm/stack-networks");
+    return { issues: swarmStackIssues(project, used), ignored: [], inputs: mapping.services };
   }
+  const { stackFileObjectIssues } =
+    require("../components/compose/stack-file-objects") as typeof import("../components/compose/stack-file-objects");
   const { planWorkloads } =
     require("../components/compose/stack-workload-plan") as typeof import("../components/compose/stack-workload-plan");
-  const plan = planWorkloads(project, mapping, { target: options.target, env: options.env ?? process.env });
+  // What each target's cluster says a stack may hold there.
+  const support =
+    options.target === "kubernetes"
+      ? (
+          require("../components/kubernetes/stack-support") as typeof import("../components/kubernetes/stack-support")
+        ).kubernetesStackSupport
+      : (require("../components/ecs/stack-support") as typeof import("../components/ecs/stack-support"))
+          .ecsStackSupport;
+  const plan = planWorkloads(project, mapping, {
+    target: options.target,
+    support,
+    env: options.env ?? process.env,
+  });
   const inputs: Record<string, ServiceInput> = {};
   for (const [name, workload] of Object.entries(plan.workloads)) {
     const strip = (files?: { data?: unknown }[]) => files?.map(({ data: _data, ...file }) => file);
@@ -280,7 +295,7 @@ function planTarget(
     } as ServiceInput;
   }
   return {
-    issues: [...stackResourceIssues(project, { ...used, networks: new Set() }), ...plan.issues],
+    issues: [...stackFileObjectIssues(project, used), ...plan.issues],
     ignored: plan.ignored,
     inputs,
   };

@@ -1,5 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { NormalizedService } from "./spec";
+import type { StackDeployment, StackRequest, StackSupport } from "./stack-contract";
+
+export type {
+  BuiltImage,
+  ExistingClaimVolumes,
+  NodeVolumes,
+  StackDeployment,
+  StackRequest,
+  StackSupport,
+} from "./stack-contract";
 
 /** Credentials for pulling a private image. */
 export interface RegistryCredentials {
@@ -73,8 +83,9 @@ export interface Workload {
 }
 
 /**
- * A cluster that runs portable services. Each target's cluster components implement it, so
- * `ContainerService` deploys anywhere without importing any target's SDK.
+ * A cluster that runs portable services: the whole contract a target provides. Each target's cluster
+ * components implement it, so `ContainerService` and `ComposeStack` deploy anywhere without importing
+ * any target's code; a new target is one folder implementing it.
  */
 export interface ServiceCluster {
   /** The target, as the renderers name it. */
@@ -84,4 +95,22 @@ export interface ServiceCluster {
    * @throws {@link SpecError} when the service asks for what the target cannot honour.
    */
   deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload;
+  /**
+   * The name other services of the cluster reach a service by, given the name the cluster knows it by:
+   * the name itself on a swarm's networks, `<name>.<namespace>.svc.cluster.local` on Kubernetes,
+   * `<name>.<Cloud Map namespace>` on ECS.
+   */
+  serviceHost(serviceName: string): pulumi.Output<string>;
+  /**
+   * What a Compose stack may hold when it runs as one workload per service. Needed unless the cluster
+   * deploys whole stacks itself ({@link deployStack}).
+   */
+  readonly stackSupport?: StackSupport;
+  /**
+   * Deploys a whole Compose stack, its networks, volumes, secrets and configs included, as children of
+   * `parent` (a swarm, as `docker stack deploy` would). Default: `ComposeStack` plans the stack from
+   * {@link stackSupport} and deploys one workload per service through {@link deployWorkload}.
+   * @throws Error naming the Compose paths the cluster cannot deploy.
+   */
+  deployStack?(name: string, request: StackRequest, parent: pulumi.ComponentResource): StackDeployment;
 }

@@ -1,34 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RegistryCredentials } from "./cluster";
+import { buildAndPush, type ImageBuildSource } from "./pushed-image";
 import { type SpecIssue, SpecError } from "./spec";
 
-/** What a service builds its image from. */
-export interface ServiceBuildArgs {
-  /** The build context: a directory, relative to the program's working directory. */
-  context: pulumi.Input<string>;
-  /**
-   * The Dockerfile, relative to the context.
-   * @default `"Dockerfile"`
-   */
-  dockerfile?: pulumi.Input<string>;
-  /**
-   * Build arguments (`ARG`); they end up in the image's history, so never secrets.
-   * @default none
-   */
-  args?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /**
-   * The stage to build.
-   * @default the last one
-   */
-  target?: pulumi.Input<string>;
-  /**
-   * The one platform to build for (see `Image`'s `platform`). The service runs on that platform too
-   * unless it names its own `platform`. Default: the building engine's own, and no placement.
-   */
-  platform?: "linux/amd64" | "linux/arm64";
-  /** Images whose layers the build may reuse (see `Image`'s `cacheFrom`). Default: none. */
-  cacheFrom?: pulumi.Input<pulumi.Input<string>[]>;
-}
+/** What a service builds its image from; `context` is relative to the program's working directory. */
+export type ServiceBuildArgs = ImageBuildSource;
 
 /** Where a built image is pushed, and how the cluster pulls it. */
 export interface ServiceRegistryArgs {
@@ -89,22 +65,6 @@ export function serviceImage(
   if (issues.length > 0) throw new SpecError(serviceName, issues);
   const { build, registry } = source;
   if (!build || !registry) return { image: source.image!, registryAuth: source.registryAuth };
-  // Loaded on use: services that run a given image never load the Docker client.
-  const { Image } = require("./registry/image") as typeof import("./registry/image");
-  const image = new Image(
-    `${name}-image`,
-    {
-      context: build.context,
-      dockerfile: build.dockerfile,
-      args: build.args,
-      target: build.target,
-      platform: build.platform,
-      cacheFrom: build.cacheFrom,
-      repository: registry.repository,
-      tag: registry.tag,
-      registry: registry.credentials,
-    },
-    { parent },
-  );
-  return { image: image.repoDigest, registryAuth: source.registryAuth ?? registry.credentials };
+  const image = buildAndPush(`${name}-image`, build, registry, parent);
+  return { image, registryAuth: source.registryAuth ?? registry.credentials };
 }

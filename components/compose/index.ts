@@ -25,6 +25,7 @@ export {
   type ToServiceSpecsOptions,
   type IgnoredComposeKey,
 } from "./to-service-specs";
-export { ComposeStack, type ComposeStackArgs, stackServiceSpec } from "./stack";
+export { ComposeStack, type ComposeStackArgs } from "./stack";
 export type { ComposeStackRegistry } from "./stack-images";
+export type { StackBuildMode } from "./stack-builds";
 export { composeServiceKeys } from "./schema";

@@ -21,6 +21,8 @@ export interface BerthExtension {
    * @default any
    */
   sourceRanges?: string[];
+  /** How long the service may take to converge, in whole seconds. Default: the stack's. */
+  timeoutSeconds?: number;
 }
 
 export function mapBerthExtension(s: ComposeService, ctx: MapContext): BerthExtension {
@@ -45,6 +47,9 @@ export function mapBerthExtension(s: ComposeService, ctx: MapContext): BerthExte
     } else if (key === "autoscale") {
       out.autoscale = value as ServiceInput["autoscale"];
       ctx.from("autoscale", at);
+    } else if (key === "timeoutSeconds") {
+      if (typeof value === "number" && Number.isInteger(value) && value >= 1) out.timeoutSeconds = value;
+      else ctx.refuse(at, `must be a whole number of seconds, at least 1, not ${JSON.stringify(value)}`);
     } else if (key === "ignoreUnsupported") {
       out.ignoreUnsupported = value as SpecField[];
       ctx.from("ignoreUnsupported", at);

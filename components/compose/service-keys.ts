@@ -50,7 +50,8 @@ export const mappedKeys: Readonly<Record<string, string>> = {
     "securityOpt: no-new-privileges, seccomp=unconfined, apparmor=unconfined (others are refused)",
   pids_limit: "resources.pids (when deploy.resources.limits.pids is absent or equal)",
   logging: "logging",
-  "x-berth": "autoscale, ignoreUnsupported, secretEnv, the meaning of public ports and their sourceRanges",
+  "x-berth":
+    "autoscale, ignoreUnsupported, secretEnv, timeoutSeconds, the meaning of public ports and their sourceRanges",
 };
 
 export interface IgnoredKey {
@@ -144,6 +145,7 @@ export const berthExtensionKeys = [
   "autoscale",
   "public",
   "sourceRanges",
+  "timeoutSeconds",
   "ignoreUnsupported",
   "secretEnv",
 ] as const;

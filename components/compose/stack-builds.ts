@@ -19,9 +19,20 @@ export interface ServiceBuildPlan {
   tag?: string;
 }
 
+/**
+ * Whether a stack builds the images of services with `build`:
+ * - `"auto"`: with a `registry`, build and push; without one, a service that also names `image` runs
+ *   that image (its build is skipped and logged, as `docker stack deploy` does), and one without is refused;
+ * - `"always"`: build and push, and refuse without a `registry`;
+ * - `"never"`: run every service's `image`, skipping every build; a service without `image` is refused.
+ */
+export type StackBuildMode = "auto" | "always" | "never";
+
 export interface StackBuildPlan {
   /** By Compose service name: the services with `build`. */
   builds: Record<string, ServiceBuildPlan>;
+  /** Services with `build` that run their named `image` instead, unbuilt. */
+  skipped: string[];
   /** The project with each built service's `build` replaced by the image it is pushed as. */
   project: ComposeProject;
   issues: ComposeIssue[];
@@ -74,7 +85,7 @@ function planService(
   if (registry === undefined) {
     issues.push({
       path: at,
-      message: `service ${service} builds its image: pass registry (a repository and credentials) to the ComposeStack to build and push it`,
+      message: `service ${service} builds its image: pass registry (a repository and credentials) to the ComposeStack to build and push it${s.image === undefined ? "" : ', or build: "auto" to run its image unbuilt'}`,
     });
     return undefined;
   }
@@ -126,27 +137,40 @@ function planService(
 /**
  * Plans the images a stack builds: every service with `build` is built from `context` (with
  * `dockerfile`, `args`, `target`) and pushed to its `image` when it names one, else to
- * `<registry.repository>/<service>`. Without `registry`, every such service is refused. The returned
- * project names each built service's push target in `image`, so it maps like any other service.
+ * `<registry.repository>/<service>`, as `mode` says ({@link StackBuildMode}). The returned project
+ * names each service's image, built or not, so it maps like any other service.
  */
 export function planBuilds(
   project: ComposeProject,
   registry: StackBuildRegistry | undefined,
+  mode: StackBuildMode = "auto",
 ): StackBuildPlan {
   const issues: ComposeIssue[] = [];
   const builds: Record<string, ServiceBuildPlan> = {};
+  const skipped: string[] = [];
   const services: Record<string, ComposeService> = {};
   for (const [service, s] of Object.entries(project.services)) {
     if (s.build === undefined || s.build === null) {
       services[service] = s;
       continue;
     }
-    const plan = planService(service, s, registry, issues);
     const { build: _build, ...rest } = s;
+    const skip = mode === "never" || (mode === "auto" && registry === undefined && s.image !== undefined);
+    if (skip) {
+      if (s.image === undefined) {
+        issues.push({
+          path: `services.${service}.image`,
+          message: 'is required when builds are skipped (build: "never"): the image the service runs',
+        });
+      } else skipped.push(service);
+      services[service] = { ...rest, image: s.image ?? `${service}:unbuilt` };
+      continue;
+    }
+    const plan = planService(service, s, registry, issues);
     if (plan) builds[service] = plan;
     // A refused build is reported here only: the mapping sees an image either way.
     const image = plan ? `${plan.repository}:${plan.tag ?? "latest"}` : (s.image ?? `${service}:unbuilt`);
     services[service] = { ...rest, image };
   }
-  return { builds, project: { ...project, services }, issues };
+  return { builds, skipped, project: { ...project, services }, issues };
 }

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { RegistryCredentials } from "../cluster";
+import type { BuiltImage, RegistryCredentials } from "../cluster";
+import { buildAndPush } from "../pushed-image";
 import type { ServiceBuildPlan } from "./stack-builds";
 
 /** Where a stack pushes the images of services with `build`, and how clusters pull them. */
@@ -14,13 +15,6 @@ export interface ComposeStackRegistry {
   credentials: pulumi.Input<RegistryCredentials>;
 }
 
-/** A built service's image, as the service runs it. */
-export interface BuiltImage {
-  /** `repository@sha256:...`, as pushed. */
-  image: pulumi.Output<string>;
-  registryAuth: pulumi.Input<RegistryCredentials>;
-}
-
 /**
  * One `Image` per planned build, a child of `parent` named `<name>-<service>-image`, pushed with the
  * registry's credentials.
@@ -33,24 +27,15 @@ export function buildImages(
 ): Record<string, BuiltImage> {
   const entries = Object.entries(builds);
   if (entries.length === 0 || registry === undefined) return {};
-  // Loaded on use: stacks that build nothing never load the Docker client.
-  const { Image } = require("../registry/image") as typeof import("../registry/image");
   return Object.fromEntries(
     entries.map(([service, build]) => {
-      const image = new Image(
+      const image = buildAndPush(
         `${name}-${service}-image`,
-        {
-          context: build.context,
-          dockerfile: build.dockerfile,
-          args: build.args,
-          target: build.target,
-          repository: build.repository,
-          tag: build.tag,
-          registry: registry.credentials,
-        },
-        { parent },
+        build,
+        { repository: build.repository, tag: build.tag, credentials: registry.credentials },
+        parent,
       );
-      return [service, { image: image.repoDigest, registryAuth: registry.credentials }];
+      return [service, { image, registryAuth: registry.credentials }];
     }),
   );
 }

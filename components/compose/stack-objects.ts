@@ -2,9 +2,6 @@ import { readFileSync } from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import type { ComposeFileObject, ComposeProject } from "./types";
 
-/** The label `docker stack` puts on everything of a stack, so Docker's own tools recognise it. */
-export const stackNamespaceLabel = "com.docker.stack.namespace";
-
 /** Names of the networks, secrets and configs that the project's services use. */
 export function usedResources(project: ComposeProject): {
   networks: Set<string>;

@@ -1,11 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { StackSupport } from "../stack-contract";
 import type { FileMountInput, ServiceInput } from "../spec";
 import { fileObjectData } from "./stack-objects";
 import type { ComposeMapping, IgnoredComposeKey } from "./to-service-specs";
 import type { ComposeIssue, ComposeProject } from "./types";
-
-/** A cluster target without Swarm's networks, named volumes and stack objects. */
-export type WorkloadTarget = "kubernetes" | "ecs";
 
 /** A secret or config file of a service: an existing object by name, or one created from `data`. */
 export interface PlannedFile extends FileMountInput {
@@ -32,15 +30,13 @@ export interface WorkloadPlan {
 }
 
 export interface WorkloadPlanOptions {
-  target: WorkloadTarget;
+  /** The target's name, for messages. */
+  target: string;
+  /** What a stack may hold on the cluster. */
+  support: StackSupport;
   values?: Record<string, pulumi.Input<string>>;
   env: Record<string, string | undefined>;
 }
-
-const clusterNetwork: Record<WorkloadTarget, string> = {
-  kubernetes: "Kubernetes has one pod network",
-  ecs: "ECS tasks share the cluster's VPC",
-};
 
 /** The engine settings of a Compose network, which a cluster without Swarm's networks cannot apply. */
 const networkSettingKeys = [
@@ -52,14 +48,6 @@ const networkSettingKeys = [
   "enable_ipv6",
   "enable_ipv4",
 ] as const;
-
-const containerLabelsReason: Record<WorkloadTarget, string> = {
-  kubernetes: "kubernetes has no container labels; deploy.labels label the workload",
-  ecs: "Berth gives an ECS container only deploy.labels as dockerLabels (they also tag the service); move these labels to deploy.labels",
-};
-
-const ecsEndpointModeReason =
-  "ECS has no virtual IP inside the cluster: Cloud Map answers the service's name with the address of each task, as dnsrr does";
 
 /**
  * The settings of a secret or config that a cluster creating it per service cannot apply: `labels`, and
@@ -76,22 +64,23 @@ function fileObjectSettings(project: ComposeProject, kind: "secrets" | "configs"
 }
 
 /**
- * Plans a Compose project's services as workloads of a cluster without Swarm's networks:
+ * Plans a Compose project's services as workloads of a cluster without Swarm's networks, as its
+ * {@link StackSupport} says:
  *
  * - the project's networks become the cluster's one network (each service reaches the others by name);
  *   external networks, network aliases and `internal` networks are refused, and a project with several
  *   networks is reported as ignored (their isolation from each other cannot be kept);
- * - named volumes are refused, except external ones on Kubernetes, which name an existing
- *   PersistentVolumeClaim (`name`, else the volume's key); anonymous volumes and tmpfs are the
- *   renderer's;
+ * - named volumes: where they are existing claims (Kubernetes), an external volume names its claim
+ *   (`name`, else the volume's key) and others are refused; where they are volumes of the node
+ *   (ECS on EC2), they go to the renderer by name; anonymous volumes and tmpfs are the renderer's;
  * - secrets and configs are created with each service that uses them, from `values`, `file`,
  *   `environment` or `content`; external ones name an existing object of the target by `name`, else key;
  * - `depends_on`: `service_healthy` needs a `healthcheck` on the dependency (the target's rollout wait
  *   then means healthy), `service_completed_successfully` a dependency that runs to completion
  *   (`deploy.mode: replicated-job`);
- * - on Kubernetes, a service without ports gets a headless Service (`endpointMode: "dnsrr"`), so that
- *   every service has a cluster DNS name; on ECS every name resolves as dnsrr does (Cloud Map A records),
- *   so an explicit `deploy.endpoint_mode: vip` is reported as ignored;
+ * - where the support names services without ports (Kubernetes), such a service gets
+ *   `endpointMode: "dnsrr"` (a headless Service), so that every service has a cluster DNS name; where
+ *   it has no virtual IP (ECS), an explicit `deploy.endpoint_mode: vip` is reported as ignored;
  * - what a target cannot apply is reported as ignored, for each service concerned: network settings,
  *   secret and config `labels` and `name`, and the service's container `labels`.
  *
@@ -102,7 +91,8 @@ export function planWorkloads(
   mapping: ComposeMapping,
   options: WorkloadPlanOptions,
 ): WorkloadPlan {
-  const { target } = options;
+  const { target, support } = options;
+  const clusterNetwork = support.oneNetwork;
   const issues: ComposeIssue[] = [];
   const ignored: IgnoredServiceKey[] = [];
   const refuse = (path: string, message: string) => issues.push({ path, message });
@@ -131,7 +121,7 @@ export function planWorkloads(
       if (project.networks?.[network]?.external) {
         refuse(
           `${at}.networks.${network}`,
-          `the external network "${network}" cannot be joined on ${target}: ${clusterNetwork[target]}; leave it out`,
+          `the external network "${network}" cannot be joined on ${target}: ${clusterNetwork}; leave it out`,
         );
       }
       if ((attachment?.aliases ?? []).length > 0) {
@@ -141,11 +131,11 @@ export function planWorkloads(
         );
       }
     }
-    if (Object.keys(mapping.containerLabels[name] ?? {}).length > 0) {
-      ignored.push({ service: name, key: "labels", reason: containerLabelsReason[target] });
+    if (support.containerLabelsIgnored && Object.keys(mapping.containerLabels[name] ?? {}).length > 0) {
+      ignored.push({ service: name, key: "labels", reason: support.containerLabelsIgnored });
     }
-    if (target === "ecs" && compose.deploy?.endpoint_mode === "vip") {
-      ignored.push({ service: name, key: "deploy.endpoint_mode", reason: ecsEndpointModeReason });
+    if (support.virtualIpIgnored && compose.deploy?.endpoint_mode === "vip") {
+      ignored.push({ service: name, key: "deploy.endpoint_mode", reason: support.virtualIpIgnored });
     }
     for (const kind of ["secrets", "configs"] as const) {
       (compose[kind] ?? []).forEach((ref, i) => {
@@ -166,13 +156,10 @@ export function planWorkloads(
       );
       const path = `${at}.volumes[${index < 0 ? 0 : index}]`;
       const declared = project.volumes?.[v.source];
-      if (target === "kubernetes" && declared?.external) return { ...v, source: declared.name ?? v.source };
-      refuse(
-        path,
-        target === "kubernetes"
-          ? `the named volume "${v.source}" cannot be created on kubernetes: Berth creates no PersistentVolumeClaims yet; create one and declare the volume external (volumes.${v.source}: {external: true, name: <claim>})`
-          : `the named volume "${v.source}" cannot be deployed to ecs: ECS has no named volumes shared between tasks; use an anonymous volume for scratch space, or keep the data in a managed store`,
-      );
+      const volumes = support.namedVolumes;
+      if (volumes.kind === "node-volumes") return { ...v, source: declared?.name ?? v.source };
+      if (declared?.external) return { ...v, source: declared.name ?? v.source };
+      refuse(path, volumes.refusal(v.source));
       return v;
     });
 
@@ -216,7 +203,7 @@ export function planWorkloads(
         ...(input.volumes && { volumes }),
         ...(input.secrets && { secrets: files("secret", input.secrets) }),
         ...(input.configs && { configs: files("config", input.configs) }),
-        ...(target === "kubernetes" && ports.length === 0 && { endpointMode: "dnsrr" as const }),
+        ...(support.namesPortlessServices && ports.length === 0 && { endpointMode: "dnsrr" as const }),
       },
       dependsOn,
     };
@@ -227,7 +214,7 @@ export function planWorkloads(
     if (declared?.internal === true) {
       refuse(
         `networks.${network}.internal`,
-        `${target} cannot cut a network off from the outside: ${clusterNetwork[target]}; leave internal out`,
+        `${target} cannot cut a network off from the outside: ${clusterNetwork}; leave internal out`,
       );
     }
     const settings = networkSettingKeys.filter((key) => declared?.[key] !== undefined);
@@ -237,7 +224,7 @@ export function planWorkloads(
       ignored.push({
         service,
         key: `networks.${network}`,
-        reason: `${settings.join(", ")} of network "${network}" have no effect on ${target}: ${clusterNetwork[target]}`,
+        reason: `${settings.join(", ")} of network "${network}" have no effect on ${target}: ${clusterNetwork}`,
       });
     }
   }
@@ -248,7 +235,7 @@ export function planWorkloads(
       ignored.push({
         service,
         key: "networks",
-        reason: `${clusterNetwork[target]}: the networks ${internalNetworks.join(", ")} are one, and every service of the stack can reach every other`,
+        reason: `${clusterNetwork}: the networks ${internalNetworks.join(", ")} are one, and every service of the stack can reach every other`,
       });
     }
   }

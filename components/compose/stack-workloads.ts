@@ -1,8 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { RegistryCredentials, ServiceCluster } from "../cluster";
+import type {
+  BuiltImage,
+  RegistryCredentials,
+  ServiceCluster,
+  StackDeployment,
+  StackSupport,
+} from "../cluster";
 import { ContainerService } from "../service";
-import type { BuiltImage } from "./stack-images";
-import type { WorkloadPlan } from "./stack-workload-plan";
+import { dependencyOrder, usedResources } from "./stack-objects";
+import { stackFileObjectIssues } from "./stack-file-objects";
+import { planWorkloads, type WorkloadPlan } from "./stack-workload-plan";
+import type { ComposeMapping } from "./to-service-specs";
+import { ComposeError, type ComposeProject } from "./types";
 
 export interface WorkloadStackOptions {
   /** Services in the order to create them: each after the ones it depends on. */
@@ -71,17 +80,58 @@ export function deployWorkloads(
   return deployed;
 }
 
+export interface WorkloadStackArgs {
+  strict: boolean;
+  values?: Record<string, pulumi.Input<string>>;
+  env: Record<string, string | undefined>;
+  registryAuth?: pulumi.Input<RegistryCredentials>;
+  /** Builds the images of services with `build`; called once the plan holds. */
+  images: () => Record<string, BuiltImage>;
+  timeoutSeconds: (service: string) => number;
+}
+
 /**
- * The name other services of the cluster reach `service` by: `<service>.<namespace>.svc.cluster.local`
- * on Kubernetes, `<service>.<Cloud Map namespace>` on ECS.
+ * A stack as one workload per service, on a cluster that says what a stack may hold there: planned from
+ * `support`, every refusal before anything is created, then deployed in dependency order.
+ *
+ * @throws ComposeError naming every path the cluster cannot deploy.
  */
-export function clusterHost(cluster: ServiceCluster, service: string): pulumi.Output<string> {
-  const c = cluster as { namespace?: unknown; namespaceName?: unknown };
-  if (cluster.target === "kubernetes" && pulumi.Output.isInstance(c.namespace)) {
-    return (c.namespace as pulumi.Output<string>).apply((ns) => `${service}.${ns}.svc.cluster.local`);
+export function deployAsWorkloads(
+  parent: pulumi.Resource,
+  name: string,
+  cluster: ServiceCluster,
+  support: StackSupport,
+  project: ComposeProject,
+  mapping: ComposeMapping,
+  args: WorkloadStackArgs,
+): StackDeployment {
+  const plan = planWorkloads(project, mapping, {
+    target: cluster.target,
+    support,
+    values: args.values,
+    env: args.env,
+  });
+  const issues = [...stackFileObjectIssues(project, usedResources(project)), ...plan.issues];
+  if (args.strict) {
+    for (const { service, key, reason } of plan.ignored) {
+      issues.push({
+        path: `services.${service}.${key}`,
+        message: `would be ignored (${reason}), and strict is set`,
+      });
+    }
   }
-  if (cluster.target === "ecs" && c.namespaceName !== undefined) {
-    return pulumi.output(c.namespaceName as pulumi.Input<string>).apply((ns) => `${service}.${ns}`);
+  if (issues.length > 0) throw new ComposeError(issues);
+  for (const i of plan.ignored) {
+    pulumi.log.warn(`service ${i.service}: ${i.key} is ignored: ${i.reason}`, parent);
   }
-  return pulumi.output(service);
+  const order = dependencyOrder(
+    Object.fromEntries(Object.entries(plan.workloads).map(([s, w]) => [s, w.dependsOn])),
+  );
+  const deployed = deployWorkloads(parent, name, cluster, plan, {
+    order,
+    registryAuth: args.registryAuth,
+    images: args.images(),
+    timeoutSeconds: args.timeoutSeconds,
+  });
+  return { workloads: deployed, resources: deployed };
 }

@@ -3,6 +3,7 @@ import { normalizeService } from "../spec/normalize";
 import type { ServiceInput } from "../spec/types";
 import { closestName } from "../spec/suggest";
 import {
+  type BerthExtension,
   mapBerthExtension,
   mapEnvironment,
   mapHealthcheck,
@@ -43,6 +44,8 @@ export interface ComposeMapping {
    * Berth's `labels` (from `deploy.labels`) label the service.
    */
   containerLabels: Record<string, Record<string, string>>;
+  /** `x-berth.timeoutSeconds` by service name, where set: how long the service may take to converge. */
+  timeoutSeconds: Record<string, number>;
   /** Each service's `depends_on`, by service name: the order a stack creates services in. */
   dependsOn: Record<string, Record<string, ComposeDependency>>;
   /** Keys dropped because they mean nothing on a cluster, e.g. { service: "web", key: "container_name", reason: "..." }. */
@@ -180,10 +183,17 @@ function ignoredTopLevelKeys(project: ComposeProject): IgnoredComposeKey[] {
   ];
 }
 
-function mapService(s: ComposeService, ctx: ServiceContext): ServiceInput {
+function mapService(
+  s: ComposeService,
+  ctx: ServiceContext,
+): { input: ServiceInput; timeoutSeconds?: number } {
   classifyKeys(s, ctx);
   ignoreDependentRestarts(s, ctx);
   const berth = mapBerthExtension(s, ctx);
+  return { input: mapFields(s, berth, ctx), timeoutSeconds: berth.timeoutSeconds };
+}
+
+function mapFields(s: ComposeService, berth: BerthExtension, ctx: ServiceContext): ServiceInput {
   for (const [berthPath, composePath] of [
     ["image", "image"],
     ["entrypoint", "entrypoint"],
@@ -259,7 +269,7 @@ function checkSpec(name: string, input: ServiceInput, ctx: ServiceContext): void
  * `docker stack deploy` reads the file. Each Compose key is mapped, ignored (listed in `ignored`, with
  * the reason) or refused; see `./service-keys`. `x-berth` on a service adds what Compose cannot say:
  * `autoscale`, `ignoreUnsupported`, `secretEnv` (names of `environment` entries whose values are
- * secrets) and `public` (true: every port in `ports` is public, on its target port when none is
+ * secrets), `timeoutSeconds` (in {@link ComposeMapping.timeoutSeconds}) and `public` (true: every port in `ports` is public, on its target port when none is
  * published; false: no port is public, so the ports serve the cluster only). Where Compose's defaults
  * differ from Berth's, Compose's are written out: updates stop-first and pause on failure, health
  * checks every 30s with a 30s timeout. Each result is checked as `normalizeService` checks it.
@@ -273,6 +283,7 @@ export function toServiceSpecs(project: ComposeProject, options: ToServiceSpecsO
   const mapping: ComposeMapping = {
     services: {},
     containerLabels: {},
+    timeoutSeconds: {},
     dependsOn: {},
     ignored: ignoredTopLevelKeys(project),
     origins: {},
@@ -283,7 +294,8 @@ export function toServiceSpecs(project: ComposeProject, options: ToServiceSpecsO
   }
   for (const [name, service] of Object.entries(project.services)) {
     const ctx = new ServiceContext(name);
-    const input = mapService(service, ctx);
+    const { input, timeoutSeconds } = mapService(service, ctx);
+    if (timeoutSeconds !== undefined) mapping.timeoutSeconds[name] = timeoutSeconds;
     checkSpec(name, input, ctx);
     issues.push(...ctx.issues);
     if (options.strict) {

@@ -1,6 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceCluster, Workload, WorkloadRequest } from "../cluster";
+import type { ServiceCluster, StackSupport, Workload, WorkloadRequest } from "../cluster";
 import {
   defaultLogRetentionDays,
   defaultStrategy,
@@ -11,6 +11,7 @@ import {
   type EcsEc2CapacityArgs,
 } from "./cluster-args";
 import type { EcsClusterContext } from "./context";
+import { ecsStackSupport } from "./stack-support";
 import { type ChildFactory, existingNetwork, newNetwork } from "./vpc";
 
 export type {
@@ -190,6 +191,14 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
       namespaceName: this.namespaceName,
       namespaceId: this.namespaceId,
     });
+  }
+
+  /** What a Compose stack may hold here: see {@link StackSupport}. */
+  readonly stackSupport: StackSupport = ecsStackSupport;
+
+  /** `<serviceName>.<Cloud Map namespace>`: the name Cloud Map answers with the service's tasks. */
+  serviceHost(serviceName: string): pulumi.Output<string> {
+    return this.namespaceName.apply((ns) => `${serviceName}.${ns}`);
   }
 
   /** Runs a service on the cluster: its task definition, service and rules are children of `parent`. */

@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceCluster, Workload, WorkloadRequest } from "../cluster";
+import type { ServiceCluster, StackSupport, Workload, WorkloadRequest } from "../cluster";
 import { RandomSalt } from "../../provider/random/salt";
 import {
   asLabelValue,
@@ -10,6 +10,7 @@ import {
   kubernetesClusterIssues,
 } from "./cluster-args";
 import type { KubernetesClusterContext } from "./context";
+import { kubernetesStackSupport } from "./stack-support";
 import { missingPeersMessage } from "../../provider/shared/peer-packages";
 
 /** The optional peer packages a Kubernetes cluster needs. */
@@ -120,6 +121,14 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Servi
       ...(args.kubeconfig !== undefined && { kubeconfig: pulumi.secret(args.kubeconfig) }),
       ...(args.context !== undefined && { kubeContext: args.context }),
     };
+  }
+
+  /** What a Compose stack may hold here: see {@link StackSupport}. */
+  readonly stackSupport: StackSupport = kubernetesStackSupport;
+
+  /** `<serviceName>.<namespace>.svc.cluster.local`: the Service's name in the cluster's DNS. */
+  serviceHost(serviceName: string): pulumi.Output<string> {
+    return this.namespace.apply((ns) => `${serviceName}.${ns}.svc.cluster.local`);
   }
 
   /** Runs a service on the cluster: its objects are children of `parent`, in the cluster's namespace. */

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Workload, WorkloadRequest } from "../cluster";
+import type { StackDeployment, StackRequest, Workload, WorkloadRequest } from "../cluster";
 import { SwarmNetwork, type SwarmNetworkArgs } from "../../provider/swarm";
 import type { SwarmEngineAccess } from "./engine-access";
 import { SwarmWorkload } from "./workload";
@@ -48,4 +48,16 @@ export function deploySwarmWorkload(
     },
     { parent, dependsOn: engine.ready },
   );
+}
+
+/** A Compose stack on a swarm: what `deployStack` does. */
+export function deployStackOnSwarm(
+  name: string,
+  request: StackRequest,
+  parent: pulumi.ComponentResource,
+  engine: SwarmEngineAccess,
+): StackDeployment {
+  // Loaded on use: programs without a Compose stack never load the stack's modules.
+  const { deploySwarmStack } = require("./stack") as typeof import("./stack");
+  return deploySwarmStack(name, request, parent, engine);
 }

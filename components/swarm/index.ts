@@ -33,3 +33,4 @@ export { SwarmMembership, type SwarmMembershipArgs } from "../../provider/swarm"
 export { swarmNodeCloudInit, type SwarmNodeCloudInit } from "./cloud-init";
 export { SshHostKey, type SshHostKeyArgs, MachineReady, type MachineReadyArgs } from "../../provider/ssh";
 export { SwarmNodesError } from "./vm-args";
+export { stackServiceSpec, type StackNames } from "./stack-service-spec";

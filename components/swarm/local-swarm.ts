@@ -1,7 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceCluster, Workload, WorkloadRequest } from "../cluster";
+import type { ServiceCluster, StackDeployment, StackRequest, Workload, WorkloadRequest } from "../cluster";
 import { type EngineConnections, SwarmMode, type SwarmNetwork } from "../../provider/swarm";
-import { createDefaultNetwork, type DefaultNetworkOptions, deploySwarmWorkload } from "./cluster-services";
+import {
+  createDefaultNetwork,
+  type DefaultNetworkOptions,
+  deployStackOnSwarm,
+  deploySwarmWorkload,
+} from "./cluster-services";
 import type { SwarmEngineAccess, SwarmTarget } from "./engine-access";
 
 /** Arguments of {@link LocalSwarm}. */
@@ -81,5 +86,15 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
   /** Runs a portable service on this swarm (used by `ContainerService`). */
   deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
     return deploySwarmWorkload(name, request, parent, this.engine, this.defaultNetwork);
+  }
+
+  /** The service's own name: what other services on its networks reach it by. */
+  serviceHost(serviceName: string): pulumi.Output<string> {
+    return pulumi.output(serviceName);
+  }
+
+  /** Deploys a Compose stack as `docker stack deploy` would (used by `ComposeStack`). */
+  deployStack(name: string, request: StackRequest, parent: pulumi.ComponentResource): StackDeployment {
+    return deployStackOnSwarm(name, request, parent, this.engine);
   }
 }

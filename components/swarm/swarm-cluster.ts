@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceCluster, Workload, WorkloadRequest } from "../cluster";
+import type { ServiceCluster, StackDeployment, StackRequest, Workload, WorkloadRequest } from "../cluster";
 import {
   type EngineConnection,
   SwarmMembership,
@@ -7,7 +7,12 @@ import {
   type SwarmSettings,
 } from "../../provider/swarm";
 import type { SwarmEngineAccess, SwarmTarget } from "./engine-access";
-import { createDefaultNetwork, type DefaultNetworkOptions, deploySwarmWorkload } from "./cluster-services";
+import {
+  createDefaultNetwork,
+  type DefaultNetworkOptions,
+  deployStackOnSwarm,
+  deploySwarmWorkload,
+} from "./cluster-services";
 import type { MemberSpec } from "../../provider/swarm/membership-plan";
 import { managerWarnings, memberSpec, nodeConnection, nodeIssues } from "./member-spec";
 import type { SwarmNodeArgs } from "./node-types";
@@ -182,5 +187,15 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
   /** Runs a portable service on this swarm (used by `ContainerService`). */
   deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
     return deploySwarmWorkload(name, request, parent, this.engine, this.defaultNetwork);
+  }
+
+  /** The service's own name: what other services on its networks reach it by. */
+  serviceHost(serviceName: string): pulumi.Output<string> {
+    return pulumi.output(serviceName);
+  }
+
+  /** Deploys a Compose stack as `docker stack deploy` would (used by `ComposeStack`). */
+  deployStack(name: string, request: StackRequest, parent: pulumi.ComponentResource): StackDeployment {
+    return deployStackOnSwarm(name, request, parent, this.engine);
   }
 }

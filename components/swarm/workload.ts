@@ -110,7 +110,7 @@ export class SwarmWorkload extends pulumi.ComponentResource {
   }
 }
 
-function endpointsOf(service: NormalizedService, publicHost: string): ServiceEndpoint[] {
+export function endpointsOf(service: NormalizedService, publicHost: string): ServiceEndpoint[] {
   return service.ports.map((p) => ({
     host: service.name,
     port: p.target,

@@ -48,6 +48,8 @@ function mockDynamic(resource: MockedResource): Record<string, unknown> | undefi
     return { repoDigest: `${resource.inputs.repository}@${digest}`, digest, contextHash: "c0ffee" };
   if (resource.type.endsWith(":SwarmMode"))
     return { swarmId: "swarm-1", nodeId: "node-1", initialized: false };
+  // A service's spec version, which the stack's convergence wait checks for.
+  if (resource.type.endsWith(":SwarmService")) return { version: 1 };
   if (resource.type.startsWith("pulumi-nodejs:dynamic/berth/swarm:")) return {};
   return kubernetesMockDynamic(resource);
 }
@@ -150,14 +152,47 @@ describe("ComposeStack building services' images (under mocks)", () => {
     assert.ok(containerOf("web").imagePullSecrets?.length, "web pulls with a secret");
   });
 
-  it("refuses a build without registry at preview, naming the service and saying to pass registry", async () => {
+  it("without registry, runs a service's named image unbuilt, says so, and refuses a build with no image", async () => {
     const err = await deploy("swarm", {}, { preview: true }).then(
       () => assert.fail("the preview should have failed"),
       (e: Error) => e,
     );
     assert.match(err.message, /services\.web\.build: service web builds its image: pass registry/);
-    assert.match(err.message, /services\.api\.build: service api builds its image: pass registry/);
+    assert.doesNotMatch(err.message, /services\.api/, "api has an image to run");
     assert.doesNotMatch(err.message, /cannot build images/, "reported once");
+
+    // The file as deployment files usually are: every built service also names its image.
+    const content = compose.replace(
+      "    build: ./web\n",
+      "    image: 127.0.0.1:5000/team/web:v1\n    build: ./web\n",
+    );
+    for (const target of ["swarm", "kubernetes"] as const) {
+      const { run } = await deploy(target, {}, { preview: true, content });
+      assert.deepEqual(
+        run.resources.filter((r) => r.type === "berth:registry:Image"),
+        [],
+        `${target}: nothing is built`,
+      );
+      const skipped = run.logs.filter((l) => l.message.includes("build skipped")).map((l) => l.message);
+      assert.deepEqual(
+        skipped.sort(),
+        [
+          "service api: build skipped, running its image 127.0.0.1:5000/team/api:v2 (give registry to build and push it)",
+          "service web: build skipped, running its image 127.0.0.1:5000/team/web:v1 (give registry to build and push it)",
+        ],
+        target,
+      );
+    }
+    const swarm = await deploy("swarm", {}, { preview: true, content });
+    const images = swarm.run.resources
+      .filter((r) => r.type === swarmServiceType)
+      .map((r) => (r.inputs.spec as ProviderServiceSpec).TaskTemplate.ContainerSpec.Image)
+      .sort();
+    assert.deepEqual(images, [
+      "127.0.0.1:5000/team/api:v2",
+      "127.0.0.1:5000/team/web:v1",
+      "other.example.com/postgres:16",
+    ]);
   });
 
   it("refuses build keys it cannot honour, naming them, on Kubernetes too", async () => {

@@ -6,7 +6,7 @@ import { composeDir } from "../support/compose-dir";
 import { envFileProject } from "../support/compose-env-files";
 import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
 import { awsMockResource, awsTypes as t } from "../support/aws-mocks";
-import { TestEcsCluster } from "../support/ecs-stand-in";
+import { ecsTestContext, TestEcsCluster } from "../support/ecs-stand-in";
 import { CreationOptions } from "../support/kubernetes-mocks";
 
 const serviceType = "berth:index:ContainerService";
@@ -125,30 +125,80 @@ describe("ComposeStack on ECS", () => {
     assert.deepEqual(variables, expected);
   });
 
-  it("refuses named volumes, aliases and unhealthy conditions at preview, naming service and key", async () => {
+  it("refuses aliases and unhealthy conditions at preview, naming service and key", async () => {
     const message = await refusal(`
 name: shop
 services:
   web:
     image: web:1
-    volumes: ["data:/data"]
     networks: { front: { aliases: [www] } }
     depends_on:
       worker: { condition: service_healthy }
   worker:
     image: worker:1
-volumes:
-  data: {}
 networks:
   front: {}
 `);
     for (const expected of [
-      'services.web.volumes[0]: the named volume "data" cannot be deployed to ecs',
       "services.web.networks.front.aliases: ecs has no network aliases",
       'services.web.depends_on.worker.condition: service_healthy needs a healthcheck on "worker"',
     ]) {
       assert.ok(message.includes(expected), `missing: ${expected}\nin: ${message}`);
     }
+  });
+
+  it("runs a named volume as a Docker volume of the instance, shared by name, where EC2 capacity exists; Fargate refuses it", async () => {
+    const content = `
+name: shop
+services:
+  web: { image: web:1, volumes: ["data:/srv/data"] }
+  worker: { image: worker:1, volumes: ["data:/data:ro"] }
+volumes:
+  data: {}
+`;
+    const program = (context: ReturnType<typeof ecsTestContext>) => () => {
+      const stack = new ComposeStack("shop", {
+        cluster: new TestEcsCluster("prod", context),
+        project: { content, workingDir: composeDir({}), env: {} },
+      });
+      return { hosts: stack.hosts };
+    };
+    const ec2 = ecsTestContext({
+      hasEc2Capacity: true,
+      capacityProviderStrategy: pulumi.output([{ capacityProvider: "prod-ec2", weight: 1 }]),
+    });
+    const run = await runProgram(program(ec2), { mockResource: awsMockResource });
+    for (const [service, target] of [
+      ["web", "/srv/data"],
+      ["worker", "/data"],
+    ]) {
+      const inputs = run.byName(`shop-${service}`, t.taskDefinition).inputs;
+      assert.deepEqual(inputs.volumes, [
+        // Compose's name for the project's volume, as on a Swarm node.
+        {
+          name: "shop_data",
+          dockerVolumeConfiguration: { scope: "shared", autoprovision: true, driver: "local" },
+        },
+      ]);
+      const [container] = JSON.parse(inputs.containerDefinitions as string) as {
+        mountPoints: { sourceVolume: string; containerPath: string }[];
+      }[];
+      assert.deepEqual(
+        container.mountPoints.map((m) => [m.sourceVolume, m.containerPath]),
+        [["shop_data", target]],
+      );
+    }
+    const refused = await runProgram(program(ecsTestContext()), {
+      mockResource: awsMockResource,
+      preview: true,
+    }).then(
+      () => assert.fail("Fargate has no Docker volumes"),
+      (e: Error) => String(e.cause instanceof Error ? e.cause.message : e.message),
+    );
+    assert.match(
+      refused,
+      /service web: 1 problem\s+volumes\[0\]: is not supported on ecs; Fargate has no Docker volumes/,
+    );
   });
 
   it("refuses what ECS cannot run, naming the service: config files", async () => {

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceCluster, Workload, WorkloadRequest } from "../../components/cluster";
 import type { EcsClusterContext } from "../../components/ecs/context";
 import { deployEcsWorkload } from "../../components/ecs/workload";
+import { ecsStackSupport } from "../../components/ecs/stack-support";
 import { awsAccount, awsRegion } from "./aws-mocks";
 
 /** A cluster `prod` on Fargate in a VPC `vpc-1`, its namespace `prod.internal`; `overrides` win. */
@@ -40,7 +41,11 @@ export class TestEcsCluster extends pulumi.ComponentResource implements ServiceC
     super("test:ecs:Cluster", name, {});
     this.namespaceName = pulumi.output(context.namespaceName);
   }
+  readonly stackSupport = ecsStackSupport;
   deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
     return deployEcsWorkload(name, request, parent, this.context);
+  }
+  serviceHost(serviceName: string): pulumi.Output<string> {
+    return this.namespaceName.apply((ns) => `${serviceName}.${ns}`);
   }
 }

@@ -55,7 +55,7 @@ describe("planBuilds", () => {
     });
   });
 
-  it("refuses every build without registry, naming the service and saying to pass registry", () => {
+  it("without registry, runs a service's named image unbuilt and refuses a build with no image", () => {
     const plan = planBuilds(
       project({
         web: { build: { context: "/src/web" } },
@@ -64,12 +64,41 @@ describe("planBuilds", () => {
       undefined,
     );
     assert.deepEqual(plan.builds, {});
+    assert.deepEqual(plan.skipped, ["api"]);
     assert.deepEqual(
       plan.issues.map((i) => i.path),
-      ["services.web.build", "services.api.build"],
+      ["services.web.build"],
     );
     assert.match(plan.issues[0].message, /^service web builds its image: pass registry /);
-    assert.deepEqual(plan.project.services.api, { image: "reg/api:1" }, "reported once, not again as build");
+    assert.deepEqual(plan.project.services.api, { image: "reg/api:1" });
+  });
+
+  it('"always" refuses every build without registry; "never" skips builds even with one', () => {
+    const services = {
+      web: { build: { context: "/src/web" } },
+      api: { image: "reg/api:1", build: { context: "/src/api" } },
+    };
+    const always = planBuilds(project(services), undefined, "always");
+    assert.deepEqual(
+      always.issues.map((i) => i.path),
+      ["services.web.build", "services.api.build"],
+    );
+    assert.match(always.issues[1].message, /or build: "auto" to run its image unbuilt$/);
+    const never = planBuilds(project(services), { repository: "127.0.0.1:5000/shop" }, "never");
+    assert.deepEqual(never.builds, {});
+    assert.deepEqual(never.skipped, ["api"]);
+    assert.deepEqual(
+      never.issues.map((i) => [i.path, i.message]),
+      [
+        [
+          "services.web.image",
+          'is required when builds are skipped (build: "never"): the image the service runs',
+        ],
+      ],
+    );
+    const auto = planBuilds(project(services), { repository: "127.0.0.1:5000/shop" });
+    assert.deepEqual(Object.keys(auto.builds), ["web", "api"], "with a registry, both are built");
+    assert.deepEqual(auto.skipped, []);
   });
 
   it("refuses other build keys, a remote context, a digest, args without value and a missing target repository", () => {

@@ -1,11 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { loadCompose, stackServiceSpec, toServiceSpecs } from "../../components/compose";
+import { loadCompose, toServiceSpecs } from "../../components/compose";
+import { stackServiceSpec } from "../../components/swarm/stack-service-spec";
 import {
   stackNetworkSettings,
-  stackResourceIssues,
+  swarmStackIssues,
   stackVolumeOptions,
-} from "../../components/compose/stack-resources";
+} from "../../components/swarm/stack-networks";
 import { usedResources } from "../../components/compose/stack-objects";
 import { normalizeService, renderSwarm } from "../../components/spec";
 import { composeDir } from "../support/compose-dir";
@@ -63,7 +64,7 @@ describe("ComposeStack's networks", () => {
       `services:\n  a: { image: a, networks: [v6, bridged, v6only, unused] }\n  b: { image: b }\nnetworks:\n  v6: { enable_ipv6: true }\n  bridged: { driver: bridge }\n  v6only: { enable_ipv4: false }\n  unused: {}\n`,
     );
     assert.deepEqual(
-      stackResourceIssues(loaded, usedResources(loaded)).map((i) => i.path),
+      swarmStackIssues(loaded, usedResources(loaded)).map((i) => i.path),
       ["networks.v6.enable_ipv6", "networks.bridged.driver", "networks.v6only.enable_ipv4"],
     );
   });
@@ -74,7 +75,7 @@ describe("ComposeStack's secrets and configs", () => {
     const loaded = project(
       `services:\n  a: { image: a, secrets: [s], configs: [c] }\nsecrets:\n  s: { file: ./s.txt, driver: vault, driver_opts: { path: x } }\nconfigs:\n  c: { content: hi, template_driver: golang }\n`,
     );
-    const issues = stackResourceIssues(loaded, usedResources(loaded));
+    const issues = swarmStackIssues(loaded, usedResources(loaded));
     assert.deepEqual(
       issues.map((i) => i.path),
       ["secrets.s.driver", "secrets.s.driver_opts", "configs.c.template_driver"],

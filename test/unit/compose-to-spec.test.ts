@@ -274,6 +274,7 @@ describe("toServiceSpecs: a whole project", () => {
         migrate: {},
         agent: {},
       },
+      timeoutSeconds: {},
       dependsOn: {
         web: { api: { condition: "service_healthy", required: true } },
         api: {
@@ -334,6 +335,35 @@ describe("toServiceSpecs: a whole project", () => {
           message: '"api_1" is not a host name: dot-separated labels of letters, digits and "-"',
         },
       ],
+    );
+  });
+});
+
+describe("toServiceSpecs: x-berth, read in one place", () => {
+  it("takes every x-berth key a stack takes, timeoutSeconds included, and refuses a bad one at its path", () => {
+    const mapping = toServiceSpecs(
+      project({
+        web: { image, "x-berth": { timeoutSeconds: 600, public: false } },
+        db: { image },
+      }),
+    );
+    assert.deepEqual(mapping.timeoutSeconds, { web: 600 });
+    assert.equal(mapping.services.web.ports, undefined);
+    assert.throws(
+      () => toServiceSpecs(project({ web: { image, "x-berth": { timeoutSeconds: 1.5, timeout: 3 } } })),
+      (err: ComposeError) => {
+        assert.deepEqual(
+          err.issues.map((i) => [i.path, i.message]),
+          [
+            ["services.web.x-berth.timeoutSeconds", "must be a whole number of seconds, at least 1, not 1.5"],
+            [
+              "services.web.x-berth.timeout",
+              'is not an x-berth key; did you mean "timeoutSeconds"? (known: autoscale, public, sourceRanges, timeoutSeconds, ignoreUnsupported, secretEnv)',
+            ],
+          ],
+        );
+        return true;
+      },
     );
   });
 });
@@ -517,7 +547,7 @@ describe("toServiceSpecs: x-berth", () => {
       {
         path: "services.app.x-berth.autoscal",
         message:
-          'is not an x-berth key; did you mean "autoscale"? (known: autoscale, public, sourceRanges, ignoreUnsupported, secretEnv)',
+          'is not an x-berth key; did you mean "autoscale"? (known: autoscale, public, sourceRanges, timeoutSeconds, ignoreUnsupported, secretEnv)',
       },
       { path: "services.app.x-berth.public", message: "must be true or false" },
     ]);

@@ -2,11 +2,14 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { loadCompose, toServiceSpecs } from "../../components/compose";
 import { planWorkloads } from "../../components/compose/stack-workload-plan";
+import { ecsStackSupport } from "../../components/ecs/stack-support";
+import { kubernetesStackSupport } from "../../components/kubernetes/stack-support";
 import { composeDir } from "../support/compose-dir";
 
 function plan(content: string, target: "kubernetes" | "ecs", env: Record<string, string> = {}) {
   const project = loadCompose({ content, workingDir: composeDir({}), env: {} });
-  return planWorkloads(project, toServiceSpecs(project), { target, env });
+  const support = target === "kubernetes" ? kubernetesStackSupport : ecsStackSupport;
+  return planWorkloads(project, toServiceSpecs(project), { target, support, env });
 }
 
 const clusterNetwork = {

@@ -220,15 +220,16 @@ describe("renderEcs", () => {
     ]);
     assert.deepEqual(r.service.placementStrategy, [{ type: "spread", field: "attribute:zone" }]);
     assert.deepEqual(r.taskDefinition.volumes, [
+      // Named by its source: every task on the instance that mounts "data" shares it.
       {
-        name: "volume-0",
+        name: "data",
         dockerVolumeConfiguration: { scope: "shared", autoprovision: true, driver: "local" },
       },
       { name: "volume-1", host: { sourcePath: "/var/log" } },
     ]);
     const c = r.taskDefinition.containerDefinitions[0];
     assert.deepEqual(c.mountPoints, [
-      { sourceVolume: "volume-0", containerPath: "/data", readOnly: false },
+      { sourceVolume: "data", containerPath: "/data", readOnly: false },
       { sourceVolume: "volume-1", containerPath: "/logs", readOnly: true },
     ]);
     assert.deepEqual(c.linuxParameters, { capabilities: { add: ["NET_ADMIN"] } });

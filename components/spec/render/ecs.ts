@@ -234,6 +234,14 @@ function healthCheck(n: NormalizedService, refusals: Refusals): EcsContainerDefi
   return { command: hc.test, ...values };
 }
 
+/**
+ * The task definition's name for a named volume: ECS takes letters, digits, `-` and `_` (255 at most),
+ * Docker's volume names also `.`, which becomes `_`.
+ */
+function sharedVolumeName(source: string): string {
+  return source.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 255);
+}
+
 function storage(n: NormalizedService, fargate: boolean, refusals: Refusals) {
   const volumes: EcsVolume[] = [];
   const mountPoints: NonNullable<EcsContainerDefinition["mountPoints"]> = [];
@@ -254,12 +262,28 @@ function storage(n: NormalizedService, fargate: boolean, refusals: Refusals) {
       );
       return;
     }
-    volumes.push(
-      v.type === "bind"
-        ? { name, host: { sourcePath: v.source ?? "" } }
-        : { name, dockerVolumeConfiguration: { scope: "shared", autoprovision: true, driver: "local" } },
-    );
-    mountPoints.push({ sourceVolume: name, containerPath: v.target, readOnly: v.readOnly });
+    if (v.type === "bind") {
+      volumes.push({ name, host: { sourcePath: v.source ?? "" } });
+      mountPoints.push({ sourceVolume: name, containerPath: v.target, readOnly: v.readOnly });
+      return;
+    }
+    // A shared Docker volume is named as the task definition's volume on the instance: named by its
+    // source, every task there that mounts that source shares it, as on a Swarm node.
+    const shared = sharedVolumeName(v.source ?? "");
+    if (/^volume-\d+$/.test(shared)) {
+      refusals.refuse(
+        `volumes[${i}].source`,
+        `"${v.source}" is how ECS names this service's other volumes; give the named volume another name`,
+      );
+      return;
+    }
+    if (!volumes.some((existing) => existing.name === shared)) {
+      volumes.push({
+        name: shared,
+        dockerVolumeConfiguration: { scope: "shared", autoprovision: true, driver: "local" },
+      });
+    }
+    mountPoints.push({ sourceVolume: shared, containerPath: v.target, readOnly: v.readOnly });
   });
   return { volumes, mountPoints };
 }

@@ -1,6 +1,7 @@
 import type { NetworkIpam } from "../../provider/swarm/network";
-import { type Dict, isDict } from "./dict";
-import type { ComposeIssue, ComposeNetwork, ComposeProject, ComposeVolume } from "./types";
+import { type Dict, isDict } from "../compose/dict";
+import type { ComposeIssue, ComposeNetwork, ComposeProject, ComposeVolume } from "../compose/types";
+import { stackFileObjectIssues } from "../compose/stack-file-objects";
 
 /** A stack network's settings, as a `SwarmNetwork` takes them. */
 export interface StackNetworkSettings {
@@ -66,10 +67,10 @@ export function stackVolumeOptions(
 }
 
 /**
- * What a stack cannot create of the networks, secrets and configs its services use: each key named,
- * at its path, all at once.
+ * What a stack on a swarm cannot create of the networks, secrets and configs its services use: each
+ * key named, at its path, all at once.
  */
-export function stackResourceIssues(
+export function swarmStackIssues(
   project: ComposeProject,
   used: { networks: Set<string>; secrets: Set<string>; configs: Set<string> },
 ): ComposeIssue[] {
@@ -89,19 +90,5 @@ export function stackResourceIssues(
         `an IPv6-only network is not supported by Berth yet; leave enable_ipv4 out`,
       );
   }
-  for (const kind of ["secrets", "configs"] as const) {
-    for (const key of used[kind]) {
-      const object = project[kind]?.[key];
-      if (!object || object.external) continue;
-      for (const field of ["driver", "driver_opts", "template_driver"]) {
-        if (object[field] === undefined) continue;
-        const what = field === "template_driver" ? "templated content" : `${kind.slice(0, -1)} drivers`;
-        refuse(
-          `${kind}.${key}.${field}`,
-          `"${field}" is not supported by Berth yet: ${what} cannot be deployed; give the content in file, environment${kind === "configs" ? ", content" : ""} or ComposeStack's values`,
-        );
-      }
-    }
-  }
-  return issues;
+  return [...issues, ...stackFileObjectIssues(project, used)];
 }
