@@ -3,6 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RegistryCredentials } from "../cluster";
 import { type BuildSecretSource, DockerImage } from "../../provider/docker/image";
 import type { EngineConnection } from "../../provider/shared/engine";
+import { type ArgumentIssue, ComponentArgumentsError } from "../arguments/error";
+import { type Platform, platforms as knownPlatforms } from "../spec/platform";
+import { dockerBuildImage } from "./docker-build-image";
 
 export type { BuildSecretSource } from "../../provider/docker/image";
 
@@ -68,6 +71,67 @@ export interface ImageArgs {
   cacheFrom?: pulumi.Input<pulumi.Input<string>[]>;
   /** Build every step again, reusing no cached layer; not with `cacheFrom`. Default: false. */
   noCache?: pulumi.Input<boolean>;
+  /**
+   * Several platforms to build at once, pushed as one tag whose manifest list holds a variant per
+   * platform (`["linux/amd64", "linux/arm64"]`), so each node pulls its own. Not with `platform`.
+   * A plain list (not an output): it decides, at preview, that the build is made by
+   * `@pulumi/docker-build` rather than the engine; see the platforms page of the docs.
+   * Not with `secrets` or `connection`.
+   * @default none: one platform, built by the engine
+   */
+  platforms?: Platform[];
+  /**
+   * Registry references to export the build cache to (`registry.example.com/team/app:buildcache`),
+   * with every stage's layers (BuildKit's `mode=max`), for the next build's `cacheFrom`. Built by
+   * `@pulumi/docker-build`, as `platforms` is; a plain list.
+   * @default none: with `cacheFrom`, inline cache metadata in the pushed image only
+   */
+  cacheTo?: pulumi.Input<string>[];
+}
+
+/**
+ * `Image`'s arguments are wrong; `issues` lists every problem, and nothing was built. Pulumi reports it
+ * against the component, named in the message.
+ */
+export class ImageError extends ComponentArgumentsError {
+  constructor(resourceName: string, issues: ArgumentIssue[], resource?: pulumi.Resource) {
+    super("Image", resourceName, issues, resource);
+    this.name = "ImageError";
+  }
+}
+
+/** Whether `args` needs `@pulumi/docker-build`: several platforms, or a cache export. */
+export const needsDockerBuild = (args: ImageArgs): boolean =>
+  args.platforms !== undefined || args.cacheTo !== undefined;
+
+/** Every problem with the arguments that choose how an image is built, each at its field. */
+export function imageIssues(args: ImageArgs): ArgumentIssue[] {
+  const issues: ArgumentIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const { platforms, cacheTo } = args;
+  if (platforms !== undefined) {
+    if (!Array.isArray(platforms) || platforms.length === 0) {
+      add("platforms", `must list one or more of ${knownPlatforms.join(", ")}`);
+    } else {
+      platforms.forEach((p: unknown, i) => {
+        if (!knownPlatforms.includes(p as Platform))
+          add(`platforms[${i}]`, `${JSON.stringify(p)} is not one of ${knownPlatforms.join(", ")}`);
+        else if (platforms.indexOf(p as Platform) !== i)
+          add(`platforms[${i}]`, `${JSON.stringify(p)} is listed twice`);
+      });
+    }
+    if (args.platform !== undefined) add("platforms", "give either platform or platforms, not both");
+  }
+  if (cacheTo !== undefined && !Array.isArray(cacheTo))
+    add("cacheTo", "must be a list of registry references");
+  if (needsDockerBuild(args)) {
+    const why = "not with platforms or cacheTo, which @pulumi/docker-build builds";
+    if (args.secrets !== undefined)
+      add("secrets", `${why}; Berth reads secret sources only on the engine path`);
+    if (args.connection !== undefined)
+      add("connection", `${why} with the Docker engine of its own provider (DOCKER_HOST)`);
+  }
+  return issues;
 }
 
 /**
@@ -79,6 +143,11 @@ export interface ImageArgs {
  * `.dockerignore`; timestamps do not count), or the Dockerfile path, target, build arguments, secrets'
  * sources, platform, cache settings, repository, tag, registry credentials or engine do. Destroying it removes the engine's
  * local tag; the pushed manifest stays in the registry, where the registry's own retention applies.
+ *
+ * With `platforms` or `cacheTo`, the build is delegated to a `@pulumi/docker-build` `Image` (an optional
+ * peer package, loaded only then), and {@link Image.repoDigest} names the manifest list it pushed.
+ *
+ * @throws {@link ImageError} for wrong arguments, before anything is built.
  */
 export class Image extends pulumi.ComponentResource {
   /** `repository@sha256:...`: the pushed image, pinned by the digest the registry reported. */
@@ -87,11 +156,42 @@ export class Image extends pulumi.ComponentResource {
   readonly digest: pulumi.Output<string>;
   /** `repository:tag`, as pushed. */
   readonly imageName: pulumi.Output<string>;
-  /** The hash of what the build sent from the context. */
+  /** The hash of what the build sent from the context (docker-build's own hash when it builds). */
   readonly contextHash: pulumi.Output<string>;
 
   constructor(name: string, args: ImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:registry:Image", name, {}, opts);
+    const issues = imageIssues(args);
+    if (issues.length > 0) throw new ImageError(name, issues, this);
+    this.imageName = pulumi.interpolate`${args.repository}:${args.tag ?? "latest"}`;
+    if (needsDockerBuild(args)) {
+      const platform = args.platform;
+      const built = dockerBuildImage(
+        name,
+        `Image ${name}`,
+        {
+          context: args.context,
+          dockerfile: args.dockerfile,
+          target: args.target,
+          args: args.args,
+          repository: args.repository,
+          tag: args.tag,
+          registry: args.registry,
+          platforms:
+            args.platforms ??
+            (platform === undefined ? undefined : pulumi.output(platform).apply((p) => [p])),
+          cacheFrom: args.cacheFrom,
+          cacheTo: args.cacheTo,
+          noCache: args.noCache,
+        },
+        this,
+      );
+      this.digest = built.digest;
+      this.repoDigest = pulumi.interpolate`${args.repository}@${built.digest}`;
+      this.contextHash = built.contextHash;
+      this.registerOutputs({ repoDigest: this.repoDigest, digest: this.digest, imageName: this.imageName });
+      return;
+    }
     const registry =
       args.registry &&
       pulumi.output(args.registry).apply((r) => ({
@@ -119,7 +219,6 @@ export class Image extends pulumi.ComponentResource {
     );
     this.repoDigest = image.repoDigest;
     this.digest = image.digest;
-    this.imageName = pulumi.interpolate`${args.repository}:${args.tag ?? "latest"}`;
     this.contextHash = image.contextHash;
     this.registerOutputs({ repoDigest: this.repoDigest, digest: this.digest, imageName: this.imageName });
   }

@@ -3,7 +3,7 @@
  *
  * @module pulumi-berth/registry
  */
-export { Image, type ImageArgs, type BuildSecretSource } from "./image";
+export { Image, ImageError, type ImageArgs, type BuildSecretSource } from "./image";
 export * from "./harbor";
 export * from "./gitlab";
 export {
