@@ -100,6 +100,7 @@ function newTaskBoard(docker: Dockerode): TaskBoard {
         !cached || now - cached.at >= serviceMaxAgeMs || requests.some((r) => r.serviceId === id && r.fresh)
       );
     });
+    const nodesFresh = nodesSeen !== undefined && now - nodesSeen.at < nodesMaxAgeMs;
     let answer: [Task[], Task[], ServiceState[], NodeState[]];
     try {
       answer = await Promise.all([
@@ -114,9 +115,7 @@ function newTaskBoard(docker: Dockerode): TaskBoard {
           : (docker.listServices({ filters: JSON.stringify({ id: stale }) }) as unknown as Promise<
               ServiceState[]
             >),
-        nodesSeen && now - nodesSeen.at < nodesMaxAgeMs
-          ? Promise.resolve(nodesSeen.value)
-          : (docker.listNodes() as Promise<NodeState[]>),
+        nodesFresh ? Promise.resolve(nodesSeen!.value) : (docker.listNodes() as Promise<NodeState[]>),
       ]);
     } catch (err) {
       forget();
@@ -126,7 +125,9 @@ function newTaskBoard(docker: Dockerode): TaskBoard {
     const [allTasks, upToDate, services, nodes] = answer;
     const current = new Set(upToDate.map((t) => t.ID));
     const tasks = allTasks.map((t) => ({ ...t, upToDate: current.has(t.ID) }));
-    nodesSeen = { at: now, value: nodes };
+    // Dated when read, not when reused: polls come faster than the list ages, and a list read during a
+    // leader election (every node unknown) must not stand for the rest of the wait.
+    if (!nodesFresh) nodesSeen = { at: now, value: nodes };
     for (const id of stale) {
       // The engine's `id` filter matches prefixes: only the exact ID counts.
       const service = services.find((s) => s.ID === id);

@@ -102,4 +102,30 @@ describe("one poll of the engine for every service waited on", () => {
     );
     assert.equal(calls.listServices.length, calls.listTasks.length);
   });
+
+  it("reads the nodes again once its list is two seconds old, however often it polls", async () => {
+    // As after a leader election: the first node list says every node is unknown, later ones ready.
+    let nodeLists = 0;
+    const engine = {
+      async listTasks() {
+        const task = { ID: "t1", ServiceID: "n1svc", NodeID: "n1", DesiredState: "running" };
+        return [{ ...task, Spec: template, Status: { State: "running" } }];
+      },
+      async listServices() {
+        return [{ ID: "n1svc", Spec: { TaskTemplate: template, UpdateConfig: { Monitor: 1e6 } } }];
+      },
+      async listNodes() {
+        nodeLists++;
+        return [{ ID: "n1", Status: { State: nodeLists === 1 ? "unknown" : "ready" } }];
+      },
+    };
+    const started = Date.now();
+    await waitForConvergence(engine as unknown as Dockerode, target("n1svc"), {
+      timeoutMs: 6000,
+      pollMs: 100,
+      engineKey: "engine-f",
+    });
+    assert.equal(nodeLists, 2, "the node list is read again after it aged, and only then");
+    assert.ok(Date.now() - started >= 1900, "the first list stood for its two seconds");
+  });
 });
