@@ -3,9 +3,9 @@
  * `Image` with every input passed through, the manifest list's digest read back as `repoDigest`, and a
  * single-platform image still built by the engine (Berth's own dynamic resource, no docker-build).
  */
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import Module from "module";
 import os from "os";
 import path from "path";
@@ -36,9 +36,13 @@ function mockDynamic(resource: MockedResource): Record<string, unknown> | undefi
   return undefined;
 }
 
+const madeDirs: string[] = [];
+after(() => madeDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** A build context with a Dockerfile, which the engine path's check reads. */
 function contextDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "berth-ctx-"));
+  madeDirs.push(dir);
   writeFileSync(path.join(dir, "Dockerfile"), "FROM local/busybox:1\n");
   return dir;
 }

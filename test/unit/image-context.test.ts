@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
 import fs from "fs";
@@ -8,9 +8,13 @@ import { contextEntries, contextHash, contextTar } from "../../provider/docker/b
 import { decodeStatus, followJsonLines } from "../../provider/docker/build-stream";
 import { lengthDelimited } from "../../provider/docker/protobuf-wire";
 
+const madeDirs: string[] = [];
+after(() => madeDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 /** A context directory holding `files` (path -> content). */
 function contextWith(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-context-"));
+  madeDirs.push(dir);
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), content);
