@@ -25,6 +25,11 @@ export {
 export { renderSwarm } from "../spec/render/swarm";
 export type * from "../spec/render/swarm-types";
 export { LocalSwarm, type LocalSwarmArgs } from "./local-swarm";
+export {
+  dockerProviderConnection,
+  type DockerProviderSettings,
+  type DockerProviderSsh,
+} from "./docker-provider";
 export { type DefaultNetworkOptions } from "./cluster-services";
 export { SwarmWorkload, type SwarmWorkloadArgs } from "./workload";
 export { SwarmCluster, type SwarmClusterArgs, SwarmClusterError } from "./swarm-cluster";

@@ -7,6 +7,7 @@ import {
   deployStackOnSwarm,
   deploySwarmWorkload,
 } from "./cluster-services";
+import { type DockerProviderSettings, dockerProviderConnection, isDockerProvider } from "./docker-provider";
 import type { SwarmEngineAccess, SwarmTarget } from "./engine-access";
 
 /** Arguments of {@link LocalSwarm}. */
@@ -17,8 +18,11 @@ export interface LocalSwarmArgs {
    * @default the local one (`DOCKER_HOST`, else `/var/run/docker.sock`); a `DOCKER_HOST` that is `ssh://`, or
    * `tcp://` without `DOCKER_TLS_VERIFY=1` and `DOCKER_CERT_PATH`, is refused: give a connection with a host
    * key or TLS
+   *
+   * A `@pulumi/docker` `Provider` the program already has is taken as is (its `host` and TLS material);
+   * for one with an `ssh://` host, pass `dockerProviderConnection(provider, { privateKey, hostKey })`.
    */
-  connection?: pulumi.Input<EngineConnections>;
+  connection?: pulumi.Input<EngineConnections> | DockerProviderSettings;
   /**
    * Advertised address when Berth initialises swarm mode.
    * @default `"127.0.0.1"`
@@ -60,7 +64,10 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
   constructor(name: string, args: LocalSwarmArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("berth:swarm:LocalSwarm", name, {}, opts);
     // A connection may carry a key: every resource made with it keeps it secret in state.
-    const connection = args.connection === undefined ? undefined : pulumi.secret(args.connection);
+    const given = isDockerProvider(args.connection)
+      ? dockerProviderConnection(args.connection)
+      : args.connection;
+    const connection = given === undefined ? undefined : pulumi.secret(given);
     this.swarmMode = new SwarmMode(
       `${name}-swarm`,
       {
