@@ -1,7 +1,8 @@
 /**
  * The lifecycle the Pulumi engine puts dynamic resources through (preview, up, refresh, failed create,
  * destroy, new connection, rename, import), each run through the test engine and Pulumi's own
- * dynamic-provider host against the real swarm.
+ * dynamic-provider host against the real swarm; the root project (examples/local) among them, serving
+ * its users over HTTP through a secret rotation.
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -17,6 +18,7 @@ import { normalizeService, renderSwarm } from "../../components/spec";
 import { SwarmService } from "../../provider/swarm";
 import type { ProviderServiceSpec } from "../../provider/swarm/service-spec";
 import { loadExample } from "../support/example-program";
+import { engineClient } from "../../provider/shared/engine";
 
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 const image = "local/busybox:1";
@@ -58,14 +60,70 @@ function exampleProgram(): unknown {
   return loadExample("local");
 }
 
+const examplePort = "18081";
+
 function runExample(apiToken: string, options: { preview?: boolean; previous?: ProgramRun } = {}) {
   return runProgram(exampleProgram, {
     project: "berth",
     stack: exampleStack,
-    config: { image, webPort: "18081", apiToken },
+    config: { image, webPort: examplePort, apiToken },
     secretConfig: ["apiToken"],
     ...options,
   });
+}
+
+/** What a container attached to the app's network gets from `url` (busybox wget). */
+function fetchInside(network: string, url: string): string {
+  return docker("run", "--rm", "--network", network, image, "wget", "-qO-", url);
+}
+
+async function tasksOf(serviceId: string) {
+  return (await engineClient().listTasks({
+    filters: JSON.stringify({ service: [serviceId], "desired-state": ["running"] }),
+  })) as { Status: { State: string; ContainerStatus?: { ContainerID: string } } }[];
+}
+
+async function containersOf(serviceId: string): Promise<string[]> {
+  return (await tasksOf(serviceId)).map((t) => t.Status.ContainerStatus?.ContainerID ?? "");
+}
+
+/**
+ * The example app as its users get it: every service converged to its replicas, the web front serving
+ * its config file and reaching the API by service name, its published port, and `token` mounted as
+ * the API's secret and set in the worker's environment, travelling only as a Pulumi secret.
+ */
+async function assertServing(
+  run: ProgramRun,
+  services: Record<string, string>,
+  network: string,
+  token: string,
+) {
+  for (const [name, replicas] of [
+    ["web", 2],
+    ["api", 2],
+    ["worker", 1],
+  ] as const) {
+    const tasks = await tasksOf(services[name]);
+    assert.equal(tasks.length, replicas, `${name} tasks`);
+    assert.ok(
+      tasks.every((task) => task.Status.State === "running"),
+      `${name}: ${JSON.stringify(tasks)}`,
+    );
+  }
+  assert.match(fetchInside(network, "http://tasks.web/"), /Served by Berth's web service/);
+  assert.equal(fetchInside(network, "http://tasks.web/cgi-bin/api"), "api: ok");
+  const webSpec = inspectService<{ EndpointSpec: { Ports: unknown } }>(services.web, ".Spec");
+  assert.deepEqual(webSpec.EndpointSpec.Ports, [
+    { Protocol: "tcp", TargetPort: 80, PublishedPort: Number(examplePort), PublishMode: "ingress" },
+  ]);
+  for (const container of await containersOf(services.api)) {
+    assert.equal(docker("exec", container, "cat", "/run/secrets/token"), token);
+  }
+  const [workerContainer] = await containersOf(services.worker);
+  assert.match(docker("exec", workerContainer, "env"), new RegExp(`^API_TOKEN=${token}$`, "m"));
+  assert.ok(run.byName("api-secret-token").secretInputs.includes("data"));
+  assert.ok(run.byName("worker", swarmServiceType).secretInputs.includes("secretEnv"));
+  assert.equal(JSON.stringify(run.outputs).includes(token), false, "no secret in stack outputs");
 }
 
 /** A plain long-running service spec, as `renderSwarm` makes it. */
@@ -104,7 +162,7 @@ describe("the engine's lifecycle through Pulumi's dynamic-provider host, on the 
     await removeLabelled(project);
   });
 
-  it("examples/local: previews, deploys, previews no change, a rotation, drift, repairs it, destroys", async (t) => {
+  it("examples/local: previews, deploys and serves, previews no change, rotates its secret, repairs drift, destroys", async (t) => {
     if (!(await needEngine(t))) return;
 
     const fresh = await runExample("token-one", { preview: true });
@@ -119,35 +177,52 @@ describe("the engine's lifecycle through Pulumi's dynamic-provider host, on the 
 
     const up = await runExample("token-one");
     const services = up.outputs.services as Record<string, string>;
+    const network = up.outputs.network as string;
+    assert.equal(up.outputs.url, `http://localhost:${examplePort}/`);
+    assert.equal(network, "local-default");
+    await assertServing(up, services, network, "token-one");
 
     const unchanged = await runExample("token-one", { preview: true, previous: up });
     const unchangedOps = Object.entries(operations(unchanged));
     assert.equal(unchangedOps.length, up.resources.filter((r) => r.custom).length);
     for (const [urn, operation] of unchangedOps) assert.equal(operation, "same", urn);
 
-    const rotation = await runExample("token-two", { preview: true, previous: up });
-    assert.equal(rotation.byName("api-secret-token").operation, "replace");
-    const api = rotation.byName("api", swarmServiceType);
+    const rotationPreview = await runExample("token-two", { preview: true, previous: up });
+    assert.equal(rotationPreview.byName("api-secret-token").operation, "replace");
+    const api = rotationPreview.byName("api", swarmServiceType);
     assert.equal(api.operation, "update");
     assert.equal(api.id, services.api);
     assert.ok(hasUnknown(api.programInputs.spec), "api's spec names a secret not created yet");
-    assert.equal(rotation.byName("worker", swarmServiceType).operation, "update");
-    assert.equal(rotation.byName("web", swarmServiceType).operation, "same");
+    assert.equal(rotationPreview.byName("worker", swarmServiceType).operation, "update");
+    assert.equal(rotationPreview.byName("web", swarmServiceType).operation, "same");
     for (const name of ["local-swarm", "local-default", "web-config-index", "api-config-index"]) {
-      assert.equal(rotation.byName(name).operation, "same", name);
+      assert.equal(rotationPreview.byName(name).operation, "same", name);
     }
+
+    // The rotation itself: a new secret first, the services moved to it, then the old one goes.
+    const oldSecret = up.byName("api-secret-token");
+    const rotated = await runExample("token-two", { previous: up });
+    assert.equal(rotated.byName("api-secret-token").operation, "replace");
+    assert.equal(rotated.byName("api", swarmServiceType).operation, "update");
+    assert.equal(rotated.byName("web", swarmServiceType).operation, "same");
+    assert.deepEqual(
+      rotated.deleted.map((r) => r.name),
+      ["api-secret-token"],
+    );
+    assert.equal(docker("secret", "ls", "-q", "--filter", `id=${oldSecret.id}`), "");
+    await assertServing(rotated, services, network, "token-two");
 
     // A change made by hand on the engine shows on refresh, and only on the service it was made to.
     docker("service", "update", "--quiet", "--env-add", "X=1", "--limit-memory", "64M", services.web);
-    const refreshed = await up.refresh();
-    const drift = await runExample("token-one", { preview: true, previous: refreshed });
+    const refreshed = await rotated.refresh();
+    const drift = await runExample("token-two", { preview: true, previous: refreshed });
     const web = drift.byName("web", swarmServiceType);
     assert.equal(web.operation, "update");
     for (const r of drift.resources.filter((r) => r.custom && r.urn !== web.urn)) {
       assert.equal(r.operation, "same", `${r.name} after refresh`);
     }
 
-    const repaired = await runExample("token-one", { previous: refreshed });
+    const repaired = await runExample("token-two", { previous: refreshed });
     assert.equal(repaired.byName("web", swarmServiceType).operation, "update");
     assert.equal(repaired.byName("web", swarmServiceType).id, services.web);
     const container = inspectService<{ Env?: string[] }>(services.web, ".Spec.TaskTemplate.ContainerSpec");
@@ -165,6 +240,9 @@ describe("the engine's lifecycle through Pulumi's dynamic-provider host, on the 
       config: "",
       network: "",
     });
+    // The swarm was active before the run, so the run left it on.
+    assert.equal(docker("info", "--format", "{{.Swarm.LocalNodeState}}"), "active");
+    assert.equal(up.byName("local-swarm").outputs.initialized, false);
   });
 
   it("a refresh and then a preview of the unchanged program is a no-op for a service with files and secretEnv", async (t) => {
