@@ -24,6 +24,9 @@ export interface DockerProviderSettings {
   readonly context: pulumi.Output<string | undefined>;
 }
 
+/** A `@pulumi/docker` `Provider`, as Berth types it without loading `@pulumi/docker`. */
+export type DockerProvider = DockerProviderSettings & pulumi.ProviderResource;
+
 /**
  * What a provider with an `ssh://` host leaves to the ssh client (its agent and `known_hosts`), and
  * Berth wants said: it verifies every host key against the one given.
@@ -134,7 +137,7 @@ function tlsMaterial(
 }
 
 /** Whether `value` is a provider resource with a docker provider's settings (without loading `@pulumi/docker`). */
-export function isDockerProvider(value: unknown): value is DockerProviderSettings & pulumi.ProviderResource {
+export function isDockerProvider(value: unknown): value is DockerProvider {
   if (!pulumi.CustomResource.isInstance(value)) return false;
   const settings = value as unknown as Record<string, unknown>;
   return (["host", "caMaterial", "certMaterial", "keyMaterial", "certPath", "context"] as const).every((k) =>

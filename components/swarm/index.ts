@@ -27,6 +27,7 @@ export type * from "../spec/render/swarm-types";
 export { LocalSwarm, type LocalSwarmArgs } from "./local-swarm";
 export {
   dockerProviderConnection,
+  type DockerProvider,
   type DockerProviderSettings,
   type DockerProviderSsh,
 } from "./docker-provider";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type EngineConnection, knownHostsEntry, type MemberSpec } from "../../provider/swarm";
 import { memberListIssues } from "../../provider/swarm/membership-plan";
+import { dockerProviderConnection, isDockerProvider } from "./docker-provider";
 import type { SwarmNodeArgs } from "./node-types";
 
 /** One problem with the nodes of a cluster, at a path such as `nodes[1].ssh.hostKey`. */
@@ -22,7 +23,8 @@ export function nodeIssues(nodes: SwarmNodeArgs[]): NodeIssue[] {
   }));
   return memberListIssues(withDefaults, (i, at, add) => {
     const node = nodes[i];
-    if (!node.ssh === !node.tls) add(at, "needs exactly one of ssh and tls to reach its Docker engine");
+    if ([node.ssh, node.tls, node.docker].filter((way) => way !== undefined).length !== 1)
+      add(at, "needs exactly one of ssh, tls and docker to reach its Docker engine");
     if (node.ssh) {
       if (node.ssh.host === undefined) add(`${at}.ssh.host`, "is required");
       if (node.ssh.privateKey === undefined) add(`${at}.ssh.privateKey`, "is required");
@@ -38,6 +40,8 @@ export function nodeIssues(nodes: SwarmNodeArgs[]): NodeIssue[] {
       for (const field of ["host", "ca", "cert", "key"] as const)
         if (node.tls[field] === undefined) add(`${at}.tls.${field}`, "is required");
     }
+    if (node.docker && !isDockerProvider(node.docker.provider))
+      add(`${at}.docker.provider`, "must be a @pulumi/docker Provider");
   });
 }
 
@@ -105,6 +109,24 @@ export function defaultAvailability(node: SwarmNodeArgs, nodes: SwarmNodeArgs[])
   return node.role === "manager" && hasWorker ? "drain" : "active";
 }
 
+/**
+ * The address Berth reaches a node at, which other nodes reach it at unless `advertiseAddr` says
+ * otherwise. A docker provider's socket has none: such a node needs its `advertiseAddr`.
+ */
+export function nodeHost(node: SwarmNodeArgs): pulumi.Input<string> {
+  if (node.ssh) return node.ssh.host;
+  if (node.tls) return node.tls.host;
+  // An address is no secret, though it comes with the connection's key.
+  const connection = pulumi.unsecret(nodeConnection(node));
+  return pulumi.all([connection, node.advertiseAddr]).apply(([connection, advertise]) => {
+    if (connection.host) return connection.host;
+    if (advertise) return advertise;
+    throw new Error(
+      `node ${node.name}: docker.provider reaches its engine through a socket, which says no address other nodes could reach: set advertiseAddr`,
+    );
+  });
+}
+
 /** The engine connection of a node. */
 export function nodeConnection(node: SwarmNodeArgs): pulumi.Output<EngineConnection> {
   if (node.ssh) {
@@ -118,6 +140,7 @@ export function nodeConnection(node: SwarmNodeArgs): pulumi.Output<EngineConnect
       hostKey: known,
     }));
   }
+  if (node.docker) return dockerProviderConnection(node.docker.provider, node.docker.ssh);
   const tls = node.tls!;
   return pulumi.all([tls.host, tls.port, tls.ca, tls.cert, tls.key]).apply(([h, p, ca, cert, key]) => ({
     protocol: "https" as const,
@@ -136,7 +159,7 @@ export function nodeConnection(node: SwarmNodeArgs): pulumi.Output<EngineConnect
  *   Default: `[node]`.
  */
 export function memberSpec(node: SwarmNodeArgs, nodes: SwarmNodeArgs[] = [node]): pulumi.Output<MemberSpec> {
-  const host = node.ssh?.host ?? node.tls!.host;
+  const host = nodeHost(node);
   return pulumi
     .all([
       nodeConnection(node),

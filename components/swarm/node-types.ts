@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { DockerProvider, DockerProviderSsh } from "./docker-provider";
 
 /** A node's role in the swarm. */
 export type SwarmNodeRole = "manager" | "worker";
@@ -34,7 +35,18 @@ export interface SwarmNodeTls {
   key: pulumi.Input<string>;
 }
 
-/** One machine of a {@link SwarmCluster}. Exactly one of `ssh` and `tls`. */
+/**
+ * How Berth reaches a node's Docker engine as a `@pulumi/docker` `Provider` the program already has
+ * describes it (see `dockerProviderConnection`).
+ */
+export interface SwarmNodeDocker {
+  /** The program's `docker.Provider` for this node's engine. */
+  provider: DockerProvider;
+  /** The key and host key, required when the provider's host is `ssh://`. */
+  ssh?: DockerProviderSsh;
+}
+
+/** One machine of a {@link SwarmCluster}. Exactly one of `ssh`, `tls` and `docker`. */
 export interface SwarmNodeArgs {
   /** The node's key in the cluster: stable across runs, unique. Becomes the node's hostname label. */
   name: string;
@@ -54,9 +66,12 @@ export interface SwarmNodeArgs {
   ssh?: SwarmNodeSsh;
   /** Reach the node's engine over the Docker API with mutual TLS. */
   tls?: SwarmNodeTls;
+  /** Reach the node's engine as a `@pulumi/docker` `Provider` describes it. */
+  docker?: SwarmNodeDocker;
   /**
    * The address other nodes reach this one at for swarm traffic (2377/tcp on managers, 7946, 4789).
-   * @default the address of `ssh.host` or `tls.host`
+   * @default the address of `ssh.host` or `tls.host`, or the docker provider's host (required when that
+   * is a socket)
    */
   advertiseAddr?: pulumi.Input<string>;
   /**

@@ -14,7 +14,7 @@ import {
   deploySwarmWorkload,
 } from "./cluster-services";
 import type { MemberSpec } from "../../provider/swarm/membership-plan";
-import { managerWarnings, memberSpec, nodeConnection, nodeIssues } from "./member-spec";
+import { managerWarnings, memberSpec, nodeConnection, nodeHost, nodeIssues } from "./member-spec";
 import type { SwarmNodeArgs } from "./node-types";
 import { type ArgumentIssue, ComponentArgumentsError } from "../arguments/error";
 
@@ -93,7 +93,6 @@ export class SwarmClusterError extends ComponentArgumentsError {
 /** The first manager of a node list that passed `nodeIssues`. */
 const founderOf = (nodes: SwarmNodeArgs[]) => nodes.find((n) => n.role === "manager")!;
 const managersOf = (nodes: SwarmNodeArgs[]) => nodes.filter((n) => n.role === "manager");
-const hostOf = (node: SwarmNodeArgs) => node.ssh?.host ?? node.tls!.host;
 
 /**
  * A swarm formed from ordinary machines over SSH (host keys verified) or the Docker API with TLS, and
@@ -145,14 +144,14 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
       connection = nodeConnection(founder);
       connections = pulumi.all(managersOf(nodes).map(nodeConnection));
       members = pulumi.all(nodes.map((n) => memberSpec(n, nodes)));
-      founderHost = hostOf(founder);
+      founderHost = nodeHost(founder);
     } else {
       const nodes = pulumi.output(args.nodes).apply((list) => checked(list as SwarmNodeArgs[]));
       connection = nodes.apply((list) => nodeConnection(founderOf(list)));
       connections = nodes.apply((list) => pulumi.all(managersOf(list).map(nodeConnection)));
       members = nodes.apply((list) => pulumi.all(list.map((n) => memberSpec(n, list))));
       // Only the host: the list as a whole is secret when any key in it is.
-      founderHost = pulumi.unsecret(nodes.apply((list) => pulumi.output(hostOf(founderOf(list)))));
+      founderHost = pulumi.unsecret(nodes.apply((list) => pulumi.output(nodeHost(founderOf(list)))));
     }
     this.connection = pulumi.secret(connection);
     this.connections = pulumi.secret(connections);

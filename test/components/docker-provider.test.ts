@@ -1,15 +1,15 @@
 /**
- * A `@pulumi/docker` `Provider` as Berth's engine connection: its host and TLS material read as the docker
- * CLI reads `DOCKER_HOST`, what Berth will not do refused naming the provider and the setting, and the
- * connection secret in state.
+ * A `@pulumi/docker` `Provider` as Berth's engine connection, for a LocalSwarm or a SwarmCluster node: its
+ * host and TLS material read as the docker CLI reads `DOCKER_HOST`, what Berth will not do refused naming
+ * the provider and the setting, and the connection secret in state.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { userInfo } from "os";
 import * as docker from "@pulumi/docker";
-import { LocalSwarm, dockerProviderConnection } from "../../components/swarm";
+import { LocalSwarm, SwarmCluster, dockerProviderConnection } from "../../components/swarm";
 import { connectionFromDockerSettings } from "../../components/swarm/docker-provider";
-import { runProgram } from "../support/harness";
+import { type MockedResource, runProgram } from "../support/harness";
 import { plainHolders } from "../support/state-queries";
 
 const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests";
@@ -159,6 +159,111 @@ describe("LocalSwarm on a @pulumi/docker Provider", () => {
         { mockDynamic: () => ({}) },
       ),
       /docker provider plain: host \(tcp:\/\/10\.0\.0\.5:2375\) is a TCP address without TLS material/,
+    );
+  });
+});
+
+describe("SwarmCluster nodes described by @pulumi/docker Providers", () => {
+  function mockDynamic({ type, inputs }: MockedResource) {
+    if (!type.endsWith(":SwarmMembership")) return {};
+    const nodes = inputs.nodes as { name: string }[];
+    return {
+      swarmId: "swarm-1",
+      nodeIds: Object.fromEntries(nodes.map((n) => [n.name, `id-${n.name}`])),
+      joinTokens: { worker: "W", manager: "M" },
+      unlockKey: "",
+      managerAddresses: [],
+    };
+  }
+
+  it("reaches each node as its provider says, advertising the provider's host, with keys kept secret", async () => {
+    const run = await runProgram(
+      () => {
+        const tls = new docker.Provider("m1-engine", {
+          host: "tcp://10.0.0.5:2376",
+          caMaterial: "CA-PEM",
+          certMaterial: "CERT-PEM",
+          keyMaterial: "CLIENT-KEY-PEM-7731",
+        });
+        const ssh = new docker.Provider("w1-engine", { host: "ssh://ops@10.0.0.7" });
+        new SwarmCluster("fleet", {
+          nodes: [
+            { name: "m1", role: "manager", docker: { provider: tls } },
+            { name: "w1", docker: { provider: ssh, ssh: { privateKey: "SSH-KEY-4410", hostKey } } },
+          ],
+        });
+      },
+      { mockDynamic },
+    );
+    const membership = run.resources.find((r) => r.type.endsWith(":SwarmMembership"));
+    assert.ok(membership);
+    const nodes = membership.inputs.nodes as { name: string; advertiseAddr: string; connection: unknown }[];
+    assert.deepEqual(
+      nodes.map((n) => [n.name, n.advertiseAddr, n.connection]),
+      [
+        [
+          "m1",
+          "10.0.0.5",
+          {
+            protocol: "https",
+            host: "10.0.0.5",
+            port: 2376,
+            ca: "CA-PEM",
+            cert: "CERT-PEM",
+            key: "CLIENT-KEY-PEM-7731",
+          },
+        ],
+        [
+          "w1",
+          "10.0.0.7",
+          {
+            protocol: "ssh",
+            host: "10.0.0.7",
+            port: 22,
+            username: "ops",
+            privateKey: "SSH-KEY-4410",
+            hostKey,
+          },
+        ],
+      ],
+    );
+    for (const needle of ["CLIENT-KEY-PEM-7731", "SSH-KEY-4410"]) {
+      const berths = plainHolders(run, needle).filter((at) => !at.startsWith("pulumi:providers:docker "));
+      assert.deepEqual(berths, [], `${needle} is in clear nowhere in Berth's resources`);
+    }
+  });
+
+  it("refuses a node with two ways to its engine, and one whose provider is a socket without advertiseAddr", async () => {
+    await assert.rejects(
+      runProgram(
+        () => {
+          const engine = new docker.Provider("m1-engine", { host: "unix:///var/run/docker.sock" });
+          new SwarmCluster("fleet", {
+            nodes: [
+              {
+                name: "m1",
+                role: "manager",
+                docker: { provider: engine },
+                tls: { host: "10.0.0.5", ca: "C", cert: "E", key: "K" },
+              },
+            ],
+          });
+        },
+        { mockDynamic },
+      ),
+      /nodes\[0\]: needs exactly one of ssh, tls and docker/,
+    );
+    await assert.rejects(
+      runProgram(
+        () => {
+          const engine = new docker.Provider("m1-engine", { host: "unix:///var/run/docker.sock" });
+          new SwarmCluster("fleet", {
+            nodes: [{ name: "m1", role: "manager", docker: { provider: engine } }],
+          });
+        },
+        { mockDynamic },
+      ),
+      /node m1: docker\.provider reaches its engine through a socket.*set advertiseAddr/,
     );
   });
 });

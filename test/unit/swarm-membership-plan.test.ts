@@ -225,9 +225,9 @@ describe("nodeIssues and managerWarning", () => {
         'nodes[0].ssh.hostKey: must be "<type> <base64>", as a known_hosts entry',
         'nodes[1].role: must be "manager" or "worker", not "boss"',
         'nodes[1].availability: must be "active", "pause" or "drain", not "off"',
-        "nodes[1]: needs exactly one of ssh and tls to reach its Docker engine",
+        "nodes[1]: needs exactly one of ssh, tls and docker to reach its Docker engine",
         'nodes[2].name: "b" names two nodes',
-        "nodes[2]: needs exactly one of ssh and tls to reach its Docker engine",
+        "nodes[2]: needs exactly one of ssh, tls and docker to reach its Docker engine",
         "nodes[2].ssh.hostKey: is required: the node's host key is always verified, never trusted on first use",
       ],
     );
