@@ -13,7 +13,7 @@ export { parseDuration, formatDuration, parseCpu, parseMemory, formatCpu, format
 export { serviceInputSchema } from "./schema";
 export { platforms, architectures, type Platform, type Architecture } from "./platform";
 export { type RenderOptions, type Target } from "./render/refusals";
-export { renderSwarm } from "./render/swarm";
+export { renderSwarm, swarmDefaultLogging, type SwarmLogging, type SwarmRenderOptions } from "./render/swarm";
 export type * from "./render/swarm-types";
 export { renderKubernetes, failureActionAnnotation, type KubernetesObject } from "./render/kubernetes";
 export { renderEcs, type EcsRenderOptions } from "./render/ecs";

@@ -45,6 +45,7 @@ export function deploySwarmWorkload(
       connection: engine.connection,
       clusterNetworks: defaultNetwork ? [defaultNetwork.name] : [],
       publicHost: engine.publicHost,
+      logging: engine.logging,
     },
     { parent, dependsOn: engine.ready },
   );

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { SwarmLogging } from "../spec/render/swarm";
 import type { EngineConnections } from "../../provider/swarm";
 
 /** How components other than services reach a swarm's manager: stacks, for one. */
@@ -9,6 +10,8 @@ export interface SwarmEngineAccess {
   ready: pulumi.Resource[];
   /** The host that published ports are reached at. */
   publicHost: pulumi.Input<string>;
+  /** The log driver of services that name none. Default: `json-file` rotated at 10 MB, three files kept. */
+  logging?: SwarmLogging;
 }
 
 /** A cluster that is a swarm. */

@@ -22,7 +22,12 @@ export {
   SwarmMode,
   type SwarmModeArgs,
 } from "../../provider/swarm";
-export { renderSwarm } from "../spec/render/swarm";
+export {
+  renderSwarm,
+  swarmDefaultLogging,
+  type SwarmLogging,
+  type SwarmRenderOptions,
+} from "../spec/render/swarm";
 export type * from "../spec/render/swarm-types";
 export { LocalSwarm, type LocalSwarmArgs } from "./local-swarm";
 export {

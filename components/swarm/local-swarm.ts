@@ -9,6 +9,10 @@ import {
 } from "./cluster-services";
 import { type DockerProviderSettings, dockerProviderConnection, isDockerProvider } from "./docker-provider";
 import type { SwarmEngineAccess, SwarmTarget } from "./engine-access";
+import { clusterLoggingIssues } from "./cluster-logging";
+import type { SwarmLogging } from "../spec/render/swarm";
+import { issueCollector } from "../arguments/issues";
+import { ComponentArgumentsError } from "../arguments/error";
 
 /** Arguments of {@link LocalSwarm}. */
 export interface LocalSwarmArgs {
@@ -40,6 +44,12 @@ export interface LocalSwarmArgs {
    * @default `"localhost"`
    */
   publicHost?: pulumi.Input<string>;
+  /**
+   * The log driver of every service that names none (a service's own `logging` wins). `json-file`
+   * always gets a `max-size` and `max-file` (`max-size: "-1"` for none), so logs never fill a disk.
+   * @default `{ driver: "json-file", options: { "max-size": "10m", "max-file": "3" } }`
+   */
+  logging?: SwarmLogging;
 }
 
 /**
@@ -63,6 +73,10 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
 
   constructor(name: string, args: LocalSwarmArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("berth:swarm:LocalSwarm", name, {}, opts);
+    const logging = issueCollector();
+    clusterLoggingIssues(args.logging, logging.add);
+    if (logging.issues.length > 0)
+      throw new ComponentArgumentsError("LocalSwarm", name, logging.issues, this);
     // A connection may carry a key: every resource made with it keeps it secret in state.
     const given = isDockerProvider(args.connection)
       ? dockerProviderConnection(args.connection)
@@ -82,6 +96,7 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
       connection,
       ready: [this.swarmMode],
       publicHost: args.publicHost ?? "localhost",
+      logging: args.logging,
     };
     this.defaultNetwork = createDefaultNetwork(name, args.defaultNetwork, this.engine, this);
     this.swarmId = this.swarmMode.swarmId;

@@ -103,6 +103,7 @@ export function deploySwarmStack(
     const normalized = normalizeService(key, { ...input, secretEnv: undefined });
     try {
       rendered = renderSwarm(normalized, {
+        logging: engine.logging,
         onIgnored: (issue) => pulumi.log.warn(`service ${key}: ${issue.path} ${issue.message}`, parent),
       });
     } catch (err) {

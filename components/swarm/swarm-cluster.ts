@@ -16,6 +16,9 @@ import {
 import type { MemberSpec } from "../../provider/swarm/membership-plan";
 import { managerWarnings, memberSpec, nodeConnection, nodeHost, nodeIssues } from "./member-spec";
 import type { SwarmNodeArgs } from "./node-types";
+import { clusterLoggingIssues } from "./cluster-logging";
+import type { SwarmLogging } from "../spec/render/swarm";
+import { issueCollector } from "../arguments/issues";
 import { type ArgumentIssue, ComponentArgumentsError } from "../arguments/error";
 
 /** Arguments of {@link SwarmCluster}. */
@@ -72,10 +75,16 @@ export interface SwarmClusterArgs {
    * @default the first manager's SSH or TLS host
    */
   publicHost?: pulumi.Input<string>;
+  /**
+   * The log driver of every service that names none (a service's own `logging` wins). `json-file`
+   * always gets a `max-size` and `max-file` (`max-size: "-1"` for none), so logs never fill a disk.
+   * @default `{ driver: "json-file", options: { "max-size": "10m", "max-file": "3" } }`
+   */
+  logging?: SwarmLogging;
 }
 
 /**
- * A cluster's node list is wrong; `issues` lists every problem. Pulumi reports it against the
+ * A cluster's node list or logging is wrong; `issues` lists every problem. Pulumi reports it against the
  * component (`resource`), named in the message.
  */
 export class SwarmClusterError extends ComponentArgumentsError {
@@ -127,6 +136,9 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
 
   constructor(name: string, args: SwarmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:swarm:SwarmCluster", name, {}, opts);
+    const logging = issueCollector();
+    clusterLoggingIssues(args.logging, logging.add);
+    if (logging.issues.length > 0) throw new SwarmClusterError(name, logging.issues, this);
     const checked = (nodes: SwarmNodeArgs[]) => {
       const issues = nodeIssues(nodes ?? []);
       if (issues.length > 0) throw new SwarmClusterError(name, issues, this);
@@ -167,7 +179,12 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
       },
       { parent: this },
     );
-    this.engine = { connection: this.connections, ready: [this.membership], publicHost };
+    this.engine = {
+      connection: this.connections,
+      ready: [this.membership],
+      publicHost,
+      logging: args.logging,
+    };
     this.defaultNetwork = createDefaultNetwork(name, args.defaultNetwork, this.engine, this);
     this.swarmId = this.membership.swarmId;
     this.nodeIds = this.membership.nodeIds;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceEndpoint, WorkloadFile, WorkloadRequest } from "../cluster";
 import { type NormalizedService, renderSwarm } from "../spec";
+import type { SwarmLogging } from "../spec/render/swarm";
 import { type EngineConnections, SwarmConfig, SwarmSecret, SwarmService } from "../../provider/swarm";
 import { engineRegistryAuth, engineSpec } from "./engine-spec";
 
@@ -20,6 +21,11 @@ export interface SwarmWorkloadArgs {
    * @default `"localhost"`
    */
   publicHost?: pulumi.Input<string>;
+  /**
+   * The log driver of a service that names none.
+   * @default `json-file` rotated at 10 MB, three files kept
+   */
+  logging?: SwarmLogging;
 }
 
 /**
@@ -45,6 +51,7 @@ export class SwarmWorkload extends pulumi.ComponentResource {
     const { request } = args;
     const warnIgnored = (service: NormalizedService) =>
       renderSwarm(service, {
+        logging: args.logging,
         onIgnored: (issue) =>
           pulumi.log.warn(`service ${service.name}: ${issue.path} ${issue.message}`, this),
       });
@@ -79,7 +86,10 @@ export class SwarmWorkload extends pulumi.ComponentResource {
       ])
       .apply(([service, secretNames, configNames, clusterNetworks]) =>
         engineSpec(
-          renderSwarm({ ...service, secretEnv: {}, networks: [...clusterNetworks, ...service.networks] }),
+          renderSwarm(
+            { ...service, secretEnv: {}, networks: [...clusterNetworks, ...service.networks] },
+            { logging: args.logging },
+          ),
           secretNames,
           configNames,
         ),

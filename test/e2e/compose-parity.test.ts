@@ -148,11 +148,18 @@ function isZero(value: unknown): boolean {
 
 /**
  * Where Berth means to differ from `docker stack deploy`, and why (see docs/compose.md).
- * Docker leaves the rollback policy to the engine's default (stop-first, 5 s monitor, no delay); Berth
- * rolls back with the update's own order, monitor and delay, so a start-first service keeps serving
- * while it rolls back.
+ * - Docker leaves the rollback policy to the engine's default (stop-first, 5 s monitor, no delay); Berth
+ *   rolls back with the update's own order, monitor and delay, so a start-first service keeps serving
+ *   while it rolls back.
+ * - A service without `logging:` gets the engine's default driver from Docker, unbounded with json-file;
+ *   Berth gives it json-file rotated at 10 MB, three files (checked on its own below).
  */
-const deliberate = ["Spec.RollbackConfig.Monitor", "Spec.RollbackConfig.Order", "Spec.RollbackConfig.Delay"];
+const deliberate = [
+  "Spec.RollbackConfig.Monitor",
+  "Spec.RollbackConfig.Order",
+  "Spec.RollbackConfig.Delay",
+  "Spec.TaskTemplate.LogDriver",
+];
 
 /** What only Berth sets, on purpose: its ownership labels (which resource manages the object). */
 const berthOnly = (path: string) => /^Spec(\.TaskTemplate\.ContainerSpec)?\.Labels\.berth\./.test(path);
@@ -233,6 +240,11 @@ describe("ComposeStack and docker stack deploy give the same engine specs", () =
         [],
         `${service}: fields set differently by docker and Berth`,
       );
+      assert.equal(((fromDocker[service].TaskTemplate as Json).LogDriver as unknown) ?? null, null);
+      assert.deepEqual((fromBerth.TaskTemplate as Json).LogDriver, {
+        Name: "json-file",
+        Options: { "max-size": "10m", "max-file": "3" },
+      });
       // Berth adds its ownership labels and nothing hides them.
       assert.equal((fromBerth.Labels as Json)["berth.project"], "berth");
     }

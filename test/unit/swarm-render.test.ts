@@ -181,7 +181,11 @@ describe("renderSwarm", () => {
     assert.deepEqual(c.CapabilityDrop, ["ALL"]);
     assert.equal(c.StopGracePeriod, 30 * second);
     assert.deepEqual(s.TaskTemplate.Networks, [{ Target: "front" }, { Target: "back" }]);
-    assert.deepEqual(s.TaskTemplate.LogDriver, { Name: "json-file", Options: { "max-size": "10m" } });
+    // A json-file without a file count is given the default one, so that it rotates within bounds.
+    assert.deepEqual(s.TaskTemplate.LogDriver, {
+      Name: "json-file",
+      Options: { "max-size": "10m", "max-file": "3" },
+    });
     assert.deepEqual(s.Labels, { team: "core" });
   });
 
@@ -411,5 +415,38 @@ describe("renderSwarm", () => {
     const { Resources: _resources, ...template } = rendered.TaskTemplate;
     const spec: Dockerode.ServiceSpec = { ...rendered, TaskTemplate: template };
     assert.equal(spec.Name, "svc");
+  });
+
+  describe("logs never grow without bound", () => {
+    const logDriver = (
+      logging?: ServiceInput["logging"],
+      clusters?: { driver: string; options?: Record<string, string> },
+    ) =>
+      renderSwarm(normalizeService("svc", { image: "busybox", logging }), { logging: clusters }).TaskTemplate
+        .LogDriver;
+
+    it("gives a service that names no driver json-file rotated at 10 MB, three files", () => {
+      assert.deepEqual(logDriver(), { Name: "json-file", Options: { "max-size": "10m", "max-file": "3" } });
+    });
+
+    it("takes the cluster's driver, and the service's own over it", () => {
+      const clusters = { driver: "local", options: { "max-size": "50m" } };
+      assert.deepEqual(logDriver(undefined, clusters), { Name: "local", Options: { "max-size": "50m" } });
+      assert.deepEqual(logDriver({ driver: "journald" }, clusters), { Name: "journald", Options: {} });
+    });
+
+    it("bounds a json-file that sets no size, and keeps a size or count that is set (-1 for none)", () => {
+      assert.deepEqual(logDriver({ driver: "json-file" }), {
+        Name: "json-file",
+        Options: { "max-size": "10m", "max-file": "3" },
+      });
+      assert.deepEqual(
+        logDriver(undefined, { driver: "json-file", options: { "max-size": "-1", compress: "true" } }),
+        {
+          Name: "json-file",
+          Options: { "max-size": "-1", "max-file": "3", compress: "true" },
+        },
+      );
+    });
   });
 });

@@ -112,7 +112,7 @@ export function checkLabels(labels: Record<string, string>, issues: IssueCollect
   }
 }
 
-export function checkLogDriver(driver: string, issues: IssueCollector): void {
+export function checkLogDriver(driver: string, issues: Pick<IssueCollector, "add">): void {
   if (!logDriverPattern.test(driver))
     issues.add("logging.driver", `${JSON.stringify(driver)} is not a log driver name`);
 }

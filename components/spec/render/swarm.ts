@@ -106,13 +106,56 @@ function resources(n: NormalizedService): SwarmServiceSpec["TaskTemplate"]["Reso
   };
 }
 
+/** A service's log driver and its options. */
+export interface SwarmLogging {
+  /** The log driver's name. */
+  driver: string;
+  /** The driver's options. */
+  options?: Record<string, string>;
+}
+
+/**
+ * The log driver of a service that names none, on a cluster that names none: `json-file` (the files a
+ * node's log agent tails) rotated at 10 MB, three files kept.
+ */
+export const swarmDefaultLogging: Readonly<Required<SwarmLogging>> = Object.freeze({
+  driver: "json-file",
+  options: Object.freeze({ "max-size": "10m", "max-file": "3" }),
+});
+
+/** Options of {@link renderSwarm}. */
+export interface SwarmRenderOptions extends RenderOptions {
+  /**
+   * The log driver of a service that names none: the cluster's.
+   * @default {@link swarmDefaultLogging}
+   */
+  logging?: SwarmLogging;
+}
+
+/**
+ * The log driver a service runs with. `json-file` without `max-size` would grow without bound until the
+ * disk is full, so a size and file count are always set for it (`max-size: "-1"` asks for no limit).
+ */
+export function swarmLogDriver(
+  own: SwarmLogging | undefined,
+  clusters: SwarmLogging | undefined,
+): { Name: string; Options: Record<string, string> } {
+  const chosen = own ?? clusters ?? swarmDefaultLogging;
+  const options = { ...(chosen.options ?? {}) };
+  if (chosen.driver === "json-file") {
+    options["max-size"] ??= swarmDefaultLogging.options["max-size"];
+    options["max-file"] ??= swarmDefaultLogging.options["max-file"];
+  }
+  return { Name: chosen.driver, Options: options };
+}
+
 /**
  * Renders a normalized service as a Docker Engine API `ServiceSpec`. Secret and config references carry
  * names; the Swarm provider fills their IDs. Networks are named in `Target` and resolved likewise.
  *
  * @throws {@link SpecError} for fields Swarm cannot honour (autoscale, HTTP routing), unless ignorable.
  */
-export function renderSwarm(n: NormalizedService, options: RenderOptions = {}): SwarmServiceSpec {
+export function renderSwarm(n: NormalizedService, options: SwarmRenderOptions = {}): SwarmServiceSpec {
   const refusals = new Refusals(n, "swarm", options);
   if (n.autoscale) refusals.refuse("autoscale", "set replicas (Swarm does not scale services by load)");
   if (n.update.canary) {
@@ -159,7 +202,7 @@ export function renderSwarm(n: NormalizedService, options: RenderOptions = {}): 
         Target: name,
         ...(n.networkAliases[name] && { Aliases: [...n.networkAliases[name]] }),
       })),
-      ...(n.logging && { LogDriver: { Name: n.logging.driver, Options: n.logging.options } }),
+      LogDriver: swarmLogDriver(n.logging, options.logging),
     },
     Mode: mode(n),
     EndpointSpec: {
