@@ -9,6 +9,8 @@ import type { ComposeService } from "./types";
 /** What `x-berth` says about a service. */
 export interface BerthExtension {
   autoscale?: ServiceInput["autoscale"];
+  /** Where the service exposes Prometheus metrics (the spec's `metrics`). */
+  metrics?: ServiceInput["metrics"];
   /**
    * true: every port in `ports` is public; false: none is.
    * @default the ports with `published`
@@ -47,6 +49,9 @@ export function mapBerthExtension(s: ComposeService, ctx: MapContext): BerthExte
     } else if (key === "autoscale") {
       out.autoscale = value as ServiceInput["autoscale"];
       ctx.from("autoscale", at);
+    } else if (key === "metrics") {
+      out.metrics = value as ServiceInput["metrics"];
+      ctx.from("metrics", at);
     } else if (key === "timeoutSeconds") {
       if (typeof value === "number" && Number.isInteger(value) && value >= 1) out.timeoutSeconds = value;
       else ctx.refuse(at, `must be a whole number of seconds, at least 1, not ${JSON.stringify(value)}`);

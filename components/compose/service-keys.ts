@@ -51,7 +51,7 @@ export const mappedKeys: Readonly<Record<string, string>> = {
   pids_limit: "resources.pids (when deploy.resources.limits.pids is absent or equal)",
   logging: "logging",
   "x-berth":
-    "autoscale, ignoreUnsupported, secretEnv, timeoutSeconds, the meaning of public ports and their sourceRanges",
+    "autoscale, metrics, ignoreUnsupported, secretEnv, timeoutSeconds, the meaning of public ports and their sourceRanges",
 };
 
 export interface IgnoredKey {
@@ -143,6 +143,7 @@ export const refusedKeys: Readonly<Record<string, string>> = {
 /** The keys `x-berth` takes on a service. */
 export const berthExtensionKeys = [
   "autoscale",
+  "metrics",
   "public",
   "sourceRanges",
   "timeoutSeconds",

@@ -226,6 +226,7 @@ function mapFields(s: ComposeService, berth: BerthExtension, ctx: ServiceContext
     ...mapDeploy(s, ctx),
     ...(healthCheck && { healthCheck }),
     ...(berth.autoscale !== undefined && { autoscale: berth.autoscale }),
+    ...(berth.metrics !== undefined && { metrics: berth.metrics }),
     ...(volumes.length > 0 && { volumes }),
     ...(secrets.length > 0 && { secrets }),
     ...(configs.length > 0 && { configs }),

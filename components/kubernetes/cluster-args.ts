@@ -1,7 +1,17 @@
 /** The arguments of `KubernetesCluster`, their defaults, and every check that can be made before anything exists. */
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { type ArgumentIssue, ComponentArgumentsError, isDnsLabel, issueCollector } from "../arguments";
+import {
+  type AddIssue,
+  type ArgumentIssue,
+  ComponentArgumentsError,
+  isDnsLabel,
+  isObject,
+  issueCollector,
+  show,
+  unknownFields,
+} from "../arguments";
+import type { KubernetesMonitoring } from "../spec/render/kubernetes";
 
 /** How to reach an existing Kubernetes cluster, and where its services go. */
 export interface KubernetesClusterArgs {
@@ -32,6 +42,14 @@ export interface KubernetesClusterArgs {
    * @default true
    */
   createNamespace?: boolean;
+  /**
+   * How the cluster's Prometheus finds services with `metrics`: `discovery` (`"annotations"`,
+   * `"podMonitor"` for the Prometheus Operator, `"podMonitoring"` for Google Cloud Managed Service for
+   * Prometheus, whose CRDs the cluster must have) and `scraperNamespace`, the namespace the scraper runs
+   * in, which each service's NetworkPolicy admits to the metrics port.
+   * @default `{ discovery: "annotations" }`, metrics reachable from the service's peers only
+   */
+  monitoring?: KubernetesMonitoring;
 }
 
 /** One problem with `KubernetesCluster`'s arguments, at a path such as `namespace`. */
@@ -74,9 +92,27 @@ export function defaultNamespace(project: string, stack: string): string {
   return asDnsLabel(`${project}-${stack}`);
 }
 
+const discoveries = ["annotations", "podMonitor", "podMonitoring"];
+
+/** Every problem with a cluster's `monitoring`. */
+export function monitoringIssues(monitoring: KubernetesMonitoring | undefined, add: AddIssue): void {
+  if (monitoring === undefined) return;
+  if (!isObject(monitoring)) return add("monitoring", "must be { discovery?, scraperNamespace? }");
+  unknownFields(monitoring, ["discovery", "scraperNamespace"], "monitoring.", add);
+  if (monitoring.discovery !== undefined && !discoveries.includes(String(monitoring.discovery)))
+    add(
+      "monitoring.discovery",
+      `must be one of ${discoveries.map(show).join(", ")}, not ${show(monitoring.discovery)}`,
+    );
+  const ns = monitoring.scraperNamespace;
+  if (ns !== undefined && (typeof ns !== "string" || !isDnsLabel(ns)))
+    add("monitoring.scraperNamespace", `${show(ns)} is not a namespace name (a DNS label)`);
+}
+
 /** Every problem with `args`, found without creating anything. */
 export function kubernetesClusterIssues(args: KubernetesClusterArgs): KubernetesClusterIssue[] {
   const { issues, add } = issueCollector();
+  monitoringIssues(args.monitoring, add);
   if (args.provider !== undefined && args.kubeconfig !== undefined) {
     add("kubeconfig", "give either kubeconfig or provider, not both: the provider has its own kubeconfig");
   }

@@ -120,6 +120,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Servi
       salt: salt.salt,
       ...(args.kubeconfig !== undefined && { kubeconfig: pulumi.secret(args.kubeconfig) }),
       ...(args.context !== undefined && { kubeContext: args.context }),
+      ...(args.monitoring !== undefined && { monitoring: args.monitoring }),
     };
   }
 

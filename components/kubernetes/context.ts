@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { KubernetesMonitoring } from "../spec/render/kubernetes";
 
 /** What each service deployed on a `KubernetesCluster` is handed. */
 export interface KubernetesClusterContext {
@@ -18,4 +19,6 @@ export interface KubernetesClusterContext {
   kubeconfig?: pulumi.Output<string>;
   /** The kubeconfig context, when one was named. */
   kubeContext?: string;
+  /** How the cluster's Prometheus finds services with metrics. */
+  monitoring?: KubernetesMonitoring;
 }

@@ -16,6 +16,8 @@ import {
   unknownFields,
 } from "../arguments";
 import { gcpMachineArchitecture, machineArchitectures, machineTypeMismatch } from "../machine-architecture";
+import type { KubernetesMonitoring } from "../spec/render/kubernetes";
+import { monitoringIssues } from "./cluster-args";
 
 /** An existing VPC network and subnetwork for the cluster's nodes, instead of new ones. */
 export interface GkeNetworkArgs {
@@ -211,6 +213,12 @@ export interface GkeClusterArgs {
    * @default as `KubernetesCluster`'s
    */
   createNamespace?: boolean;
+  /**
+   * How Prometheus finds services with `metrics`. With `podMonitoring`, Google Cloud Managed Service
+   * for Prometheus is switched on in the cluster (its collectors run in `gmp-system`).
+   * @default `{ discovery: "podMonitoring" }`
+   */
+  monitoring?: KubernetesMonitoring;
 }
 
 export const defaultNodesCidr = "10.0.0.0/20";
@@ -227,6 +235,11 @@ export function poolMachineType(pool: GkeNodePoolArgs): string {
   return pool.architecture === "arm64" ? defaultArmMachineType : defaultMachineType;
 }
 export const defaultNodePools: GkeNodePoolArgs[] = [{ name: "default" }];
+
+/** A GKE cluster's monitoring: Google Cloud Managed Service for Prometheus unless said otherwise. */
+export function gkeMonitoring(args: GkeClusterArgs): KubernetesMonitoring {
+  return { discovery: "podMonitoring", ...args.monitoring };
+}
 
 const fields: Record<keyof GkeClusterArgs, true> = {
   project: true,
@@ -249,6 +262,7 @@ const fields: Record<keyof GkeClusterArgs, true> = {
   labels: true,
   namespace: true,
   createNamespace: true,
+  monitoring: true,
 };
 const networkFields: Record<keyof GkeNetworkArgs, true> = {
   network: true,
@@ -603,6 +617,7 @@ export function gkeClusterIssues(
   rangeIssues(args, add);
   endpointIssues(args, add);
   secretsKeyIssues(args.secretsEncryptionKey, placement, add);
+  monitoringIssues(args.monitoring, add);
   poolsIssues(args.nodePools ?? defaultNodePools, add);
   return { issues, ...(issues.length === 0 && placement && { placement }) };
 }

@@ -8,6 +8,7 @@ import {
   type GkeClusterArgs,
   GkeClusterError,
   gkeClusterIssues,
+  gkeMonitoring,
   type GkePlacement,
 } from "./gke-args";
 import { gkeKubeconfig } from "./gke-kubeconfig";
@@ -121,6 +122,7 @@ export class GkeCluster extends KubernetesCluster {
       kubeconfig: this.kubeconfig,
       ...(given.namespace !== undefined && { namespace: given.namespace }),
       ...(given.createNamespace !== undefined && { createNamespace: given.createNamespace }),
+      monitoring: gkeMonitoring(given),
     });
     this.registerOutputs({
       kubeconfig: this.kubeconfig,
@@ -161,6 +163,9 @@ export class GkeCluster extends KubernetesCluster {
         releaseChannel: { channel: args.releaseChannel ?? "REGULAR" },
         workloadIdentityConfig: { workloadPool: `${placement.project}.svc.id.goog` },
         enableShieldedNodes: true,
+        ...(gkeMonitoring(args).discovery === "podMonitoring" && {
+          monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"], managedPrometheus: { enabled: true } },
+        }),
         datapathProvider: "ADVANCED_DATAPATH",
         ...(privateNodes && {
           privateClusterConfig: {

@@ -6,8 +6,11 @@
 export { renderKubernetes, failureActionAnnotation, type KubernetesObject } from "../spec/render/kubernetes";
 export {
   partOfLabel,
+  type KubernetesMonitoring,
   type KubernetesObjectNames,
   type KubernetesRenderOptions,
+  type PodMonitor,
+  type PodMonitoring,
 } from "../spec/render/kubernetes";
 export {
   KubernetesCluster,

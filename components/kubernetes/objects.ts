@@ -12,7 +12,8 @@ export type WorkloadResource =
   | k8s.autoscaling.v2.HorizontalPodAutoscaler
   | k8s.policy.v1.PodDisruptionBudget
   | k8s.core.v1.ServiceAccount
-  | k8s.networking.v1.NetworkPolicy;
+  | k8s.networking.v1.NetworkPolicy
+  | k8s.apiextensions.CustomResource;
 
 /** `o` in `namespace`. */
 export function placedIn(o: KubernetesObject, namespace: string): KubernetesObject {
@@ -40,6 +41,19 @@ export function createObject(
         automountServiceAccountToken: object.apply(
           (o) => (o as { automountServiceAccountToken?: boolean }).automountServiceAccountToken,
         ),
+      },
+      opts,
+    );
+  }
+  if (kind === "PodMonitor" || kind === "PodMonitoring") {
+    // Custom resources of the cluster's monitoring: their CRDs come with it (Prometheus Operator, GMP).
+    return new sdk.apiextensions.CustomResource(
+      pulumiName,
+      {
+        apiVersion: kind === "PodMonitor" ? "monitoring.coreos.com/v1" : "monitoring.googleapis.com/v1",
+        kind,
+        metadata: metadata as pulumi.Output<k8s.types.input.meta.v1.ObjectMeta>,
+        spec: object.apply((o) => (o as { spec?: unknown }).spec),
       },
       opts,
     );

@@ -96,6 +96,7 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
     const planned = renderKubernetes(n, {
       partOf,
       peerAccess,
+      monitoring: context.monitoring,
       onIgnored: (issue) => pulumi.log.warn(`service ${n.name}: ${issue.path} ${issue.message}`, this),
     });
     const sdk = require("@pulumi/kubernetes") as typeof k8s;
@@ -135,7 +136,7 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
       (single, files): KubernetesObjectNames => ({ ...single, ...files }),
     );
     this.objects = combine(request.service, objectNames, (service, names) =>
-      renderKubernetes(service, { partOf, peerAccess, objectNames: names }),
+      renderKubernetes(service, { partOf, peerAccess, objectNames: names, monitoring: context.monitoring }),
     );
     // Every object in the cluster's namespace, once for all of them.
     const placed = combine(this.objects, context.namespace, (all, namespace) =>

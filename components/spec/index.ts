@@ -15,7 +15,14 @@ export { platforms, architectures, type Platform, type Architecture } from "./pl
 export { type RenderOptions, type Target } from "./render/refusals";
 export { renderSwarm, swarmDefaultLogging, type SwarmLogging, type SwarmRenderOptions } from "./render/swarm";
 export type * from "./render/swarm-types";
-export { renderKubernetes, failureActionAnnotation, type KubernetesObject } from "./render/kubernetes";
+export {
+  renderKubernetes,
+  failureActionAnnotation,
+  type KubernetesObject,
+  type KubernetesMonitoring,
+  type PodMonitor,
+  type PodMonitoring,
+} from "./render/kubernetes";
 export { renderEcs, type EcsRenderOptions } from "./render/ecs";
 export type * from "./render/ecs-types";
 export { fargateTaskSize } from "./render/ecs-sizing";

@@ -213,6 +213,12 @@ export const serviceInputSchema = {
         appArmor: { enum: ["default", "unconfined"] },
       },
     },
+    metrics: {
+      type: "object",
+      additionalProperties: false,
+      required: ["port"],
+      properties: { port, path: { type: "string" }, scheme: { enum: ["http", "https"] } },
+    },
     logging: {
       type: "object",
       additionalProperties: false,

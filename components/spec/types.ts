@@ -540,6 +540,14 @@ export interface ServiceInput {
    */
   securityOpt?: SecurityOptInput;
   /**
+   * Where the service's containers expose Prometheus metrics. Swarm: `prometheus.io/*` service labels
+   * that Swarm discovery relabels from; Kubernetes: `prometheus.io/*` pod annotations, and a PodMonitor or
+   * PodMonitoring where the cluster's monitoring uses one; ECS: the docker labels the CloudWatch agent's
+   * ECS Prometheus discovery reads.
+   * @default none: the service is not scraped
+   */
+  metrics?: MetricsInput;
+  /**
    * Log driver and its options.
    * @default the cluster's
    */
@@ -555,6 +563,31 @@ export interface ServiceInput {
    * @default none: every unsupported field is an error
    */
   ignoreUnsupported?: SpecField[];
+}
+
+/** Where a service exposes Prometheus metrics. */
+export interface MetricsInput {
+  /** The container port metrics are served on (it need not be one of `ports`). */
+  port: number;
+  /**
+   * The HTTP path of the metrics.
+   * @default `"/metrics"`
+   */
+  path?: string;
+  /**
+   * @default `"http"`
+   */
+  scheme?: "http" | "https";
+}
+
+/** Metrics with every default filled in. */
+export interface NormalizedMetrics {
+  /** The container port metrics are served on. */
+  port: number;
+  /** The HTTP path of the metrics. */
+  path: string;
+  /** How the scraper connects. */
+  scheme: "http" | "https";
 }
 
 /** The names of the top-level fields of {@link ServiceInput}. */
@@ -720,6 +753,8 @@ export interface NormalizedService {
   /** Set only when given. */
   init?: boolean;
   securityOpt: NormalizedSecurityOpt;
+  /** Set only when given. */
+  metrics?: NormalizedMetrics;
   logging?: { driver: string; options: Record<string, string> };
   ignoreUnsupported: SpecField[];
 }

@@ -711,4 +711,20 @@ describe("GkeCluster under mocks", () => {
       ],
     );
   });
+
+  it("switches Managed Service for Prometheus on unless its monitoring says otherwise, and checks that setting", async () => {
+    const managed = { enableComponents: ["SYSTEM_COMPONENTS"], managedPrometheus: { enabled: true } };
+    assert.deepEqual(clusterOf(await deploy()).monitoringConfig, managed);
+    const operator = await deploy({
+      monitoring: { discovery: "podMonitor", scraperNamespace: "monitoring" },
+    });
+    assert.equal(clusterOf(operator).monitoringConfig, undefined);
+    assert.deepEqual(
+      await refusal({ monitoring: { discovery: "servicemonitor", scraperNamespace: "Monitoring" } }),
+      [
+        'monitoring.discovery: must be one of "annotations", "podMonitor", "podMonitoring", not "servicemonitor"',
+        'monitoring.scraperNamespace: "Monitoring" is not a namespace name (a DNS label)',
+      ],
+    );
+  });
 });

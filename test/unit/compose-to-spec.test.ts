@@ -358,7 +358,7 @@ describe("toServiceSpecs: x-berth, read in one place", () => {
             ["services.web.x-berth.timeoutSeconds", "must be a whole number of seconds, at least 1, not 1.5"],
             [
               "services.web.x-berth.timeout",
-              'is not an x-berth key; did you mean "timeoutSeconds"? (known: autoscale, public, sourceRanges, timeoutSeconds, ignoreUnsupported, secretEnv)',
+              'is not an x-berth key; did you mean "timeoutSeconds"? (known: autoscale, metrics, public, sourceRanges, timeoutSeconds, ignoreUnsupported, secretEnv)',
             ],
           ],
         );
@@ -547,7 +547,7 @@ describe("toServiceSpecs: x-berth", () => {
       {
         path: "services.app.x-berth.autoscal",
         message:
-          'is not an x-berth key; did you mean "autoscale"? (known: autoscale, public, sourceRanges, timeoutSeconds, ignoreUnsupported, secretEnv)',
+          'is not an x-berth key; did you mean "autoscale"? (known: autoscale, metrics, public, sourceRanges, timeoutSeconds, ignoreUnsupported, secretEnv)',
       },
       { path: "services.app.x-berth.public", message: "must be true or false" },
     ]);

@@ -55,6 +55,9 @@ function checkName(name: unknown, issues: IssueCollector): void {
   }
 }
 
+/** An absolute path without spaces, query or fragment. */
+const metricsPath = /^\/[^\s?#]*$/;
+
 function checkIgnorable(fields: string[], issues: IssueCollector): SpecField[] {
   fields.forEach((field, i) => {
     if (!(specFields as string[]).includes(field)) {
@@ -170,6 +173,12 @@ export function normalizeService(name: string, input: ServiceInput): NormalizedS
   checkCapabilityConflicts(capAdd, capDrop, issues);
   const logging = ok("logging");
   if (logging) checkLogDriver(logging.driver, issues);
+  const metrics = ok("metrics");
+  if (metrics?.path !== undefined && !metricsPath.test(metrics.path))
+    issues.add(
+      "metrics.path",
+      `${JSON.stringify(metrics.path)} must be an absolute URL path, such as "/metrics"`,
+    );
   const stopSignal = ok("stopSignal");
   if (stopSignal !== undefined) checkStopSignal(stopSignal, issues);
   const hostname = ok("hostname");
@@ -229,6 +238,9 @@ export function normalizeService(name: string, input: ServiceInput): NormalizedS
     extraHosts: { ...extraHosts },
     ...(init !== undefined && { init }),
     securityOpt: normalizeSecurityOpt(ok("securityOpt") ?? {}, issues),
+    ...(metrics && {
+      metrics: { port: metrics.port, path: metrics.path ?? "/metrics", scheme: metrics.scheme ?? "http" },
+    }),
     ...(logging && { logging: { driver: logging.driver, options: { ...(logging.options ?? {}) } } }),
     ignoreUnsupported: checkIgnorable(ok("ignoreUnsupported") ?? [], issues),
   };

@@ -15,6 +15,7 @@ import type {
   EcsVolume,
 } from "./ecs-types";
 import { Refusals, type RenderOptions, secondsCeil } from "./refusals";
+import { cloudWatchPrometheusLabels } from "./metrics";
 
 export interface EcsRenderOptions extends RenderOptions {
   /** Capacity the service runs on. Default: `"FARGATE"`. */
@@ -497,7 +498,9 @@ export function renderEcs(n: NormalizedService, options: EcsRenderOptions = {}):
     ...(mountPoints.length > 0 && { mountPoints }),
     stopTimeout,
     ...(logs && { logConfiguration: logs }),
-    ...(Object.keys(n.labels).length > 0 && { dockerLabels: { ...n.labels } }),
+    ...((Object.keys(n.labels).length > 0 || n.metrics) && {
+      dockerLabels: { ...n.labels, ...cloudWatchPrometheusLabels(n.name, n.metrics) },
+    }),
     ...(files.length > 0 && {
       dependsOn: [{ containerName: secretsContainerName, condition: "SUCCESS" as const }],
     }),

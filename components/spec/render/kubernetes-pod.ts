@@ -1,4 +1,4 @@
-import type { Container, PodSpec, Probe, Volume, VolumeMount } from "kubernetes-types/core/v1";
+import type { Container, ContainerPort, PodSpec, Probe, Volume, VolumeMount } from "kubernetes-types/core/v1";
 import { architectureOf, kubernetesArchitecture } from "../platform";
 import type { NormalizedHealthCheck, NormalizedService } from "../types";
 import { formatCpu, formatMemory, maxCount } from "../units";
@@ -29,6 +29,27 @@ export interface KubernetesRenderOptions extends RenderOptions {
    * Default: `"declared-ports"`, only the service's declared ports.
    */
   peerAccess?: "declared-ports" | "any-port";
+  /**
+   * How the cluster's Prometheus finds services with `metrics`. Default: pod annotations only, and the
+   * metrics port admitted from the service's peers only.
+   */
+  monitoring?: KubernetesMonitoring;
+}
+
+/** How a cluster's Prometheus finds the pods of services with `metrics`. */
+export interface KubernetesMonitoring {
+  /**
+   * Besides the `prometheus.io/*` pod annotations: a `PodMonitor` (`"podMonitor"`, Prometheus
+   * Operator) or a `PodMonitoring` (`"podMonitoring"`, Google Cloud Managed Service for Prometheus)
+   * per service with metrics, in the service's namespace.
+   * @default `"annotations"`
+   */
+  discovery?: "annotations" | "podMonitor" | "podMonitoring";
+  /**
+   * The namespace the scraper runs in: the NetworkPolicy admits its pods to the metrics port.
+   * @default `"gmp-system"` with `podMonitoring`; otherwise none (only the service's peers reach it)
+   */
+  scraperNamespace?: string;
 }
 
 /** Names of the Secrets and ConfigMaps a service's pods use, as the workload created them. */
@@ -166,6 +187,24 @@ function storage(
   return { volumes, mounts };
 }
 
+/** The name of the container port metrics are served on, which a PodMonitor refers to. */
+export const metricsPortName = "metrics";
+
+/** The declared ports, with the metrics port named (and added when it is not one of them). */
+function containerPorts(n: NormalizedService): ContainerPort[] {
+  const isMetrics = (p: { target: number; protocol: string }) =>
+    n.metrics !== undefined && p.target === n.metrics.port && p.protocol === "tcp";
+  const ports: ContainerPort[] = n.ports.map((p) => ({
+    ...(isMetrics(p) && { name: metricsPortName }),
+    containerPort: p.target,
+    protocol: p.protocol === "udp" ? "UDP" : "TCP",
+    ...(p.public && p.publishMode === "host" && { hostPort: p.published }),
+  }));
+  if (n.metrics && !n.ports.some(isMetrics))
+    ports.push({ name: metricsPortName, containerPort: n.metrics.port, protocol: "TCP" });
+  return ports;
+}
+
 function container(
   n: NormalizedService,
   refusals: Refusals,
@@ -187,13 +226,7 @@ function container(
     ...(n.command && { args: n.command }),
     ...(env.length > 0 && { env }),
     ...(n.workingDir !== undefined && { workingDir: n.workingDir }),
-    ...(n.ports.length > 0 && {
-      ports: n.ports.map((p) => ({
-        containerPort: p.target,
-        protocol: p.protocol === "udp" ? "UDP" : "TCP",
-        ...(p.public && p.publishMode === "host" && { hostPort: p.published }),
-      })),
-    }),
+    ...((n.ports.length > 0 || n.metrics) && { ports: containerPorts(n) }),
     ...(extra.stdin && { stdin: true }),
     ...(extra.tty && { tty: true }),
     resources: withExtendedResources(resources(n), extra.extendedResources),

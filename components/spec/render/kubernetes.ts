@@ -3,22 +3,90 @@ import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Secret, Service, ServiceAccount } from "kubernetes-types/core/v1";
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
-import type { Ingress, NetworkPolicy, NetworkPolicyPort } from "kubernetes-types/networking/v1";
+import type {
+  Ingress,
+  NetworkPolicy,
+  NetworkPolicyIngressRule,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+} from "kubernetes-types/networking/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import { defaults } from "../defaults";
 import type { NormalizedPort, NormalizedService } from "../types";
 import {
+  type KubernetesMonitoring,
   type KubernetesRenderOptions,
+  metricsPortName,
   partOfLabel,
   podSpec,
   secretEnvName,
   selectorLabels,
 } from "./kubernetes-pod";
 import { Refusals, secondsCeil } from "./refusals";
+import { prometheusKeys } from "./metrics";
 import { maxCount } from "../units";
 
-export type { KubernetesObjectNames, KubernetesRenderOptions } from "./kubernetes-pod";
+export type { KubernetesMonitoring, KubernetesObjectNames, KubernetesRenderOptions } from "./kubernetes-pod";
 export { partOfLabel } from "./kubernetes-pod";
+
+/** Which pods a monitor scrapes: those of the service. */
+export interface MonitorSelector {
+  /** The service's selector labels. */
+  matchLabels: Record<string, string>;
+}
+
+/** One place a monitor scrapes on each selected pod. */
+export interface MonitorEndpoint {
+  /** The name of the container port: `metrics`. */
+  port: string;
+  /** The HTTP path of the metrics. */
+  path: string;
+  /** How the scraper connects. */
+  scheme: "http" | "https";
+}
+
+/** A Prometheus Operator `PodMonitor` (monitoring.coreos.com/v1), as Berth writes one. */
+export interface PodMonitor {
+  /** `monitoring.coreos.com/v1`. */
+  apiVersion: "monitoring.coreos.com/v1";
+  /** `PodMonitor`. */
+  kind: "PodMonitor";
+  /** Named and labelled as the service's other objects. */
+  metadata: ObjectMeta;
+  /** The service's pods and their metrics endpoint. */
+  spec: {
+    /** The service's pods. */
+    selector: MonitorSelector;
+    /** One endpoint: the service's `metrics`. */
+    podMetricsEndpoints: MonitorEndpoint[];
+  };
+}
+
+/** How often a PodMonitoring scrapes (the field is required there; a PodMonitor takes Prometheus's). */
+export const podMonitoringInterval = "30s";
+
+/** A PodMonitoring's endpoint, which must say how often it is scraped. */
+export interface PodMonitoringEndpoint extends MonitorEndpoint {
+  /** `30s`. */
+  interval: string;
+}
+
+/** A Google Cloud Managed Service for Prometheus `PodMonitoring` (monitoring.googleapis.com/v1). */
+export interface PodMonitoring {
+  /** `monitoring.googleapis.com/v1`. */
+  apiVersion: "monitoring.googleapis.com/v1";
+  /** `PodMonitoring`. */
+  kind: "PodMonitoring";
+  /** Named and labelled as the service's other objects. */
+  metadata: ObjectMeta;
+  /** The service's pods and their metrics endpoint. */
+  spec: {
+    /** The service's pods. */
+    selector: MonitorSelector;
+    /** One endpoint: the service's `metrics`. */
+    endpoints: PodMonitoringEndpoint[];
+  };
+}
 
 /** An object {@link renderKubernetes} describes. */
 export type KubernetesObject =
@@ -31,7 +99,9 @@ export type KubernetesObject =
   | PodDisruptionBudget
   | Secret
   | ServiceAccount
-  | NetworkPolicy;
+  | NetworkPolicy
+  | PodMonitor
+  | PodMonitoring;
 
 /** Annotation telling Berth's Kubernetes workload what a failed rollout should do. */
 export const failureActionAnnotation = "berth.dev/update-failure-action";
@@ -173,8 +243,12 @@ function workload(
   refusals: Refusals,
   options: KubernetesRenderOptions,
 ): Deployment | DaemonSet | Job {
+  const annotations = prometheusKeys(n.metrics);
   const template = {
-    metadata: { labels: podLabels(n, options) },
+    metadata: {
+      labels: podLabels(n, options),
+      ...(Object.keys(annotations).length > 0 && { annotations }),
+    },
     spec: podSpec(n, refusals, options),
   };
   if (n.mode === "job") {
@@ -339,7 +413,11 @@ function networkPolicy(
       : n.ports.length > 0
         ? [{ from: [peers], ports: n.ports.map(networkPort) }]
         : [];
-  const ingress = [...fromPeers, ...(open.length > 0 ? [{ ports: open.map(networkPort) }] : [])];
+  const ingress = [
+    ...fromPeers,
+    ...(open.length > 0 ? [{ ports: open.map(networkPort) }] : []),
+    ...metricsIngress(n, peers, options),
+  ];
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -350,6 +428,59 @@ function networkPolicy(
       ...(ingress.length > 0 && { ingress }),
     },
   };
+}
+
+/**
+ * Who reaches the metrics port besides what the rules above admit: the scraper's namespace, and the
+ * service's peers when the port is not one they are already admitted to.
+ */
+function metricsIngress(
+  n: NormalizedService,
+  peers: NetworkPolicyPeer,
+  options: KubernetesRenderOptions,
+): NetworkPolicyIngressRule[] {
+  if (!n.metrics) return [];
+  const port: NetworkPolicyPort[] = [{ port: n.metrics.port, protocol: "TCP" }];
+  const declared = n.ports.some((p) => p.target === n.metrics!.port && p.protocol === "tcp");
+  const fromPeers = options.peerAccess !== "any-port" && !declared ? [peers] : [];
+  const scraper = scraperNamespace(options.monitoring);
+  const fromScraper = scraper
+    ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": scraper } } }]
+    : [];
+  const from = [...fromPeers, ...fromScraper];
+  return from.length > 0 ? [{ from, ports: port }] : [];
+}
+
+function scraperNamespace(monitoring: KubernetesMonitoring | undefined): string | undefined {
+  return (
+    monitoring?.scraperNamespace ?? (monitoring?.discovery === "podMonitoring" ? "gmp-system" : undefined)
+  );
+}
+
+/** The PodMonitor or PodMonitoring of a service with metrics, when the cluster's monitoring uses one. */
+function metricsMonitor(
+  n: NormalizedService,
+  metadata: ObjectMeta,
+  monitoring: KubernetesMonitoring | undefined,
+): PodMonitor | PodMonitoring | undefined {
+  if (!n.metrics) return undefined;
+  const selector = { matchLabels: selectorLabels(n) };
+  const endpoint = { port: metricsPortName, path: n.metrics.path, scheme: n.metrics.scheme };
+  if (monitoring?.discovery === "podMonitor")
+    return {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PodMonitor",
+      metadata,
+      spec: { selector, podMetricsEndpoints: [endpoint] },
+    };
+  if (monitoring?.discovery === "podMonitoring")
+    return {
+      apiVersion: "monitoring.googleapis.com/v1",
+      kind: "PodMonitoring",
+      metadata,
+      spec: { selector, endpoints: [{ ...endpoint, interval: podMonitoringInterval }] },
+    };
+  return undefined;
 }
 
 /**
@@ -409,6 +540,8 @@ export function renderKubernetes(
     },
     networkPolicy(n, metadata, options),
   );
+  const monitor = metricsMonitor(n, metadata, options.monitoring);
+  if (monitor) objects.push(monitor);
   refusals.throwIfAny();
   return objects;
 }

@@ -1,6 +1,7 @@
 import type { NormalizedFileMount, NormalizedService, NormalizedUpdatePolicy } from "../types";
 import { architectureOf, swarmArchitecture } from "../platform";
 import { Refusals, type RenderOptions } from "./refusals";
+import { prometheusKeys } from "./metrics";
 import { containerRuntime, resourceExtras } from "./swarm-runtime";
 import type { SwarmContainerSpec, SwarmServiceSpec, SwarmUpdateConfig } from "./swarm-types";
 
@@ -183,7 +184,7 @@ export function renderSwarm(n: NormalizedService, options: SwarmRenderOptions = 
   const placement = n.placement;
   const spec: SwarmServiceSpec = {
     Name: n.name,
-    Labels: { ...n.labels },
+    Labels: { ...n.labels, ...prometheusKeys(n.metrics) },
     TaskTemplate: {
       ContainerSpec: containerSpec(n),
       Resources: resources(n),
