@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings up what the engine-backed tests need on this machine: Docker's engine in swarm mode, the
-# local test image local/busybox:1 (no registry is reachable, so the image is imported from busybox-static),
+# local test images local/busybox:1 (no registry is reachable, so the image is imported from busybox-static)
+# and local/prometheus:test (Debian's Prometheus binary),
 # the programs the registry-credential tests run: docker-registry (distribution 2.8) and htpasswd, and
 # sshd for the multi-node swarm test.
 # Safe to run again: every step is skipped when already done.
@@ -55,4 +56,25 @@ if ! docker image inspect local/busybox:1 >/dev/null 2>&1; then
   tar -C "$dir" -c . | docker import -c 'CMD ["/bin/sh"]' -c 'ENV PATH=/bin' - local/busybox:1 >/dev/null
   rm -rf "$dir"
 fi
-echo "testbed: engine $(docker version --format '{{.Server.Version}}'), swarm active, local/busybox:1 ready"
+# Prometheus for the metrics tests: Debian's binary and the libraries it links, on the busybox image's
+# tools. Downloaded, not installed, so that no Prometheus service starts on this machine.
+if ! docker image inspect local/prometheus:test >/dev/null 2>&1; then
+  echo "testbed: building local/prometheus:test from Debian's prometheus package"
+  dir=$(mktemp -d)
+  chmod 755 "$dir"
+  (cd "$dir" && apt-get download prometheus >/dev/null 2>&1) ||
+    { apt-get update -qq && (cd "$dir" && apt-get download prometheus >/dev/null 2>&1); }
+  dpkg-deb -x "$dir"/prometheus_*.deb "$dir/deb"
+  root="$dir/root"
+  mkdir -p "$root/bin" "$root/usr/bin" "$root/tmp" "$root/etc/prometheus"
+  cp /bin/busybox "$root/bin/busybox"
+  for tool in sh cat wget ls; do ln -s busybox "$root/bin/$tool"; done
+  cp "$dir/deb/usr/bin/prometheus" "$root/usr/bin/prometheus"
+  for lib in $(ldd "$root/usr/bin/prometheus" | grep -o '/[^ ]*'); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+  tar -C "$root" -c . | docker import -c 'ENTRYPOINT ["/usr/bin/prometheus"]' -c 'ENV PATH=/bin:/usr/bin' - local/prometheus:test >/dev/null
+  rm -rf "$dir"
+fi
+echo "testbed: engine $(docker version --format '{{.Server.Version}}'), swarm active, local/busybox:1 and local/prometheus:test ready"
