@@ -11,6 +11,7 @@ import { LocalSwarm, SwarmCluster, dockerProviderConnection } from "../../compon
 import { connectionFromDockerSettings } from "../../components/swarm/docker-provider";
 import { type MockedResource, runProgram } from "../support/harness";
 import { plainHolders } from "../support/state-queries";
+import { membershipOutputs } from "../support/swarm-mocks";
 
 const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests";
 const tlsFiles: Record<string, string> = {
@@ -21,6 +22,31 @@ const tlsFiles: Record<string, string> = {
 const readFake = (path: string) => {
   if (!(path in tlsFiles)) throw new Error("ENOENT");
   return tlsFiles[path];
+};
+
+/** A TLS provider's settings, and the connection Berth reads from them. */
+const tlsSettings = {
+  host: "tcp://10.0.0.5:2376",
+  caMaterial: "CA-PEM",
+  certMaterial: "CERT-PEM",
+  keyMaterial: "CLIENT-KEY-PEM-7731",
+};
+const tlsConnection = {
+  protocol: "https",
+  host: "10.0.0.5",
+  port: 2376,
+  ca: "CA-PEM",
+  cert: "CERT-PEM",
+  key: "CLIENT-KEY-PEM-7731",
+};
+/** An SSH provider's connection, with the key and host key given to Berth. */
+const sshConnection = {
+  protocol: "ssh",
+  host: "10.0.0.7",
+  port: 22,
+  username: "ops",
+  privateKey: "SSH-KEY-4410",
+  hostKey,
 };
 
 describe("a docker provider's settings as an engine connection", () => {
@@ -114,22 +140,10 @@ describe("LocalSwarm on a @pulumi/docker Provider", () => {
 
   it("takes a TLS provider's material, kept secret", async () => {
     const connection = await swarmModeConnection(() => {
-      const engine = new docker.Provider("engine", {
-        host: "tcp://10.0.0.5:2376",
-        caMaterial: "CA-PEM",
-        certMaterial: "CERT-PEM",
-        keyMaterial: "CLIENT-KEY-PEM-7731",
-      });
+      const engine = new docker.Provider("engine", tlsSettings);
       new LocalSwarm("local", { connection: engine });
     }, "CLIENT-KEY-PEM-7731");
-    assert.deepEqual(connection, {
-      protocol: "https",
-      host: "10.0.0.5",
-      port: 2376,
-      ca: "CA-PEM",
-      cert: "CERT-PEM",
-      key: "CLIENT-KEY-PEM-7731",
-    });
+    assert.deepEqual(connection, tlsConnection);
   });
 
   it("takes an SSH provider through dockerProviderConnection, with the key and host key given", async () => {
@@ -139,14 +153,7 @@ describe("LocalSwarm on a @pulumi/docker Provider", () => {
         connection: dockerProviderConnection(engine, { privateKey: "SSH-KEY-4410", hostKey }),
       });
     }, "SSH-KEY-4410");
-    assert.deepEqual(connection, {
-      protocol: "ssh",
-      host: "10.0.0.7",
-      port: 22,
-      username: "ops",
-      privateKey: "SSH-KEY-4410",
-      hostKey,
-    });
+    assert.deepEqual(connection, sshConnection);
   });
 
   it("fails the program naming the provider when it would reach the engine unencrypted", async () => {
@@ -164,27 +171,13 @@ describe("LocalSwarm on a @pulumi/docker Provider", () => {
 });
 
 describe("SwarmCluster nodes described by @pulumi/docker Providers", () => {
-  function mockDynamic({ type, inputs }: MockedResource) {
-    if (!type.endsWith(":SwarmMembership")) return {};
-    const nodes = inputs.nodes as { name: string }[];
-    return {
-      swarmId: "swarm-1",
-      nodeIds: Object.fromEntries(nodes.map((n) => [n.name, `id-${n.name}`])),
-      joinTokens: { worker: "W", manager: "M" },
-      unlockKey: "",
-      managerAddresses: [],
-    };
-  }
+  const mockDynamic = ({ type, inputs }: MockedResource) =>
+    type.endsWith(":SwarmMembership") ? membershipOutputs(inputs) : {};
 
   it("reaches each node as its provider says, advertising the provider's host, with keys kept secret", async () => {
     const run = await runProgram(
       () => {
-        const tls = new docker.Provider("m1-engine", {
-          host: "tcp://10.0.0.5:2376",
-          caMaterial: "CA-PEM",
-          certMaterial: "CERT-PEM",
-          keyMaterial: "CLIENT-KEY-PEM-7731",
-        });
+        const tls = new docker.Provider("m1-engine", tlsSettings);
         const ssh = new docker.Provider("w1-engine", { host: "ssh://ops@10.0.0.7" });
         new SwarmCluster("fleet", {
           nodes: [
@@ -201,30 +194,8 @@ describe("SwarmCluster nodes described by @pulumi/docker Providers", () => {
     assert.deepEqual(
       nodes.map((n) => [n.name, n.advertiseAddr, n.connection]),
       [
-        [
-          "m1",
-          "10.0.0.5",
-          {
-            protocol: "https",
-            host: "10.0.0.5",
-            port: 2376,
-            ca: "CA-PEM",
-            cert: "CERT-PEM",
-            key: "CLIENT-KEY-PEM-7731",
-          },
-        ],
-        [
-          "w1",
-          "10.0.0.7",
-          {
-            protocol: "ssh",
-            host: "10.0.0.7",
-            port: 22,
-            username: "ops",
-            privateKey: "SSH-KEY-4410",
-            hostKey,
-          },
-        ],
+        ["m1", "10.0.0.5", tlsConnection],
+        ["w1", "10.0.0.7", sshConnection],
       ],
     );
     for (const needle of ["CLIENT-KEY-PEM-7731", "SSH-KEY-4410"]) {

@@ -6,6 +6,7 @@ import { LocalSwarm, SwarmCluster } from "../../components/swarm";
 import { AwsSwarmNodes } from "../../components/swarm/aws-swarm-nodes";
 import { EngineInfo } from "../../provider/swarm";
 import { type MockedResource, runProgram } from "../support/harness";
+import { membershipOutputs } from "../support/swarm-mocks";
 
 const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests";
 const sshConnection = {
@@ -35,16 +36,7 @@ const mustBeSecret: Record<string, string[]> = {
 const keyLike = /(^|\.)(key|privateKey|secretEnv|registryAuth|password|joinTokens|unlockKey|cert)(\.|\[|$)/;
 
 function mockDynamic({ type, name, inputs }: MockedResource) {
-  if (type.endsWith(":SwarmMembership")) {
-    const nodes = inputs.nodes as { name: string }[];
-    return {
-      swarmId: "swarm-1",
-      nodeIds: Object.fromEntries(nodes.map((n) => [n.name, `id-${n.name}`])),
-      joinTokens: { worker: "W", manager: "M" },
-      unlockKey: "",
-      managerAddresses: [],
-    };
-  }
+  if (type.endsWith(":SwarmMembership")) return membershipOutputs(inputs);
   if (type.endsWith(":SshHostKey"))
     return { privateKey: `HOSTKEY-${name}`, publicKey: `ssh-ed25519 AAAA${name.replace(/-/g, "")}` };
   if (type.endsWith(":MachineReady")) return { dockerVersion: "26.1.3" };

@@ -4,22 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { ContainerService } from "../../components";
 import { SwarmCluster, SwarmClusterError, type SwarmNodeArgs } from "../../components/swarm";
 import { runProgram } from "../support/harness";
+import { membershipOutputs } from "../support/swarm-mocks";
 
 const dynamic = (kind: string) => `pulumi-nodejs:dynamic/berth/swarm:${kind}`;
 const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests";
 
 function mockOutputs({ type, inputs }: { type: string; inputs: Record<string, unknown> }) {
-  if (type === dynamic("SwarmMembership")) {
-    const nodes = inputs.nodes as { name: string }[];
-    return {
-      swarmId: "swarm-1",
-      nodeIds: Object.fromEntries(nodes.map((n, i) => [n.name, `node-${i}`])),
-      joinTokens: { worker: "SWMTKN-worker", manager: "SWMTKN-manager" },
-      unlockKey: "",
-      managerAddresses: ["10.0.0.1:2377"],
-    };
-  }
-  return {};
+  return type === dynamic("SwarmMembership") ? membershipOutputs(inputs) : {};
 }
 
 const ssh = (host: string) => ({ host, privateKey: pulumi.secret("PRIVATE"), hostKey });
