@@ -289,11 +289,21 @@ export async function waitForConvergence(
         done = complete >= target.replicas;
       } else {
         const wanted = current.filter((t) => t.DesiredState === "running");
+        // Counted by slot (a global service's: its node), as the docker CLI's progress counts them:
+        // when a node is lost during an update, Swarm can run two tasks in one slot for a while.
+        const slotsWanted = new Set(wanted.map((t) => slotOf(t, target.mode)));
         // Only tasks of the current spec count: right after an update the old ones still run.
-        const running = wanted.filter((t) => t.Status.State === "running" && t.upToDate === true);
+        const runningBySlot = new Map<string, Task>();
+        for (const t of wanted.filter((w) => w.Status.State === "running" && w.upToDate === true)) {
+          const slot = slotOf(t, target.mode);
+          const kept = runningBySlot.get(slot);
+          // One task stands for its slot, the same one on every poll while both run.
+          if (!kept || t.ID < kept.ID) runningBySlot.set(slot, t);
+        }
+        const running = [...runningBySlot.values()];
         // A global service gets one task per eligible node; Swarm alone knows which nodes those are.
-        const expected = target.mode === "replicated" ? target.replicas : Math.max(1, wanted.length);
-        const allRunning = wanted.length === expected && running.length === expected;
+        const expected = target.mode === "replicated" ? target.replicas : Math.max(1, slotsWanted.size);
+        const allRunning = slotsWanted.size === expected && running.length === expected;
         const runningIds = running
           .map((t) => t.ID)
           .sort()

@@ -146,6 +146,34 @@ describe("convergence", () => {
     );
   });
 
+  it("counts slots, not tasks: two running tasks in one slot (a node lost mid-update) are one replica", async () => {
+    // As Swarm left it in a real run: slot 2 restarted off the lost node while the updater replaced it.
+    const lines: string[] = [];
+    await waitForConvergence(
+      scriptedEngine(() => [
+        { id: "a", state: "running", at: "01", slot: 1 },
+        { id: "b", state: "running", at: "02", slot: 2 },
+        { id: "c", state: "running", at: "03", slot: 2 },
+        { id: "d", state: "running", at: "04", slot: 3 },
+      ]),
+      { ...target, replicas: 3 },
+      { timeoutMs: 3000, pollMs: 10, progress: (line) => lines.push(line) },
+    );
+    assert.equal(lines[0], "3/3 tasks running, stable for 0/1 s");
+    // A slot beyond the replicas that is still wanted is a scale-down not yet done.
+    await assert.rejects(
+      waitForConvergence(
+        scriptedEngine(() => [
+          { id: "a", state: "running", at: "01", slot: 1 },
+          { id: "b", state: "running", at: "02", slot: 2 },
+        ]),
+        target,
+        { timeoutMs: 1000, pollMs: 10 },
+      ),
+      /not converged after 1 s \(2\/1 tasks running\)/,
+    );
+  });
+
   it("starts the window again when a task of the current spec fails and another takes its slot", async () => {
     const lines: string[] = [];
     const ms = await timed(
