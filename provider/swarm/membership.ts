@@ -489,14 +489,17 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
           (err: unknown) => engineLog("warn", `${member.name} could not be demoted: ${engineMessage(err)}`),
         );
     }
-    for (const member of others) {
-      try {
-        const docker = await reach(member);
-        if ((await localSwarmState(docker)).state !== "inactive") await docker.swarmLeave({ force: true });
-      } catch (err) {
-        engineLog("warn", `${member.name} could not leave the swarm: ${(err as Error).message}`);
-      }
-    }
+    // All of them workers now, with the swarm going: they leave together, not one after another.
+    await Promise.all(
+      others.map(async (member) => {
+        try {
+          const docker = await reach(member);
+          if ((await localSwarmState(docker)).state !== "inactive") await docker.swarmLeave({ force: true });
+        } catch (err) {
+          engineLog("warn", `${member.name} could not leave the swarm: ${(err as Error).message}`);
+        }
+      }),
+    );
     engineLog("info", `${manager.member.name}: leaving; the swarm is gone`);
     await manager.docker.swarmLeave({ force: true });
   },
