@@ -3,7 +3,8 @@
 //
 // Each argument is a group of layers joined by commas ("unit,components"). Files of one group run one
 // after another; groups run side by side, so a group whose tests wait on the Docker engine can share
-// the machine with one whose tests only compute. Layers that touch the same engine belong in one group.
+// the machine with one whose tests only compute. Layers whose tests change what the others on the same
+// engine see belong in one group.
 // The first group reports as it goes; the others report when they end; a summary closes the run.
 "use strict";
 const { spawn } = require("child_process");
