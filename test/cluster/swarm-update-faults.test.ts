@@ -18,6 +18,7 @@ const project = `berth-test-${randomBytes(4).toString("hex")}`;
 
 interface LiveTask {
   NodeID: string;
+  Slot: number;
   DesiredState: string;
   Status: { State: string };
   Spec: { ContainerSpec: { Env?: string[] } };
@@ -96,14 +97,15 @@ describe("a Swarm service update meeting faults on three nodes", { concurrency: 
     const seconds = (Date.now() - started) / 1000;
     t.diagnostic(`the update with a worker lost took ${seconds} s`);
     assert.equal(latest.byName("api").operation, "update");
-    const running = await tasks();
-    assert.equal(
-      running.filter((task) => task.NodeID !== lostId).length,
-      3,
+    // Counted by slot, as Swarm and the docker CLI count replicas: the loss can leave Swarm running two
+    // tasks in one slot for a while (the lost node's restart and the updater's replacement).
+    const running = (await tasks()).filter((task) => task.NodeID !== lostId);
+    assert.deepEqual(
+      [...new Set(running.map((task) => task.Slot))].sort(),
+      [1, 2, 3],
       "three replicas on the nodes left",
     );
-    for (const task of running.filter((r) => r.NodeID !== lostId))
-      assert.ok(ofRound2(task), "every replica runs the new spec");
+    for (const task of running) assert.ok(ofRound2(task), "every replica runs the new spec");
 
     // No drift on refresh, and an unchanged up changes nothing.
     const refreshed = await latest.refresh();
