@@ -190,17 +190,20 @@ function storage(
 /** The name of the container port metrics are served on, which a PodMonitor refers to. */
 export const metricsPortName = "metrics";
 
+/** Whether `p` is where the service serves its metrics. */
+export function isMetricsPort(n: NormalizedService, p: { target: number; protocol: string }): boolean {
+  return n.metrics !== undefined && p.target === n.metrics.port && p.protocol === "tcp";
+}
+
 /** The declared ports, with the metrics port named (and added when it is not one of them). */
 function containerPorts(n: NormalizedService): ContainerPort[] {
-  const isMetrics = (p: { target: number; protocol: string }) =>
-    n.metrics !== undefined && p.target === n.metrics.port && p.protocol === "tcp";
   const ports: ContainerPort[] = n.ports.map((p) => ({
-    ...(isMetrics(p) && { name: metricsPortName }),
+    ...(isMetricsPort(n, p) && { name: metricsPortName }),
     containerPort: p.target,
     protocol: p.protocol === "udp" ? "UDP" : "TCP",
     ...(p.public && p.publishMode === "host" && { hostPort: p.published }),
   }));
-  if (n.metrics && !n.ports.some(isMetrics))
+  if (n.metrics && !n.ports.some((p) => isMetricsPort(n, p)))
     ports.push({ name: metricsPortName, containerPort: n.metrics.port, protocol: "TCP" });
   return ports;
 }

@@ -16,6 +16,7 @@ import type { NormalizedPort, NormalizedService } from "../types";
 import {
   type KubernetesMonitoring,
   type KubernetesRenderOptions,
+  isMetricsPort,
   metricsPortName,
   partOfLabel,
   podSpec,
@@ -441,7 +442,7 @@ function metricsIngress(
 ): NetworkPolicyIngressRule[] {
   if (!n.metrics) return [];
   const port: NetworkPolicyPort[] = [{ port: n.metrics.port, protocol: "TCP" }];
-  const declared = n.ports.some((p) => p.target === n.metrics!.port && p.protocol === "tcp");
+  const declared = n.ports.some((p) => isMetricsPort(n, p));
   const fromPeers = options.peerAccess !== "any-port" && !declared ? [peers] : [];
   const scraper = scraperNamespace(options.monitoring);
   const fromScraper = scraper
