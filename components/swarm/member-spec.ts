@@ -112,13 +112,17 @@ export function defaultAvailability(node: SwarmNodeArgs, nodes: SwarmNodeArgs[])
 /**
  * The address Berth reaches a node at, which other nodes reach it at unless `advertiseAddr` says
  * otherwise. A docker provider's socket has none: such a node needs its `advertiseAddr`.
+ *
+ * @param connection - The node's {@link nodeConnection}, when the caller has it already.
  */
-export function nodeHost(node: SwarmNodeArgs): pulumi.Input<string> {
+export function nodeHost(
+  node: SwarmNodeArgs,
+  connection: pulumi.Output<EngineConnection> = nodeConnection(node),
+): pulumi.Input<string> {
   if (node.ssh) return node.ssh.host;
   if (node.tls) return node.tls.host;
   // An address is no secret, though it comes with the connection's key.
-  const connection = pulumi.unsecret(nodeConnection(node));
-  return pulumi.all([connection, node.advertiseAddr]).apply(([connection, advertise]) => {
+  return pulumi.all([pulumi.unsecret(connection), node.advertiseAddr]).apply(([connection, advertise]) => {
     if (connection.host) return connection.host;
     if (advertise) return advertise;
     throw new Error(
@@ -159,11 +163,11 @@ export function nodeConnection(node: SwarmNodeArgs): pulumi.Output<EngineConnect
  *   Default: `[node]`.
  */
 export function memberSpec(node: SwarmNodeArgs, nodes: SwarmNodeArgs[] = [node]): pulumi.Output<MemberSpec> {
-  const host = nodeHost(node);
+  const connection = nodeConnection(node);
   return pulumi
     .all([
-      nodeConnection(node),
-      host,
+      connection,
+      nodeHost(node, connection),
       node.advertiseAddr,
       node.listenAddr,
       node.dataPathAddr,

@@ -156,7 +156,7 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
       connection = nodeConnection(founder);
       connections = pulumi.all(managersOf(nodes).map(nodeConnection));
       members = pulumi.all(nodes.map((n) => memberSpec(n, nodes)));
-      founderHost = nodeHost(founder);
+      founderHost = nodeHost(founder, connection);
     } else {
       const nodes = pulumi.output(args.nodes).apply((list) => checked(list as SwarmNodeArgs[]));
       connection = nodes.apply((list) => nodeConnection(founderOf(list)));
