@@ -1,4 +1,4 @@
-import type { NormalizedFileMount, NormalizedService, NormalizedUpdatePolicy } from "../types";
+import type { NormalizedFileMount, NormalizedService, NormalizedUpdatePolicy, ServiceInput } from "../types";
 import { architectureOf, swarmArchitecture } from "../platform";
 import { Refusals, type RenderOptions } from "./refusals";
 import { prometheusKeys } from "./metrics";
@@ -107,13 +107,8 @@ function resources(n: NormalizedService): SwarmServiceSpec["TaskTemplate"]["Reso
   };
 }
 
-/** A service's log driver and its options. */
-export interface SwarmLogging {
-  /** The log driver's name. */
-  driver: string;
-  /** The driver's options. */
-  options?: Record<string, string>;
-}
+/** A log driver and its options, as a service's `logging` names them. */
+export type SwarmLogging = NonNullable<ServiceInput["logging"]>;
 
 /**
  * The log driver of a service that names none, on a cluster that names none: `json-file` (the files a
