@@ -146,6 +146,30 @@ export function isDockerProvider(value: unknown): value is DockerProvider {
 }
 
 /**
+ * The provider's settings a connection needs, read as its `host` asks for them. In a preview the SDK
+ * takes every output a provider resource does not hold (`certPath` when the material is inline,
+ * `context`, the material of a socket's provider) as unknown, as it takes the computed ones: a
+ * connection made from all of them would be unknown in every preview, and every Swarm resource would
+ * show an update. So only what the host's scheme needs is read, the certificate directory only when
+ * the material is not given, and the context (which Berth refuses) only outside previews, where an
+ * unset output is known to be unset.
+ */
+function neededSettings(provider: DockerProviderSettings): pulumi.Output<DockerProviderValues> {
+  const values = provider.host.apply((host): pulumi.Output<DockerProviderValues> => {
+    const scheme = host?.trim().split(":")[0];
+    if (scheme !== "tcp" && scheme !== "https") return pulumi.output({ host });
+    const material = pulumi.all([provider.caMaterial, provider.certMaterial, provider.keyMaterial]);
+    return material.apply(([caMaterial, certMaterial, keyMaterial]) => {
+      const given = { host, caMaterial, certMaterial, keyMaterial };
+      if (caMaterial && certMaterial && keyMaterial) return pulumi.output(given);
+      return provider.certPath.apply((certPath) => ({ ...given, certPath }));
+    });
+  });
+  if (pulumi.runtime.isDryRun()) return values;
+  return pulumi.all([values, provider.context]).apply(([v, context]) => ({ ...v, context }));
+}
+
+/**
  * The engine connection a `@pulumi/docker` `Provider` describes, for `LocalSwarm`'s `connection` (which
  * also takes the provider itself when it needs no SSH key) or any Swarm resource's. Secret, as it may
  * carry a key. The provider's `host` is read as the docker CLI reads `DOCKER_HOST`: `unix://` a socket,
@@ -161,19 +185,7 @@ export function dockerProviderConnection(
   const name = (provider as { __name?: string }).__name ?? "(unnamed)";
   return pulumi.secret(
     pulumi
-      .all([
-        pulumi.output({
-          host: provider.host,
-          caMaterial: provider.caMaterial,
-          certMaterial: provider.certMaterial,
-          keyMaterial: provider.keyMaterial,
-          certPath: provider.certPath,
-          context: provider.context,
-        }),
-        ssh === undefined ? undefined : pulumi.output(ssh),
-      ])
-      .apply(([values, sshValues]) =>
-        connectionFromDockerSettings(name, values as DockerProviderValues, sshValues),
-      ),
+      .all([neededSettings(provider), ssh === undefined ? undefined : pulumi.output(ssh)])
+      .apply(([values, sshValues]) => connectionFromDockerSettings(name, values, sshValues)),
   );
 }
