@@ -1,11 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerService, type ServiceCluster } from "../../components";
 import { ComposeStack } from "../../components/compose";
 import { EcsCluster } from "../../components/ecs";
 import { GkeCluster, KubernetesCluster } from "../../components/kubernetes";
-import { LocalSwarm } from "../../components/swarm";
+import { LocalSwarm, SwarmCluster } from "../../components/swarm";
 import { BerthMocks, type MockedResource, mockedPlaceholder } from "../../components/testing";
 
 type Registered = { type: string; name: string; inputs: Record<string, unknown> };
@@ -143,6 +144,56 @@ describe("a program under a user's plain mocks (state = inputs)", () => {
       },
       (r) => has(type, "api")(r) && r.some((x) => x.type === type && x.name !== "api"),
     );
+  });
+
+  it("runs a service with metrics on GKE: its PodMonitoring is registered", async () => {
+    const { mocks, registered } = plainMocks();
+    await underMocks(
+      mocks,
+      registered,
+      () =>
+        new ContainerService("api", {
+          cluster: new GkeCluster("gke", {
+            project: "my-project-1",
+            region: "europe-west1",
+            authorizedNetworks: [{ cidr: "10.0.0.0/8" }],
+          }),
+          image: "nginx:1.27",
+          metrics: { port: 9100 },
+        }),
+      has("kubernetes:monitoring.googleapis.com/v1:PodMonitoring", "api"),
+    );
+  });
+
+  it("runs Swarm clusters reached through @pulumi/docker providers, with a log driver and metrics", async () => {
+    const { mocks, registered } = plainMocks();
+    const type = "pulumi-nodejs:dynamic/berth/swarm:SwarmService";
+    await underMocks(
+      mocks,
+      registered,
+      () => {
+        const local = new LocalSwarm("local", {
+          connection: new docker.Provider("engine", { host: "unix:///var/run/docker.sock" }),
+          logging: { driver: "local" },
+        });
+        new ContainerService("api", { cluster: local, image: "nginx:1.27", metrics: { port: 9100 } });
+        const remote = new docker.Provider("m1-engine", {
+          host: "tcp://10.0.0.5:2376",
+          caMaterial: "CA",
+          certMaterial: "CERT",
+          keyMaterial: "KEY",
+        });
+        const fleet = new SwarmCluster("fleet", {
+          nodes: [{ name: "m1", role: "manager", docker: { provider: remote } }],
+        });
+        new ContainerService("web", { cluster: fleet, image: "nginx:1.27" });
+      },
+      (r) => has(type, "api")(r) && has(type, "web")(r),
+    );
+    const api = registered.find((r) => r.type === type && r.name === "api");
+    const spec = api?.inputs.spec as { TaskTemplate: { LogDriver: unknown }; Labels: Record<string, string> };
+    assert.deepEqual(spec.TaskTemplate.LogDriver, { Name: "local", Options: {} });
+    assert.equal(spec.Labels["prometheus.io/port"], "9100");
   });
 });
 
