@@ -1,6 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { NormalizedService } from "./spec";
 import type { StackDeployment, StackRequest, StackSupport } from "./stack-contract";
+import type {
+  LoggingDeployment,
+  LoggingRequest,
+  MonitoringDeployment,
+  MonitoringRequest,
+} from "./observability-contract";
 
 export type {
   BuiltImage,
@@ -113,4 +119,20 @@ export interface ServiceCluster {
    * @throws Error naming the Compose paths the cluster cannot deploy.
    */
   deployStack?(name: string, request: StackRequest, parent: pulumi.ComponentResource): StackDeployment;
+  /**
+   * Deploys monitoring (metrics, alert rules, dashboards) of the cluster and its services as children of
+   * `parent`: what the `Monitoring` component asks for. The target's code loads only when it is called.
+   * @throws Error naming the arguments the target cannot honour, before anything is created.
+   */
+  deployMonitoring?(
+    name: string,
+    request: MonitoringRequest,
+    parent: pulumi.ComponentResource,
+  ): MonitoringDeployment;
+  /**
+   * Deploys a log agent that ships every container's logs to a sink, as children of `parent`: what the
+   * `Logging` component asks for.
+   * @throws Error naming the arguments the target cannot honour, before anything is created.
+   */
+  deployLogging?(name: string, request: LoggingRequest, parent: pulumi.ComponentResource): LoggingDeployment;
 }

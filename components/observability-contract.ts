@@ -1,0 +1,239 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Where alerts go. Every URL and password is kept secret: a webhook URL carries its token. At least one
+ * receiver is needed for anyone to be told; without one, alerts fire and are only shown.
+ */
+export interface AlertReceivers {
+  /**
+   * URLs that receive every alert as a JSON `POST`: Alertmanager's webhook payload on Swarm and
+   * Kubernetes, an SNS HTTPS subscription on ECS (which must confirm it). Secret.
+   */
+  webhooks?: pulumi.Input<string>[];
+  /**
+   * Slack incoming-webhook URLs (or a service that speaks Slack's format: Mattermost, Rocket.Chat).
+   * Secret. ECS refuses them: SNS cannot post in Slack's format (use AWS Chatbot, or a webhook).
+   */
+  slack?: pulumi.Input<string>[];
+  /** E-mail. */
+  email?: EmailReceiver;
+}
+
+/** Alerts by e-mail. */
+export interface EmailReceiver {
+  /** Addresses that receive the alerts. */
+  to: string[];
+  /** The sender's address (Swarm and Kubernetes; SNS sends from its own). */
+  from?: string;
+  /** `host:port` of the SMTP server (Swarm and Kubernetes; ECS sends through SNS). */
+  smarthost?: string;
+  /** The SMTP user name. */
+  username?: pulumi.Input<string>;
+  /** The SMTP password. Secret. */
+  password?: pulumi.Input<string>;
+}
+
+/** Berth's default alert rules, by name. */
+export type AlertRuleName =
+  | "ServiceBelowDesired"
+  | "TaskRestarting"
+  | "NodeDown"
+  | "NodeDiskPressure"
+  | "NodeMemoryPressure"
+  | "TargetDown";
+
+/** The thresholds of Berth's default alert rules. Durations are Prometheus durations (`"90s"`, `"5m"`, `"1h"`). */
+export interface AlertRuleSettings {
+  /**
+   * `ServiceBelowDesired`: a service runs fewer tasks than it asks for, for this long.
+   * @default "5m"
+   */
+  belowDesiredFor?: string;
+  /**
+   * `TaskRestarting`: a service's tasks restarted more than this many times within `restartWindow`.
+   * @default 3
+   */
+  restarts?: number;
+  /** @default "15m" */
+  restartWindow?: string;
+  /**
+   * `NodeDown`: a node is down or not ready for this long.
+   * @default "2m"
+   */
+  nodeDownFor?: string;
+  /**
+   * `NodeDiskPressure`: a node's file system is fuller than this, in percent.
+   * @default 90
+   */
+  diskUsedPercent?: number;
+  /**
+   * `NodeMemoryPressure`: a node uses more of its memory than this, in percent.
+   * @default 90
+   */
+  memoryUsedPercent?: number;
+  /**
+   * `TargetDown`: a metrics endpoint cannot be scraped for this long.
+   * @default "5m"
+   */
+  targetDownFor?: string;
+  /** Default rules to leave out. */
+  disable?: AlertRuleName[];
+}
+
+/** The alert rules' thresholds with every default applied; durations in seconds. */
+export interface NormalizedAlertRules {
+  /** The rules to install. */
+  enabled: AlertRuleName[];
+  belowDesiredSeconds: number;
+  restarts: number;
+  restartWindowSeconds: number;
+  nodeDownSeconds: number;
+  diskUsedPercent: number;
+  memoryUsedPercent: number;
+  targetDownSeconds: number;
+}
+
+/** An optional part of the monitoring, as awsx shapes them: left out with `skip`. */
+export interface MonitoringPart {
+  /** Leave this part out. @default false */
+  skip?: boolean;
+  /** The image to run instead of the default (which is pinned by digest). */
+  image?: string;
+}
+
+/** Monitoring options that only Swarm reads. */
+export interface SwarmMonitoringOptions {
+  /**
+   * The swarm networks Prometheus joins to scrape services' tasks; a service's metrics are scraped on
+   * the first of these it is attached to.
+   * @default the cluster's default network
+   */
+  networks?: pulumi.Input<string>[];
+  /**
+   * Placement constraints of Prometheus and Alertmanager. Prometheus reads the Docker API of the
+   * engine it runs on, which must be a manager's.
+   * @default `["node.role==manager"]`
+   */
+  constraints?: string[];
+}
+
+/** Monitoring options that only Kubernetes reads. */
+export interface KubernetesMonitoringOptions {
+  /**
+   * `"managed"`: Google Cloud Managed Service for Prometheus (GKE only: `GkeCluster`'s default);
+   * `"kube-prometheus-stack"`: the Prometheus Operator stack installed by its chart (any other cluster).
+   */
+  stack?: "managed" | "kube-prometheus-stack";
+  /**
+   * The namespace the monitoring runs in.
+   * @default `"monitoring"`
+   */
+  namespace?: string;
+  /**
+   * The kube-prometheus-stack chart version; its CRDs are applied from the same version.
+   * @default the version Berth is tested with
+   */
+  chartVersion?: string;
+  /** Values merged over Berth's for the chart. Secrets allowed. */
+  values?: pulumi.Input<Record<string, unknown>>;
+}
+
+/** Monitoring options that only ECS reads. */
+export interface EcsMonitoringOptions {
+  /**
+   * The cluster's Container Insights setting.
+   * @default `"enhanced"`
+   */
+  containerInsights?: "enhanced" | "enabled";
+  /**
+   * A service's average CPU above this percent of its reservation, for `belowDesiredFor`, raises an alarm.
+   * @default 90
+   */
+  cpuPercent?: number;
+  /**
+   * A service's average memory above this percent of its reservation raises an alarm.
+   * @default 90
+   */
+  memoryPercent?: number;
+  /** The CloudWatch dashboard. */
+  dashboard?: { skip?: boolean };
+}
+
+/** What a cluster needs to deploy monitoring: the `Monitoring` component's arguments, checked and defaulted. */
+export interface MonitoringRequest {
+  /** The alert rules. */
+  rules: NormalizedAlertRules;
+  /** Where alerts go (secret values as given). */
+  receivers: AlertReceivers;
+  /** How long Prometheus keeps samples, as a Prometheus duration. */
+  retention: string;
+  /** How often Prometheus scrapes and evaluates rules, as a Prometheus duration. */
+  scrapeInterval: string;
+  /** Prometheus. */
+  prometheus: MonitoringPart;
+  /** Alertmanager. */
+  alertmanager: MonitoringPart;
+  /** Grafana, with a Prometheus data source and Berth's dashboard. */
+  grafana: MonitoringPart;
+  /** Node metrics (node exporter). */
+  nodeExporter: MonitoringPart;
+  /** Container metrics (cAdvisor on Swarm). */
+  containerMetrics: MonitoringPart;
+  /** Host ports to publish, by part; nothing is published unless named. */
+  publish: { prometheus?: number; alertmanager?: number; grafana?: number };
+  swarm: SwarmMonitoringOptions;
+  kubernetes: KubernetesMonitoringOptions;
+  ecs: EcsMonitoringOptions;
+}
+
+/** What a cluster made of a {@link MonitoringRequest}. Addresses are the cluster's own, unless published. */
+export interface MonitoringDeployment {
+  /** Prometheus's HTTP API, where it runs one. */
+  prometheusUrl?: pulumi.Output<string>;
+  /** Alertmanager's HTTP API, where it runs one. */
+  alertmanagerUrl?: pulumi.Output<string>;
+  /** Grafana, where it runs one. */
+  grafanaUrl?: pulumi.Output<string>;
+  /** Grafana's `admin` password, generated. Secret. */
+  grafanaAdminPassword?: pulumi.Output<string>;
+  /** Where Berth's dashboard is: a Grafana path or a CloudWatch console URL. */
+  dashboardUrl?: pulumi.Output<string>;
+  /** The alert rules installed, as the target names them (Prometheus alerts or CloudWatch alarm names). */
+  alertNames: pulumi.Output<string[]>;
+}
+
+/** Where logs are shipped. Credentials are kept secret. */
+export type LogSink =
+  | {
+      kind: "loki";
+      url: pulumi.Input<string>;
+      tenant?: string;
+      username?: pulumi.Input<string>;
+      password?: pulumi.Input<string>;
+    }
+  | {
+      kind: "elasticsearch";
+      url: pulumi.Input<string>;
+      index?: string;
+      username?: pulumi.Input<string>;
+      password?: pulumi.Input<string>;
+    }
+  | { kind: "cloudwatch"; region: string; group: string; streamPrefix?: string }
+  | { kind: "http"; url: pulumi.Input<string>; headers?: Record<string, pulumi.Input<string>> }
+  | { kind: "stdout" };
+
+/** What a cluster needs to ship its containers' logs: the `Logging` component's arguments, checked and defaulted. */
+export interface LoggingRequest {
+  /** Where logs go. */
+  sink: LogSink;
+  /** The agent's memory buffer for logs not yet shipped, in bytes; beyond it the agent pauses reading files, never the containers. */
+  bufferBytes: number;
+  /** The log agent's image (pinned by digest unless given). */
+  image?: string;
+}
+
+/** What a cluster made of a {@link LoggingRequest}. */
+export interface LoggingDeployment {
+  /** The agent's configuration, as rendered (no secret values: they come from the environment). */
+  agentConfig: pulumi.Output<string>;
+}

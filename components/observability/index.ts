@@ -1,0 +1,24 @@
+/**
+ * `pulumi-berth/observability`: monitoring and log shipping for any cluster. {@link Monitoring} collects
+ * services' metrics, alerts on Berth's default rules and draws a dashboard; {@link Logging} ships every
+ * container's logs to a sink.
+ *
+ * @module pulumi-berth/observability
+ */
+export { Monitoring } from "./monitoring";
+export { type MonitoringArgs, MonitoringArgumentsError } from "./monitoring-args";
+export { parsePrometheusDuration, prometheusDuration } from "./durations";
+export type {
+  AlertReceivers,
+  AlertRuleName,
+  AlertRuleSettings,
+  EcsMonitoringOptions,
+  EmailReceiver,
+  KubernetesMonitoringOptions,
+  LogSink,
+  MonitoringDeployment,
+  MonitoringPart,
+  MonitoringRequest,
+  NormalizedAlertRules,
+  SwarmMonitoringOptions,
+} from "../observability-contract";
