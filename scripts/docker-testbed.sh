@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings up what the engine-backed tests need on this machine: Docker's engine in swarm mode, the
 # local test images local/busybox:1 (no registry is reachable, so the image is imported from busybox-static)
-# and local/prometheus:test (Debian's Prometheus binary),
+# and local/{prometheus,alertmanager,node-exporter}:test (Debian's binaries),
 # the programs the registry-credential tests run: docker-registry (distribution 2.8) and htpasswd, and
 # sshd for the multi-node swarm test.
 # Safe to run again: every step is skipped when already done.
@@ -56,25 +56,37 @@ if ! docker image inspect local/busybox:1 >/dev/null 2>&1; then
   tar -C "$dir" -c . | docker import -c 'CMD ["/bin/sh"]' -c 'ENV PATH=/bin' - local/busybox:1 >/dev/null
   rm -rf "$dir"
 fi
-# Prometheus for the metrics tests: Debian's binary and the libraries it links, on the busybox image's
-# tools. Downloaded, not installed, so that no Prometheus service starts on this machine.
-if ! docker image inspect local/prometheus:test >/dev/null 2>&1; then
-  echo "testbed: building local/prometheus:test from Debian's prometheus package"
+# Prometheus, Alertmanager and node exporter for the observability tests: Debian's binaries (with their
+# command-line tools: promtool, amtool) and the libraries they link, on the busybox image's tools.
+# Downloaded, not installed, so that no such service starts on this machine.
+# image_from_package IMAGE PACKAGE ENTRYPOINT [BINARY...]
+image_from_package() {
+  local image=$1 package=$2 entrypoint=$3
+  shift 3
+  docker image inspect "$image" >/dev/null 2>&1 && return 0
+  echo "testbed: building $image from Debian's $package package"
+  local dir root
   dir=$(mktemp -d)
   chmod 755 "$dir"
-  (cd "$dir" && apt-get download prometheus >/dev/null 2>&1) ||
-    { apt-get update -qq && (cd "$dir" && apt-get download prometheus >/dev/null 2>&1); }
-  dpkg-deb -x "$dir"/prometheus_*.deb "$dir/deb"
+  (cd "$dir" && apt-get download "$package" >/dev/null 2>&1) ||
+    { apt-get update -qq && (cd "$dir" && apt-get download "$package" >/dev/null 2>&1); }
+  dpkg-deb -x "$dir/${package}"_*.deb "$dir/deb"
   root="$dir/root"
   mkdir -p "$root/bin" "$root/usr/bin" "$root/tmp" "$root/etc/prometheus"
+  chmod 1777 "$root/tmp"
   cp /bin/busybox "$root/bin/busybox"
-  for tool in sh cat wget ls; do ln -s busybox "$root/bin/$tool"; done
-  cp "$dir/deb/usr/bin/prometheus" "$root/usr/bin/prometheus"
-  for lib in $(ldd "$root/usr/bin/prometheus" | grep -o '/[^ ]*'); do
-    mkdir -p "$root$(dirname "$lib")"
-    cp -L "$lib" "$root$lib"
+  for tool in sh cat wget ls sleep; do ln -s busybox "$root/bin/$tool"; done
+  for binary in "$@"; do
+    cp "$dir/deb/usr/bin/$binary" "$root/usr/bin/$binary"
+    for lib in $(ldd "$root/usr/bin/$binary" | grep -o '/[^ ]*'); do
+      mkdir -p "$root$(dirname "$lib")"
+      cp -L "$lib" "$root$lib"
+    done
   done
-  tar -C "$root" -c . | docker import -c 'ENTRYPOINT ["/usr/bin/prometheus"]' -c 'ENV PATH=/bin:/usr/bin' - local/prometheus:test >/dev/null
+  tar -C "$root" -c . | docker import -c "ENTRYPOINT [\"/usr/bin/$entrypoint\"]" -c 'ENV PATH=/bin:/usr/bin' - "$image" >/dev/null
   rm -rf "$dir"
-fi
-echo "testbed: engine $(docker version --format '{{.Server.Version}}'), swarm active, local/busybox:1 and local/prometheus:test ready"
+}
+image_from_package local/prometheus:test prometheus prometheus prometheus promtool
+image_from_package local/alertmanager:test prometheus-alertmanager prometheus-alertmanager prometheus-alertmanager amtool
+image_from_package local/node-exporter:test prometheus-node-exporter prometheus-node-exporter prometheus-node-exporter
+echo "testbed: engine $(docker version --format '{{.Server.Version}}'), swarm active, local/busybox:1 and local/{prometheus,alertmanager,node-exporter}:test ready"
