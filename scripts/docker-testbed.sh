@@ -76,6 +76,10 @@ image_from_package() {
   chmod 1777 "$root/tmp"
   cp /bin/busybox "$root/bin/busybox"
   for tool in sh cat wget ls sleep; do ln -s busybox "$root/bin/$tool"; done
+  # Alertmanager reads its default notification templates from here.
+  if [ -d "$dir/deb/usr/share/prometheus" ]; then
+    mkdir -p "$root/usr/share" && cp -r "$dir/deb/usr/share/prometheus" "$root/usr/share/"
+  fi
   for binary in "$@"; do
     cp "$dir/deb/usr/bin/$binary" "$root/usr/bin/$binary"
     for lib in $(ldd "$root/usr/bin/$binary" | grep -o '/[^ ]*'); do

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { StackDeployment, StackRequest, Workload, WorkloadRequest } from "../cluster";
+import type { ServiceCluster, StackDeployment, StackRequest, Workload, WorkloadRequest } from "../cluster";
+import type { MonitoringDeployment, MonitoringRequest } from "../observability-contract";
 import { SwarmNetwork, type SwarmNetworkArgs } from "../../provider/swarm";
 import type { SwarmEngineAccess } from "./engine-access";
 import { SwarmWorkload } from "./workload";
@@ -61,4 +62,17 @@ export function deployStackOnSwarm(
   // Loaded on use: programs without a Compose stack never load the stack's modules.
   const { deploySwarmStack } = require("./stack") as typeof import("./stack");
   return deploySwarmStack(name, request, parent, engine);
+}
+
+/** Monitoring on a swarm: what `deployMonitoring` does. */
+export function deployMonitoringOnSwarm(
+  name: string,
+  request: MonitoringRequest,
+  parent: pulumi.ComponentResource,
+  cluster: ServiceCluster,
+  defaultNetwork: SwarmNetwork | undefined,
+): MonitoringDeployment {
+  // Loaded on use: programs without monitoring never load its modules.
+  const { deploySwarmMonitoring } = require("./monitoring") as typeof import("./monitoring");
+  return deploySwarmMonitoring(name, request, parent, { cluster, defaultNetwork: defaultNetwork?.name });
 }

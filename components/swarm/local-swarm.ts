@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { MonitoringDeployment, MonitoringRequest } from "../observability-contract";
 import type { ServiceCluster, StackDeployment, StackRequest, Workload, WorkloadRequest } from "../cluster";
 import { type EngineConnections, SwarmMode, type SwarmNetwork } from "../../provider/swarm";
 import {
   createDefaultNetwork,
   type DefaultNetworkOptions,
+  deployMonitoringOnSwarm,
   deployStackOnSwarm,
   deploySwarmWorkload,
 } from "./cluster-services";
@@ -118,5 +120,14 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
   /** Deploys a Compose stack as `docker stack deploy` would (used by `ComposeStack`). */
   deployStack(name: string, request: StackRequest, parent: pulumi.ComponentResource): StackDeployment {
     return deployStackOnSwarm(name, request, parent, this.engine);
+  }
+
+  /** Deploys Prometheus, Alertmanager and the exporters on this swarm (used by `Monitoring`). */
+  deployMonitoring(
+    name: string,
+    request: MonitoringRequest,
+    parent: pulumi.ComponentResource,
+  ): MonitoringDeployment {
+    return deployMonitoringOnSwarm(name, request, parent, this, this.defaultNetwork);
   }
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { MonitoringDeployment, MonitoringRequest } from "../observability-contract";
 import type { ServiceCluster, StackDeployment, StackRequest, Workload, WorkloadRequest } from "../cluster";
 import {
   type EngineConnection,
@@ -10,6 +11,7 @@ import type { SwarmEngineAccess, SwarmTarget } from "./engine-access";
 import {
   createDefaultNetwork,
   type DefaultNetworkOptions,
+  deployMonitoringOnSwarm,
   deployStackOnSwarm,
   deploySwarmWorkload,
 } from "./cluster-services";
@@ -213,5 +215,14 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
   /** Deploys a Compose stack as `docker stack deploy` would (used by `ComposeStack`). */
   deployStack(name: string, request: StackRequest, parent: pulumi.ComponentResource): StackDeployment {
     return deployStackOnSwarm(name, request, parent, this.engine);
+  }
+
+  /** Deploys Prometheus, Alertmanager and the exporters on this swarm (used by `Monitoring`). */
+  deployMonitoring(
+    name: string,
+    request: MonitoringRequest,
+    parent: pulumi.ComponentResource,
+  ): MonitoringDeployment {
+    return deployMonitoringOnSwarm(name, request, parent, this, this.defaultNetwork);
   }
 }

@@ -1,0 +1,159 @@
+/**
+ * `Monitoring` on a swarm under mocks: which services it makes and how (placement, read-only mounts,
+ * nothing published, Alertmanager's configuration as a secret), the addresses it reports, and refusals
+ * before anything is registered.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "child_process";
+import path from "path";
+import { Monitoring, type MonitoringArgs, MonitoringArgumentsError } from "../../components/observability";
+import { LocalSwarm, type LocalSwarmArgs } from "../../components/swarm";
+import type { SwarmServiceSpec } from "../../components/spec/render/swarm-types";
+import { runProgram, type MockedResource, type ProgramRun } from "../support/harness";
+
+const dynamic = (kind: string) => `pulumi-nodejs:dynamic/berth/swarm:${kind}`;
+
+function mockOutputs({ type, inputs }: MockedResource) {
+  if (type === dynamic("SwarmSecret") || type === dynamic("SwarmConfig"))
+    return { objectName: `${inputs.name}-0123456789ab`, contentHash: "0123456789ab" };
+  if (type === dynamic("SwarmMode")) return { swarmId: "swarm-1", nodeId: "node-1", initialized: false };
+  if (type.endsWith(":RandomStackId")) return { stackId: "0123456789abcdef0123456789abcdef" };
+  if (type.endsWith(":RandomPassword")) return { result: "generated-Pa55word" };
+  return {};
+}
+
+function deploy(
+  args: Omit<MonitoringArgs, "cluster">,
+  clusterArgs: LocalSwarmArgs = {},
+): Promise<ProgramRun> {
+  return runProgram(
+    () => {
+      const monitoring = new Monitoring("mon", { cluster: new LocalSwarm("local", clusterArgs), ...args });
+      return {
+        prometheusUrl: monitoring.prometheusUrl,
+        alertmanagerUrl: monitoring.alertmanagerUrl,
+        alertNames: monitoring.alertNames,
+      };
+    },
+    { mockDynamic: mockOutputs },
+  );
+}
+
+const specOf = (run: ProgramRun, name: string) =>
+  run.resources.find((r) => r.type === dynamic("SwarmService") && r.name === name)?.inputs
+    .spec as SwarmServiceSpec;
+
+describe("Monitoring on a swarm (under mocks)", () => {
+  it("runs Prometheus on a manager with the Docker API read-only, and exporters on every node, publishing nothing", async () => {
+    const run = await deploy({});
+    const services = run.resources.filter((r) => r.type === dynamic("SwarmService")).map((r) => r.name);
+    assert.deepEqual(services.sort(), [
+      "mon-alertmanager",
+      "mon-cadvisor",
+      "mon-node-exporter",
+      "mon-prometheus",
+    ]);
+
+    const prometheus = specOf(run, "mon-prometheus");
+    assert.deepEqual(prometheus.TaskTemplate.Placement?.Constraints, ["node.role==manager"]);
+    const socket = prometheus.TaskTemplate.ContainerSpec.Mounts?.find(
+      (m) => m.Target === "/var/run/docker.sock",
+    );
+    assert.deepEqual(
+      [socket?.Type, socket?.Source, socket?.ReadOnly],
+      ["bind", "/var/run/docker.sock", true],
+    );
+    assert.ok(
+      prometheus.TaskTemplate.ContainerSpec.Args?.includes("--storage.tsdb.retention.time=15d"),
+      "retention is set",
+    );
+    for (const name of services) {
+      const spec = specOf(run, name);
+      assert.deepEqual(spec.EndpointSpec?.Ports ?? [], [], `${name} publishes nothing`);
+      assert.equal(spec.Labels?.["prometheus.io/scrape"], "true", `${name}'s own metrics are scraped`);
+    }
+    for (const exporter of ["mon-node-exporter", "mon-cadvisor"]) {
+      const spec = specOf(run, exporter);
+      assert.ok("Global" in spec.Mode, `${exporter} runs on every node`);
+      assert.ok(
+        spec.TaskTemplate.ContainerSpec.Mounts?.every((m) => m.ReadOnly === true),
+        `${exporter} mounts the host read-only`,
+      );
+    }
+    assert.deepEqual(run.outputs.prometheusUrl, "http://mon-prometheus:9090");
+    assert.deepEqual(run.outputs.alertNames, [
+      "BerthServiceBelowDesired",
+      "BerthTaskRestarting",
+      "BerthNodeDown",
+      "BerthNodeDiskPressure",
+      "BerthNodeMemoryPressure",
+      "BerthTargetDown",
+    ]);
+  });
+
+  it("gives Alertmanager its receivers in a Swarm secret, kept secret in state", async () => {
+    const run = await deploy({ receivers: { webhooks: ["https://hooks.example.com/T0K3N"] } });
+    const secret = run.resources.find(
+      (r) => r.type === dynamic("SwarmSecret") && String(r.inputs.data).includes("hooks.example.com"),
+    );
+    assert.ok(secret, "the configuration is a secret, not a config");
+    assert.ok(secret.secretInputs.includes("data"), "its content is secret in state");
+    const configs = run.resources.filter((r) => r.type === dynamic("SwarmConfig"));
+    assert.ok(
+      configs.every((c) => !JSON.stringify(c.inputs).includes("T0K3N")),
+      "no config carries the webhook's token",
+    );
+  });
+
+  it("publishes a part only on the port asked for, and reports its public address", async () => {
+    const run = await deploy({
+      publish: { prometheus: 19090 },
+      nodeExporter: { skip: true },
+      containerMetrics: { skip: true },
+    });
+    assert.deepEqual(
+      specOf(run, "mon-prometheus").EndpointSpec?.Ports?.map((p) => [p.TargetPort, p.PublishedPort]),
+      [[9090, 19090]],
+    );
+    assert.equal(run.outputs.prometheusUrl, "http://localhost:19090");
+    assert.equal(specOf(run, "mon-node-exporter"), undefined, "a skipped part is not deployed");
+  });
+
+  it("refuses a swarm without a default network unless networks are named, before anything is registered", async () => {
+    let caught: unknown;
+    const run = await runProgram(
+      () => {
+        const cluster = new LocalSwarm("local", { defaultNetwork: { skip: true } });
+        try {
+          new Monitoring("mon", { cluster });
+        } catch (error) {
+          caught = error;
+        }
+      },
+      { mockDynamic: mockOutputs },
+    );
+    assert.ok(caught instanceof MonitoringArgumentsError, String(caught));
+    assert.deepEqual(
+      caught.issues.map((i) => i.path),
+      ["swarm.networks"],
+    );
+    assert.equal(run.resources.filter((r) => r.type === dynamic("SwarmService")).length, 0);
+  });
+
+  it("is loaded only by programs that monitor", () => {
+    const swarmIndex = path.join(__dirname, "..", "..", "components", "swarm", "index.js");
+    const loaded = (code: string) =>
+      execFileSync(
+        process.execPath,
+        [
+          "-e",
+          `${code};console.log(Object.keys(require.cache).filter((k) => /observability|swarm.monitoring/.test(k)).length)`,
+        ],
+        { encoding: "utf8" },
+      ).trim();
+    assert.equal(loaded(`require(${JSON.stringify(swarmIndex)})`), "0");
+    const monitoring = path.join(__dirname, "..", "..", "components", "swarm", "monitoring.js");
+    assert.notEqual(loaded(`require(${JSON.stringify(monitoring)})`), "0", "the count sees a loaded module");
+  });
+});
