@@ -7,6 +7,7 @@ import type {
   MonitoringDeployment,
   MonitoringRequest,
 } from "./observability-contract";
+import type { TenantPlacement, TenantRequest } from "./tenant-contract";
 
 export type {
   BuiltImage,
@@ -135,4 +136,11 @@ export interface ServiceCluster {
    * @throws Error naming the arguments the target cannot honour, before anything is created.
    */
   deployLogging?(name: string, request: LoggingRequest, parent: pulumi.ComponentResource): LoggingDeployment;
+  /**
+   * Makes room for a tenant (a namespace with its quota and policies, or a network of its own) as
+   * children of `parent`, and returns the view of the cluster that deploys into it: what the `Tenant`
+   * component asks for.
+   * @throws Error naming the arguments the target cannot honour, before anything is created.
+   */
+  deployTenant?(name: string, request: TenantRequest, parent: pulumi.ComponentResource): TenantPlacement;
 }

@@ -1,0 +1,19 @@
+/**
+ * `pulumi-berth/tenant`: teams sharing a cluster. A {@link Tenant} is itself a cluster: services deployed
+ * on it land in its namespace or network, obey its quota and limits, and pull with its credentials.
+ *
+ * @module pulumi-berth/tenant
+ */
+export { Tenant } from "./tenant";
+export { type TenantArgs, TenantArgumentsError } from "./tenant-args";
+export { countedTasks, type ServiceUsage, type TenantUsage } from "./usage";
+export {
+  type NormalizedTenantLimits,
+  type NormalizedTenantQuota,
+  type TenantLimits,
+  type TenantOwner,
+  type TenantPlacement,
+  type TenantQuota,
+  type TenantRequest,
+  tenantPoolLabel,
+} from "../tenant-contract";
