@@ -22,3 +22,18 @@ export type {
   NormalizedAlertRules,
   SwarmMonitoringOptions,
 } from "../observability-contract";
+export { alertmanagerConfig, alertReceiverName, type AlertRouting } from "./alertmanager-config";
+export { berthDashboard, berthDashboardUid } from "./grafana-dashboard";
+export {
+  type DashboardQueries,
+  kubernetesDashboardQueries,
+  swarmDashboardQueries,
+} from "./dashboard-queries";
+export {
+  grafanaProvisioning,
+  type GrafanaProvisioning,
+  type GrafanaProvisioningArgs,
+  prometheusDataSourceUid,
+} from "./grafana-provisioning";
+export { monitoringImages } from "./images";
+export { swarmServiceSeries } from "./swarm-series";

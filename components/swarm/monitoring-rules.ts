@@ -1,5 +1,6 @@
 import type { NormalizedAlertRules } from "../observability-contract";
 import { prometheusDuration } from "../observability/durations";
+import { swarmServiceSeries } from "../observability/swarm-series";
 
 /** The scrape jobs of a swarm's Prometheus, by what they scrape. */
 export const swarmJobs = {
@@ -11,15 +12,8 @@ export const swarmJobs = {
   nodes: "berth-swarm-nodes",
 } as const;
 
-/** Recording rules a swarm's Prometheus keeps, which alerts and Berth's dashboard read. */
-export const swarmSeries = {
-  /** Tasks each service wants running now (replicas, or eligible nodes of a global service), by `service`. */
-  desiredTasks: "berth:service_tasks_desired:count",
-  /** Tasks of each service that run, by `service`; 0 when none does. */
-  runningTasks: "berth:service_tasks_running:count",
-  /** Tasks of each service that failed or were rejected within the last 15 minutes, by `service`. */
-  failedTasks: "berth:service_tasks_failed:count15m",
-} as const;
+/** The recording rules a swarm's Prometheus keeps, which alerts and Berth's dashboard read. */
+const swarmSeries = swarmServiceSeries;
 
 /** A Prometheus rule group, as a rules file holds it. */
 export interface RuleGroup {
@@ -64,7 +58,8 @@ function recordingRules(): RecordingRule[] {
       record: swarmSeries.runningTasks,
       expr: `count by (service) (${perTask(', desired_state="running", task_state="running"')}) or (${desired} * 0)`,
     },
-    { record: swarmSeries.failedTasks, expr: failedWithin(900) },
+    // Each failed task was replaced by a new one: a restart.
+    { record: swarmSeries.restarts, expr: failedWithin(900) },
   ];
 }
 

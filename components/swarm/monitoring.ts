@@ -4,6 +4,10 @@ import type { ServiceCluster, ServiceEndpoint } from "../cluster";
 import type { MonitoringDeployment, MonitoringRequest } from "../observability-contract";
 import { ContainerService, type ContainerServiceArgs } from "../service";
 import { alertmanagerConfig } from "../observability/alertmanager-config";
+import { swarmDashboardQueries } from "../observability/dashboard-queries";
+import { berthDashboard, berthDashboardUid } from "../observability/grafana-dashboard";
+import { grafanaProvisioning } from "../observability/grafana-provisioning";
+import { RandomPassword } from "../../provider/random/password";
 import { monitoringImages } from "../observability/images";
 import { MonitoringArgumentsError } from "../observability/monitoring-args";
 import { dockerSocket, swarmPrometheusConfig } from "./monitoring-config";
@@ -196,6 +200,10 @@ export function deploySwarmMonitoring(
     );
   }
 
+  const grafana = request.grafana.skip
+    ? undefined
+    : deployGrafana(name, request, { ...common, cluster }, opts);
+
   const alertNames = swarmRuleGroups(request.rules)
     .flatMap((group) => group.rules)
     .flatMap((rule) => ("alert" in rule ? [rule.alert] : []));
@@ -203,5 +211,66 @@ export function deploySwarmMonitoring(
     prometheusUrl: url(prometheus, prometheusPort),
     alertmanagerUrl: alertmanager && url(alertmanager, alertmanagerPort),
     alertNames: pulumi.output(alertNames),
+    ...(grafana && {
+      grafanaUrl: url(grafana.service, grafanaPort),
+      grafanaAdminPassword: grafana.password,
+      dashboardUrl: url(grafana.service, grafanaPort).apply((base) => `${base}/d/${berthDashboardUid}`),
+    }),
   };
+}
+
+const grafanaPort = 3000;
+const dashboardFolder = "/var/lib/grafana-dashboards";
+
+/** Grafana with Prometheus as its data source and Berth's dashboard, its `admin` password generated. */
+function deployGrafana(
+  name: string,
+  request: MonitoringRequest,
+  common: Partial<ContainerServiceArgs> & { cluster: ServiceCluster },
+  opts: pulumi.ComponentResourceOptions,
+): { service: ContainerService; password: pulumi.Output<string> } {
+  const password = new RandomPassword(`${name}-grafana-admin`, { length: 24 }, opts).result;
+  const provisioning = grafanaProvisioning({
+    prometheusUrl: `http://${name}-prometheus:${prometheusPort}`,
+    dashboardFolder,
+    scrapeInterval: request.scrapeInterval,
+  });
+  const service = new ContainerService(
+    `${name}-grafana`,
+    {
+      ...common,
+      image: request.grafana.image ?? monitoringImages.grafana,
+      ports: [port(grafanaPort, request.publish.grafana)],
+      env: {
+        GF_SECURITY_ADMIN_USER: "admin",
+        GF_USERS_ALLOW_SIGN_UP: "false",
+        GF_AUTH_ANONYMOUS_ENABLED: "false",
+        GF_ANALYTICS_REPORTING_ENABLED: "false",
+        GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+      },
+      secretEnv: { GF_SECURITY_ADMIN_PASSWORD: password },
+      configs: [
+        {
+          source: "grafana-datasources.yaml",
+          target: "/etc/grafana/provisioning/datasources/berth.yaml",
+          data: provisioning.datasources,
+        },
+        {
+          source: "grafana-dashboards.yaml",
+          target: "/etc/grafana/provisioning/dashboards/berth.yaml",
+          data: provisioning.dashboards,
+        },
+        {
+          source: "grafana-berth-dashboard.json",
+          target: `${dashboardFolder}/berth-services.json`,
+          data: JSON.stringify(berthDashboard(swarmDashboardQueries), null, 2),
+        },
+      ],
+      volumes: [{ type: "volume", source: `${name}-grafana-data`, target: "/var/lib/grafana" }],
+      resources: { memory: "512Mi" },
+      metrics: { port: grafanaPort },
+    },
+    opts,
+  );
+  return { service, password };
 }

@@ -51,6 +51,7 @@ describe("Monitoring on a swarm (under mocks)", () => {
     assert.deepEqual(services.sort(), [
       "mon-alertmanager",
       "mon-cadvisor",
+      "mon-grafana",
       "mon-node-exporter",
       "mon-prometheus",
     ]);
@@ -90,6 +91,36 @@ describe("Monitoring on a swarm (under mocks)", () => {
       "BerthNodeMemoryPressure",
       "BerthTargetDown",
     ]);
+  });
+
+  it("runs Grafana with Prometheus provisioned, Berth's dashboard, and a generated admin password kept secret", async () => {
+    const run = await deploy({});
+    const grafana = specOf(run, "mon-grafana");
+    const env = grafana.TaskTemplate.ContainerSpec.Env ?? [];
+    assert.ok(
+      env.includes("GF_AUTH_ANONYMOUS_ENABLED=false") && env.includes("GF_USERS_ALLOW_SIGN_UP=false"),
+    );
+    assert.ok(
+      !env.some((e) => e.startsWith("GF_SECURITY_ADMIN_PASSWORD")),
+      "the password is not in the spec",
+    );
+    const service = run.resources.find(
+      (r) => r.type === dynamic("SwarmService") && r.name === "mon-grafana",
+    )!;
+    assert.deepEqual(service.inputs.secretEnv, { GF_SECURITY_ADMIN_PASSWORD: "generated-Pa55word" });
+    assert.ok(service.secretInputs.includes("secretEnv"));
+    const configs = run.resources.filter((r) => r.type === dynamic("SwarmConfig"));
+    const data = (source: string) =>
+      String(configs.find((c) => String(c.inputs.name).endsWith(source))?.inputs.data);
+    assert.match(data("grafana-datasources.yaml"), /url: http:\/\/mon-prometheus:9090/);
+    const dashboard = JSON.parse(data("grafana-berth-dashboard.json")) as { uid: string; panels: unknown[] };
+    assert.equal(dashboard.uid, "berth-services");
+    assert.ok(dashboard.panels.length > 0);
+    assert.equal(
+      run.outputs.grafanaAdminPassword,
+      undefined,
+      "not a stack output unless the program exports it",
+    );
   });
 
   it("gives Alertmanager its receivers in a Swarm secret, kept secret in state", async () => {
