@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ServiceCluster, StackDeployment, StackRequest, Workload, WorkloadRequest } from "../cluster";
 import type { MonitoringDeployment, MonitoringRequest } from "../observability-contract";
+import type { TenantPlacement, TenantRequest } from "../tenant-contract";
 import { SwarmNetwork, type SwarmNetworkArgs } from "../../provider/swarm";
 import type { SwarmEngineAccess } from "./engine-access";
 import { SwarmWorkload } from "./workload";
@@ -75,4 +76,16 @@ export function deployMonitoringOnSwarm(
   // Loaded on use: programs without monitoring never load its modules.
   const { deploySwarmMonitoring } = require("./monitoring") as typeof import("./monitoring");
   return deploySwarmMonitoring(name, request, parent, { cluster, defaultNetwork: defaultNetwork?.name });
+}
+
+/** A tenant's room on a swarm: what `deployTenant` does. */
+export function deployTenantOnSwarm(
+  name: string,
+  request: TenantRequest,
+  parent: pulumi.ComponentResource,
+  cluster: ServiceCluster,
+  engine: SwarmEngineAccess,
+): TenantPlacement {
+  const { deploySwarmTenant } = require("./tenant") as typeof import("./tenant");
+  return deploySwarmTenant(name, request, parent, cluster, engine);
 }

@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringDeployment, MonitoringRequest } from "../observability-contract";
+import type { TenantPlacement, TenantRequest } from "../tenant-contract";
 import type { ServiceCluster, StackDeployment, StackRequest, Workload, WorkloadRequest } from "../cluster";
 import { type EngineConnections, SwarmMode, type SwarmNetwork } from "../../provider/swarm";
 import {
   createDefaultNetwork,
   type DefaultNetworkOptions,
   deployMonitoringOnSwarm,
+  deployTenantOnSwarm,
   deployStackOnSwarm,
   deploySwarmWorkload,
 } from "./cluster-services";
@@ -129,5 +131,10 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
     parent: pulumi.ComponentResource,
   ): MonitoringDeployment {
     return deployMonitoringOnSwarm(name, request, parent, this, this.defaultNetwork);
+  }
+
+  /** Makes room for a tenant on this swarm: its own encrypted network (used by `Tenant`). */
+  deployTenant(name: string, request: TenantRequest, parent: pulumi.ComponentResource): TenantPlacement {
+    return deployTenantOnSwarm(name, request, parent, this, this.engine);
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringDeployment, MonitoringRequest } from "../observability-contract";
+import type { TenantPlacement, TenantRequest } from "../tenant-contract";
 import type { ServiceCluster, StackDeployment, StackRequest, Workload, WorkloadRequest } from "../cluster";
 import {
   type EngineConnection,
@@ -12,6 +13,7 @@ import {
   createDefaultNetwork,
   type DefaultNetworkOptions,
   deployMonitoringOnSwarm,
+  deployTenantOnSwarm,
   deployStackOnSwarm,
   deploySwarmWorkload,
 } from "./cluster-services";
@@ -224,5 +226,10 @@ export class SwarmCluster extends pulumi.ComponentResource implements ServiceClu
     parent: pulumi.ComponentResource,
   ): MonitoringDeployment {
     return deployMonitoringOnSwarm(name, request, parent, this, this.defaultNetwork);
+  }
+
+  /** Makes room for a tenant on this swarm: its own encrypted network (used by `Tenant`). */
+  deployTenant(name: string, request: TenantRequest, parent: pulumi.ComponentResource): TenantPlacement {
+    return deployTenantOnSwarm(name, request, parent, this, this.engine);
   }
 }

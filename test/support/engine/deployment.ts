@@ -59,6 +59,8 @@ export class Deployment {
   private server: any;
   private host?: Promise<ProviderHost>;
   private readonly claimed = new Set<string>();
+  /** Every URN this run registered. */
+  private readonly registered = new Set<string>();
   private readonly replacedLater: StateEntry[] = [];
   private rootUrn = "";
   private readonly scheduler = new StepScheduler(engineParallelism(), () => this.failures.length > 0);
@@ -214,6 +216,10 @@ export class Deployment {
     const parent: string = req.getParent();
     const custom: boolean = req.getCustom();
     const urn = urnOf(this.options.stack, this.options.project, parent, type, name);
+    // As the engine: two resources of one URN are a program error, however their parents differ in code.
+    if (this.registered.has(urn))
+      throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+    this.registered.add(urn);
     const secretInputs: string[] = [];
     const raw = (req.getObject()?.toJavaScript() ?? {}) as Props;
     const inputs = stripSecrets(raw, "", secretInputs) as Props;
