@@ -16,7 +16,12 @@ import {
   serviceAlarms,
 } from "./monitoring-alarms";
 import { dashboardBody, dashboardConsoleUrl, dashboardName } from "./monitoring-dashboard";
-import { ecsMonitoringSettings, ignoredOnEcs, type MonitoredClusterFacts } from "./monitoring-settings";
+import {
+  type EcsMonitoringSettings,
+  ecsMonitoringSettings,
+  ignoredOnEcs,
+  type MonitoredClusterFacts,
+} from "./monitoring-settings";
 import { stoppedTaskEvents } from "./monitoring-task-events";
 import { alertTopic } from "./monitoring-topic";
 
@@ -113,15 +118,26 @@ export function deployEcsMonitoring(
       );
   });
 
-  if (!settings.dashboard) return { alertNames };
-  const dashboard = dashboardName(clusterName);
+  return settings.dashboard
+    ? { alertNames, dashboardUrl: servicesDashboard(name, context, settings, parent) }
+    : { alertNames };
+}
+
+/** The CloudWatch dashboard of the cluster's services; returns its console URL. */
+function servicesDashboard(
+  name: string,
+  context: EcsClusterContext,
+  settings: EcsMonitoringSettings,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
+  const dashboard = dashboardName(context.clusterName);
   new aws.cloudwatch.Dashboard(
     `${name}-dashboard`,
     {
       dashboardName: dashboard,
       dashboardBody: context.region.apply((region) =>
         dashboardBody({
-          clusterName,
+          clusterName: context.clusterName,
           region,
           cpuPercent: settings.cpuPercent,
           memoryPercent: settings.memoryPercent,
@@ -130,8 +146,5 @@ export function deployEcsMonitoring(
     },
     { parent },
   );
-  return {
-    alertNames,
-    dashboardUrl: context.region.apply((region) => dashboardConsoleUrl(region, dashboard)),
-  };
+  return context.region.apply((region) => dashboardConsoleUrl(region, dashboard));
 }

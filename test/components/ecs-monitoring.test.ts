@@ -625,6 +625,22 @@ describe("Monitoring on an EcsCluster", () => {
     );
   });
 
+  it("refuses ECS options and durations CloudWatch cannot honour, each by its field", async () => {
+    const err = await refusal({
+      monitoring: {
+        alerts: { belowDesiredFor: "2d" },
+        ecs: { cpuPercent: 0, dashbord: {} } as MonitoringArgs["ecs"],
+      },
+    });
+    assert.deepEqual(
+      err.issues.map((i) => i.path),
+      ["ecs.dashbord", "ecs.cpuPercent", "alerts.belowDesiredFor"],
+    );
+    assert.match(issueAt(err, "ecs.dashbord"), /did you mean "dashboard"/);
+    assert.match(issueAt(err, "ecs.cpuPercent"), /0 is not a percentage above 0 and at most 100/);
+    assert.match(issueAt(err, "alerts.belowDesiredFor"), /longer than a day/);
+  });
+
   it("refuses a second Monitoring of the same cluster", async () => {
     let caught: unknown;
     await runProgram(
