@@ -53,6 +53,12 @@ export interface EcsEc2CapacityArgs {
   architecture?: "amd64" | "arm64";
 }
 
+/**
+ * A cluster's CloudWatch Container Insights: none, per-service metrics (`"enabled"`), or those and
+ * per-task and per-container ones (`"enhanced"`).
+ */
+export type ContainerInsightsLevel = "disabled" | "enabled" | "enhanced";
+
 /** The capacity providers Berth knows: `"EC2"` stands for the cluster's own EC2 capacity (`ec2`). */
 export type EcsCapacityProviderName = "FARGATE" | "FARGATE_SPOT" | "EC2";
 
@@ -113,10 +119,12 @@ export interface EcsClusterArgs {
    */
   ec2?: EcsEc2CapacityArgs;
   /**
-   * CloudWatch Container Insights.
-   * @default `"enabled"`
+   * CloudWatch Container Insights: `"enhanced"` adds per-task and per-container metrics to `"enabled"`'s
+   * per-service ones. A `Monitoring` of the cluster needs at least the level it asks for (its own
+   * default is `"enhanced"` too).
+   * @default `"enhanced"`
    */
-  containerInsights?: "enabled" | "enhanced" | "disabled";
+  containerInsights?: ContainerInsightsLevel;
   /**
    * The Cloud Map private DNS namespace services are found in (`<service>.<namespaceName>`). A new VPC
    * searches it first, so the bare `<service>` resolves too.

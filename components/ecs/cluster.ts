@@ -1,9 +1,11 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceCluster, StackSupport, Workload, WorkloadRequest } from "../cluster";
+import type { MonitoringDeployment, MonitoringRequest } from "../observability-contract";
 import {
   defaultLogRetentionDays,
   defaultStrategy,
+  type ContainerInsightsLevel,
   type EcsClusterArgs,
   EcsClusterError,
   ec2Architecture,
@@ -11,10 +13,13 @@ import {
   type EcsEc2CapacityArgs,
 } from "./cluster-args";
 import type { EcsClusterContext } from "./context";
+import { MonitoredServices } from "./monitored-services";
+import type { Ec2CapacityGroup } from "./monitoring-alarms";
 import { ecsStackSupport } from "./stack-support";
 import { type ChildFactory, existingNetwork, newNetwork } from "./vpc";
 
 export type {
+  ContainerInsightsLevel,
   EcsClusterArgs,
   EcsNetworkArgs,
   EcsEc2CapacityArgs,
@@ -79,6 +84,12 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
   readonly tasksSecurityGroupId: pulumi.Output<string>;
   /** What each service deployed on the cluster is handed. */
   readonly context: EcsClusterContext;
+  /** The cluster's Container Insights setting: its `Monitoring` may ask for this level or a lower one. */
+  readonly containerInsights: ContainerInsightsLevel;
+  private readonly componentName: string;
+  /** The services deployed on the cluster, for its monitoring whenever that comes. */
+  private readonly services = new MonitoredServices();
+  private ec2Group?: Ec2CapacityGroup;
 
   constructor(name: string, args: EcsClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("berth:ecs:EcsCluster", name, {}, opts);
@@ -89,6 +100,8 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
     const sdk = require("@pulumi/aws") as typeof aws;
 
     const clusterName = given.clusterName ?? name;
+    this.componentName = name;
+    this.containerInsights = given.containerInsights ?? "enhanced";
     const namespaceName = given.namespaceName ?? `${clusterName}.local`;
     const baseTags = given.tags ?? {};
     const c: ChildFactory = {
@@ -107,7 +120,7 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
       `${name}-cluster`,
       {
         name: clusterName,
-        settings: [{ name: "containerInsights", value: given.containerInsights ?? "enabled" }],
+        settings: [{ name: "containerInsights", value: this.containerInsights }],
         tags: baseTags,
       },
       child,
@@ -206,7 +219,36 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
     // Loaded on use: the workload's modules import @pulumi/aws, which `pulumi-berth/ecs` must not load for
     // users of the renderer alone.
     const { deployEcsWorkload } = require("./workload") as typeof import("./workload");
-    return deployEcsWorkload(name, request, parent, this.context);
+    const workload = deployEcsWorkload(name, request, parent, this.context);
+    this.services.add({
+      name: request.preview.name,
+      preview: request.preview,
+      deployedName: workload.serviceName,
+    });
+    return workload;
+  }
+
+  /**
+   * Monitors the cluster (what `Monitoring` asks for): CloudWatch alarms for each of its services, those
+   * deployed before and after, and for its EC2 capacity; an SNS topic that tells the receivers; and a
+   * CloudWatch dashboard. One monitoring per cluster; its Container Insights level must be the cluster's
+   * or lower.
+   */
+  deployMonitoring(
+    name: string,
+    request: MonitoringRequest,
+    parent: pulumi.ComponentResource,
+  ): MonitoringDeployment {
+    // Loaded on use, as the workload's modules are.
+    const { deployEcsMonitoring } = require("./monitoring") as typeof import("./monitoring");
+    return deployEcsMonitoring(name, request, parent, {
+      componentName: this.componentName,
+      containerInsights: this.containerInsights,
+      hasEc2Capacity: this.context.hasEc2Capacity,
+      context: this.context,
+      services: this.services,
+      ...(this.ec2Group && { ec2Group: this.ec2Group }),
+    });
   }
 
   /** A security group with no ingress and all egress. */
@@ -321,6 +363,7 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
       // Managed scaling owns the count after creation; instances join a cluster that must exist.
       { parent: this, ignoreChanges: ["desiredCapacity"], dependsOn: [cluster, policy] },
     );
+    this.ec2Group = { name: asg.name, min: ec2.min };
     return new sdk.ecs.CapacityProvider(
       `${name}-ec2-capacity`,
       {

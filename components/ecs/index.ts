@@ -18,6 +18,7 @@ export {
   type EcsCapacityProviderStrategyItem,
   type EcsCapacityProviderName,
   type EcsClusterIssue,
+  type ContainerInsightsLevel,
 } from "./cluster";
 export type { EcsClusterContext } from "./context";
 export type { EcsWorkload, EcsWorkloadArgs } from "./workload";

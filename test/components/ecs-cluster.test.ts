@@ -249,7 +249,7 @@ describe("EcsCluster under mocks", () => {
       initImage: `registry.example.com/mirror/busybox@sha256:${"b".repeat(64)}`,
     });
     const cluster = byName(run, "shop-cluster", t.ecsCluster).inputs;
-    assert.deepEqual(cluster.settings, [{ name: "containerInsights", value: "enabled" }]);
+    assert.deepEqual(cluster.settings, [{ name: "containerInsights", value: "enhanced" }]);
     assert.equal(cluster.name, "shop");
     assert.deepEqual(cluster.tags, { team: "shop" });
     const namespace = byName(run, "shop-namespace", t.namespace).inputs;
@@ -318,7 +318,7 @@ describe("EcsCluster under mocks", () => {
     const run = await deploy({
       clusterName: "shop-prod",
       namespaceName: "internal.shop",
-      containerInsights: "enhanced",
+      containerInsights: "enabled",
       defaultCapacityProviderStrategy: [
         { capacityProvider: "FARGATE_SPOT", weight: 3 },
         { capacityProvider: "FARGATE", weight: 1, base: 2 },
@@ -326,7 +326,7 @@ describe("EcsCluster under mocks", () => {
     });
     const cluster = byName(run, "shop-cluster", t.ecsCluster).inputs;
     assert.equal(cluster.name, "shop-prod");
-    assert.deepEqual(cluster.settings, [{ name: "containerInsights", value: "enhanced" }]);
+    assert.deepEqual(cluster.settings, [{ name: "containerInsights", value: "enabled" }]);
     assert.equal(byName(run, "shop-namespace", t.namespace).inputs.name, "internal.shop");
     const strategy = [
       { capacityProvider: "FARGATE_SPOT", weight: 3 },
