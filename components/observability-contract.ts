@@ -134,6 +134,12 @@ export interface KubernetesMonitoringOptions {
    * @default the version Berth is tested with
    */
   chartVersion?: string;
+  /**
+   * The Prometheus Operator version `chartVersion` ships (the chart's `appVersion`, such as `"v0.93.0"`):
+   * the Operator's CRDs are applied from its release. Needed with `chartVersion`, which alone does not say.
+   * @default the version of the default chart
+   */
+  operatorVersion?: string;
   /** Values merged over Berth's for the chart. Secrets allowed. */
   values?: pulumi.Input<Record<string, unknown>>;
 }

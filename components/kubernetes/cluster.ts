@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceCluster, StackSupport, Workload, WorkloadRequest } from "../cluster";
+import type { MonitoringDeployment, MonitoringRequest } from "../observability-contract";
 import { RandomSalt } from "../../provider/random/salt";
 import {
   asLabelValue,
@@ -42,20 +43,27 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Servi
   declare readonly provider: k8s.Provider;
   // ES private: subclasses (GkeCluster) are free to name their own fields.
   readonly #name: string;
+  readonly #type: string;
+  readonly #gke: boolean;
   #context?: KubernetesClusterContext;
 
   /**
    * @param internal For clusters that provision the cluster first (`GkeCluster`): the component
    *   registers under `internal.type` and does not connect; the subclass calls {@link connect}.
+   *   `internal.gke` marks a GKE cluster, whose monitoring can be Google Cloud Managed Service for
+   *   Prometheus.
    */
   constructor(
     name: string,
     args: KubernetesClusterArgs = {},
     opts?: pulumi.ComponentResourceOptions,
-    internal?: { type: string },
+    internal?: { type: string; gke?: boolean },
   ) {
-    super(internal?.type ?? "berth:kubernetes:KubernetesCluster", name, {}, opts);
+    const type = internal?.type ?? "berth:kubernetes:KubernetesCluster";
+    super(type, name, {}, opts);
     this.#name = name;
+    this.#type = type.split(":").pop() ?? type;
+    this.#gke = internal?.gke === true;
     if (internal) return;
     this.connect(args ?? {});
     this.registerOutputs({ namespace: this.namespace });
@@ -134,11 +142,39 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Servi
 
   /** Runs a service on the cluster: its objects are children of `parent`, in the cluster's namespace. */
   deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
+    // Loaded on use: the workload imports nothing the renderer's users need.
+    const { deployKubernetesWorkload } = require("./workload") as typeof import("./workload");
+    return deployKubernetesWorkload(name, request, parent, this.connected());
+  }
+
+  /**
+   * Deploys a `Monitoring` on the cluster, as children of `parent`: Google Cloud Managed Service for
+   * Prometheus's rules and Alertmanager configuration (`kubernetes.stack: "managed"`, GKE's default), or
+   * the Prometheus Operator stack in a namespace of its own (`"kube-prometheus-stack"`, the default
+   * elsewhere). See docs/observability.md.
+   *
+   * @throws Error naming the arguments the cluster cannot honour, before anything is created.
+   */
+  deployMonitoring(
+    name: string,
+    request: MonitoringRequest,
+    parent: pulumi.ComponentResource,
+  ): MonitoringDeployment {
+    const context = this.connected();
+    // Loaded on use: a program without monitoring never loads it.
+    const { deployKubernetesMonitoring } = require("./monitoring") as typeof import("./monitoring");
+    return deployKubernetesMonitoring(name, request, parent, {
+      cluster: `${this.#type} ${this.#name}`,
+      gke: this.#gke,
+      provider: context.provider,
+      ...(context.monitoring !== undefined && { monitoring: context.monitoring }),
+    });
+  }
+
+  private connected(): KubernetesClusterContext {
     if (!this.#context) {
       throw new Error(`KubernetesCluster ${this.#name} is not connected: a subclass must call connect()`);
     }
-    // Loaded on use: the workload imports nothing the renderer's users need.
-    const { deployKubernetesWorkload } = require("./workload") as typeof import("./workload");
-    return deployKubernetesWorkload(name, request, parent, this.#context);
+    return this.#context;
   }
 }

@@ -70,7 +70,7 @@ export class GkeCluster extends KubernetesCluster {
   readonly nodeServiceAccountEmail: pulumi.Output<string>;
 
   constructor(name: string, args: GkeClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    super(name, {}, opts, { type: "berth:kubernetes:GkeCluster" });
+    super(name, {}, opts, { type: "berth:kubernetes:GkeCluster", gke: true });
     const given = args ?? {};
     // Loaded only when a GKE cluster is made: `pulumi-berth/kubernetes` works on any cluster without it.
     const sdk = require("@pulumi/gcp") as typeof gcp;

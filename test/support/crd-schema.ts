@@ -14,6 +14,7 @@
  * - Formats are checked as the API server checks them: the formats it does not know (`int32`,
  *   `int64`, ...) are ignored, `duration` is a Go duration (`30s`, `1h30m`) and `date-time` an
  *   RFC 3339 time.
+ * - Patterns are Go's (RE2): flags set at the start (`^(?i)(abort|warn)?$`) become the RegExp's flags.
  *
  * Not modelled: CEL rules (`x-kubernetes-validations`), list types (`x-kubernetes-list-type`, which
  * reject duplicates), defaulting, and the ObjectMeta rules for `metadata`.
@@ -22,6 +23,7 @@ import fs from "fs";
 import { isIPv4, isIPv6 } from "net";
 import path from "path";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import type { RegExpEngine } from "ajv/dist/types";
 import { parse } from "yaml";
 
 const fixturesDir = path.resolve(__dirname, "..", "..", "..", "test", "fixtures", "crds");
@@ -177,13 +179,31 @@ function tighten(node: SchemaNode, at: string, skeleton: boolean): void {
   if (isNode(node.not)) tighten(node.not, `${at}/not`, false);
 }
 
+/** A Go (RE2) pattern as a RegExp: a flag group at its start, which JavaScript lacks, becomes flags. */
+const goRegExp: RegExpEngine = Object.assign(
+  (pattern: string, flags: string) => {
+    const leading = /^(\^?)\(\?([imsU]+)\)/.exec(pattern);
+    if (!leading) return new RegExp(pattern, flags);
+    if (leading[2].includes("U"))
+      throw new Error(`pattern ${pattern}: RE2's ungreedy flag has no RegExp form`);
+    return new RegExp(leading[1] + pattern.slice(leading[0].length), flags + leading[2]);
+  },
+  { code: "goRegExp" },
+);
+
 let ajv: Ajv | undefined;
 
 function compiler(): Ajv {
   if (!ajv) {
     // Strict about the schema (an unknown keyword or format is an error), but not about types:
     // int-or-string nodes are union types and CRDs put string keywords on them.
-    ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictNumbers: true });
+    ajv = new Ajv({
+      allErrors: true,
+      strict: true,
+      strictTypes: false,
+      strictNumbers: true,
+      code: { regExp: goRegExp },
+    });
     for (const [name, check] of Object.entries(kubernetesFormats)) {
       if (check === undefined) continue;
       ajv.addFormat(name, typeof check === "function" ? { type: "string", validate: check } : check);

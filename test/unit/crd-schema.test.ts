@@ -106,3 +106,23 @@ describe("crdValidator: PodMonitoring (monitoring.googleapis.com/v1)", () => {
     ]);
   });
 });
+
+describe("crdValidator: Go patterns (PrometheusRule, monitoring.coreos.com/v1)", () => {
+  const prometheusRuleProblems = crdValidator("monitoring.coreos.com_prometheusrules.yaml", "v1");
+  const rule = (strategy: string) => ({
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PrometheusRule",
+    metadata: { name: "rules" },
+    spec: {
+      groups: [{ name: "g", partial_response_strategy: strategy, rules: [{ alert: "A", expr: "up" }] }],
+    },
+  });
+
+  it("reads a leading (?i) as a flag: the pattern matches in any case, and only what it names", () => {
+    assert.deepEqual(prometheusRuleProblems(rule("WARN")), []);
+    assert.deepEqual(prometheusRuleProblems(rule("abort")), []);
+    assert.deepEqual(prometheusRuleProblems(rule("sometimes")), [
+      '/spec/groups/0/partial_response_strategy must match pattern "^(?i)(abort|warn)?$"',
+    ]);
+  });
+});
