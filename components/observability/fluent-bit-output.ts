@@ -81,6 +81,35 @@ function basicAuth(
 }
 
 /**
+ * The secrets that `sink` needs, which never enter a configuration: its credentials. Known before its
+ * URL is.
+ */
+export function sinkSecrets(sink: LogSink): SinkSecret[] {
+  switch (sink.kind) {
+    case "loki":
+    case "elasticsearch":
+      return basicAuth(sink, { user: "http_user", password: "http_passwd" });
+    case "cloudwatch":
+      return sink.credentials
+        ? [
+            { variable: sinkVariables.awsAccessKeyId, value: sink.credentials.accessKeyId },
+            { variable: sinkVariables.awsSecretAccessKey, value: sink.credentials.secretAccessKey },
+          ]
+        : [];
+    case "http":
+      return Object.entries(sink.headers ?? {}).map(([name, value], i) => ({
+        property: "header",
+        variable: sinkVariables.header(i),
+        prefix: name,
+        repeated: true,
+        value,
+      }));
+    case "stdout":
+      return [];
+  }
+}
+
+/**
  * The output that ships to `sink`. `lokiLabels` are the Loki stream labels, as `name=value` or
  * `name=$record_accessor`, which depend on what the records carry where the agent runs.
  */
@@ -97,7 +126,7 @@ export function sinkOutput(sink: ResolvedLogSink, lokiLabels: string[] = ["job=b
           labels: lokiLabels.join(", "),
           line_format: "json",
         },
-        secrets: basicAuth(sink, { user: "http_user", password: "http_passwd" }),
+        secrets: sinkSecrets(sink),
       };
     }
     case "elasticsearch": {
@@ -113,7 +142,7 @@ export function sinkOutput(sink: ResolvedLogSink, lokiLabels: string[] = ["job=b
           // Kubernetes labels such as app.kubernetes.io/name would otherwise clash as object paths.
           replace_dots: "on",
         },
-        secrets: basicAuth(sink, { user: "http_user", password: "http_passwd" }),
+        secrets: sinkSecrets(sink),
       };
     }
     case "cloudwatch":
@@ -125,12 +154,7 @@ export function sinkOutput(sink: ResolvedLogSink, lokiLabels: string[] = ["job=b
           log_stream_prefix: sink.streamPrefix ?? defaultStreamPrefix,
           auto_create_group: "off",
         },
-        secrets: sink.credentials
-          ? [
-              { variable: sinkVariables.awsAccessKeyId, value: sink.credentials.accessKeyId },
-              { variable: sinkVariables.awsSecretAccessKey, value: sink.credentials.secretAccessKey },
-            ]
-          : [],
+        secrets: sinkSecrets(sink),
       };
     case "http": {
       const endpoint = checkedSinkEndpoint(sink.url);
@@ -143,13 +167,7 @@ export function sinkOutput(sink: ResolvedLogSink, lokiLabels: string[] = ["job=b
           json_date_key: "time",
           json_date_format: "iso8601",
         },
-        secrets: Object.entries(sink.headers ?? {}).map(([name, value], i) => ({
-          property: "header",
-          variable: sinkVariables.header(i),
-          prefix: name,
-          repeated: true,
-          value,
-        })),
+        secrets: sinkSecrets(sink),
       };
     }
     case "stdout":
@@ -158,8 +176,8 @@ export function sinkOutput(sink: ResolvedLogSink, lokiLabels: string[] = ["job=b
 }
 
 /** The agent's secret environment: each secret's variable and value. */
-export function sinkEnvironment(output: SinkOutput): Record<string, pulumi.Input<string>> {
-  return Object.fromEntries(output.secrets.map((s) => [s.variable, s.value]));
+export function sinkEnvironment(secrets: SinkSecret[]): Record<string, pulumi.Input<string>> {
+  return Object.fromEntries(secrets.map((s) => [s.variable, s.value]));
 }
 
 /**

@@ -30,8 +30,9 @@ export class Logging extends pulumi.ComponentResource {
   readonly image: string;
 
   constructor(name: string, args: LoggingArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("berth:observability:Logging", name, {}, opts);
+    // Refused before the component itself is registered.
     const request = loggingRequest(name, args);
+    super("berth:observability:Logging", name, {}, opts);
     const deployLogging = args.cluster.deployLogging;
     if (!deployLogging)
       throw new LoggingArgumentsError(name, [{ path: "cluster", message: "cannot deploy a log agent" }]);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceCluster, StackDeployment, StackRequest, Workload, WorkloadRequest } from "../cluster";
+import type { LoggingDeployment, LoggingRequest } from "../observability-contract";
 import { type EngineConnections, SwarmMode, type SwarmNetwork } from "../../provider/swarm";
 import {
   createDefaultNetwork,
@@ -118,5 +119,11 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
   /** Deploys a Compose stack as `docker stack deploy` would (used by `ComposeStack`). */
   deployStack(name: string, request: StackRequest, parent: pulumi.ComponentResource): StackDeployment {
     return deployStackOnSwarm(name, request, parent, this.engine);
+  }
+
+  /** Runs a log agent on every node, as a global service (used by `Logging`). */
+  deployLogging(name: string, request: LoggingRequest, parent: pulumi.ComponentResource): LoggingDeployment {
+    const { deploySwarmLogging } = require("./logging") as typeof import("./logging");
+    return deploySwarmLogging(name, request, parent, this);
   }
 }
