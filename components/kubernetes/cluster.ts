@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceCluster, StackSupport, Workload, WorkloadRequest } from "../cluster";
+import type { LoggingDeployment, LoggingRequest } from "../observability-contract";
 import { RandomSalt } from "../../provider/random/salt";
 import {
   asLabelValue,
@@ -140,5 +141,14 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Servi
     // Loaded on use: the workload imports nothing the renderer's users need.
     const { deployKubernetesWorkload } = require("./workload") as typeof import("./workload");
     return deployKubernetesWorkload(name, request, parent, this.#context);
+  }
+
+  /** Runs a log agent on every node, as a DaemonSet in the cluster's namespace (used by `Logging`). */
+  deployLogging(name: string, request: LoggingRequest, parent: pulumi.ComponentResource): LoggingDeployment {
+    if (!this.#context) {
+      throw new Error(`KubernetesCluster ${this.#name} is not connected: a subclass must call connect()`);
+    }
+    const { deployKubernetesLogging } = require("./logging") as typeof import("./logging");
+    return deployKubernetesLogging(name, request, parent, this.#context);
   }
 }

@@ -12,15 +12,15 @@ export interface FluentBitAgent {
   environment: Record<string, pulumi.Input<string>>;
 }
 
-/** The agent that tails `source`'s files and ships them as `request` says, once the sink's URL is known. */
+/** The agent that tails `source`'s files and ships them as `request` says, once the sink's URL (and `source`) are known. */
 export function fluentBitAgent(
   request: LoggingRequest,
-  source: LogSource,
+  source: pulumi.Input<LogSource>,
   options: { httpServer?: boolean } = {},
 ): FluentBitAgent {
   const { sink } = request;
   const url: pulumi.Output<string | undefined> = pulumi.output("url" in sink ? sink.url : undefined);
-  const config = url.apply((known) => {
+  const config = pulumi.all([url, source]).apply(([known, source]) => {
     const resolved = ("url" in sink ? { ...sink, url: known } : sink) as ResolvedLogSink;
     return fluentBitConfig({
       source,
