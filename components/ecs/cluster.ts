@@ -12,10 +12,13 @@ import {
 } from "./cluster-args";
 import type { EcsClusterContext } from "./context";
 import { ecsStackSupport } from "./stack-support";
+import { clusterFirelens } from "./firelens";
 import { type ChildFactory, existingNetwork, newNetwork } from "./vpc";
 
 export type {
   EcsClusterArgs,
+  EcsFirelensArgs,
+  EcsLoggingArgs,
   EcsNetworkArgs,
   EcsEc2CapacityArgs,
   EcsCapacityProviderStrategyItem,
@@ -180,6 +183,7 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
       ...(given.certificateArn !== undefined && { certificateArn: given.certificateArn }),
       ...(given.allowPlainHttp !== undefined && { allowPlainHttp: given.allowPlainHttp }),
       ...(given.initImage !== undefined && { initImage: given.initImage }),
+      ...(given.logging?.firelens && { firelens: clusterFirelens(c, given.logging.firelens, clusterName) }),
       tags: baseTags,
     };
     this.registerOutputs({

@@ -18,6 +18,10 @@ export {
   type EcsCapacityProviderStrategyItem,
   type EcsCapacityProviderName,
   type EcsClusterIssue,
+  type EcsFirelensArgs,
+  type EcsLoggingArgs,
 } from "./cluster";
+export { awsForFluentBitImage } from "./firelens-args";
+export type { EcsFirelens, SecretOption } from "./firelens";
 export type { EcsClusterContext } from "./context";
 export type { EcsWorkload, EcsWorkloadArgs } from "./workload";
