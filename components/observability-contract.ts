@@ -253,7 +253,12 @@ export interface CloudWatchSink {
   /** The prefix of each stream's name; the rest names the container. @default `"berth-"` */
   streamPrefix?: string;
   /** An access key, for agents that run outside AWS. Secret. @default the environment's credentials */
-  credentials?: { accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> };
+  credentials?: {
+    /** The access key's ID. Secret. */
+    accessKeyId: pulumi.Input<string>;
+    /** The secret access key. Secret. */
+    secretAccessKey: pulumi.Input<string>;
+  };
 }
 
 /** Any HTTP endpoint that accepts lines of JSON (`POST`, one JSON object per line). */
