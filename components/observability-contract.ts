@@ -208,38 +208,101 @@ export interface MonitoringDeployment {
   alertNames: pulumi.Output<string[]>;
 }
 
-/** Where logs are shipped. Credentials are kept secret. */
-export type LogSink =
-  | {
-      kind: "loki";
-      url: pulumi.Input<string>;
-      tenant?: string;
-      username?: pulumi.Input<string>;
-      password?: pulumi.Input<string>;
-    }
-  | {
-      kind: "elasticsearch";
-      url: pulumi.Input<string>;
-      index?: string;
-      username?: pulumi.Input<string>;
-      password?: pulumi.Input<string>;
-    }
-  | { kind: "cloudwatch"; region: string; group: string; streamPrefix?: string }
-  | { kind: "http"; url: pulumi.Input<string>; headers?: Record<string, pulumi.Input<string>> }
-  | { kind: "stdout" };
+/**
+ * Grafana Loki (or a service that speaks its push API, such as Grafana Cloud Logs). Each container's
+ * lines become a stream labelled `job="berth"` and its service (and namespace on Kubernetes).
+ */
+export interface LokiSink {
+  /** The sink's kind. */
+  kind: "loki";
+  /**
+   * Loki's URL, `https://` for TLS: `https://logs.example.com`, `http://loki.monitoring:3100`. Without a
+   * path, lines are pushed to `/loki/api/v1/push`; a path given is the push endpoint itself.
+   */
+  url: pulumi.Input<string>;
+  /** The tenant (`X-Scope-OrgID`) of a multi-tenant Loki. @default none */
+  tenant?: string;
+  /** The basic-auth user (a Grafana Cloud stack's user ID). Kept secret. @default none */
+  username?: pulumi.Input<string>;
+  /** The basic-auth password or API token. Secret. @default none */
+  password?: pulumi.Input<string>;
+}
+
+/**
+ * Elasticsearch or OpenSearch, through their bulk API (`_type` left out, as Elasticsearch 8 and
+ * OpenSearch 2 require).
+ */
+export interface ElasticsearchSink {
+  /** The sink's kind. */
+  kind: "elasticsearch";
+  /** The cluster's URL, `https://` for TLS: `https://search.example.com:9200`. A path is kept as a prefix. */
+  url: pulumi.Input<string>;
+  /** The index every line is written to. @default `"berth"` */
+  index?: string;
+  /** The basic-auth user. Kept secret. @default none */
+  username?: pulumi.Input<string>;
+  /** The basic-auth password. Secret. @default none */
+  password?: pulumi.Input<string>;
+}
+
+/**
+ * Amazon CloudWatch Logs. The agent signs its requests with the AWS credentials of where it runs (an
+ * EC2 instance profile, a Kubernetes service account's role), or with `credentials` when given.
+ */
+export interface CloudWatchSink {
+  /** The sink's kind. */
+  kind: "cloudwatch";
+  /** The log group's region: `eu-west-1`. */
+  region: string;
+  /** The log group, which must exist: the agent does not create it. */
+  group: string;
+  /** The prefix of each stream's name; the rest names the container. @default `"berth-"` */
+  streamPrefix?: string;
+  /** An access key, for agents that run outside AWS. Secret. @default the environment's credentials */
+  credentials?: {
+    /** The access key's ID. Secret. */
+    accessKeyId: pulumi.Input<string>;
+    /** The secret access key. Secret. */
+    secretAccessKey: pulumi.Input<string>;
+  };
+}
+
+/** Any HTTP endpoint that accepts lines of JSON (`POST`, one JSON object per line). */
+export interface HttpSink {
+  /** The sink's kind. */
+  kind: "http";
+  /** The endpoint, `https://` for TLS: `https://intake.example.com/v1/logs`. */
+  url: pulumi.Input<string>;
+  /** Headers sent with every request (`Authorization`, an API key's header). Values are secret. @default none */
+  headers?: Record<string, pulumi.Input<string>>;
+}
+
+/** The agent's own standard output, one JSON object per line: to see what it ships, or for `docker logs`. */
+export interface StdoutSink {
+  /** The sink's kind. */
+  kind: "stdout";
+}
+
+/** Where logs are shipped. Credentials are kept secret: they reach the agent as secret environment variables. */
+export type LogSink = LokiSink | ElasticsearchSink | CloudWatchSink | HttpSink | StdoutSink;
 
 /** What a cluster needs to ship its containers' logs: the `Logging` component's arguments, checked and defaulted. */
 export interface LoggingRequest {
   /** Where logs go. */
   sink: LogSink;
-  /** The agent's memory buffer for logs not yet shipped, in bytes; beyond it the agent pauses reading files, never the containers. */
+  /**
+   * The agent's buffer for logs not yet shipped, in bytes; when it is full, the agent pauses reading the
+   * log files (which the container runtime keeps rotating), never the containers.
+   */
   bufferBytes: number;
-  /** The log agent's image (pinned by digest unless given). */
-  image?: string;
+  /** The log agent's image: Fluent Bit, pinned by digest unless given. */
+  image: string;
 }
 
 /** What a cluster made of a {@link LoggingRequest}. */
 export interface LoggingDeployment {
-  /** The agent's configuration, as rendered (no secret values: they come from the environment). */
+  /** The agent's configuration, as rendered: no secret values, which reach the agent through its environment. */
   agentConfig: pulumi.Output<string>;
+  /** The image the agent runs. */
+  image: string;
 }

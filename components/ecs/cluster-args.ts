@@ -15,6 +15,9 @@ import {
   unknownFields,
 } from "../arguments";
 import { awsInstanceArchitecture, machineArchitectures, machineTypeMismatch } from "../machine-architecture";
+import { type EcsLoggingArgs, ecsLoggingIssues } from "./firelens-args";
+
+export type { EcsFirelensArgs, EcsLoggingArgs } from "./firelens-args";
 
 /** An existing VPC to run the cluster in, instead of a new one. */
 export interface EcsNetworkArgs {
@@ -154,6 +157,12 @@ export interface EcsClusterArgs {
    */
   initImage?: string;
   /**
+   * How services that name no log driver ship their logs: `awslogs` to their own log group, or through a
+   * FireLens log router in each task to a sink (`firelens`).
+   * @default `awslogs`
+   */
+  logging?: EcsLoggingArgs;
+  /**
    * Tags on every resource.
    * @default none
    */
@@ -180,6 +189,7 @@ const fields: Record<keyof EcsClusterArgs, true> = {
   certificateArn: true,
   allowPlainHttp: true,
   initImage: true,
+  logging: true,
   tags: true,
 };
 const networkFields: Record<keyof EcsNetworkArgs, true> = {
@@ -456,6 +466,7 @@ export function ecsClusterIssues(name: string, args: EcsClusterArgs): EcsCluster
   if (args.allowPlainHttp !== undefined && typeof args.allowPlainHttp !== "boolean")
     add("allowPlainHttp", `must be true or false, not ${show(args.allowPlainHttp)}`);
   if (args.initImage !== undefined) initImageIssues(args.initImage, add);
+  if (args.logging !== undefined) ecsLoggingIssues(args.logging, add);
   if (args.tags !== undefined) tagIssues(args.tags, add);
   return issues;
 }

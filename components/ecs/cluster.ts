@@ -16,11 +16,14 @@ import type { EcsClusterContext } from "./context";
 import { MonitoredServices } from "./monitored-services";
 import type { Ec2CapacityGroup } from "./monitoring-alarms";
 import { ecsStackSupport } from "./stack-support";
+import { clusterFirelens } from "./firelens";
 import { type ChildFactory, existingNetwork, newNetwork } from "./vpc";
 
 export type {
   ContainerInsightsLevel,
   EcsClusterArgs,
+  EcsFirelensArgs,
+  EcsLoggingArgs,
   EcsNetworkArgs,
   EcsEc2CapacityArgs,
   EcsCapacityProviderStrategyItem,
@@ -193,6 +196,7 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
       ...(given.certificateArn !== undefined && { certificateArn: given.certificateArn }),
       ...(given.allowPlainHttp !== undefined && { allowPlainHttp: given.allowPlainHttp }),
       ...(given.initImage !== undefined && { initImage: given.initImage }),
+      ...(given.logging?.firelens && { firelens: clusterFirelens(c, given.logging.firelens, clusterName) }),
       tags: baseTags,
     };
     this.registerOutputs({

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { EcsFirelens } from "./firelens";
 
 /**
  * What an `EcsCluster` hands each service it runs: where tasks go, how they find each other, and the
@@ -43,6 +44,8 @@ export interface EcsClusterContext {
    * @default the renderer's pinned one
    */
   initImage?: string;
+  /** The FireLens log router of every service that names no log driver, when the cluster has one. */
+  firelens?: EcsFirelens;
   /** Tags every resource carries. */
   tags: Record<string, string>;
 }

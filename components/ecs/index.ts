@@ -19,6 +19,10 @@ export {
   type EcsCapacityProviderName,
   type EcsClusterIssue,
   type ContainerInsightsLevel,
+  type EcsFirelensArgs,
+  type EcsLoggingArgs,
 } from "./cluster";
+export { awsForFluentBitImage } from "./firelens-args";
+export type { EcsFirelens, SecretOption } from "./firelens";
 export type { EcsClusterContext } from "./context";
 export type { EcsWorkload, EcsWorkloadArgs } from "./workload";

@@ -1,8 +1,14 @@
 import type { EcsContainerDefinition, EcsTaskDefinition } from "../spec/render/ecs-types";
 
 /** A container definition as Berth registers it: the renderer's, with logs, secrets and credentials. */
-export type RegisteredContainer = EcsContainerDefinition & {
+export type RegisteredContainer = Omit<EcsContainerDefinition, "logConfiguration"> & {
   repositoryCredentials?: { credentialsParameter: string };
+  /** Log options, and options whose values ECS reads from parameters (FireLens's credentials). */
+  logConfiguration?: EcsContainerDefinition["logConfiguration"] & {
+    secretOptions?: { name: string; valueFrom: string }[];
+  };
+  /** A FireLens log router's settings. */
+  firelensConfiguration?: { type: "fluentbit"; options?: Record<string, string> };
 };
 
 /** Where the `awslogs` driver writes. */

@@ -12,6 +12,8 @@ import { taskSecurityGroup } from "./network";
 import { type EcsPlan, type LaunchType, planEcs } from "./plan";
 import { registryCredentialsSecret, secretEnvParameters, secretFileParameters } from "./secrets";
 import { registeredContainer, tagMap, taskVolumes, usesAwslogs } from "./task-definition";
+import { firelensLogConfiguration, firelensTaskPolicy, taskSizeWithRouter, withLogRouter } from "./firelens";
+import type { ResolvedLogSink } from "../observability/fluent-bit-output";
 
 /** Arguments of {@link EcsWorkload}, which an {@link EcsCluster} passes for each service. */
 export interface EcsWorkloadArgs {
@@ -84,6 +86,8 @@ export class EcsWorkload extends pulumi.ComponentResource {
     const r = plan.rendering;
     const tags = { ...context.tags, "berth:cluster": context.clusterName, "berth:service": n.name };
     const child: pulumi.CustomResourceOptions = { parent: this };
+    // The cluster's log router carries the logs of a service that names no driver of its own.
+    const firelens = n.logging === undefined ? context.firelens : undefined;
 
     this.logGroup = usesAwslogs(n.logging)
       ? new aws.cloudwatch.LogGroup(
@@ -117,10 +121,17 @@ export class EcsWorkload extends pulumi.ComponentResource {
       name,
       context.clusterArn,
       pulumi
-        .all([this.logGroup?.arn, envArns, fileArns, registry?.secret.arn, request.service])
-        .apply(([logGroupArn, env, files, secretArn, service]) => ({
+        .all([
+          this.logGroup?.arn,
+          envArns,
+          fileArns,
+          registry?.secret.arn,
+          request.service,
+          firelens?.secretOptions,
+        ])
+        .apply(([logGroupArn, env, files, secretArn, service, sinkSecrets]) => ({
           logGroupArn,
-          parameterArns: Object.values(env),
+          parameterArns: [...Object.values(env), ...(sinkSecrets ?? []).map((o) => o.valueFrom)],
           fileParameterArns: Object.values(files),
           secretArns: secretArn === undefined ? [] : [secretArn],
           image: service.image,
@@ -135,8 +146,14 @@ export class EcsWorkload extends pulumi.ComponentResource {
         family: `${context.clusterName}-${r.taskDefinition.family}`,
         networkMode: r.taskDefinition.networkMode,
         requiresCompatibilities: r.taskDefinition.requiresCompatibilities,
-        cpu: r.taskDefinition.cpu,
-        memory: r.taskDefinition.memory,
+        ...(firelens
+          ? taskSizeWithRouter(
+              { cpu: r.taskDefinition.cpu, memory: r.taskDefinition.memory },
+              r.taskDefinition.containerDefinitions[0],
+              firelens.memoryReservation,
+              plan.launchType === "FARGATE",
+            )
+          : { cpu: r.taskDefinition.cpu, memory: r.taskDefinition.memory }),
         ...(r.taskDefinition.runtimePlatform && { runtimePlatform: r.taskDefinition.runtimePlatform }),
         executionRoleArn: this.roles.executionRole.arn,
         taskRoleArn: this.roles.taskRole.arn,
@@ -148,19 +165,27 @@ export class EcsWorkload extends pulumi.ComponentResource {
             this.logGroup?.name,
             context.region,
             registry?.secret.arn,
+            firelens?.secretOptions,
+            firelens && "url" in firelens.sink ? firelens.sink.url : undefined,
           ])
-          .apply(([service, env, files, group, region, credentialsArn]) =>
-            JSON.stringify(
-              containersOf(service, plan).map((container, i) =>
-                registeredContainer(container, {
-                  logs: group === undefined ? undefined : { group, region },
-                  parameterArns: { ...env, ...files },
-                  // The init container's image is public: only the service's image needs credentials.
-                  credentialsArn: i === 0 ? credentialsArn : undefined,
-                }),
-              ),
-            ),
-          ),
+          .apply(([service, env, files, group, region, credentialsArn, sinkSecrets, sinkUrl]) => {
+            const logs = group === undefined ? undefined : { group, region };
+            const containers = containersOf(service, plan).map((container, i) =>
+              registeredContainer(container, {
+                logs,
+                parameterArns: { ...env, ...files },
+                // The init container's image is public: only the service's image needs credentials.
+                credentialsArn: i === 0 ? credentialsArn : undefined,
+              }),
+            );
+            if (!firelens || !logs) return JSON.stringify(containers);
+            const sink = {
+              ...firelens.sink,
+              ...(sinkUrl !== undefined && { url: sinkUrl }),
+            } as ResolvedLogSink;
+            const logConfiguration = firelensLogConfiguration(firelens, sink, sinkSecrets ?? []);
+            return JSON.stringify(withLogRouter(containers, firelens, logConfiguration, logs));
+          }),
         ...(r.taskDefinition.volumes && { volumes: taskVolumes(r.taskDefinition.volumes) }),
         ...(r.taskDefinition.placementConstraints && {
           placementConstraints: r.taskDefinition.placementConstraints,
@@ -169,6 +194,21 @@ export class EcsWorkload extends pulumi.ComponentResource {
       },
       child,
     );
+
+    // The router writes to a CloudWatch sink with the task's role.
+    const firelensPolicy =
+      firelens?.sink.kind === "cloudwatch"
+        ? new aws.iam.RolePolicy(
+            `${name}-firelens`,
+            {
+              role: this.roles.taskRole.name,
+              policy: pulumi
+                .output(context.clusterArn)
+                .apply((arn) => JSON.stringify(firelensTaskPolicy(firelens.sink, arn))),
+            },
+            child,
+          )
+        : undefined;
 
     const tasks = taskSecurityGroup(name, n.ports, context, tags, child, request.peerAccess);
     this.securityGroup = tasks.group;
@@ -236,6 +276,7 @@ export class EcsWorkload extends pulumi.ComponentResource {
           ...[...parameters.values()],
           ...[...fileParameters.values()],
           ...(registry ? [registry.version] : []),
+          ...(firelensPolicy ? [firelensPolicy] : []),
           ...tasks.rules,
           ...exposed.attachments,
         ],

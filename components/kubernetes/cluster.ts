@@ -2,6 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceCluster, StackSupport, Workload, WorkloadRequest } from "../cluster";
 import type { MonitoringDeployment, MonitoringRequest } from "../observability-contract";
+import type { LoggingDeployment, LoggingRequest } from "../observability-contract";
 import { RandomSalt } from "../../provider/random/salt";
 import {
   asLabelValue,
@@ -176,5 +177,14 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Servi
       throw new Error(`KubernetesCluster ${this.#name} is not connected: a subclass must call connect()`);
     }
     return this.#context;
+  }
+
+  /** Runs a log agent on every node, as a DaemonSet in the cluster's namespace (used by `Logging`). */
+  deployLogging(name: string, request: LoggingRequest, parent: pulumi.ComponentResource): LoggingDeployment {
+    if (!this.#context) {
+      throw new Error(`KubernetesCluster ${this.#name} is not connected: a subclass must call connect()`);
+    }
+    const { deployKubernetesLogging } = require("./logging") as typeof import("./logging");
+    return deployKubernetesLogging(name, request, parent, this.#context);
   }
 }

@@ -8,6 +8,9 @@
 export { Monitoring } from "./monitoring";
 export { type MonitoringArgs, MonitoringArgumentsError } from "./monitoring-args";
 export { parsePrometheusDuration, prometheusDuration } from "./durations";
+export { Logging } from "./logging";
+export { type LoggingArgs, LoggingArgumentsError } from "./logging-args";
+export { fluentBitImage, fluentBitVersion } from "./fluent-bit-config";
 export type {
   AlertReceivers,
   AlertRuleName,
@@ -15,11 +18,18 @@ export type {
   EcsMonitoringOptions,
   EmailReceiver,
   KubernetesMonitoringOptions,
+  CloudWatchSink,
+  ElasticsearchSink,
+  HttpSink,
+  LoggingDeployment,
+  LoggingRequest,
   LogSink,
+  LokiSink,
   MonitoringDeployment,
   MonitoringPart,
   MonitoringRequest,
   NormalizedAlertRules,
+  StdoutSink,
   SwarmMonitoringOptions,
 } from "../observability-contract";
 export { alertmanagerConfig, alertReceiverName, type AlertRouting } from "./alertmanager-config";

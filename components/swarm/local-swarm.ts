@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringDeployment, MonitoringRequest } from "../observability-contract";
 import type { TenantPlacement, TenantRequest } from "../tenant-contract";
 import type { ServiceCluster, StackDeployment, StackRequest, Workload, WorkloadRequest } from "../cluster";
+import type { LoggingDeployment, LoggingRequest } from "../observability-contract";
 import { type EngineConnections, SwarmMode, type SwarmNetwork } from "../../provider/swarm";
 import {
   createDefaultNetwork,
@@ -136,5 +137,11 @@ export class LocalSwarm extends pulumi.ComponentResource implements ServiceClust
   /** Makes room for a tenant on this swarm: its own encrypted network (used by `Tenant`). */
   deployTenant(name: string, request: TenantRequest, parent: pulumi.ComponentResource): TenantPlacement {
     return deployTenantOnSwarm(name, request, parent, this, this.engine);
+  }
+
+  /** Runs a log agent on every node, as a global service (used by `Logging`). */
+  deployLogging(name: string, request: LoggingRequest, parent: pulumi.ComponentResource): LoggingDeployment {
+    const { deploySwarmLogging } = require("./logging") as typeof import("./logging");
+    return deploySwarmLogging(name, request, parent, this);
   }
 }
