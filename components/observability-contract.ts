@@ -84,12 +84,19 @@ export interface AlertRuleSettings {
 export interface NormalizedAlertRules {
   /** The rules to install. */
   enabled: AlertRuleName[];
+  /** `ServiceBelowDesired`'s duration. */
   belowDesiredSeconds: number;
+  /** `TaskRestarting`'s count of failed tasks. */
   restarts: number;
+  /** `TaskRestarting`'s window. */
   restartWindowSeconds: number;
+  /** `NodeDown`'s duration. */
   nodeDownSeconds: number;
+  /** `NodeDiskPressure`'s threshold. */
   diskUsedPercent: number;
+  /** `NodeMemoryPressure`'s threshold. */
   memoryUsedPercent: number;
+  /** `TargetDown`'s duration. */
   targetDownSeconds: number;
 }
 
@@ -162,7 +169,20 @@ export interface EcsMonitoringOptions {
    */
   memoryPercent?: number;
   /** The CloudWatch dashboard. */
-  dashboard?: { skip?: boolean };
+  dashboard?: {
+    /** Leave the dashboard out. @default false */
+    skip?: boolean;
+  };
+}
+
+/** Host ports that parts of the monitoring are published on (Swarm). */
+export interface MonitoringPublish {
+  /** Prometheus's HTTP port (9090 inside). */
+  prometheus?: number;
+  /** Alertmanager's HTTP port (9093 inside). */
+  alertmanager?: number;
+  /** Grafana's HTTP port (3000 inside). */
+  grafana?: number;
 }
 
 /** What a cluster needs to deploy monitoring: the `Monitoring` component's arguments, checked and defaulted. */
@@ -186,9 +206,12 @@ export interface MonitoringRequest {
   /** Container metrics (cAdvisor on Swarm). */
   containerMetrics: MonitoringPart;
   /** Host ports to publish, by part; nothing is published unless named. */
-  publish: { prometheus?: number; alertmanager?: number; grafana?: number };
+  publish: MonitoringPublish;
+  /** Options only a swarm reads. */
   swarm: SwarmMonitoringOptions;
+  /** Options only a Kubernetes cluster reads. */
   kubernetes: KubernetesMonitoringOptions;
+  /** Options only an ECS cluster reads. */
   ecs: EcsMonitoringOptions;
 }
 

@@ -54,21 +54,31 @@ export interface NormalizedTenantQuota {
   cpu?: number;
   /** Bytes. */
   memory?: number;
+  /** Pods or tasks. */
   pods?: number;
+  /** Services. */
   services?: number;
+  /** LoadBalancer Services. */
   loadBalancers?: number;
   /** Bytes. */
   storage?: number;
+  /** Persistent volume claims. */
   persistentVolumeClaims?: number;
 }
 
 /** A tenant's per-container limits in millicores and bytes. */
 export interface NormalizedTenantLimits {
+  /** CPU limit of a container that names none, in millicores. */
   defaultCpu: number;
+  /** Memory limit of a container that names none, in bytes. */
   defaultMemory: number;
+  /** CPU request of a container that names none, in millicores. */
   defaultCpuRequest: number;
+  /** Memory request of a container that names none, in bytes. */
   defaultMemoryRequest: number;
+  /** The most CPU one container may be limited to, in millicores. */
   maxCpu?: number;
+  /** The most memory one container may be limited to, in bytes. */
   maxMemory?: number;
 }
 
@@ -78,8 +88,11 @@ export interface TenantRequest {
   name: string;
   /** Its namespaces on Kubernetes (the first is where its services go). */
   namespaces: string[];
+  /** Who runs its services, each with a role. */
   owners: Required<TenantOwner>[];
+  /** The most its services may ask for, all together. */
   quota: NormalizedTenantQuota;
+  /** Per-container defaults and maximums. */
   limits: NormalizedTenantLimits;
   /** The value of the node label `berth.tenant-pool` that the tenant's tasks are placed on, if any. */
   nodePool?: string;

@@ -27,6 +27,7 @@ export type {
   LokiSink,
   MonitoringDeployment,
   MonitoringPart,
+  MonitoringPublish,
   MonitoringRequest,
   NormalizedAlertRules,
   StdoutSink,

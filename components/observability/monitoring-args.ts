@@ -6,6 +6,7 @@ import type {
   EcsMonitoringOptions,
   KubernetesMonitoringOptions,
   MonitoringPart,
+  MonitoringPublish,
   MonitoringRequest,
   NormalizedAlertRules,
   SwarmMonitoringOptions,
@@ -47,7 +48,7 @@ export interface MonitoringArgs {
    * Host ports to publish Prometheus, Alertmanager or Grafana on (Swarm). Nothing is published unless named:
    * reach them from inside the cluster, or through a tunnel.
    */
-  publish?: { prometheus?: number; alertmanager?: number; grafana?: number };
+  publish?: MonitoringPublish;
   /** Options only a swarm reads. */
   swarm?: SwarmMonitoringOptions;
   /** Options only a Kubernetes cluster reads. */

@@ -57,7 +57,7 @@ export class Tenant extends pulumi.ComponentResource implements ServiceCluster {
 
   /**
    * Checks the service against the tenant's limits and quota, counts it, and deploys it in the tenant's room.
-   * @throws {@link SpecError} with the numbers when the service asks for more than the tenant allows.
+   * @throws SpecError with the numbers when the service asks for more than the tenant allows.
    */
   deployWorkload(name: string, request: WorkloadRequest, parent: pulumi.Resource): Workload {
     const { usage, issues } = serviceUsage(request.preview, this.request.limits);

@@ -48,9 +48,13 @@ export function serviceUsage(
 
 /** The tenant's services so far, summed. */
 export interface TenantUsage {
+  /** Services deployed. */
   services: number;
+  /** Tasks counted. */
   tasks: number;
+  /** Millicores reserved. */
   cpu: number;
+  /** Bytes reserved. */
   memory: number;
 }
 
