@@ -1,0 +1,57 @@
+/** examples/tenants under mocks: two tenants' services on their own networks, and the swarm's monitoring scraping both. */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { parse } from "yaml";
+import type { SwarmServiceSpec } from "../../components/spec/render/swarm-types";
+import { loadExample } from "../support/example-program";
+import { runProgram, type MockedResource } from "../support/harness";
+
+const dynamic = (kind: string) => `pulumi-nodejs:dynamic/berth/swarm:${kind}`;
+
+function mockOutputs({ type, inputs }: MockedResource) {
+  if (type === dynamic("SwarmSecret") || type === dynamic("SwarmConfig"))
+    return { objectName: `${inputs.name}-0123456789ab`, contentHash: "0123456789ab" };
+  if (type === dynamic("SwarmMode")) return { swarmId: "swarm-1", nodeId: "node-1", initialized: false };
+  if (type.endsWith(":RandomStackId")) return { stackId: "0123456789abcdef0123456789abcdef" };
+  if (type.endsWith(":RandomPassword")) return { result: "generated-Pa55word" };
+  return {};
+}
+
+describe("examples/tenants under mocks", () => {
+  it("runs each team's api on its tenant's network, and Prometheus on both", async () => {
+    const run = await runProgram(() => loadExample("tenants"), {
+      project: "berth-tenants",
+      stack: "dev",
+      config: { alertWebhook: "https://hooks.example.com/T0K3N" },
+      secretConfig: ["alertWebhook"],
+      mockDynamic: mockOutputs,
+    });
+    const spec = (name: string) =>
+      run.resources.find((r) => r.type === dynamic("SwarmService") && r.name === name)?.inputs
+        .spec as SwarmServiceSpec;
+    for (const team of ["payments", "search"]) {
+      const api = spec(`${team}-api`);
+      assert.equal(api.Name, `${team}-api`);
+      assert.deepEqual(api.TaskTemplate.Networks, [{ Target: `tenant-${team}`, Aliases: ["api"] }]);
+    }
+    const prometheus = spec("mon-prometheus");
+    assert.deepEqual(
+      prometheus.TaskTemplate.Networks?.map((n) => n.Target),
+      ["shared-default", "tenant-payments", "tenant-search"],
+    );
+    const config = run.resources.find(
+      (r) => r.type === dynamic("SwarmConfig") && String(r.inputs.name).endsWith("prometheus.yml"),
+    );
+    const scrape = parse(String(config?.inputs.data)) as {
+      scrape_configs: { job_name: string; relabel_configs: { source_labels?: string[]; regex?: string }[] }[];
+    };
+    const keep = scrape.scrape_configs[0].relabel_configs.find(
+      (r) => r.source_labels?.[0] === "__meta_dockerswarm_network_name",
+    );
+    assert.equal(keep?.regex, "shared-default|tenant-payments|tenant-search");
+    const secret = run.resources.find(
+      (r) => r.type === dynamic("SwarmSecret") && String(r.inputs.data).includes("T0K3N"),
+    );
+    assert.ok(secret?.secretInputs.includes("data"), "the webhook is in a secret, kept secret");
+  });
+});
