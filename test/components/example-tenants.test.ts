@@ -4,18 +4,10 @@ import assert from "node:assert/strict";
 import { parse } from "yaml";
 import type { SwarmServiceSpec } from "../../components/spec/render/swarm-types";
 import { loadExample } from "../support/example-program";
-import { runProgram, type MockedResource } from "../support/harness";
+import { runProgram } from "../support/harness";
+import { swarmServiceOutputs } from "../support/swarm-mocks";
 
 const dynamic = (kind: string) => `pulumi-nodejs:dynamic/berth/swarm:${kind}`;
-
-function mockOutputs({ type, inputs }: MockedResource) {
-  if (type === dynamic("SwarmSecret") || type === dynamic("SwarmConfig"))
-    return { objectName: `${inputs.name}-0123456789ab`, contentHash: "0123456789ab" };
-  if (type === dynamic("SwarmMode")) return { swarmId: "swarm-1", nodeId: "node-1", initialized: false };
-  if (type.endsWith(":RandomStackId")) return { stackId: "0123456789abcdef0123456789abcdef" };
-  if (type.endsWith(":RandomPassword")) return { result: "generated-Pa55word" };
-  return {};
-}
 
 describe("examples/tenants under mocks", () => {
   it("runs each team's api on its tenant's network, and Prometheus on both", async () => {
@@ -24,7 +16,7 @@ describe("examples/tenants under mocks", () => {
       stack: "dev",
       config: { alertWebhook: "https://hooks.example.com/T0K3N" },
       secretConfig: ["alertWebhook"],
-      mockDynamic: mockOutputs,
+      mockDynamic: swarmServiceOutputs,
     });
     const spec = (name: string) =>
       run.resources.find((r) => r.type === dynamic("SwarmService") && r.name === name)?.inputs

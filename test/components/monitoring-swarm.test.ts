@@ -10,18 +10,10 @@ import path from "path";
 import { Monitoring, type MonitoringArgs, MonitoringArgumentsError } from "../../components/observability";
 import { LocalSwarm, type LocalSwarmArgs } from "../../components/swarm";
 import type { SwarmServiceSpec } from "../../components/spec/render/swarm-types";
-import { runProgram, type MockedResource, type ProgramRun } from "../support/harness";
+import { runProgram, type ProgramRun } from "../support/harness";
+import { swarmServiceOutputs } from "../support/swarm-mocks";
 
 const dynamic = (kind: string) => `pulumi-nodejs:dynamic/berth/swarm:${kind}`;
-
-function mockOutputs({ type, inputs }: MockedResource) {
-  if (type === dynamic("SwarmSecret") || type === dynamic("SwarmConfig"))
-    return { objectName: `${inputs.name}-0123456789ab`, contentHash: "0123456789ab" };
-  if (type === dynamic("SwarmMode")) return { swarmId: "swarm-1", nodeId: "node-1", initialized: false };
-  if (type.endsWith(":RandomStackId")) return { stackId: "0123456789abcdef0123456789abcdef" };
-  if (type.endsWith(":RandomPassword")) return { result: "generated-Pa55word" };
-  return {};
-}
 
 function deploy(
   args: Omit<MonitoringArgs, "cluster">,
@@ -36,7 +28,7 @@ function deploy(
         alertNames: monitoring.alertNames,
       };
     },
-    { mockDynamic: mockOutputs },
+    { mockDynamic: swarmServiceOutputs },
   );
 }
 
@@ -162,7 +154,7 @@ describe("Monitoring on a swarm (under mocks)", () => {
           caught = error;
         }
       },
-      { mockDynamic: mockOutputs },
+      { mockDynamic: swarmServiceOutputs },
     );
     assert.ok(caught instanceof MonitoringArgumentsError, String(caught));
     assert.deepEqual(

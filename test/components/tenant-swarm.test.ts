@@ -11,15 +11,10 @@ import type { SwarmServiceSpec } from "../../components/spec/render/swarm-types"
 import { LocalSwarm } from "../../components/swarm";
 import { Tenant, type TenantArgs, TenantArgumentsError } from "../../components/tenant";
 import type { ServiceCluster } from "../../components/cluster";
-import { runProgram, type MockedResource, type ProgramRun } from "../support/harness";
+import { runProgram, type ProgramRun } from "../support/harness";
+import { swarmServiceOutputs } from "../support/swarm-mocks";
 
 const dynamic = (kind: string) => `pulumi-nodejs:dynamic/berth/swarm:${kind}`;
-
-function mockOutputs({ type }: MockedResource) {
-  if (type === dynamic("SwarmMode")) return { swarmId: "swarm-1", nodeId: "node-1", initialized: false };
-  if (type.endsWith(":RandomStackId")) return { stackId: "0123456789abcdef0123456789abcdef" };
-  return {};
-}
 
 const limited: Partial<ContainerServiceArgs> = {
   image: "local/busybox:1",
@@ -39,7 +34,7 @@ async function attempt(
         caught = error;
       }
     },
-    { mockDynamic: mockOutputs },
+    { mockDynamic: swarmServiceOutputs },
   );
   return { caught, run };
 }

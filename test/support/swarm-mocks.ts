@@ -11,3 +11,23 @@ export function membershipOutputs(inputs: Record<string, unknown>): Record<strin
     managerAddresses: ["10.0.0.1:2377"],
   };
 }
+
+/**
+ * What the Swarm resources of a cluster's services answer under mocks: content-addressed file object
+ * names, an active swarm, a stack id, a generated password. Undefined: the checked inputs alone.
+ */
+export function swarmServiceOutputs({
+  type,
+  inputs,
+}: {
+  type: string;
+  inputs: Record<string, unknown>;
+}): Record<string, unknown> {
+  const kind = type.split(":").pop();
+  if (kind === "SwarmSecret" || kind === "SwarmConfig")
+    return { objectName: `${String(inputs.name)}-0123456789ab`, contentHash: "0123456789ab" };
+  if (kind === "SwarmMode") return { swarmId: "swarm-1", nodeId: "node-1", initialized: false };
+  if (kind === "RandomStackId") return { stackId: "0123456789abcdef0123456789abcdef" };
+  if (kind === "RandomPassword") return { result: "generated-Pa55word" };
+  return {};
+}
