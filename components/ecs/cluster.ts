@@ -16,7 +16,6 @@ import type { EcsClusterContext } from "./context";
 import { MonitoredServices } from "./monitored-services";
 import type { Ec2CapacityGroup } from "./monitoring-alarms";
 import { ecsStackSupport } from "./stack-support";
-import { clusterFirelens } from "./firelens";
 import { type ChildFactory, existingNetwork, newNetwork } from "./vpc";
 
 export type {
@@ -196,7 +195,14 @@ export class EcsCluster extends pulumi.ComponentResource implements ServiceClust
       ...(given.certificateArn !== undefined && { certificateArn: given.certificateArn }),
       ...(given.allowPlainHttp !== undefined && { allowPlainHttp: given.allowPlainHttp }),
       ...(given.initImage !== undefined && { initImage: given.initImage }),
-      ...(given.logging?.firelens && { firelens: clusterFirelens(c, given.logging.firelens, clusterName) }),
+      ...(given.logging?.firelens && {
+        // Loaded on use: its modules import @pulumi/aws, which `pulumi-berth/ecs` loads only with a cluster.
+        firelens: (require("./firelens") as typeof import("./firelens")).clusterFirelens(
+          c,
+          given.logging.firelens,
+          clusterName,
+        ),
+      }),
       tags: baseTags,
     };
     this.registerOutputs({
