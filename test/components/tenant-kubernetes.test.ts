@@ -10,8 +10,10 @@ import assert from "node:assert/strict";
 import type { Deployment } from "kubernetes-types/apps/v1";
 import type { Container, PodSpec } from "kubernetes-types/core/v1";
 import { ContainerService, type ContainerServiceArgs, ServiceSpecError } from "../../components";
+import { ComposeStack } from "../../components/compose";
 import { KubernetesCluster } from "../../components/kubernetes";
 import { Tenant, type TenantArgs, TenantArgumentsError } from "../../components/tenant";
+import { composeDir } from "../support/compose-dir";
 import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
 import {
   kubernetesMockDynamic,
@@ -249,6 +251,39 @@ describe("Tenant on a KubernetesCluster under mocks", () => {
       "limits and requests written out as the tenant counts them",
     );
     assert.equal(run.outputs.payments, "api.payments.svc.cluster.local", "the tenant's service host");
+  });
+
+  it("a ComposeStack on the tenant deploys each service into its namespace, counted against its quota", async () => {
+    const content = `
+services:
+  web:
+    image: nginx:1.27
+    user: "101"
+    expose: ["8080"]
+  worker:
+    image: worker:1
+    deploy:
+      replicas: 2
+`;
+    const program = (pods: number) => () => {
+      const cluster = new KubernetesCluster("prod", { kubeconfig: "kubeconfig-content", namespace: "shop" });
+      const tenant = new Tenant("payments", { cluster, quota: { pods } });
+      const stack = new ComposeStack("shop", {
+        cluster: tenant,
+        project: { content, workingDir: composeDir({}) },
+      });
+      return { hosts: stack.hosts };
+    };
+    const options = { mockResource: kubernetesMockResource, mockDynamic: kubernetesMockDynamic };
+    const run = await runProgram(program(3), options);
+    for (const name of ["web", "worker"])
+      assert.equal(metadataOf(run.byName(`shop-${name}`, t.deployment)).namespace, "payments", name);
+    assert.equal((run.outputs.hosts as Record<string, string>).web, "web.payments.svc.cluster.local");
+    const err = await runProgram(program(2), { ...options, preview: true }).then(
+      () => assert.fail("the preview should have failed"),
+      (e: Error) => e,
+    );
+    assert.match(String(err.message), /over its quota of 2/);
   });
 
   it("a service with registry credentials of its own pulls with them, in the tenant's namespace", async () => {
