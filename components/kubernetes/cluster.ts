@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceCluster, StackSupport, Workload, WorkloadRequest } from "../cluster";
 import type { MonitoringDeployment, MonitoringRequest } from "../observability-contract";
 import type { LoggingDeployment, LoggingRequest } from "../observability-contract";
+import type { TenantPlacement, TenantRequest } from "../tenant-contract";
 import { RandomSalt } from "../../provider/random/salt";
 import {
   asLabelValue,
@@ -47,6 +48,9 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Servi
   readonly #type: string;
   readonly #gke: boolean;
   #context?: KubernetesClusterContext;
+  #namespaceName = "";
+  /** The namespaces of the cluster's tenants, with the tenant holding each. */
+  readonly #tenantNamespaces = new Map<string, string>();
 
   /**
    * @param internal For clusters that provision the cluster first (`GkeCluster`): the component
@@ -119,6 +123,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Servi
           ).metadata.name;
     const salt = new RandomSalt(`${name}-salt`, { parent: this });
 
+    this.#namespaceName = namespaceName;
     const self = this as unknown as Connected;
     self.namespace = namespace;
     self.provider = provider;
@@ -169,6 +174,24 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Servi
       gke: this.#gke,
       provider: context.provider,
       ...(context.monitoring !== undefined && { monitoring: context.monitoring }),
+    });
+  }
+
+  /**
+   * Makes room for a `Tenant`: its namespaces with Pod Security `restricted` enforced, a ResourceQuota,
+   * a LimitRange, default-deny NetworkPolicies that let DNS and the tenant's own traffic through, its
+   * owners' RoleBindings and its pull Secret, as children of `parent`; services deployed on the tenant
+   * go to its first namespace.
+   *
+   * @throws `TenantArgumentsError` for a namespace that is Kubernetes' own, the cluster's, or another
+   *   tenant's, before anything is created.
+   */
+  deployTenant(name: string, request: TenantRequest, parent: pulumi.ComponentResource): TenantPlacement {
+    const { deployKubernetesTenant } = require("./tenant") as typeof import("./tenant");
+    return deployKubernetesTenant(name, request, parent, {
+      context: this.connected(),
+      clusterNamespace: this.#namespaceName,
+      claimed: this.#tenantNamespaces,
     });
   }
 

@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { KubernetesMonitoring } from "../spec/render/kubernetes";
+import type { PodSecurityLevel } from "../spec/render/kubernetes-pod-security";
 
 /** What each service deployed on a `KubernetesCluster` is handed. */
 export interface KubernetesClusterContext {
@@ -21,4 +22,18 @@ export interface KubernetesClusterContext {
   kubeContext?: string;
   /** How the cluster's Prometheus finds services with metrics. */
   monitoring?: KubernetesMonitoring;
+  /** The Pod Security level the namespace enforces (a tenant's: `restricted`); none by default. */
+  podSecurity?: PodSecurityLevel;
+  /** Node labels every pod is scheduled onto (a tenant's node pool); none by default. */
+  nodeSelector?: Record<string, string>;
+  /**
+   * The namespaces whose pods each service's NetworkPolicy admits to its ports (a tenant's), instead of
+   * the stack's pods; the stack's pods by default.
+   */
+  peerNamespaces?: string[];
+  /**
+   * An image pull Secret in the namespace that pods of services without registry credentials of their
+   * own pull with (a tenant's); none by default.
+   */
+  imagePullSecret?: pulumi.Output<string>;
 }

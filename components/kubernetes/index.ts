@@ -12,6 +12,7 @@ export {
   type PodMonitor,
   type PodMonitoring,
 } from "../spec/render/kubernetes";
+export type { PodSecurityLevel } from "../spec/render/kubernetes-pod-security";
 export {
   KubernetesCluster,
   KubernetesClusterError,

@@ -93,10 +93,16 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
     const partOf = context.partOf;
     // Refusals fail the preview, before anything exists.
     const peerAccess = request.peerAccess;
-    const planned = renderKubernetes(n, {
+    const placement = {
       partOf,
       peerAccess,
       monitoring: context.monitoring,
+      podSecurity: context.podSecurity,
+      nodeSelector: context.nodeSelector,
+      peerNamespaces: context.peerNamespaces,
+    };
+    const planned = renderKubernetes(n, {
+      ...placement,
       onIgnored: (issue) => pulumi.log.warn(`service ${n.name}: ${issue.path} ${issue.message}`, this),
     });
     const sdk = require("@pulumi/kubernetes") as typeof k8s;
@@ -121,13 +127,14 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
     const configObjects = configFiles(factory, request.files.configs);
     const registry =
       request.registryAuth === undefined ? undefined : registrySecret(factory, request.registryAuth);
+    const imagePullSecret = registry?.objectName ?? context.imagePullSecret;
     this.secrets = [env, ...secretFileObjects.values(), registry].flatMap((o) => (o ? [o.resource] : []));
     this.configMaps = [...configObjects.values()].map((o) => o.resource);
 
     const objectNames = combine(
       record([
         ["secretEnv", env?.objectName],
-        ["imagePullSecret", registry?.objectName],
+        ["imagePullSecret", imagePullSecret],
       ]),
       combine(namesOf(secretFileObjects), namesOf(configObjects), (secrets, configs) => ({
         secrets,
@@ -136,7 +143,7 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
       (single, files): KubernetesObjectNames => ({ ...single, ...files }),
     );
     this.objects = combine(request.service, objectNames, (service, names) =>
-      renderKubernetes(service, { partOf, peerAccess, objectNames: names, monitoring: context.monitoring }),
+      renderKubernetes(service, { ...placement, objectNames: names }),
     );
     // Every object in the cluster's namespace, once for all of them.
     const placed = combine(this.objects, context.namespace, (all, namespace) =>

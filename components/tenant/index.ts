@@ -6,6 +6,13 @@
  */
 export { Tenant } from "./tenant";
 export { type TenantArgs, TenantArgumentsError } from "./tenant-args";
+export {
+  harborRoleOf,
+  type TenantGitLabRegistry,
+  type TenantHarbor,
+  type TenantHarborRegistry,
+  type TenantRegistry,
+} from "./registry";
 export { countedTasks, type ServiceUsage, type TenantUsage } from "./usage";
 export {
   type NormalizedTenantLimits,

@@ -12,6 +12,7 @@ import { type AddIssue, isWhole, issueCollector, show, unknownFields } from "../
 import { type ArgumentIssue, ComponentArgumentsError } from "../arguments/error";
 import { isDnsLabel } from "../arguments";
 import { parseCpu, parseMemory } from "../spec/units";
+import { type TenantRegistry, tenantRegistryIssues } from "./registry";
 
 /** Arguments of {@link Tenant}. */
 export interface TenantArgs {
@@ -36,6 +37,13 @@ export interface TenantArgs {
   nodePool?: string;
   /** The tenant's pull credentials (its registry robot), used by every service of the tenant. Secret. */
   registryAuth?: pulumi.Input<RegistryCredentials>;
+  /**
+   * The tenant's room in a registry: a Harbor project of its own (storage quota, pull and push robots,
+   * its owners as members), or a read-only deploy token of a GitLab project. Its pull credentials are the
+   * tenant's `registryAuth` unless that is given.
+   * @default none
+   */
+  registry?: TenantRegistry;
 }
 
 /** `Tenant`'s arguments are wrong: `issues` lists each, with its field. */
@@ -133,7 +141,7 @@ export function tenantRequest(name: string, args: TenantArgs): TenantRequest {
   const { issues, add } = issueCollector();
   unknownFields(
     args,
-    ["cluster", "owners", "quota", "limits", "namespaces", "nodePool", "registryAuth"],
+    ["cluster", "owners", "quota", "limits", "namespaces", "nodePool", "registryAuth", "registry"],
     "",
     add,
   );
@@ -163,6 +171,7 @@ export function tenantRequest(name: string, args: TenantArgs): TenantRequest {
   if (new Set(namespaces).size !== namespaces.length) add("namespaces", "names a namespace twice");
   if (args.nodePool !== undefined && !/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(args.nodePool))
     add("nodePool", `${show(args.nodePool)} is not a node label value`);
+  tenantRegistryIssues(args.registry, owners, add);
   const request: TenantRequest = {
     name,
     namespaces,

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceCluster, Workload, WorkloadRequest } from "../cluster";
+import type { RegistryCredentials, ServiceCluster, Workload, WorkloadRequest } from "../cluster";
 import { SpecError } from "../spec/errors";
 import type { TenantPlacement, TenantRequest } from "../tenant-contract";
+import { deployTenantRegistry } from "./registry";
 import { type TenantArgs, TenantArgumentsError, tenantRequest } from "./tenant-args";
 import { quotaIssues, serviceUsage, type TenantUsage } from "./usage";
 
@@ -31,12 +32,22 @@ export class Tenant extends pulumi.ComponentResource implements ServiceCluster {
   readonly stackSupport?: ServiceCluster["stackSupport"];
   /** The tenant's arguments, checked. */
   readonly request: TenantRequest;
+  /** The tenant's Harbor project, with a Harbor `registry`. */
+  readonly registryProject?: pulumi.Output<string>;
+  /** The push robot's credentials, for the tenant's CI, with a Harbor `registry`. Secret. */
+  readonly pushCredentials?: pulumi.Output<RegistryCredentials>;
   readonly #placement: TenantPlacement;
   readonly #usage: TenantUsage = { services: 0, tasks: 0, cpu: 0, memory: 0 };
 
   constructor(name: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:tenant:Tenant", name, {}, opts);
-    this.request = tenantRequest(name, args);
+    const checked = tenantRequest(name, args);
+    // The registry's pull credentials, made once the cluster has accepted the tenant.
+    const pullAuth =
+      args.registry !== undefined && checked.registryAuth === undefined
+        ? pulumi.deferredOutput<RegistryCredentials>()
+        : undefined;
+    this.request = pullAuth ? { ...checked, registryAuth: pullAuth[0] } : checked;
     const cluster = args.cluster;
     if (!cluster.deployTenant)
       throw new TenantArgumentsError(name, [
@@ -52,7 +63,13 @@ export class Tenant extends pulumi.ComponentResource implements ServiceCluster {
     this.tenantName = name;
     this.#placement = cluster.deployTenant(name, this.request, this);
     this.stackSupport = this.#placement.stackSupport;
-    this.registerOutputs({});
+    if (args.registry) {
+      const room = deployTenantRegistry(this.request, args.registry, this);
+      pullAuth?.[1](room.pullCredentials);
+      this.registryProject = room.project;
+      this.pushCredentials = room.pushCredentials;
+    }
+    this.registerOutputs({ registryProject: this.registryProject, pushCredentials: this.pushCredentials });
   }
 
   /**

@@ -3,6 +3,7 @@ import { architectureOf, kubernetesArchitecture } from "../platform";
 import type { NormalizedHealthCheck, NormalizedService } from "../types";
 import { formatCpu, formatMemory, maxCount } from "../units";
 import { type Refusals, type RenderOptions, secondsCeil } from "./refusals";
+import { type PodSecurityLevel, restrictedContainerSecurity } from "./kubernetes-pod-security";
 import {
   containerOptions,
   emptyDirFor,
@@ -34,6 +35,19 @@ export interface KubernetesRenderOptions extends RenderOptions {
    * metrics port admitted from the service's peers only.
    */
   monitoring?: KubernetesMonitoring;
+  /**
+   * The Pod Security Standards level the pods must meet (a tenant's namespaces enforce `restricted`):
+   * containers get what it requires, and a service that cannot meet it is refused, naming each field.
+   * Default: none beyond Berth's secure defaults.
+   */
+  podSecurity?: PodSecurityLevel;
+  /** Node labels every pod must be scheduled onto (a tenant's node pool), besides the service's own. Default: none. */
+  nodeSelector?: Record<string, string>;
+  /**
+   * The namespaces whose pods the NetworkPolicy admits to the service's ports, instead of the stack's
+   * pods (a tenant's namespaces). Default: the stack's pods, in the service's namespace.
+   */
+  peerNamespaces?: string[];
 }
 
 /** How a cluster's Prometheus finds the pods of services with `metrics`. */
@@ -234,7 +248,11 @@ function container(
     ...(extra.tty && { tty: true }),
     resources: withExtendedResources(resources(n), extra.extendedResources),
     ...probes(n.healthCheck),
-    securityContext: { ...securityContext(n, refusals), ...extra.securityContext },
+    securityContext: {
+      ...securityContext(n, refusals),
+      ...extra.securityContext,
+      ...(options.podSecurity === "restricted" && restrictedContainerSecurity(n, refusals)),
+    },
     ...(mounts.length > 0 && { volumeMounts: mounts }),
   };
 }
@@ -322,9 +340,18 @@ export function podSpec(
     restartPolicy,
     terminationGracePeriodSeconds: secondsCeil(n.stopGracePeriod),
     ...podOptions(n, refusals),
-    ...(n.platform !== undefined && {
-      nodeSelector: { "kubernetes.io/arch": kubernetesArchitecture[architectureOf(n.platform)] },
-    }),
+    ...nodeSelector(n, options),
     ...scheduling(n, refusals),
   };
+}
+
+/** The platform's architecture and the cluster's own node labels, when there are any. */
+function nodeSelector(n: NormalizedService, options: KubernetesRenderOptions): Pick<PodSpec, "nodeSelector"> {
+  const selector = {
+    ...(n.platform !== undefined && {
+      "kubernetes.io/arch": kubernetesArchitecture[architectureOf(n.platform)],
+    }),
+    ...options.nodeSelector,
+  };
+  return Object.keys(selector).length > 0 ? { nodeSelector: selector } : {};
 }

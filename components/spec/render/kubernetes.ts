@@ -393,20 +393,31 @@ const networkPort = (p: NormalizedPort): NetworkPolicyPort => ({
   protocol: p.protocol === "udp" ? "UDP" : "TCP",
 });
 
+/** The label the API server gives every namespace, its name: no one can set it to another value. */
+export const namespaceNameLabel = "kubernetes.io/metadata.name";
+
 /**
  * Denies ingress to the service's pods except: from the pods of its stack (or, without `partOf`, of its
- * namespace) to every port it declares, and from anywhere to its public ports (load balancers, ingress
- * controllers and host ports bring outside traffic).
+ * namespace; with `peerNamespaces`, of those namespaces) to every port it declares, and from anywhere to
+ * its public ports (load balancers, ingress controllers and host ports bring outside traffic).
  */
 function networkPolicy(
   n: NormalizedService,
   metadata: ObjectMeta,
   options: KubernetesRenderOptions,
 ): NetworkPolicy {
-  const peers =
-    options.partOf === undefined
-      ? { podSelector: {} }
-      : { podSelector: { matchLabels: { [partOfLabel]: options.partOf } } };
+  const peers: NetworkPolicyPeer =
+    options.peerNamespaces !== undefined
+      ? {
+          namespaceSelector: {
+            matchExpressions: [
+              { key: namespaceNameLabel, operator: "In", values: [...options.peerNamespaces] },
+            ],
+          },
+        }
+      : options.partOf === undefined
+        ? { podSelector: {} }
+        : { podSelector: { matchLabels: { [partOfLabel]: options.partOf } } };
   const open = n.ports.filter((p) => p.public || p.http);
   const fromPeers =
     options.peerAccess === "any-port"
@@ -446,7 +457,7 @@ function metricsIngress(
   const fromPeers = options.peerAccess !== "any-port" && !declared ? [peers] : [];
   const scraper = scraperNamespace(options.monitoring);
   const fromScraper = scraper
-    ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": scraper } } }]
+    ? [{ namespaceSelector: { matchLabels: { [namespaceNameLabel]: scraper } } }]
     : [];
   const from = [...fromPeers, ...fromScraper];
   return from.length > 0 ? [{ from, ports: port }] : [];

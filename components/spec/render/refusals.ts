@@ -37,6 +37,14 @@ export class Refusals {
     }
   }
 
+  /**
+   * Records that `path` breaks a rule of the place the service is deployed to (a tenant's Pod Security
+   * level): always an error, even for fields in `ignoreUnsupported`, since the cluster would refuse the pods.
+   */
+  forbid(path: string, message: string): void {
+    this.errors.push({ path, message });
+  }
+
   throwIfAny(): void {
     if (this.errors.length > 0) throw new SpecError(this.service.name, this.errors);
   }
