@@ -119,7 +119,7 @@ export function chartPreflight(files: ChartFiles): ChartPreflight {
     try {
       valuesSchema = JSON.parse(schemaText) as Record<string, unknown>;
     } catch (err) {
-      throw new Error(`values.schema.json is not JSON: ${(err as Error).message}`);
+      throw new Error(`values.schema.json is not JSON: ${(err as Error).message}`, { cause: err });
     }
   }
   const defaults: unknown = YAML.parse(files.get("values.yaml") ?? "") ?? {};
