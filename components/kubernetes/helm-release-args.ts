@@ -41,7 +41,7 @@ export interface HelmReleaseArgs {
   /** The chart repository: `https://...`, or an OCI registry path `oci://host/path`. None for a local chart. */
   repository?: string;
   /** The chart's version. Required with `repository`, so that an update never installs a newer chart unasked. */
-  version?: string;
+  version?: pulumi.Input<string>;
   /**
    * A local copy of the remote chart (`helm pull <repository>/<chart> --version <version>` writes one),
    * for the preflight: `objects` mode, `crds: "apply"` and the values check need the chart's files. Its
@@ -148,24 +148,33 @@ export function planHelmRelease(args: HelmReleaseArgs): HelmReleasePlan {
   if (args.repository !== undefined) {
     if (!/^(https|oci):\/\/[^\s/]+/.test(args.repository))
       add("repository", `must be an https:// or oci:// address, not ${show(args.repository)}`);
-    if (typeof args.version !== "string" || args.version.trim() === "")
+    if (args.version === undefined || (typeof args.version === "string" && args.version.trim() === ""))
       add(
         "version",
         "required for a chart from a repository, so that updates never change the chart unasked",
       );
-    if (args.chartArchive !== undefined) {
+    if (args.chartArchive !== undefined && args.version !== undefined && typeof args.version !== "string")
+      add(
+        "version",
+        "must be a plain string with chartArchive, so that the archive can be checked against it",
+      );
+    else if (args.chartArchive !== undefined) {
       preflight = readPreflight(args.chartArchive, "chartArchive", add);
-      if (preflight && (preflight.name !== args.chart || preflight.version !== args.version))
+      if (
+        preflight &&
+        (preflight.name !== args.chart ||
+          (typeof args.version === "string" && preflight.version !== args.version))
+      )
         add(
           "chartArchive",
-          `holds ${preflight.name} ${preflight.version}, not ${args.chart} ${String(args.version)}`,
+          `holds ${preflight.name} ${preflight.version}, not ${args.chart} ${args.version}`,
         );
     }
   } else if (args.chartArchive !== undefined) {
     add("chartArchive", "only for a chart from a repository: a local chart is read where it is");
   } else if (typeof args.chart === "string" && args.chart.trim() !== "") {
     preflight = readPreflight(args.chart, "chart", add);
-    if (preflight && args.version !== undefined && preflight.version !== args.version)
+    if (preflight && typeof args.version === "string" && preflight.version !== args.version)
       add("version", `the chart at ${show(args.chart)} is version ${preflight.version}, not ${args.version}`);
   }
 

@@ -125,7 +125,11 @@ describe("HelmRelease in release mode (under mocks)", () => {
     assert.match(String(release.inputs.namespace), /^[a-z0-9-]+$/);
     assert.deepEqual(release.inputs.values, { replicas: 2 });
     assert.deepEqual(release.secretInputs, [], "plain values are given as they are");
-    assert.deepEqual(release.secretOutputs, ["values"], "the values Helm echoes back are kept secret all the same");
+    assert.deepEqual(
+      release.secretOutputs,
+      ["values"],
+      "the values Helm echoes back are kept secret all the same",
+    );
     assert.equal(release.inputs.skipCrds, true, "Berth applies the CRDs");
     assert.equal(release.inputs.skipAwait, false, "Helm waits for the workloads");
     assert.equal(release.inputs.waitForJobs, true);
