@@ -14,6 +14,14 @@ export interface ChartHazard {
   reason: string;
 }
 
+/** One file of a chart's `crds/`. */
+export interface ChartCrdFile {
+  /** Its path inside the chart, such as `crds/widgets.yaml`. */
+  file: string;
+  /** Its documents, parsed: the CustomResourceDefinitions. */
+  objects: Record<string, unknown>[];
+}
+
 /** What the preflight read from a chart. */
 export interface ChartPreflight {
   /** `name` in `Chart.yaml`. */
@@ -23,7 +31,7 @@ export interface ChartPreflight {
   /** Every hook, `lookup` and random generator in the chart's templates and subcharts' templates. */
   hazards: ChartHazard[];
   /** The chart's CRDs (the files under `crds/`), each file's documents parsed. */
-  crds: { file: string; objects: Record<string, unknown>[] }[];
+  crds: ChartCrdFile[];
   /** The chart's `values.schema.json`, parsed; undefined when it has none. */
   valuesSchema?: Record<string, unknown>;
   /** The chart's own `values.yaml`, which the schema is checked against together with the given values. */
