@@ -318,11 +318,34 @@ describe("HelmRelease's checks before anything is created (under mocks)", () => 
         chart: webChart,
         values: { replicas: pulumi.output(0), image: { pullPolicy: pulumi.secret("Sometimes") } },
       })),
-      (err: Error & { run?: ProgramRun }) => {
+      (err: Error & { resources?: { type: string }[] }) => {
         assert.match(err.message, /HelmRelease web:/);
+        assert.deepEqual(
+          (err.resources ?? []).filter((r) => r.type === types.release),
+          [],
+          "the release waits for the check",
+        );
         assert.match(err.message, /values\.replicas: must be >= 1/);
         assert.match(err.message, /values\.image\.pullPolicy: must be one of/);
         assert.doesNotMatch(err.message, /Sometimes/, "the secret is not quoted");
+        return true;
+      },
+    );
+  });
+
+  it("checks values from secret config in a preview, before anything is applied", async () => {
+    await assert.rejects(
+      runProgram(
+        () => {
+          const cluster = new KubernetesCluster("k8s", { kubeconfig: "apiVersion: v1\nkind: Config\n" });
+          const password = new pulumi.Config().requireSecret("password");
+          new HelmRelease("web", { cluster, chart: webChart, values: { password } });
+        },
+        { mockResource, preview: true, config: { password: "short" }, secretConfig: ["password"] },
+      ),
+      (err: Error) => {
+        assert.match(err.message, /values\.password: must NOT have fewer than 8 characters/);
+        assert.doesNotMatch(err.message, /\bshort\b/, "the secret is not quoted");
         return true;
       },
     );
