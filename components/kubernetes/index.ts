@@ -23,3 +23,18 @@ export { kubernetesClusterIssues, defaultNamespace } from "./cluster-args";
 export type { KubernetesClusterContext } from "./context";
 export type { KubernetesWorkload, KubernetesWorkloadArgs, KubernetesWorkloadResult } from "./workload";
 export { GkeCluster, GkeClusterError, type GkeClusterArgs, type GkeNodePoolArgs } from "./gke";
+export {
+  HelmRelease,
+  HelmReleaseError,
+  defaultHelmTimeoutSeconds,
+  type HelmReleaseArgs,
+  type HelmReleaseCluster,
+  type HelmReleaseMode,
+} from "./helm-release";
+export {
+  chartPreflight,
+  randomGenerators,
+  type ChartHazard,
+  type ChartPreflight,
+} from "./helm-chart-preflight";
+export { readChartFiles, type ChartFiles } from "./helm-chart-files";

@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HarborHealth } from "../../../provider/harbor/health";
+import { installHelmChart } from "../../kubernetes/helm-chart-install";
 import { RandomPassword } from "../../../provider/random/password";
 import { missingPeersMessage } from "../../../provider/shared/peer-packages";
 import type { HarborConnection } from "../../../provider/harbor/resource-connection";
@@ -127,20 +128,23 @@ export class HarborRegistry extends pulumi.ComponentResource {
         values: install.values,
       })
       .apply((r) => harborHelmValues(r as unknown as ResolvedInstall));
-    const release = new sdk.helm.v3.Release(
+    // Called without a component of its own: the release keeps its name and place under the registry.
+    const { release } = installHelmChart(
       `${name}-release`,
       {
-        name: "harbor",
+        cluster: install.cluster,
         chart: "harbor",
+        repository: harborChartRepository,
         version: install.chartVersion ?? defaultHarborChartVersion,
-        repositoryOpts: { repo: harborChartRepository },
         namespace: ns.metadata.name,
+        releaseName: "harbor",
         // The admin password, and any database or Redis password, are in the values.
         values: pulumi.secret(resolved),
-        timeout: 900,
+        timeoutSeconds: 900,
       },
-      { parent: this, provider },
+      this,
     );
+    if (!release) throw new pulumi.ResourceError("the harbor chart was not installed as a release", this);
     return { url, password, release, namespace: ns.metadata.name as pulumi.Output<string | undefined> };
   }
 }
