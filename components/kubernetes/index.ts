@@ -22,3 +22,26 @@ export { kubernetesClusterIssues, defaultNamespace } from "./cluster-args";
 export type { KubernetesClusterContext } from "./context";
 export type { KubernetesWorkload, KubernetesWorkloadArgs, KubernetesWorkloadResult } from "./workload";
 export { GkeCluster, GkeClusterError, type GkeClusterArgs, type GkeNodePoolArgs } from "./gke";
+export { type ArgoCdConnection, inClusterServer } from "./gitops-contract";
+export {
+  GitOpsProject,
+  GitOpsProjectArgumentsError,
+  repositorySecretLabel,
+  repositorySecretName,
+  resourcesFinalizer,
+} from "./gitops-project";
+export type {
+  GitOpsDestination,
+  GitOpsHttpsCredentials,
+  GitOpsProjectArgs,
+  GitOpsRepository,
+  GitOpsSshCredentials,
+} from "./gitops-args";
+export { GitOpsApplication, GitOpsApplicationArgumentsError } from "./gitops-application";
+export type {
+  GitOpsApplicationArgs,
+  GitOpsChartSource,
+  GitOpsPathSource,
+  GitOpsProjectReference,
+  GitOpsSyncPolicy,
+} from "./gitops-application-args";
