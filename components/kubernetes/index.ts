@@ -45,3 +45,6 @@ export type {
   GitOpsProjectReference,
   GitOpsSyncPolicy,
 } from "./gitops-application-args";
+export { ArgoCd, ArgoCdArgumentsError } from "./argocd";
+export type { ArgoCdArgs, ArgoCdSso } from "./argocd-args";
+export { argoCdChart } from "./argocd-values";

@@ -1,12 +1,20 @@
 /**
  * Argo CD under mocks: `GitOpsProject` and `GitOpsApplication` checked strictly by Argo CD's own CRDs,
- * their refusals before any resource, and the secret-ness of repository credentials.
+ * their refusals before any resource, and the secret-ness of repository credentials; `ArgoCd`'s chart,
+ * CRDs and values field by field.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fs from "fs";
+import path from "path";
+import { parse } from "yaml";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  ArgoCd,
+  type ArgoCdArgs,
+  ArgoCdArgumentsError,
+  argoCdChart,
   type ArgoCdConnection,
   GitOpsApplication,
   type GitOpsApplicationArgs,
@@ -14,10 +22,12 @@ import {
   GitOpsProject,
   type GitOpsProjectArgs,
   GitOpsProjectArgumentsError,
+  KubernetesCluster,
 } from "../../components/kubernetes";
+import { bcryptHash } from "../../provider/shared/bcrypt";
 import { crdValidator } from "../support/crd-schema";
 import { runProgram, type ProgramRun } from "../support/harness";
-import { kubernetesMockDynamic, kubernetesMockResource } from "../support/kubernetes-mocks";
+import { CreationOptions, kubernetesMockDynamic, kubernetesMockResource } from "../support/kubernetes-mocks";
 
 const types = {
   project: "kubernetes:argoproj.io/v1alpha1:AppProject",
@@ -271,3 +281,167 @@ describe("GitOpsApplication", () => {
     );
   });
 });
+
+const argoTypes = {
+  release: "kubernetes:helm.sh/v3:Release",
+  configFile: "kubernetes:yaml/v2:ConfigFile",
+  namespace: "kubernetes:core/v1:Namespace",
+} as const;
+
+interface ArgoValues {
+  crds: { install: boolean };
+  configs: {
+    cm: Record<string, unknown>;
+    params: Record<string, unknown>;
+    secret: { argocdServerAdminPassword: string; extra?: Record<string, string> };
+  };
+  "redis-ha"?: { enabled: boolean };
+  server?: { replicas: number };
+  repoServer?: { replicas: number };
+  applicationSet?: { replicas: number };
+}
+
+/** A KubernetesCluster with an ArgoCd of `args` and a project on it, under mocks. */
+async function deployArgoCd(args: Omit<ArgoCdArgs, "cluster"> = {}) {
+  const capture = new CreationOptions();
+  const run = await runProgram(
+    () => {
+      pulumi.runtime.registerStackTransformation(capture.transformation);
+      const cluster = new KubernetesCluster("prod", { kubeconfig: "kubeconfig", namespace: "shop" });
+      const argo = new ArgoCd("argo", { cluster, ...args });
+      new GitOpsProject("shop", {
+        argoCd: argo,
+        repositories: [{ url: gitUrl }],
+        destinations: [{ namespace: "shop" }],
+        applicationNamespaces: [...argo.applicationNamespaces],
+      });
+      return {
+        adminPassword: argo.adminPassword,
+        passwordIsSecret: pulumi.isSecret(argo.adminPassword),
+        serverUrl: argo.serverUrl,
+      };
+    },
+    { mockResource: kubernetesMockResource, mockDynamic: kubernetesMockDynamic },
+  );
+  const release = run.byName("argo-argo-cd", argoTypes.release);
+  return { run, capture, release, values: release.inputs.values as ArgoValues };
+}
+
+const sso = {
+  issuer: "https://login.example.com",
+  clientId: "argocd",
+  clientSecret: "oidc-secret-81c4",
+};
+
+describe("ArgoCd", () => {
+  it("installs the pinned chart without its CRDs, after applying them server-side from the same release", async () => {
+    const { run, capture, release, values } = await deployArgoCd();
+    assert.equal(release.inputs.chart, "argo-cd");
+    assert.equal(release.inputs.version, argoCdChart.version);
+    assert.deepEqual(release.inputs.repositoryOpts, { repo: "https://argoproj.github.io/argo-helm" });
+    assert.equal(release.inputs.namespace, "argocd");
+    assert.equal(release.inputs.skipCrds, true);
+    assert.equal(values.crds.install, false, "the chart's CRDs are templates, switched off by value");
+    const files = run.resources.filter((r) => r.type === argoTypes.configFile).map((r) => r.inputs.file);
+    const base = `https://raw.githubusercontent.com/argoproj/argo-cd/${argoCdChart.appVersion}/manifests/crds`;
+    assert.deepEqual(files.sort(), [
+      `${base}/application-crd.yaml`,
+      `${base}/applicationset-crd.yaml`,
+      `${base}/appproject-crd.yaml`,
+    ]);
+    assert.deepEqual(capture.dependsOn(argoTypes.release, "argo-argo-cd"), [
+      `${argoTypes.configFile} argo-crds-application`,
+      `${argoTypes.configFile} argo-crds-applicationset`,
+      `${argoTypes.configFile} argo-crds-appproject`,
+    ]);
+    // The projects wait for Argo CD.
+    assert.ok(capture.dependsOn(types.project, "shop-project").includes(`${argoTypes.release} argo-argo-cd`));
+    // The CRD fixtures the tests validate against are the installed version's.
+    for (const fixture of ["argoproj.io_applications.yaml", "argoproj.io_appprojects.yaml"]) {
+      const header = fs.readFileSync(path.join(__dirname, "../../../test/fixtures/crds", fixture), "utf8");
+      assert.match(header.split("\n")[0], new RegExp(`\\(${argoCdChart.appVersion}\\)$`));
+    }
+  });
+
+  it("gives Argo CD the bcrypt hash of a generated admin password, both kept secret", async () => {
+    const { run, release, values } = await deployArgoCd();
+    const password = run.outputs.adminPassword as string;
+    assert.match(password, /^[A-Za-z0-9]{24}$/);
+    assert.equal(run.outputs.passwordIsSecret, true);
+    const hash = values.configs.secret.argocdServerAdminPassword;
+    assert.match(hash, /^\$2b\$10\$/);
+    const salt = bcryptSalt(hash);
+    assert.equal(bcryptHash(password, salt, 10), hash, "the hash is of the password given out");
+    assert.ok(release.secretInputs.includes("values"), `${release.secretInputs}`);
+    assert.equal(values.configs.cm["admin.enabled"], true);
+  });
+
+  it("serves TLS, and watches the application namespaces it shares with its projects", async () => {
+    const { run, values } = await deployArgoCd({ applicationNamespaces: ["team-apps", "ops-apps"] });
+    assert.equal(values.configs.params["server.insecure"], false);
+    assert.equal(values.configs.params["application.namespaces"], "team-apps,ops-apps");
+    const project = run.byName("shop-project", types.project);
+    assert.deepEqual((project.inputs.spec as { sourceNamespaces: string[] }).sourceNamespaces, [
+      "team-apps",
+      "ops-apps",
+    ]);
+    assert.deepEqual(validAppProject(project.inputs), []);
+    assert.equal(run.outputs.serverUrl, "https://argocd-server.argocd.svc.cluster.local");
+  });
+
+  it("disables the admin account once SSO is configured, its client secret kept out of the ConfigMap", async () => {
+    const { values } = await deployArgoCd({ url: "https://argocd.example.com", sso });
+    assert.equal(values.configs.cm["admin.enabled"], false);
+    assert.equal(values.configs.cm.url, "https://argocd.example.com");
+    const oidc = parse(values.configs.cm["oidc.config"] as string) as Record<string, unknown>;
+    assert.equal(oidc.issuer, sso.issuer);
+    assert.equal(oidc.clientID, sso.clientId);
+    assert.equal(oidc.clientSecret, "$oidc.clientSecret");
+    assert.ok(!JSON.stringify(values.configs.cm).includes(sso.clientSecret));
+    assert.deepEqual(values.configs.secret.extra, { "oidc.clientSecret": sso.clientSecret });
+  });
+
+  it("runs highly available only when asked", async () => {
+    const single = await deployArgoCd();
+    assert.equal(single.values["redis-ha"], undefined);
+    const { values } = await deployArgoCd({ ha: true });
+    assert.deepEqual(values["redis-ha"], { enabled: true });
+    assert.equal(values.server?.replicas, 2);
+    assert.equal(values.repoServer?.replicas, 2);
+    assert.equal(values.applicationSet?.replicas, 2);
+  });
+
+  it("refuses SSO without a URL and its own namespace as an application namespace, before any resource", async () => {
+    const { error, run } = await refusal(() => {
+      const cluster = new KubernetesCluster("prod", { kubeconfig: "kubeconfig", namespace: "shop" });
+      new ArgoCd("argo", {
+        cluster,
+        sso,
+        applicationNamespaces: ["argocd"],
+        url: "http://argocd.example.com",
+      });
+    });
+    assert.ok(error instanceof ArgoCdArgumentsError);
+    assert.match(error.message, /url: "http:\/\/argocd\.example\.com" is not an https:\/\/ URL/);
+    assert.match(error.message, /applicationNamespaces\[0\]: Argo CD's own namespace is always watched/);
+    assert.deepEqual(
+      run.resources.filter((r) => r.type === argoTypes.release || r.type === argoTypes.configFile),
+      [],
+    );
+    const missing = await refusal(() => {
+      const cluster = new KubernetesCluster("prod", { kubeconfig: "kubeconfig", namespace: "shop" });
+      new ArgoCd("argo", { cluster, sso });
+    });
+    assert.match(missing.error.message, /url: required with sso/);
+  });
+});
+
+const bcryptAlphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** The 16 salt bytes of a bcrypt hash (its 22 characters after `$2b$NN$`). */
+function bcryptSalt(hash: string): Buffer {
+  const bits = [...hash.slice(7, 29)]
+    .map((c) => bcryptAlphabet.indexOf(c).toString(2).padStart(6, "0"))
+    .join("");
+  return Buffer.from(Array.from({ length: 16 }, (_, i) => parseInt(bits.slice(i * 8, i * 8 + 8), 2)));
+}
