@@ -48,3 +48,8 @@ export type {
 export { ArgoCd, ArgoCdArgumentsError } from "./argocd";
 export type { ArgoCdArgs, ArgoCdSso } from "./argocd-args";
 export { argoCdChart } from "./argocd-values";
+export {
+  kubernetesManifestObjects,
+  type KubernetesManifestOptions,
+  renderKubernetesManifests,
+} from "./manifests";
