@@ -3,7 +3,12 @@ import { stringify } from "yaml";
 import type { ArgoCdSso } from "./argocd-args";
 
 /** The `argo-cd` chart version Berth installs (argoproj/argo-helm), and the Argo CD version it runs. */
-export const argoCdChart = { version: "9.7.1", appVersion: "v3.4.4" } as const;
+export const argoCdChart = {
+  /** The chart's version. */
+  version: "9.7.1",
+  /** The Argo CD version the chart runs, whose CRDs Berth applies. */
+  appVersion: "v3.4.4",
+} as const;
 
 /** The Helm repository of the `argo-cd` chart. */
 export const argoCdRepository = "https://argoproj.github.io/argo-helm";

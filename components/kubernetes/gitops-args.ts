@@ -70,7 +70,15 @@ export interface GitOpsProjectArgs {
    * Cluster-scoped kinds the project's Applications may create (`{ group: "", kind: "Namespace" }`).
    * @default [] (none: the project deploys namespaced objects only)
    */
-  clusterResources?: { group: string; kind: string }[];
+  clusterResources?: GitOpsClusterResource[];
+}
+
+/** A cluster-scoped kind a project's Applications may create. */
+export interface GitOpsClusterResource {
+  /** The API group: `""` for the core group, `rbac.authorization.k8s.io`, ... */
+  group: string;
+  /** The kind, such as `Namespace` or `ClusterRole`. */
+  kind: string;
 }
 
 /** Names Argo CD gives its built-in project, which allows everything. */

@@ -31,6 +31,7 @@ export {
   resourcesFinalizer,
 } from "./gitops-project";
 export type {
+  GitOpsClusterResource,
   GitOpsDestination,
   GitOpsHttpsCredentials,
   GitOpsProjectArgs,

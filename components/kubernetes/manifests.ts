@@ -38,7 +38,7 @@ export interface KubernetesManifestOptions extends Pick<
  * stable Deployment), and no content-named Secrets or ConfigMaps for file data (name existing ones with
  * `objectNames`).
  *
- * @throws {@link SpecError} when the description has problems, or it has `secretEnv` and
+ * @throws `SpecError` when the description has problems, or it has `secretEnv` and
  *   `options.secretEnv` is not `"omit"`.
  */
 export function renderKubernetesManifests(
