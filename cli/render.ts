@@ -5,6 +5,7 @@ import { analyze, UnreadableInput } from "./analyze";
 import { type Command, exit, parse, UsageError } from "./io";
 import { formatProblem } from "./problems";
 import { readTarget, type Target } from "./targets";
+import { kubernetesYaml } from "../components/spec/render/kubernetes-yaml";
 import type { RenderedService } from "./analyze";
 
 export const renderHelp = `Usage: berth render FILE --target kubernetes|ecs|swarm [--out DIR]
@@ -65,9 +66,10 @@ export function renderedFiles(target: Target, services: RenderedService[]): Rend
 /** What `berth render` prints without `--out`: YAML documents, or one JSON array. */
 export function renderedText(target: Target, services: RenderedService[]): string {
   if (target === "kubernetes") {
-    return renderedFiles(target, services)
-      .map((f) => `---\n${f.content}`)
-      .join("");
+    // The same text `renderKubernetesManifests` gives for one service, for a repository to hold.
+    return kubernetesYaml(
+      services.flatMap(({ rendered }) => (rendered.target === "kubernetes" ? rendered.objects : [])),
+    );
   }
   const items = services.map(({ rendered }) =>
     rendered.target === "ecs"

@@ -38,3 +38,35 @@ export {
   type ChartPreflight,
 } from "./helm-chart-preflight";
 export { readChartFiles, type ChartFiles } from "./helm-chart-files";
+export { type ArgoCdConnection, inClusterServer } from "./gitops-contract";
+export {
+  GitOpsProject,
+  GitOpsProjectArgumentsError,
+  repositorySecretLabel,
+  repositorySecretName,
+  resourcesFinalizer,
+} from "./gitops-project";
+export type {
+  GitOpsClusterResource,
+  GitOpsDestination,
+  GitOpsHttpsCredentials,
+  GitOpsProjectArgs,
+  GitOpsRepository,
+  GitOpsSshCredentials,
+} from "./gitops-args";
+export { GitOpsApplication, GitOpsApplicationArgumentsError } from "./gitops-application";
+export type {
+  GitOpsApplicationArgs,
+  GitOpsChartSource,
+  GitOpsPathSource,
+  GitOpsProjectReference,
+  GitOpsSyncPolicy,
+} from "./gitops-application-args";
+export { ArgoCd, ArgoCdArgumentsError } from "./argocd";
+export type { ArgoCdArgs, ArgoCdSso } from "./argocd-args";
+export { argoCdChart } from "./argocd-values";
+export {
+  kubernetesManifestObjects,
+  type KubernetesManifestOptions,
+  renderKubernetesManifests,
+} from "./manifests";
