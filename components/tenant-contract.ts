@@ -1,5 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { RegistryCredentials, ServiceCluster } from "./cluster";
+import type { ArgoCdConnection } from "./kubernetes/gitops-contract";
+import type { GitOpsRepository } from "./kubernetes/gitops-args";
+
+/** A tenant's GitOps project on an Argo CD installed by Berth (Kubernetes). */
+export interface TenantGitOps {
+  /** The Argo CD: an `ArgoCd`, or its connection. */
+  argoCd: ArgoCdConnection;
+  /** The only repositories the tenant's Applications may deploy from, with their credentials. */
+  repositories: GitOpsRepository[];
+}
 
 /** Someone who runs a tenant's services: a group or user of the cluster's identity provider. */
 export interface TenantOwner {
@@ -98,6 +108,8 @@ export interface TenantRequest {
   nodePool?: string;
   /** The tenant's pull credentials (its registry robot), used for every service of the tenant. Secret. */
   registryAuth?: pulumi.Input<RegistryCredentials>;
+  /** Kubernetes: an Argo CD project limited to the tenant's namespaces and repositories. */
+  gitops?: TenantGitOps;
 }
 
 /** The node label a tenant's node pool is chosen by: `berth.tenant-pool=<pool>`. */

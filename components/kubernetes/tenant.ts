@@ -3,7 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Workload, WorkloadRequest } from "../cluster";
 import type { ArgumentIssue } from "../arguments";
 import { SpecError } from "../spec/errors";
-import { type TenantPlacement, type TenantRequest, tenantPoolLabel } from "../tenant-contract";
+import {
+  type TenantGitOps,
+  type TenantPlacement,
+  type TenantRequest,
+  tenantPoolLabel,
+} from "../tenant-contract";
 import { TenantArgumentsError } from "../tenant/tenant-args";
 import { asLabelValue } from "./cluster-args";
 import type { KubernetesClusterContext } from "./context";
@@ -167,6 +172,7 @@ export function deployKubernetesTenant(
   };
   const counted: KubernetesServiceCount = { services: 0, loadBalancers: 0 };
   const first = request.namespaces[0];
+  if (request.gitops) tenantGitOpsProject(name, request, request.gitops, parent);
 
   return {
     stackSupport: kubernetesStackSupport,
@@ -204,4 +210,28 @@ export function deployKubernetesTenant(
       );
     },
   };
+}
+
+/**
+ * The tenant's Argo CD project: Applications may deploy only from the tenant's repositories and only to
+ * its namespaces, on the cluster Argo CD runs on.
+ */
+function tenantGitOpsProject(
+  name: string,
+  request: TenantRequest,
+  gitops: TenantGitOps,
+  parent: pulumi.ComponentResource,
+): void {
+  const { GitOpsProject } = require("./gitops-project") as typeof import("./gitops-project");
+  new GitOpsProject(
+    `${name}-gitops`,
+    {
+      argoCd: gitops.argoCd,
+      projectName: request.name,
+      description: `Tenant ${request.name}: its namespaces and repositories only`,
+      repositories: gitops.repositories,
+      destinations: request.namespaces.map((namespace) => ({ namespace })),
+    },
+    { parent },
+  );
 }

@@ -4,6 +4,7 @@ import type { NormalizedService, SpecIssue } from "../spec";
 import { SpecError } from "../spec/errors";
 import { type TenantPlacement, type TenantRequest, tenantPoolLabel } from "../tenant-contract";
 import { SwarmNetwork } from "../../provider/swarm";
+import { TenantArgumentsError } from "../tenant/tenant-args";
 import { deploySwarmWorkload } from "./cluster-services";
 import type { SwarmEngineAccess } from "./engine-access";
 
@@ -99,6 +100,13 @@ export function deploySwarmTenant(
   cluster: ServiceCluster,
   engine: SwarmEngineAccess,
 ): TenantPlacement {
+  if (request.gitops)
+    throw new TenantArgumentsError(name, [
+      {
+        path: "gitops",
+        message: "is for Kubernetes clusters: Argo CD deploys to Kubernetes, not to a swarm",
+      },
+    ]);
   const networkName = tenantNetworkName(request.name);
   const known = tenantNetworks.get(cluster) ?? new Map<string, string>();
   tenantNetworks.set(cluster, known);

@@ -4,6 +4,7 @@ import type {
   NormalizedTenantQuota,
   TenantLimits,
   TenantOwner,
+  TenantGitOps,
   TenantQuota,
   TenantRequest,
 } from "../tenant-contract";
@@ -44,6 +45,12 @@ export interface TenantArgs {
    * @default none
    */
   registry?: TenantRegistry;
+  /**
+   * Kubernetes: an Argo CD project (`GitOpsProject`) named after the tenant, whose Applications may deploy
+   * only from `repositories` and only to the tenant's namespaces.
+   * @default none
+   */
+  gitops?: TenantGitOps;
 }
 
 /** `Tenant`'s arguments are wrong: `issues` lists each, with its field. */
@@ -141,7 +148,7 @@ export function tenantRequest(name: string, args: TenantArgs): TenantRequest {
   const { issues, add } = issueCollector();
   unknownFields(
     args,
-    ["cluster", "owners", "quota", "limits", "namespaces", "nodePool", "registryAuth", "registry"],
+    ["cluster", "owners", "quota", "limits", "namespaces", "nodePool", "registryAuth", "registry", "gitops"],
     "",
     add,
   );
@@ -180,6 +187,7 @@ export function tenantRequest(name: string, args: TenantArgs): TenantRequest {
     limits: normalizeLimits(args.limits, add),
     nodePool: args.nodePool,
     registryAuth: args.registryAuth,
+    ...(args.gitops !== undefined && { gitops: args.gitops }),
   };
   if (issues.length > 0) throw new TenantArgumentsError(name, issues);
   return request;
