@@ -1,12 +1,26 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { RegistryCredentials, ServiceCluster } from "./cluster";
-import type { ArgoCdConnection } from "./kubernetes/gitops-contract";
-import type { GitOpsRepository } from "./kubernetes/gitops-args";
+import type { GitOpsRepository } from "./kubernetes/gitops-repository";
+
+/**
+ * The Argo CD a tenant's project belongs to: an `ArgoCd` of `pulumi-berth/kubernetes`, or its connection
+ * (named here without the Kubernetes SDK's types, which programs without Kubernetes do not install).
+ */
+export interface TenantArgoCd {
+  /** The namespace Argo CD runs in. */
+  readonly namespace: pulumi.Output<string>;
+  /** The provider of the cluster Argo CD runs on (a `@pulumi/kubernetes` provider). */
+  readonly provider: pulumi.ProviderResource;
+  /** Namespaces besides Argo CD's own where Applications may be kept. */
+  readonly applicationNamespaces: readonly string[];
+  /** What must exist before Argo CD's custom resources can be created. */
+  readonly ready: pulumi.Input<pulumi.Resource>[];
+}
 
 /** A tenant's GitOps project on an Argo CD installed by Berth (Kubernetes). */
 export interface TenantGitOps {
   /** The Argo CD: an `ArgoCd`, or its connection. */
-  argoCd: ArgoCdConnection;
+  argoCd: TenantArgoCd;
   /** The only repositories the tenant's Applications may deploy from, with their credentials. */
   repositories: GitOpsRepository[];
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Workload, WorkloadRequest } from "../cluster";
 import type { ArgumentIssue } from "../arguments";
 import { SpecError } from "../spec/errors";
+import type { ArgoCdConnection } from "./gitops-contract";
 import {
   type TenantGitOps,
   type TenantPlacement,
@@ -226,7 +227,8 @@ function tenantGitOpsProject(
   new GitOpsProject(
     `${name}-gitops`,
     {
-      argoCd: gitops.argoCd,
+      // A `TenantArgoCd` is an `ArgoCdConnection` whose provider is a Kubernetes provider.
+      argoCd: gitops.argoCd as ArgoCdConnection,
       projectName: request.name,
       description: `Tenant ${request.name}: its namespaces and repositories only`,
       repositories: gitops.repositories,

@@ -22,5 +22,7 @@ export {
   type TenantPlacement,
   type TenantQuota,
   type TenantRequest,
+  type TenantArgoCd,
+  type TenantGitOps,
   tenantPoolLabel,
 } from "../tenant-contract";
