@@ -64,6 +64,7 @@ export function deploySwarmMonitoring(
     ]);
   const opts = { parent };
   const common: Partial<ContainerServiceArgs> = { cluster, update: { order: "stop-first" } };
+  const ruleGroups = swarmRuleGroups(request.rules);
   const managers = request.swarm.constraints ?? ["node.role==manager"];
   const alertmanagerName = `${name}-alertmanager`;
 
@@ -131,7 +132,7 @@ export function deploySwarmMonitoring(
         {
           source: "berth-rules.yml",
           target: ruleFile,
-          data: stringify({ groups: swarmRuleGroups(request.rules) }),
+          data: stringify({ groups: ruleGroups }),
         },
       ],
       // Swarm discovery reads the manager's Docker API; the socket is root's.
@@ -204,7 +205,7 @@ export function deploySwarmMonitoring(
     ? undefined
     : deployGrafana(name, request, { ...common, cluster }, opts);
 
-  const alertNames = swarmRuleGroups(request.rules)
+  const alertNames = ruleGroups
     .flatMap((group) => group.rules)
     .flatMap((rule) => ("alert" in rule ? [rule.alert] : []));
   return {
