@@ -41,6 +41,7 @@ const loaders = {
   "random:stack-id": () => require("./random/stack-id").stackIdProvider,
   "harbor:health": () => require("./harbor/health").healthProvider,
   "kubernetes:release": () => require("./kubernetes/release").releaseProvider,
+  "kubernetes:helm-watch": () => require("./kubernetes/helm-watch").helmWatchProvider,
 } satisfies Record<string, () => pulumi.dynamic.ResourceProvider>;
 
 /** The stable name of a dynamic provider, by which a stack's state refers to it. */

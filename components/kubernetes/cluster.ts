@@ -12,7 +12,7 @@ import {
   KubernetesClusterError,
   kubernetesClusterIssues,
 } from "./cluster-args";
-import type { KubernetesClusterContext } from "./context";
+import type { KubernetesAccess, KubernetesClusterContext } from "./context";
 import { kubernetesStackSupport } from "./stack-support";
 import { missingPeersMessage } from "../../provider/shared/peer-packages";
 
@@ -22,7 +22,7 @@ const kubernetesPeers = ["@pulumi/kubernetes", "@kubernetes/client-node"];
 export type { KubernetesClusterArgs, KubernetesClusterIssue } from "./cluster-args";
 export { KubernetesClusterError } from "./cluster-args";
 
-type Connected = { -readonly [K in "namespace" | "provider"]: KubernetesCluster[K] };
+type Connected = { -readonly [K in "namespace" | "provider" | "access"]: KubernetesCluster[K] };
 
 /**
  * An existing Kubernetes cluster that runs portable services, reached through a kubeconfig or a
@@ -43,6 +43,11 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Servi
   declare readonly namespace: pulumi.Output<string>;
   /** The provider every object of the cluster's services is created with. */
   declare readonly provider: k8s.Provider;
+  /**
+   * How Berth's waits (rollouts, Helm releases) reach the cluster: the kubeconfig (secret) and context
+   * the cluster was given; empty when it was given a provider only (the ambient kubeconfig then).
+   */
+  declare readonly access: KubernetesAccess;
   // ES private: subclasses (GkeCluster) are free to name their own fields.
   readonly #name: string;
   readonly #type: string;
@@ -127,12 +132,16 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Servi
     const self = this as unknown as Connected;
     self.namespace = namespace;
     self.provider = provider;
+    self.access = {
+      ...(args.kubeconfig !== undefined && { kubeconfig: pulumi.secret(args.kubeconfig) }),
+      ...(args.context !== undefined && { context: args.context }),
+    };
     this.#context = {
       provider,
       namespace,
       partOf: asLabelValue(`${project}-${stack}`),
       salt: salt.salt,
-      ...(args.kubeconfig !== undefined && { kubeconfig: pulumi.secret(args.kubeconfig) }),
+      ...(self.access.kubeconfig !== undefined && { kubeconfig: self.access.kubeconfig }),
       ...(args.context !== undefined && { kubeContext: args.context }),
       ...(args.monitoring !== undefined && { monitoring: args.monitoring }),
     };

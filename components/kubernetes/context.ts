@@ -3,6 +3,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { KubernetesMonitoring } from "../spec/render/kubernetes";
 import type { PodSecurityLevel } from "../spec/render/kubernetes-pod-security";
 
+/** How Berth's waits reach a cluster: what its provider was given. */
+export interface KubernetesAccess {
+  /** The kubeconfig (secret). Absent: the ambient one. */
+  kubeconfig?: pulumi.Output<string>;
+  /** The kubeconfig context. Absent: its current context. */
+  context?: string;
+}
+
 /** What each service deployed on a `KubernetesCluster` is handed. */
 export interface KubernetesClusterContext {
   /** Every object is created with it. */

@@ -15,9 +15,14 @@ import {
   planHelmRelease,
 } from "./helm-release-args";
 import { valuesSchemaIssues } from "./helm-values-schema";
+import { valuesDigest } from "../../provider/kubernetes/helm-watch";
+import { HelmReleaseWatch } from "../../provider/kubernetes/helm-watch-resource";
 
 /** How long Helm waits for the release's workloads, unless `timeoutSeconds` says otherwise. */
 export const defaultHelmTimeoutSeconds = 600;
+
+/** How long Helm may take to fetch and render a chart before the release's watch gives up on it. */
+const helmStartSeconds = 180;
 
 /** Where Helm finds the chart: a repository's chart by name, an OCI reference, or a local path. */
 function chartSource(args: HelmReleaseArgs): { chart: string; repositoryOpts?: { repo: string } } {
@@ -79,6 +84,8 @@ export interface HelmChartInstall {
   chart: k8s.helm.v4.Chart | undefined;
   /** The CRDs Berth applies, if any. */
   crds: k8s.yaml.v2.ConfigGroup | undefined;
+  /** What follows the release while Helm installs it, in `release` mode unless `watch` is false. */
+  watch: HelmReleaseWatch | undefined;
 }
 
 /**
@@ -91,6 +98,7 @@ export function installHelmChart(
   name: string,
   args: HelmReleaseArgs,
   parent: pulumi.Resource,
+  dependsOn: pulumi.Resource[] = [],
 ): HelmChartInstall {
   const plan = planHelmRelease(args);
   if (plan.issues.length > 0) throw new HelmReleaseError(name, plan.issues, parent);
@@ -123,10 +131,12 @@ export function installHelmChart(
     // Berth applied the CRDs above; with "skip" Helm installs them on first install only.
     skipCrds: plan.crds === "apply",
   };
-  const dependsOn = crds ? [crds] : [];
+  const prerequisites = crds ? [...dependsOn, crds] : dependsOn;
   let release: k8s.helm.v3.Release | undefined;
   let chart: k8s.helm.v4.Chart | undefined;
-  if (plan.mode === "release")
+  let watch: HelmReleaseWatch | undefined;
+  const timeoutSeconds = args.timeoutSeconds ?? defaultHelmTimeoutSeconds;
+  if (plan.mode === "release") {
     release = new sdk.helm.v3.Release(
       name,
       {
@@ -135,16 +145,40 @@ export function installHelmChart(
         // Helm's --wait: the release fails, naming what is not ready, when the timeout passes.
         skipAwait: false,
         waitForJobs: true,
-        timeout: args.timeoutSeconds ?? defaultHelmTimeoutSeconds,
+        timeout: timeoutSeconds,
         // A failed upgrade rolls back to the last good revision instead of staying half applied.
         atomic: true,
         cleanupOnFail: true,
         createNamespace: false,
       },
       // The provider echoes the values back: keep them secret in state whatever they hold.
-      { ...childOpts, dependsOn, additionalSecretOutputs: ["values"] },
+      { ...childOpts, dependsOn: prerequisites, additionalSecretOutputs: ["values"] },
     );
-  else chart = new sdk.helm.v4.Chart(name, { ...common, name: releaseName }, { ...childOpts, dependsOn });
+    const chartVersion = args.version ?? preflight?.version;
+    if (args.watch !== false && chartVersion !== undefined) {
+      const access = args.cluster.access;
+      // Beside the release, not after it: it reports while Helm waits, from the same inputs.
+      watch = new HelmReleaseWatch(
+        `${name}-watch`,
+        {
+          ...(access?.kubeconfig !== undefined && { kubeconfig: access.kubeconfig }),
+          ...(access?.context !== undefined && { context: access.context }),
+          namespace,
+          release: releaseName,
+          chartVersion,
+          valuesDigest: values.apply(valuesDigest),
+          timeoutSeconds,
+          startSeconds: helmStartSeconds,
+        },
+        { parent, dependsOn: prerequisites },
+      );
+    }
+  } else
+    chart = new sdk.helm.v4.Chart(
+      name,
+      { ...common, name: releaseName },
+      { ...childOpts, dependsOn: prerequisites },
+    );
 
-  return { releaseName, namespace, mode: plan.mode, preflight, release, chart, crds };
+  return { releaseName, namespace, mode: plan.mode, preflight, release, chart, crds, watch };
 }

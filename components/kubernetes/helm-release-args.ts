@@ -14,6 +14,7 @@ import {
   show,
   unknownFields,
 } from "../arguments";
+import type { KubernetesAccess } from "./context";
 import { readChartFiles } from "./helm-chart-files";
 import { chartPreflight, type ChartPreflight } from "./helm-chart-preflight";
 import { valuesSchemaIssues } from "./helm-values-schema";
@@ -24,6 +25,11 @@ export interface HelmReleaseCluster {
   provider: k8s.Provider;
   /** The namespace the release goes in unless `namespace` is given. */
   namespace: pulumi.Output<string>;
+  /**
+   * How the release's wait reads the cluster (the kubeconfig, secret, and its context).
+   * @default the ambient kubeconfig, as a provider given no kubeconfig uses
+   */
+  access?: KubernetesAccess;
 }
 
 /** How the chart is installed: see {@link HelmReleaseArgs.mode}. */
@@ -70,6 +76,13 @@ export interface HelmReleaseArgs {
   crds?: "apply" | "skip";
   /** How long Helm waits for the release's workloads to be ready, in seconds. @default 600 */
   timeoutSeconds?: number;
+  /**
+   * In `release` mode, follow the release while Helm installs or upgrades it: log its workloads'
+   * progress, and fail naming the pods' reasons when Helm fails. It reads Helm's default Secret
+   * storage: turn it off for a cluster whose releases are kept otherwise (`HELM_DRIVER`).
+   * @default true
+   */
+  watch?: boolean;
 }
 
 const knownFields = [
@@ -84,6 +97,7 @@ const knownFields = [
   "mode",
   "crds",
   "timeoutSeconds",
+  "watch",
 ] as const;
 
 /** A `HelmRelease`'s arguments are wrong: {@link ComponentArgumentsError.issues} lists each. */
@@ -138,6 +152,8 @@ export function planHelmRelease(args: HelmReleaseArgs): HelmReleasePlan {
     add("crds", `must be "apply" or "skip", not ${show(args.crds)}`);
   if (args.releaseName !== undefined && !/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(args.releaseName))
     add("releaseName", "must be a DNS label of at most 53 characters (lower case letters, digits, -)");
+  if (args.watch !== undefined && typeof args.watch !== "boolean")
+    add("watch", `must be true or false, not ${show(args.watch)}`);
   if (args.timeoutSeconds !== undefined && !isWhole(args.timeoutSeconds, 1, 86400))
     add(
       "timeoutSeconds",

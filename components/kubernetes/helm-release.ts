@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { HelmReleaseWatch } from "../../provider/kubernetes/helm-watch-resource";
 import type { ChartPreflight } from "./helm-chart-preflight";
 import { installHelmChart } from "./helm-chart-install";
 import type { HelmReleaseArgs, HelmReleaseMode } from "./helm-release-args";
@@ -11,7 +12,8 @@ export { defaultHelmTimeoutSeconds } from "./helm-chart-install";
  * A Helm chart installed on a Kubernetes cluster, checked before anything is applied.
  *
  * `mode: "release"` (the default) makes a real Helm release (`helm.v3.Release`): hooks run, `helm list`
- * shows it, and Helm waits for its workloads. `mode: "objects"` renders the chart into objects Pulumi
+ * shows it, and Helm waits for its workloads, rolling a failed upgrade back, while Berth logs their
+ * progress and, when Helm gives up, fails naming what the pods said. `mode: "objects"` renders the chart into objects Pulumi
  * owns (`helm.v4.Chart`), and is refused for a chart whose templates declare hooks, call `lookup` or
  * generate random values, naming each template. Values are checked against the chart's
  * `values.schema.json`; the chart's CRDs are applied server-side before it, and updated with it.
@@ -44,6 +46,8 @@ export class HelmRelease extends pulumi.ComponentResource {
   declare readonly chart: k8s.helm.v4.Chart | undefined;
   /** The chart's CRDs as Berth applies them; undefined with `crds: "skip"` or a chart without CRDs. */
   declare readonly crds: k8s.yaml.v2.ConfigGroup | undefined;
+  /** What follows the release while Helm installs it, in `release` mode unless `watch` is false. */
+  declare readonly watch: HelmReleaseWatch | undefined;
 
   constructor(name: string, args: HelmReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:kubernetes:HelmRelease", name, {}, opts);

@@ -20,7 +20,7 @@ export {
   type KubernetesClusterIssue,
 } from "./cluster";
 export { kubernetesClusterIssues, defaultNamespace } from "./cluster-args";
-export type { KubernetesClusterContext } from "./context";
+export type { KubernetesAccess, KubernetesClusterContext } from "./context";
 export type { KubernetesWorkload, KubernetesWorkloadArgs, KubernetesWorkloadResult } from "./workload";
 export { GkeCluster, GkeClusterError, type GkeClusterArgs, type GkeNodePoolArgs } from "./gke";
 export {

@@ -1,4 +1,10 @@
-import type { ControllerRevision, DaemonSet, Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
+import type {
+  ControllerRevision,
+  DaemonSet,
+  Deployment,
+  ReplicaSet,
+  StatefulSet,
+} from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import { summarizeProblems } from "./pod-problems";
 import { controlledBy, equalIgnoringHash } from "./template-match";
@@ -123,5 +129,42 @@ export function daemonSetRollout(
   else if (available < wanted)
     progress = `${available} of ${wanted} updated pods are available${minReadyNote(daemonSet.spec?.minReadySeconds)}`;
   else return { phase: "complete", progress: `${updated} of ${wanted} pods updated and available` };
+  return { phase: definite ? "failed" : "progressing", progress, problems };
+}
+
+/**
+ * A StatefulSet's rollout as `kubectl rollout status` judges it: the pods above the partition run the
+ * update revision and every replica is ready. Failed as soon as a pod of the update revision cannot
+ * start. An `OnDelete` StatefulSet replaces pods only when they are deleted: nothing to wait for.
+ */
+export function statefulSetRollout(statefulSet: StatefulSet, pods: Pod[]): RolloutState {
+  const strategy = statefulSet.spec?.updateStrategy;
+  if (strategy?.type === "OnDelete") {
+    return { phase: "complete", progress: "updateStrategy OnDelete: pods change only when deleted" };
+  }
+  const generation = statefulSet.metadata?.generation ?? 0;
+  const status = statefulSet.status;
+  if (!status || (status.observedGeneration ?? 0) < generation) {
+    return {
+      phase: "progressing",
+      progress: "waiting for the StatefulSet controller to take up the new template",
+      problems: [],
+    };
+  }
+  const newPods = pods.filter(
+    (p) =>
+      controlledBy(p.metadata, statefulSet.metadata?.uid) &&
+      status.updateRevision !== undefined &&
+      p.metadata?.labels?.[controllerRevisionHashLabel] === status.updateRevision,
+  );
+  const { lines: problems, definite } = summarizeProblems(newPods);
+  const wanted = statefulSet.spec?.replicas ?? 1;
+  const toUpdate = Math.max(0, wanted - (strategy?.rollingUpdate?.partition ?? 0));
+  const updated = status.updatedReplicas ?? 0;
+  const ready = status.readyReplicas ?? 0;
+  let progress: string;
+  if (updated < toUpdate) progress = `${updated} of ${toUpdate} new pods have been updated`;
+  else if (ready < wanted) progress = `${ready} of ${wanted} pods are ready`;
+  else return { phase: "complete", progress: `${updated} of ${toUpdate} pods updated, ${ready} ready` };
   return { phase: definite ? "failed" : "progressing", progress, problems };
 }

@@ -52,7 +52,7 @@ function statusMessage(body: unknown): string {
 }
 
 /** The API server's own words for a failed call: its Status message, never the response headers. */
-function apiFailure(what: string, err: unknown): Error {
+export function apiFailure(what: string, err: unknown): Error {
   const e = err as { code?: unknown; body?: unknown; message?: unknown };
   if (typeof e?.code === "number") {
     const said = statusMessage(e.body);
@@ -62,7 +62,7 @@ function apiFailure(what: string, err: unknown): Error {
   return new Error(`${what}: ${message}`, { cause: err });
 }
 
-function isNotFound(err: unknown): boolean {
+export function isNotFound(err: unknown): boolean {
   return (err as { code?: unknown })?.code === 404;
 }
 

@@ -13,7 +13,12 @@ import {
   HarborRegistryError,
 } from "../../components/registry/harbor/registry";
 import { type MockedResource, runProgram, type ProgramRun } from "../support/harness";
-import { CreationOptions, kubernetesMockResource, kubernetesTypes as t } from "../support/kubernetes-mocks";
+import {
+  CreationOptions,
+  kubernetesMockDynamic,
+  kubernetesMockResource,
+  kubernetesTypes as t,
+} from "../support/kubernetes-mocks";
 import { plainHolders } from "../support/state-queries";
 
 const types = {
@@ -51,7 +56,8 @@ async function install(
     },
     {
       mockResource,
-      mockDynamic: ({ type, inputs }) => {
+      mockDynamic: (resource) => {
+        const { type, inputs } = resource;
         if (type === types.health) {
           order.push("health");
           return { components: ["core", "database"] };
@@ -60,7 +66,8 @@ async function install(
           order.push(`project via ${(inputs.connection as { url: string }).url}`);
           return { projectId: 7 };
         }
-        return undefined;
+        // The release's watch, as Helm would leave it.
+        return kubernetesMockDynamic(resource);
       },
     },
   );

@@ -14,8 +14,9 @@ import {
   KubernetesCluster,
 } from "../../components/kubernetes";
 import { type MockedResource, runProgram, type ProgramRun } from "../support/harness";
-import { CreationOptions, kubernetesMockResource } from "../support/kubernetes-mocks";
+import { CreationOptions, kubernetesMockDynamic, kubernetesMockResource } from "../support/kubernetes-mocks";
 import { plainHolders } from "../support/state-queries";
+import { valuesDigest } from "../../provider/kubernetes/helm-watch";
 import {
   chartsDir,
   chartYaml,
@@ -34,6 +35,7 @@ const types = {
   release: "kubernetes:helm.sh/v3:Release",
   chart: "kubernetes:helm.sh/v4:Chart",
   crds: "kubernetes:yaml/v2:ConfigGroup",
+  watch: "pulumi-nodejs:dynamic/berth/kubernetes:HelmReleaseWatch",
 } as const;
 
 const dir = chartsDir();
@@ -80,7 +82,7 @@ async function deploy(
       const helm = new HelmRelease("web", args(cluster));
       return { namespace: helm.namespace };
     },
-    { mockResource, ...options },
+    { mockResource, mockDynamic: kubernetesMockDynamic, ...options },
   );
   assert.ok(cluster);
   return { run, capture, cluster };
@@ -145,6 +147,41 @@ describe("HelmRelease in release mode (under mocks)", () => {
     );
     assert.deepEqual(capture.dependsOn(types.release, "web"), [`${types.crds} web-crds`], "after the CRDs");
     assert.equal(run.resources.filter((r) => r.type === types.chart).length, 0);
+
+    const watch = run.byName("web-watch", types.watch);
+    assert.deepEqual(
+      {
+        release: watch.inputs.release,
+        namespace: watch.inputs.namespace,
+        chartVersion: watch.inputs.chartVersion,
+        valuesDigest: watch.inputs.valuesDigest,
+        timeoutSeconds: watch.inputs.timeoutSeconds,
+        kubeconfig: watch.inputs.kubeconfig,
+      },
+      {
+        release: "web",
+        namespace: release.inputs.namespace,
+        chartVersion: "1.0.0",
+        valuesDigest: valuesDigest({ replicas: 2 }),
+        timeoutSeconds: 600,
+        kubeconfig: "apiVersion: v1\nkind: Config\n",
+      },
+      "follows this release, of these values, through the cluster's kubeconfig",
+    );
+    assert.ok(watch.secretInputs.includes("kubeconfig") && watch.secretOutputs.includes("kubeconfig"));
+    assert.ok(watch.secretOutputs.includes("valuesDigest"));
+    assert.deepEqual(
+      capture.dependsOn(types.watch, "web-watch"),
+      [`${types.crds} web-crds`],
+      "beside the release, not after it: it reports while Helm waits",
+    );
+  });
+
+  it("follows no release with watch: false, and none in objects mode", async () => {
+    const off = await deploy((cluster) => ({ cluster, chart: webChart, watch: false }));
+    assert.equal(off.run.resources.filter((r) => r.type === types.watch).length, 0);
+    const objects = await deploy((cluster) => ({ cluster, chart: webChart, mode: "objects" }));
+    assert.equal(objects.run.resources.filter((r) => r.type === types.watch).length, 0);
   });
 
   it("applies the chart's CRDs as their own step, forced over Helm's field manager and kept on delete", async () => {
@@ -359,6 +396,7 @@ describe("HelmRelease's checks before anything is created (under mocks)", () => 
       crds: "yes" as "apply",
       releaseName: "Web_Release",
       timeoutSeconds: 0,
+      watch: "yes" as unknown as boolean,
       valuse: {},
     });
     const fields = issues.map((i) => i.split(":")[0]);
@@ -370,6 +408,7 @@ describe("HelmRelease's checks before anything is created (under mocks)", () => 
       "timeoutSeconds",
       "valuse",
       "version",
+      "watch",
     ]);
     assert.match(issues.find((i) => i.startsWith("valuse")) ?? "", /did you mean "values"/);
   });

@@ -7,7 +7,7 @@
  */
 import { createHash, randomUUID } from "crypto";
 import type { ControllerRevision, DaemonSet, Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
-import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
+import type { Pod, PodTemplateSpec, Secret } from "kubernetes-types/core/v1";
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
 
 /** What the pods of a template do, decided by the image of its first container. */
@@ -74,6 +74,8 @@ export class FakeCluster {
   readonly replicaSets: ReplicaSet[] = [];
   readonly revisions: ControllerRevision[] = [];
   pods: Pod[] = [];
+  /** Secrets, as Helm's storage writes them (see fake-helm.ts). */
+  secrets: Secret[] = [];
   private resourceVersion = 1;
   private readonly timers = new Set<NodeJS.Timeout>();
   private held: (() => void)[] | undefined;

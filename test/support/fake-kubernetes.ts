@@ -8,8 +8,9 @@
  *   whole, with 422), metadata identity and `spec.selector` are immutable, the template's labels must
  *   match the selector and its containers need a name and an image; the stored template gets the API
  *   server's defaults, and a changed spec moves `metadata.generation` on.
- * - LIST `/apis/apps/v1/namespaces/{ns}/replicasets`, `.../controllerrevisions` and
- *   `/api/v1/namespaces/{ns}/pods`, filtered by an equality-based `labelSelector`, which is required.
+ * - LIST `/apis/apps/v1/namespaces/{ns}/replicasets`, `.../controllerrevisions`,
+ *   `/api/v1/namespaces/{ns}/pods` and `.../secrets` (Helm's release records), filtered by an
+ *   equality-based `labelSelector`, which is required.
  *
  * Every request is recorded; a request outside this contract (another path, verb, patch type, a list
  * without a selector, a watch, a dry run) is answered with an error and listed in `violations`. The
@@ -264,28 +265,30 @@ export class FakeKubernetes {
       );
     }
     const list =
-      /^\/(?:apis\/apps\/v1|api\/v1)\/namespaces\/([^/]+)\/(replicasets|controllerrevisions|pods)$/.exec(
+      /^\/(?:apis\/apps\/v1|api\/v1)\/namespaces\/([^/]+)\/(replicasets|controllerrevisions|pods|secrets)$/.exec(
         url.pathname,
       );
     const group = url.pathname.startsWith("/api/v1/") ? "core" : "apps";
-    if (list && req.method === "GET" && (list[2] === "pods") === (group === "core")) {
+    const coreList = list?.[2] === "pods" || list?.[2] === "secrets";
+    if (list && req.method === "GET" && coreList === (group === "core")) {
       const selector = query.labelSelector;
       if (!selector)
         return this.refuse(request, status(400, "BadRequest", "lists must be filtered by labelSelector"));
       const matches = parseSelector(selector);
       if (typeof matches === "string") return this.refuse(request, status(400, "BadRequest", matches));
       const namespace = list[1]!;
-      const all: { metadata?: ObjectMeta }[] =
-        list[2] === "pods"
-          ? this.cluster.pods
-          : list[2] === "replicasets"
-            ? this.cluster.replicaSets
-            : this.cluster.revisions;
+      const all: { metadata?: ObjectMeta }[] = {
+        pods: this.cluster.pods,
+        secrets: this.cluster.secrets,
+        replicasets: this.cluster.replicaSets,
+        controllerrevisions: this.cluster.revisions,
+      }[list[2]!]!;
       const items = all.filter(
         (o) => o.metadata?.namespace === namespace && matches(o.metadata?.labels ?? {}),
       );
       const kind = {
         pods: "PodList",
+        secrets: "SecretList",
         replicasets: "ReplicaSetList",
         controllerrevisions: "ControllerRevisionList",
       }[list[2]!];

@@ -53,7 +53,9 @@ export function kubernetesMockResource({ type, inputs }: MockedResource): Record
  * wait reports revision 1. The others (salt, release) run in the provider host for real.
  */
 export function kubernetesMockDynamic({ type }: MockedResource): Record<string, unknown> | undefined {
-  return type.endsWith(":KubernetesRollout") ? { revision: 1 } : undefined;
+  return type.endsWith(":KubernetesRollout") || type.endsWith(":HelmReleaseWatch")
+    ? { revision: 1 }
+    : undefined;
 }
 
 function status(type: string, inputs: MockedResource["inputs"]): Record<string, unknown> {
