@@ -6,6 +6,7 @@ import { type ArgumentIssue, ComponentArgumentsError, issueCollector } from "../
 import { type ArgoCdArgs, argoCdIssues } from "./argocd-args";
 import { argoCdChart, argoCdCrdUrls, argoCdRepository, argoCdValues } from "./argocd-values";
 import { type ArgoCdConnection, gitOpsLabels } from "./gitops-contract";
+import { installHelmChart } from "./helm-chart-install";
 
 /** An `ArgoCd`'s arguments are wrong: every problem, each naming its field. */
 export class ArgoCdArgumentsError extends ComponentArgumentsError {
@@ -19,7 +20,8 @@ export class ArgoCdArgumentsError extends ComponentArgumentsError {
 const releaseName = "argocd";
 
 /**
- * Argo CD on a `KubernetesCluster`: the `argo-cd` chart at a pinned version, its CRDs applied
+ * Argo CD on a `KubernetesCluster`: the `argo-cd` chart at a pinned version, installed as a
+ * `HelmRelease` installs a release (atomic, its workloads reported while Helm waits), its CRDs applied
  * server-side as their own step (ApplicationSet's is too large for client-side apply), TLS on the API
  * server, and a generated admin password given to Argo CD as the bcrypt hash it expects. With `sso`,
  * the local admin account is disabled. With `ha`, Argo CD runs highly available (three nodes or more).
@@ -95,22 +97,26 @@ export class ArgoCd extends pulumi.ComponentResource implements ArgoCdConnection
       }),
     );
 
-    const release = new sdk.helm.v3.Release(
+    // Through HelmRelease's installer: checked arguments, an atomic release, and a watch that reports
+    // Argo CD's workloads while Helm waits. The chart's CRDs are templates switched off in the values.
+    const { release } = installHelmChart(
       `${name}-argo-cd`,
       {
-        name: releaseName,
+        cluster: { provider: this.provider, namespace: this.namespace, access: args.cluster.access },
         chart: "argo-cd",
+        repository: argoCdRepository,
         version: argoCdChart.version,
-        repositoryOpts: { repo: argoCdRepository },
         namespace: this.namespace,
-        // The chart's CRDs are templates switched off in the values; Berth applies them above.
-        skipCrds: true,
+        releaseName,
         // The values hold the admin password's hash and the SSO client secret.
         values: pulumi.secret(values),
-        timeout: 900,
+        crds: "skip",
+        timeoutSeconds: 900,
       },
-      { ...childOpts, dependsOn: crds },
+      this,
+      crds,
     );
+    if (!release) throw new pulumi.ResourceError("the argo-cd chart was not installed as a release", this);
     this.ready = [...crds, release];
     // Known once the release exists, so a consumer of the URL waits for Argo CD.
     this.serverUrl = pulumi

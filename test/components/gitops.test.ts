@@ -286,6 +286,7 @@ const argoTypes = {
   release: "kubernetes:helm.sh/v3:Release",
   configFile: "kubernetes:yaml/v2:ConfigFile",
   namespace: "kubernetes:core/v1:Namespace",
+  watch: "pulumi-nodejs:dynamic/berth/kubernetes:HelmReleaseWatch",
 } as const;
 
 interface ArgoValues {
@@ -340,7 +341,14 @@ describe("ArgoCd", () => {
     assert.equal(release.inputs.version, argoCdChart.version);
     assert.deepEqual(release.inputs.repositoryOpts, { repo: "https://argoproj.github.io/argo-helm" });
     assert.equal(release.inputs.namespace, "argocd");
-    assert.equal(release.inputs.skipCrds, true);
+    assert.equal(release.inputs.atomic, true, "a failed upgrade rolls back");
+    assert.equal(release.inputs.timeout, 900);
+    const watch = run.byName("argo-argo-cd-watch", argoTypes.watch);
+    assert.deepEqual(
+      [watch.inputs.release, watch.inputs.namespace, watch.inputs.chartVersion, watch.inputs.kubeconfig],
+      ["argocd", "argocd", argoCdChart.version, "kubeconfig"],
+      "Argo CD's workloads are reported while Helm waits, through the cluster's kubeconfig",
+    );
     assert.equal(values.crds.install, false, "the chart's CRDs are templates, switched off by value");
     const files = run.resources.filter((r) => r.type === argoTypes.configFile).map((r) => r.inputs.file);
     const base = `https://raw.githubusercontent.com/argoproj/argo-cd/${argoCdChart.appVersion}/manifests/crds`;
