@@ -7,6 +7,7 @@ import { type ArgoCdArgs, argoCdIssues } from "./argocd-args";
 import { argoCdChart, argoCdCrdUrls, argoCdRepository, argoCdValues } from "./argocd-values";
 import { type ArgoCdConnection, gitOpsLabels } from "./gitops-contract";
 import { installHelmChart } from "./helm-chart-install";
+import { providerComputed } from "../mocked-values";
 
 /** An `ArgoCd`'s arguments are wrong: every problem, each naming its field. */
 export class ArgoCdArgumentsError extends ComponentArgumentsError {
@@ -81,7 +82,7 @@ export class ArgoCd extends pulumi.ComponentResource implements ArgoCdConnection
     const { sso } = args;
     const values = pulumi.all([password.result, sso?.clientSecret]).apply(([result, clientSecret]) =>
       argoCdValues({
-        adminPasswordHash: stableBcryptHash(result),
+        adminPasswordHash: stableBcryptHash(providerComputed(result, `ArgoCd ${name}`, "admin password")),
         url: args.url,
         ...(sso && {
           sso: {
