@@ -111,7 +111,7 @@ export class ArgoCd extends pulumi.ComponentResource implements ArgoCdConnection
         releaseName,
         // The values hold the admin password's hash and the SSO client secret.
         values: pulumi.secret(values),
-        crds: "skip",
+        crds: "external",
         timeoutSeconds: 900,
       },
       this,

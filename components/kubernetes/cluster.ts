@@ -182,6 +182,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Servi
       cluster: `${this.#type} ${this.#name}`,
       gke: this.#gke,
       provider: context.provider,
+      access: this.access,
       ...(context.monitoring !== undefined && { monitoring: context.monitoring }),
     });
   }

@@ -128,8 +128,8 @@ export function installHelmChart(
     ...(args.version !== undefined && { version: args.version }),
     namespace,
     values,
-    // Berth applied the CRDs above; with "skip" Helm installs them on first install only.
-    skipCrds: plan.crds === "apply",
+    // Berth applied the CRDs above, or the caller did; with "skip" Helm installs them on first install only.
+    skipCrds: plan.crds !== "skip",
   };
   const prerequisites = crds ? [...dependsOn, crds] : dependsOn;
   let release: k8s.helm.v3.Release | undefined;

@@ -32,6 +32,9 @@ export interface HelmReleaseCluster {
   access?: KubernetesAccess;
 }
 
+/** Who installs the chart's CRDs: see {@link HelmReleaseArgs.crds}. */
+export type HelmCrds = "apply" | "skip" | "external";
+
 /** How the chart is installed: see {@link HelmReleaseArgs.mode}. */
 export type HelmReleaseMode = "release" | "objects";
 
@@ -69,11 +72,12 @@ export interface HelmReleaseArgs {
   mode?: HelmReleaseMode;
   /**
    * `"apply"`: the chart's `crds/` are applied by Berth before the chart, server-side, and updated with
-   * each chart version. `"skip"`: left to Helm (installed on first install only, never upgraded) or to
-   * the user.
+   * each chart version. `"skip"`: left to Helm (installed on first install only, never upgraded).
+   * `"external"`: applied by you, before this release (pass them in its `dependsOn`); Helm does not
+   * touch them (`--skip-crds`).
    * @default "apply" when the chart is read locally (a local chart or `chartArchive`), otherwise "skip"
    */
-  crds?: "apply" | "skip";
+  crds?: HelmCrds;
   /** How long Helm waits for the release's workloads to be ready, in seconds. @default 600 */
   timeoutSeconds?: number;
   /**
@@ -113,7 +117,7 @@ export interface HelmReleasePlan {
   issues: ArgumentIssue[];
   preflight?: ChartPreflight;
   mode: HelmReleaseMode;
-  crds: "apply" | "skip";
+  crds: HelmCrds;
 }
 
 /** Whether `value` holds no Output or Promise anywhere: then it can be checked now. */
@@ -148,8 +152,8 @@ export function planHelmRelease(args: HelmReleaseArgs): HelmReleasePlan {
   const mode = args.mode ?? "release";
   if (mode !== "release" && mode !== "objects")
     add("mode", `must be "release" or "objects", not ${show(mode)}`);
-  if (args.crds !== undefined && args.crds !== "apply" && args.crds !== "skip")
-    add("crds", `must be "apply" or "skip", not ${show(args.crds)}`);
+  if (args.crds !== undefined && !["apply", "skip", "external"].includes(args.crds))
+    add("crds", `must be "apply", "skip" or "external", not ${show(args.crds)}`);
   if (args.releaseName !== undefined && !/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(args.releaseName))
     add("releaseName", "must be a DNS label of at most 53 characters (lower case letters, digits, -)");
   if (args.watch !== undefined && typeof args.watch !== "boolean")

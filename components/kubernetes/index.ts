@@ -29,6 +29,7 @@ export {
   defaultHelmTimeoutSeconds,
   type HelmReleaseArgs,
   type HelmReleaseCluster,
+  type HelmCrds,
   type HelmReleaseMode,
 } from "./helm-release";
 export {

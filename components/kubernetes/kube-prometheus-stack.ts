@@ -20,6 +20,8 @@ import {
 } from "./kube-prometheus-stack-values";
 import type { KubePrometheusStackPlan } from "./monitoring-plan";
 import { berthAlertName, berthRuleGroup } from "./monitoring-rules";
+import type { KubernetesAccess } from "./context";
+import { installHelmChart } from "./helm-chart-install";
 
 /** The labels of every object Berth writes for the stack. */
 const berthLabels = { "app.kubernetes.io/managed-by": "berth" };
@@ -31,6 +33,8 @@ export const grafanaDashboardLabel = { grafana_dashboard: "1" };
 export interface KubePrometheusStackTarget {
   /** Every object is created with it. */
   provider: k8s.Provider;
+  /** How the chart's watch reaches the cluster. @default the ambient kubeconfig */
+  access?: KubernetesAccess;
   /**
    * A Grafana dashboard (its JSON model) to load into Grafana: a ConfigMap labelled
    * {@link grafanaDashboardLabel} that Grafana's sidecar picks up. None unless given.
@@ -140,21 +144,25 @@ export function deployKubePrometheusStack(
   const values = pulumi
     .output(request.kubernetes.values ?? {})
     .apply((given) => mergeChartValues(berthValues, given as Record<string, unknown>));
-  const release = new sdk.helm.v3.Release(
+  const { release } = installHelmChart(
     `${name}-kube-prometheus-stack`,
     {
-      name: kubePrometheusStackRelease,
+      cluster: { provider: target.provider, namespace: ns, access: target.access },
       chart: "kube-prometheus-stack",
+      repository: kubePrometheusStackRepository,
       version: plan.chartVersion,
-      repositoryOpts: { repo: kubePrometheusStackRepository },
       namespace: ns,
-      // Berth applies the CRDs itself (above): Helm would install them once and never upgrade them.
-      skipCrds: true,
+      releaseName: kubePrometheusStackRelease,
       values,
-      timeout: 900,
+      // Berth applies the CRDs itself (above): Helm would install them once and never upgrade them.
+      crds: "external",
+      timeoutSeconds: 900,
     },
-    { ...opts, dependsOn: [crds, ...secrets] },
+    parent,
+    [crds, ...secrets],
   );
+  if (!release)
+    throw new pulumi.ResourceError("kube-prometheus-stack was not installed as a release", parent);
 
   if (request.rules.enabled.length > 0)
     // After the release: the Operator's admission webhook checks PrometheusRules once it runs.

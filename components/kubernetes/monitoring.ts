@@ -7,12 +7,15 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { MonitoringDeployment, MonitoringRequest } from "../observability-contract";
 import { MonitoringArgumentsError } from "../observability/monitoring-args";
+import type { KubernetesAccess } from "./context";
 import { kubernetesMonitoringPlan, type MonitoringPlatform } from "./monitoring-plan";
 
 /** The cluster a `Monitoring` is deployed on. */
 export interface MonitoringCluster extends MonitoringPlatform {
   /** Every object is created with it. */
   provider: k8s.Provider;
+  /** How the chart's watch reaches the cluster. */
+  access?: KubernetesAccess;
   /** A Grafana dashboard's JSON model to load into the stack's Grafana; none unless given. */
   dashboardJson?: pulumi.Input<string>;
 }
@@ -39,6 +42,7 @@ export function deployKubernetesMonitoring(
     require("./kube-prometheus-stack") as typeof import("./kube-prometheus-stack");
   return deployKubePrometheusStack(name, request, plan, parent, {
     provider: cluster.provider,
+    ...(cluster.access !== undefined && { access: cluster.access }),
     ...(cluster.dashboardJson !== undefined && { dashboardJson: cluster.dashboardJson }),
   });
 }

@@ -341,6 +341,7 @@ describe("ArgoCd", () => {
     assert.equal(release.inputs.version, argoCdChart.version);
     assert.deepEqual(release.inputs.repositoryOpts, { repo: "https://argoproj.github.io/argo-helm" });
     assert.equal(release.inputs.namespace, "argocd");
+    assert.equal(release.inputs.skipCrds, true);
     assert.equal(release.inputs.atomic, true, "a failed upgrade rolls back");
     assert.equal(release.inputs.timeout, 900);
     const watch = run.byName("argo-argo-cd-watch", argoTypes.watch);

@@ -171,6 +171,16 @@ describe("Monitoring on a KubernetesCluster: the Prometheus Operator stack", () 
     assert.equal(release.inputs.namespace, "monitoring");
     assert.equal(release.inputs.skipCrds, true);
     assert.deepEqual(valuesOf(run).crds, { enabled: false }, "nor from its crds subchart");
+    assert.equal(release.inputs.atomic, true, "a failed upgrade rolls back");
+    const watch = run.byName(
+      "mon-kube-prometheus-stack-watch",
+      "pulumi-nodejs:dynamic/berth/kubernetes:HelmReleaseWatch",
+    );
+    assert.deepEqual(
+      [watch.inputs.release, watch.inputs.namespace, watch.inputs.chartVersion],
+      ["berth-monitoring", "monitoring", "88.3.0"],
+      "the stack's workloads are reported while Helm waits",
+    );
     assert.ok(
       capture
         .dependsOn(types.release, "mon-kube-prometheus-stack")

@@ -270,7 +270,7 @@ describe("day-two components under a user's plain mocks (state = inputs)", () =>
     assert.match(argoValues.configs.secret.argocdServerAdminPassword, /^\$2b\$10\$/);
     assert.deepEqual(
       registeredNames(registered, "pulumi-nodejs:dynamic/berth/kubernetes:HelmReleaseWatch").sort(),
-      ["argo-argo-cd-watch", "ingress-watch"],
+      ["argo-argo-cd-watch", "ingress-watch", "mon-kube-prometheus-stack-watch"],
     );
   });
 
