@@ -10,6 +10,11 @@
  *
  * Each side reports its wall time and the CPU time its process spent up to the last registration: on a
  * loaded machine the wall time also counts the time other processes held the CPU.
+ *
+ * A third side, the floor, registers everything Berth registered (its components and dynamic
+ * resources too, same types, names and inputs) with none of Berth's work: what the resources
+ * themselves cost Pulumi's SDK. berth/floor is then what Berth's own work adds; floor/raw what the
+ * extra resources of Berth's design (a component per service, a rollout wait) cost.
  */
 import { execFileSync } from "child_process";
 import fs from "fs";
@@ -74,8 +79,7 @@ for (let i = 0; i < n; i++) {
   });
 }
 mocks.settled(50).then(() => {
-  const raw = mocks.resources.filter((r) => rawType(r.type));
-  fs.writeFileSync(dump, JSON.stringify(raw.map(({ type, name, inputs }) => ({ type, name, inputs }))));
+  fs.writeFileSync(dump, JSON.stringify(mocks.resources.map(({ type, name, inputs }) => ({ type, name, inputs, raw: rawType(type) }))));
   report(start, startCpu);
 });
 `;
@@ -88,7 +92,8 @@ mocks.settled(50).then(() => {
 const rawProgram = `${harness}
 const start = process.hrtime.bigint();
 const startCpu = process.cpuUsage();
-const resources = JSON.parse(fs.readFileSync(dump, "utf8"));
+const recorded = JSON.parse(fs.readFileSync(dump, "utf8"));
+const resources = recorded.filter((r) => r.raw);
 const sdk = target === "kubernetes" ? require("@pulumi/kubernetes") : target === "ecs" ? require("@pulumi/aws") : require("pulumi-berth/swarm");
 const provider = target === "kubernetes" ? new sdk.Provider("bench", { kubeconfig: "apiVersion: v1\\nkind: Config\\n" }) : undefined;
 const classOf = (type) => {
@@ -117,6 +122,13 @@ const construct = (r) => {
   }
 };
 for (const r of resources) construct(r);
+// The floor: Berth's own resources as well, registered as they are, with none of Berth's work.
+if (side === "floor")
+  for (const r of recorded.filter((r) => !r.raw && !r.type.startsWith("pulumi:providers:"))) {
+    if (r.type.startsWith("pulumi-nodejs:dynamic/"))
+      new pulumi.CustomResource(r.type, r.name, r.inputs);
+    else new pulumi.ComponentResource(r.type, r.name, {}).registerOutputs({});
+  }
 mocks.settled(50).then(() => report(start, startCpu));
 `;
 
@@ -132,6 +144,7 @@ interface Measured {
   count: number;
   berth: Sample[];
   raw: Sample[];
+  floor: Sample[];
 }
 
 const targets = ["kubernetes", "ecs", "swarm"];
@@ -156,6 +169,7 @@ export async function benchProgramCost(): Promise<void> {
     project.npm("install");
     project.write("berth.js", berthProgram);
     project.write("raw.js", rawProgram);
+    project.write("floor.js", rawProgram);
     const dump = path.join(project.dir, "resources.json");
     const run = (side: string, target: string, count: number): Sample =>
       JSON.parse(
@@ -168,26 +182,30 @@ export async function benchProgramCost(): Promise<void> {
     const results: Measured[] = [];
     for (const target of targets.filter((t) => chosen.includes(t))) {
       for (const count of sizes) {
-        const measured: Measured = { target, count, berth: [], raw: [] };
+        const measured: Measured = { target, count, berth: [], raw: [], floor: [] };
         for (let round = 0; round < rounds; round++) {
           const b = run("berth", target, count);
           const r = run("raw", target, count);
+          const f = run("floor", target, count);
           measured.berth.push(b);
           measured.raw.push(r);
+          measured.floor.push(f);
           console.log(
-            `program-cost ${target}@${count} round ${round + 1}: berth ${b.ms.toFixed(0)} ms (cpu ${b.cpuMs.toFixed(0)}), raw ${r.ms.toFixed(0)} ms (cpu ${r.cpuMs.toFixed(0)}); ${b.resources} resources vs ${r.resources}`,
+            `program-cost ${target}@${count} round ${round + 1}: berth ${b.ms.toFixed(0)} ms (cpu ${b.cpuMs.toFixed(0)}), raw ${r.ms.toFixed(0)} ms (cpu ${r.cpuMs.toFixed(0)}), floor ${f.ms.toFixed(0)} ms (cpu ${f.cpuMs.toFixed(0)}); ${b.resources} resources vs ${r.resources} (floor ${f.resources})`,
           );
         }
         results.push(measured);
       }
     }
     console.log("program-cost berth/raw, medians of each side's rounds:");
-    console.log("  target@services   berth ms/service   raw ms/service   wall ratio   cpu ratio");
-    for (const { target, count, berth, raw } of results) {
+    console.log(
+      "  target@services   berth ms/service   raw ms/service   wall ratio   cpu ratio   floor/raw   berth/floor",
+    );
+    for (const { target, count, berth, raw, floor } of results) {
       const wall = (side: Sample[]) => median(side.map((s) => s.ms));
       const cpu = (side: Sample[]) => median(side.map((s) => s.cpuMs));
       console.log(
-        `  ${`${target}@${count}`.padEnd(16)}  ${(wall(berth) / count).toFixed(1).padStart(16)}   ${(wall(raw) / count).toFixed(1).padStart(14)}   ${(wall(berth) / wall(raw)).toFixed(2).padStart(10)}   ${(cpu(berth) / cpu(raw)).toFixed(2).padStart(9)}`,
+        `  ${`${target}@${count}`.padEnd(16)}  ${(wall(berth) / count).toFixed(1).padStart(16)}   ${(wall(raw) / count).toFixed(1).padStart(14)}   ${(wall(berth) / wall(raw)).toFixed(2).padStart(10)}   ${(cpu(berth) / cpu(raw)).toFixed(2).padStart(9)}   ${(wall(floor) / wall(raw)).toFixed(2).padStart(9)}   ${(wall(berth) / wall(floor)).toFixed(2).padStart(11)}`,
       );
     }
   } finally {
