@@ -13,7 +13,7 @@ import type { Pod, Secret } from "kubernetes-types/core/v1";
 import { type KubeAccess, loadKubeConfig } from "./kube-config";
 import { releaseRecordSelector } from "./helm-storage";
 import { plain } from "./template-match";
-import { apiFailure, isNotFound, selectorQuery } from "./workload-api";
+import { apiFailure, callApi, isNotFound, selectorQuery } from "./workload-api";
 import type { ReleaseWorkload } from "./helm-storage";
 
 /** A workload as it stands, with what its rollout state needs. */
@@ -39,16 +39,9 @@ export async function releaseApi(
   const config = await loadKubeConfig(access);
   const apps = config.makeApiClient(client.AppsV1Api);
   const core = config.makeApiClient(client.CoreV1Api);
-  const call = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
-    try {
-      return plain(await request());
-    } catch (err) {
-      throw apiFailure(what, err);
-    }
-  };
   return {
     async records() {
-      const list = await call(
+      const list = await callApi(
         `listing the records of Helm release ${release} in namespace ${namespace}`,
         () => core.listNamespacedSecret({ namespace, labelSelector: releaseRecordSelector(release) }),
       );
@@ -72,19 +65,19 @@ export async function releaseApi(
       }
       const labelSelector = selectorQuery(object.spec?.selector);
       const list = { namespace: ref.namespace, labelSelector };
-      const pods = (await call(`listing the pods of ${where}`, () => core.listNamespacedPod(list)))
+      const pods = (await callApi(`listing the pods of ${where}`, () => core.listNamespacedPod(list)))
         .items as Pod[];
       if (ref.kind === "StatefulSet") return { kind: ref.kind, object: object as StatefulSet, pods };
       if (ref.kind === "DaemonSet") {
         const revisions = (
-          await call(`listing the ControllerRevisions of ${where}`, () =>
+          await callApi(`listing the ControllerRevisions of ${where}`, () =>
             apps.listNamespacedControllerRevision(list),
           )
         ).items as ControllerRevision[];
         return { kind: ref.kind, object: object as DaemonSet, revisions, pods };
       }
       const replicaSets = (
-        await call(`listing the ReplicaSets of ${where}`, () => apps.listNamespacedReplicaSet(list))
+        await callApi(`listing the ReplicaSets of ${where}`, () => apps.listNamespacedReplicaSet(list))
       ).items as ReplicaSet[];
       return { kind: ref.kind, object: object as Deployment, replicaSets, pods };
     },

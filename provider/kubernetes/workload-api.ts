@@ -62,6 +62,15 @@ export function apiFailure(what: string, err: unknown): Error {
   return new Error(`${what}: ${message}`, { cause: err });
 }
 
+/** The answer to `request` as plain JSON, or an error naming `what` failed in the API server's words. */
+export async function callApi<T>(what: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return plain(await request());
+  } catch (err) {
+    throw apiFailure(what, err);
+  }
+}
+
 export function isNotFound(err: unknown): boolean {
   return (err as { code?: unknown })?.code === 404;
 }
@@ -76,13 +85,6 @@ export async function workloadApi(access: KubeAccess, ref: WorkloadRef): Promise
   const where = `${ref.kind} ${name} in namespace ${namespace}`;
   const jsonPatch = client.setHeaderOptions("Content-Type", client.PatchStrategy.JsonPatch);
   const deployment = ref.kind === "Deployment";
-  const call = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
-    try {
-      return plain(await request());
-    } catch (err) {
-      throw apiFailure(what, err);
-    }
-  };
   return {
     async read() {
       try {
@@ -97,7 +99,7 @@ export async function workloadApi(access: KubeAccess, ref: WorkloadRef): Promise
     },
     async patch(operations) {
       const request = { name, namespace, body: operations, fieldManager };
-      await call(`patching ${where}`, () =>
+      await callApi(`patching ${where}`, () =>
         deployment
           ? apps.patchNamespacedDeployment(request, jsonPatch)
           : apps.patchNamespacedDaemonSet(request, jsonPatch),
@@ -105,16 +107,16 @@ export async function workloadApi(access: KubeAccess, ref: WorkloadRef): Promise
     },
     async history(labelSelector) {
       const list = deployment
-        ? await call(`listing the ReplicaSets of ${where}`, () =>
+        ? await callApi(`listing the ReplicaSets of ${where}`, () =>
             apps.listNamespacedReplicaSet({ namespace, labelSelector }),
           )
-        : await call(`listing the ControllerRevisions of ${where}`, () =>
+        : await callApi(`listing the ControllerRevisions of ${where}`, () =>
             apps.listNamespacedControllerRevision({ namespace, labelSelector }),
           );
       return list.items as ReplicaSet[] | ControllerRevision[];
     },
     async pods(labelSelector) {
-      const list = await call(`listing the pods of ${where}`, () =>
+      const list = await callApi(`listing the pods of ${where}`, () =>
         core.listNamespacedPod({ namespace, labelSelector }),
       );
       return list.items as Pod[];

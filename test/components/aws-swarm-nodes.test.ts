@@ -8,6 +8,7 @@ import type { MemberSpec } from "../../provider/swarm/membership-plan";
 import { planMembership, quorumProblem, replacesMachine } from "../../provider/swarm/membership-plan";
 import { type MockedResource, type RecordedResource, runProgram } from "../support/harness";
 import {
+  awsFleetArgs,
   deployVmNodes,
   nodesRefusal,
   ofType,
@@ -19,14 +20,7 @@ import {
 const instanceType = "aws:ec2/instance:Instance";
 const ingressType = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const egressType = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
-const base: AwsSwarmNodesArgs = {
-  vpcId: "vpc-1",
-  subnetIds: ["subnet-a", "subnet-b"],
-  adminCidr: "203.0.113.7/32",
-  ami: "ami-ubuntu2404",
-  sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAdmin admin",
-  sshPrivateKey: "ADMIN-PRIVATE",
-};
+const base: AwsSwarmNodesArgs = awsFleetArgs;
 
 /** Addresses by role and index: fleet-worker-0 gets 10.0.2.0 inside and 198.51.100.20 outside. */
 function mockResource({ type, name }: MockedResource) {

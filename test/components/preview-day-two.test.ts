@@ -33,7 +33,7 @@ import { kubernetesMockDynamic, kubernetesMockResource } from "../support/kubern
 import { SwarmCluster } from "../../components/swarm";
 import { AwsSwarmNodes } from "../../components/swarm/aws";
 import { fileObjectOutputs, membershipOutputs } from "../support/swarm-mocks";
-import { vmMockDynamic } from "../support/vm-nodes";
+import { awsFleetArgs, vmMockDynamic } from "../support/vm-nodes";
 
 const dir = chartsDir();
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -84,14 +84,7 @@ const options = {
 
 /** Monitoring, Logging and a tenant with its service on a swarm of machines not created yet. */
 function swarmDayTwo() {
-  const vms = new AwsSwarmNodes("fleet", {
-    vpcId: "vpc-1",
-    subnetIds: ["subnet-a", "subnet-b"],
-    adminCidr: "203.0.113.7/32",
-    ami: "ami-ubuntu2404",
-    sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAdmin admin",
-    sshPrivateKey: "ADMIN-PRIVATE",
-  });
+  const vms = new AwsSwarmNodes("fleet", awsFleetArgs);
   const cluster = new SwarmCluster("swarm", { nodes: vms.nodes });
   new Monitoring("mon", { cluster, receivers: { slack: [pulumi.secret("https://hooks.slack.com/x")] } });
   new Logging("logs", { cluster, sink: { kind: "loki", url: "https://loki.example.com" } });

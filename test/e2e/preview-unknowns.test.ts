@@ -15,7 +15,7 @@ import { AwsSwarmNodes } from "../../components/swarm/aws";
 import { composeDir } from "../support/compose-dir";
 import { needEngine } from "../support/engine";
 import { type MockedResource, runProgram, unknownValue } from "../support/harness";
-import { vmMockDynamic } from "../support/vm-nodes";
+import { awsFleetArgs, vmMockDynamic } from "../support/vm-nodes";
 import { membershipOutputs } from "../support/swarm-mocks";
 
 const dynamicType = (kind: string) => `pulumi-nodejs:dynamic/berth/${kind}`;
@@ -23,14 +23,7 @@ const holdsUnknown = (value: unknown) => JSON.stringify(value).includes(unknownV
 
 /** A SwarmCluster formed from the machines AwsSwarmNodes makes. */
 function awsSwarm() {
-  const vms = new AwsSwarmNodes("fleet", {
-    vpcId: "vpc-1",
-    subnetIds: ["subnet-a", "subnet-b"],
-    adminCidr: "203.0.113.7/32",
-    ami: "ami-ubuntu2404",
-    sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAdmin admin",
-    sshPrivateKey: "ADMIN-PRIVATE",
-  });
+  const vms = new AwsSwarmNodes("fleet", awsFleetArgs);
   new SwarmCluster("swarm", { nodes: vms.nodes, defaultNetwork: { skip: true } });
 }
 

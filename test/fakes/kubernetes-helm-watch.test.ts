@@ -12,6 +12,7 @@ import { valuesDigest } from "../../provider/kubernetes/helm-watch";
 import { FakeHelm } from "../support/fake-helm";
 import { FakeKubernetes, type PodOutcome } from "../support/fake-kubernetes";
 import { type ProgramRun, runProgram, unknownValue } from "../support/harness";
+import { untilTrue, withHostOutput } from "../support/host-output";
 
 const watchType = "pulumi-nodejs:dynamic/berth/kubernetes:HelmReleaseWatch";
 const token = "tok-5c2e91-helm-must-stay-secret";
@@ -63,29 +64,6 @@ async function failedRun(run: Promise<ProgramRun>): Promise<Error & { run: Progr
   assert.fail("the run succeeded");
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail("timed out waiting for the provider");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** What the dynamic-provider host printed (it shares this process's stdout) while `run` ran. */
-async function withOutput<T>(run: () => Promise<T>): Promise<{ result: T; output: string }> {
-  let output = "";
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    output += chunk.toString();
-    return write(chunk, ...rest);
-  }) as typeof process.stdout.write;
-  try {
-    return { result: await run(), output };
-  } finally {
-    process.stdout.write = write;
-  }
-}
-
 function assertTokenHidden(run: ProgramRun, error?: Error): void {
   const logged = run.logs.filter((l) => l.severity !== "debug" && l.message.includes(token));
   assert.deepEqual(logged, [], "logs");
@@ -119,9 +97,9 @@ describe("HelmReleaseWatch through the dynamic-provider host, beside a fake Helm
     await startFake();
     // The controllers wait until the watch has looked at the pods once: then it has seen them pending.
     fake.cluster.hold();
-    const { result: run, output } = await withOutput(async () => {
+    const { result: run, output } = await withHostOutput(async () => {
       const running = installed();
-      await until(() => fake.requests.some((r) => r.path.endsWith("/pods")));
+      await untilTrue(() => fake.requests.some((r) => r.path.endsWith("/pods")));
       fake.cluster.release();
       return running;
     });

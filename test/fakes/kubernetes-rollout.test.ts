@@ -11,6 +11,7 @@ import type { PodTemplateSpec } from "kubernetes-types/core/v1";
 import { KubernetesRollout, type KubernetesRolloutArgs } from "../../provider/kubernetes/rollout-resource";
 import { FakeKubernetes, type PodOutcome } from "../support/fake-kubernetes";
 import { type ProgramRun, runProgram, unknownValue } from "../support/harness";
+import { untilTrue, withHostOutput } from "../support/host-output";
 
 const rolloutType = "pulumi-nodejs:dynamic/berth/kubernetes:KubernetesRollout";
 const token = "tok-8d1f2a-must-stay-secret";
@@ -73,29 +74,6 @@ function liveImage(kind: "Deployment" | "DaemonSet" = "Deployment", name = "web"
   return fake.workload(kind, "prod", name)?.spec?.template?.spec?.containers[0]?.image;
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail("timed out waiting for the provider");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** What the dynamic-provider host printed (it shares this process's stdout) while `run` ran. */
-async function withOutput<T>(run: () => Promise<T>): Promise<{ result: T; output: string }> {
-  let output = "";
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    output += chunk.toString();
-    return write(chunk, ...rest);
-  }) as typeof process.stdout.write;
-  try {
-    return { result: await run(), output };
-  } finally {
-    process.stdout.write = write;
-  }
-}
-
 const patches = () => fake.requests.filter((r) => r.method === "PATCH");
 
 /**
@@ -126,10 +104,10 @@ describe("KubernetesRollout through the dynamic-provider host", () => {
     const d = fake.cluster.addDeployment({ namespace: "prod", name: "web", template: template("web:2") });
     fake.cluster.hold();
     fake.applyTemplate("Deployment", "prod", "web", template("web:3"));
-    const { result: run, output } = await withOutput(async () => {
+    const { result: run, output } = await withHostOutput(async () => {
       const running = runProgram(program({ uid: d.metadata!.uid!, template: template("web:3") }));
       // The rollout goes on once the provider watches it.
-      await until(() => fake.requests.some((r) => r.path.endsWith("/pods")));
+      await untilTrue(() => fake.requests.some((r) => r.path.endsWith("/pods")));
       fake.cluster.release();
       return running;
     });

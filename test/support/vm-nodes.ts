@@ -81,3 +81,13 @@ export async function nodesRefusal(make: () => void): Promise<SwarmNodesError> {
   );
   return caught;
 }
+
+/** An AwsSwarmNodes fleet's arguments as the tests give them: one VPC, two subnets, the admin's key. */
+export const awsFleetArgs = {
+  vpcId: "vpc-1",
+  subnetIds: ["subnet-a", "subnet-b"],
+  adminCidr: "203.0.113.7/32",
+  ami: "ami-ubuntu2404",
+  sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAdmin admin",
+  sshPrivateKey: "ADMIN-PRIVATE",
+};
