@@ -5,6 +5,7 @@
  */
 import { gunzipSync } from "zlib";
 import { parseAllDocuments } from "yaml";
+import { canonicalJsonWithoutNulls } from "../shared/same-value";
 
 /** The label selector of every record of `release`. */
 export const releaseRecordSelector = (release: string) => `owner=helm,name=${release}`;
@@ -94,13 +95,5 @@ export function manifestWorkloads(manifest: string, releaseNamespace: string): R
  * for them compare equal.
  */
 export function canonicalValues(values: unknown): string {
-  return JSON.stringify(values ?? {}, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v)
-            .filter(([, entry]) => entry !== undefined && entry !== null)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  );
+  return canonicalJsonWithoutNulls(values ?? {});
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
 import { dynamicProvider } from "../reference";
+import { canonicalJsonWithoutNulls } from "../shared/same-value";
 import { containsUnknown, isUnknown } from "../shared/unknowns";
 
 /** How a canary behaves; the normalized `update.canary` of the portable spec. */
@@ -34,17 +35,7 @@ export type ReleaseOutputs = ReleaseInputs & ReleaseState;
  * and `null` are the same.
  */
 export function sameTemplate(a: unknown, b: unknown): boolean {
-  const canonical = (value: unknown) =>
-    JSON.stringify(value ?? null, (_key, v: unknown) =>
-      v && typeof v === "object" && !Array.isArray(v)
-        ? Object.fromEntries(
-            Object.entries(v)
-              .filter(([, entry]) => entry !== undefined && entry !== null)
-              .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
-          )
-        : v,
-    );
-  return canonical(a) === canonical(b);
+  return canonicalJsonWithoutNulls(a) === canonicalJsonWithoutNulls(b);
 }
 
 /**

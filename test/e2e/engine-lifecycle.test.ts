@@ -9,7 +9,13 @@ import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { runProgram, type ProgramRun, type RecordedResource, unknownValue } from "../support/harness";
+import {
+  runProgram,
+  type ProgramRun,
+  type RecordedResource,
+  unknownValue,
+  failedRun,
+} from "../support/harness";
 import { engineReachable, needEngine } from "../support/engine";
 import { removeLabelled } from "../support/cleanup";
 import { ContainerService } from "../../components/service";
@@ -141,18 +147,6 @@ function sleeperSpec(name: string): ProviderServiceSpec {
 
 function runSmall(program: () => unknown, previous?: ProgramRun): Promise<ProgramRun> {
   return runProgram(program, { project, stack: "test", previous });
-}
-
-/** The failed run the engine kept, from a rejected `runProgram`. */
-async function failedRun(promise: Promise<ProgramRun>): Promise<Error & { run: ProgramRun }> {
-  try {
-    await promise;
-  } catch (err) {
-    const failed = err as Error & { run?: ProgramRun };
-    assert.ok(failed.run, `the failure carries the run: ${failed.message}`);
-    return failed as Error & { run: ProgramRun };
-  }
-  assert.fail("the run was expected to fail");
 }
 
 describe("the engine's lifecycle through Pulumi's dynamic-provider host, on the real swarm", () => {

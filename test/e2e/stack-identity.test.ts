@@ -9,7 +9,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
 import { createHash, randomBytes } from "crypto";
-import { runProgram, type ProgramRun } from "../support/harness";
+import { runProgram, type ProgramRun, failedRun } from "../support/harness";
 import type { StateEntry } from "../support/engine/state";
 import { needEngine } from "../support/engine";
 import { removeLabelled } from "../support/cleanup";
@@ -49,17 +49,6 @@ const run = (kinds: readonly Kind[], previous?: ProgramRun, extra?: () => void) 
     },
     { project, stack, previous },
   );
-
-async function failedRun(promise: Promise<ProgramRun>): Promise<Error & { run: ProgramRun }> {
-  try {
-    await promise;
-  } catch (err) {
-    const failed = err as Error & { run?: ProgramRun };
-    assert.ok(failed.run, `the failure carries the run: ${failed.message}`);
-    return failed as Error & { run: ProgramRun };
-  }
-  assert.fail("the run was expected to fail");
-}
 
 const urnOf = (kind: Kind, name: string) =>
   `urn:pulumi:${stack}::${project}::pulumi-nodejs:dynamic/berth/swarm:${types[kind]}::${name}`;

@@ -11,7 +11,7 @@ import { HelmReleaseWatch, type HelmReleaseWatchArgs } from "../../provider/kube
 import { valuesDigest } from "../../provider/kubernetes/helm-watch";
 import { FakeHelm } from "../support/fake-helm";
 import { FakeKubernetes, type PodOutcome } from "../support/fake-kubernetes";
-import { type ProgramRun, runProgram, unknownValue } from "../support/harness";
+import { type ProgramRun, runProgram, unknownValue, failedRun } from "../support/harness";
 import { untilTrue, withHostOutput } from "../support/host-output";
 
 const watchType = "pulumi-nodejs:dynamic/berth/kubernetes:HelmReleaseWatch";
@@ -53,15 +53,6 @@ function program(values: object, args: Partial<HelmReleaseWatchArgs> = {}) {
     });
     return { revision: watch.revision };
   };
-}
-
-async function failedRun(run: Promise<ProgramRun>): Promise<Error & { run: ProgramRun }> {
-  try {
-    await run;
-  } catch (err) {
-    return err as Error & { run: ProgramRun };
-  }
-  assert.fail("the run succeeded");
 }
 
 function assertTokenHidden(run: ProgramRun, error?: Error): void {

@@ -10,7 +10,7 @@ import type { Deployment } from "kubernetes-types/apps/v1";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
 import { KubernetesRollout, type KubernetesRolloutArgs } from "../../provider/kubernetes/rollout-resource";
 import { FakeKubernetes, type PodOutcome } from "../support/fake-kubernetes";
-import { type ProgramRun, runProgram, unknownValue } from "../support/harness";
+import { type ProgramRun, runProgram, unknownValue, failedRun } from "../support/harness";
 import { untilTrue, withHostOutput } from "../support/host-output";
 
 const rolloutType = "pulumi-nodejs:dynamic/berth/kubernetes:KubernetesRollout";
@@ -58,16 +58,6 @@ function program(args: Partial<KubernetesRolloutArgs> & { uid: pulumi.Input<stri
     });
     return { revision: rollout.revision };
   };
-}
-
-/** The error a failed run throws, with the state it left. */
-async function failedRun(run: Promise<ProgramRun>): Promise<Error & { run: ProgramRun }> {
-  try {
-    await run;
-  } catch (err) {
-    return err as Error & { run: ProgramRun };
-  }
-  assert.fail("the run succeeded");
 }
 
 function liveImage(kind: "Deployment" | "DaemonSet" = "Deployment", name = "web"): string | undefined {

@@ -4,6 +4,7 @@
  * own dynamic-provider host against the real backends, previews send unknowns as the engine does, and
  * state is kept as the engine keeps it. See test/README.md for what this models and what it does not.
  */
+import assert from "node:assert/strict";
 import { spawn } from "child_process";
 import { setTimeout as sleep } from "timers/promises";
 import Module from "module";
@@ -321,4 +322,16 @@ export function loadSerializedProvider(text: string): DynamicProvider {
   );
   mod._compile(text, filename);
   return (mod.exports as { handler(): DynamicProvider }).handler();
+}
+
+/** The error a run that must fail threw, carrying the state the run left; fails the test if it succeeded. */
+export async function failedRun(promise: Promise<ProgramRun>): Promise<Error & { run: ProgramRun }> {
+  try {
+    await promise;
+  } catch (err) {
+    const failed = err as Error & { run?: ProgramRun };
+    assert.ok(failed.run, `the failure carries the run: ${failed.message}`);
+    return failed as Error & { run: ProgramRun };
+  }
+  assert.fail("the run was expected to fail");
 }
