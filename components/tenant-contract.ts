@@ -137,3 +137,18 @@ export type TenantPlacement = Pick<ServiceCluster, "deployWorkload" | "serviceHo
   /** What a Compose stack may hold in the tenant's room: stacks on a tenant deploy one service at a time. */
   readonly stackSupport: NonNullable<ServiceCluster["stackSupport"]>;
 };
+
+/**
+ * What a tenant's container reserves: what it names, otherwise the tenant's default request, never
+ * above the container's limit (`Infinity` when it has none). Every target counts, and asks for, this.
+ */
+export function tenantReservation(
+  reservations: { cpu?: number; memory?: number },
+  limits: NormalizedTenantLimits,
+  limit: { cpu: number; memory: number },
+): { cpu: number; memory: number } {
+  return {
+    cpu: reservations.cpu ?? Math.min(limits.defaultCpuRequest, limit.cpu),
+    memory: reservations.memory ?? Math.min(limits.defaultMemoryRequest, limit.memory),
+  };
+}

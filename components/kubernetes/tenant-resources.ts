@@ -5,7 +5,11 @@
 import type { NormalizedService, SpecIssue } from "../spec";
 import { renderKubernetes } from "../spec/render/kubernetes";
 import { formatCpu, formatMemory } from "../spec/units";
-import type { NormalizedTenantLimits, NormalizedTenantQuota } from "../tenant-contract";
+import {
+  type NormalizedTenantLimits,
+  type NormalizedTenantQuota,
+  tenantReservation,
+} from "../tenant-contract";
 
 /**
  * The service with its limits and requests written out as the tenant counts them: a limit it does not
@@ -25,8 +29,7 @@ export function withTenantResources(n: NormalizedService, limits: NormalizedTena
       memory,
       reservations: {
         ...reservations,
-        cpu: reservations.cpu ?? Math.min(limits.defaultCpuRequest, cpu),
-        memory: reservations.memory ?? Math.min(limits.defaultMemoryRequest, memory),
+        ...tenantReservation(reservations, limits, { cpu, memory }),
       },
     },
   };

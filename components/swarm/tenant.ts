@@ -2,7 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceCluster, StackSupport, Workload, WorkloadRequest } from "../cluster";
 import type { NormalizedService, SpecIssue } from "../spec";
 import { SpecError } from "../spec/errors";
-import { type TenantPlacement, type TenantRequest, tenantPoolLabel } from "../tenant-contract";
+import {
+  type TenantPlacement,
+  type TenantRequest,
+  tenantPoolLabel,
+  tenantReservation,
+} from "../tenant-contract";
 import { SwarmNetwork } from "../../provider/swarm";
 import { TenantArgumentsError } from "../tenant/tenant-args";
 import { deploySwarmWorkload } from "./cluster-services";
@@ -32,10 +37,10 @@ function tenantService(
   const { resources } = service;
   const reservations = {
     ...resources.reservations,
-    cpu: resources.reservations.cpu ?? Math.min(request.limits.defaultCpuRequest, resources.cpu ?? Infinity),
-    memory:
-      resources.reservations.memory ??
-      Math.min(request.limits.defaultMemoryRequest, resources.memory ?? Infinity),
+    ...tenantReservation(resources.reservations, request.limits, {
+      cpu: resources.cpu ?? Infinity,
+      memory: resources.memory ?? Infinity,
+    }),
   };
   const pool = request.nodePool;
   return {

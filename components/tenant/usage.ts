@@ -1,6 +1,10 @@
 import type { NormalizedService, SpecIssue } from "../spec";
 import { formatCpu, formatMemory } from "../spec/units";
-import type { NormalizedTenantLimits, NormalizedTenantQuota } from "../tenant-contract";
+import {
+  type NormalizedTenantLimits,
+  type NormalizedTenantQuota,
+  tenantReservation,
+} from "../tenant-contract";
 
 /** What one service of a tenant asks for, all its tasks together, as the quota counts it. */
 export interface ServiceUsage {
@@ -41,8 +45,10 @@ export function serviceUsage(
       message: `${formatMemory(memoryLimit)} of memory is more than the tenant's limit of ${formatMemory(limits.maxMemory)} per container`,
     });
   const tasks = countedTasks(service);
-  const cpu = resources.reservations.cpu ?? Math.min(limits.defaultCpuRequest, cpuLimit);
-  const memory = resources.reservations.memory ?? Math.min(limits.defaultMemoryRequest, memoryLimit);
+  const { cpu, memory } = tenantReservation(resources.reservations, limits, {
+    cpu: cpuLimit,
+    memory: memoryLimit,
+  });
   return { usage: { tasks, cpu: cpu * tasks, memory: memory * tasks }, issues };
 }
 
