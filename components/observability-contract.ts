@@ -122,6 +122,12 @@ export interface SwarmMonitoringOptions {
    * @default `["node.role==manager"]`
    */
   constraints?: string[];
+  /**
+   * Where the engine's API socket is on the nodes: Prometheus's Swarm discovery and cAdvisor read the
+   * engine through it. A rootless engine's is `/run/user/<uid>/docker.sock`.
+   * @default `"/var/run/docker.sock"`
+   */
+  dockerSocket?: string;
 }
 
 /** Monitoring options that only Kubernetes reads. */

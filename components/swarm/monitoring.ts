@@ -62,6 +62,14 @@ export function deploySwarmMonitoring(
           "the cluster has no default network: name the networks Prometheus shares with the services it scrapes",
       },
     ]);
+  const socket = request.swarm.dockerSocket ?? dockerSocket;
+  if (!/^\/[^,:\s]*[^,:\s/]$/.test(socket))
+    throw new MonitoringArgumentsError(name, [
+      {
+        path: "swarm.dockerSocket",
+        message: `must be the absolute path of a socket (no ",", ":" or spaces), not ${JSON.stringify(socket)}`,
+      },
+    ]);
   const opts = { parent };
   const common: Partial<ContainerServiceArgs> = { cluster, update: { order: "stop-first" } };
   const ruleGroups = swarmRuleGroups(request.rules);
@@ -137,7 +145,8 @@ export function deploySwarmMonitoring(
       ],
       // Swarm discovery reads the manager's Docker API; the socket is root's.
       volumes: [
-        readOnlyBind(dockerSocket, dockerSocket),
+        // Inside, at the usual place, where the configuration's discovery looks for it.
+        readOnlyBind(socket, dockerSocket),
         { type: "volume", source: `${name}-prometheus-data`, target: "/prometheus" },
       ],
       user: "0",
@@ -187,6 +196,8 @@ export function deploySwarmMonitoring(
           "--housekeeping_interval=30s",
           "--store_container_labels=false",
           "--whitelisted_container_labels=com.docker.swarm.service.name,com.docker.swarm.node.id,com.docker.swarm.task.name",
+          // The host's root is mounted at /rootfs: the engine's socket is there wherever it is.
+          ...(socket !== dockerSocket ? [`--docker=unix:///rootfs${socket}`] : []),
         ],
         volumes: [
           readOnlyBind("/", "/rootfs"),

@@ -143,6 +143,24 @@ describe("Monitoring on a swarm (under mocks)", () => {
     assert.equal(specOf(run, "mon-node-exporter"), undefined, "a skipped part is not deployed");
   });
 
+  it("reads the engine through the socket the nodes have, for a rootless engine", async () => {
+    const run = await deploy({ swarm: { dockerSocket: "/run/user/1000/docker.sock" } });
+    const socket = specOf(run, "mon-prometheus").TaskTemplate.ContainerSpec.Mounts?.find(
+      (m) => m.Target === "/var/run/docker.sock",
+    );
+    assert.equal(socket?.Source, "/run/user/1000/docker.sock", "mounted where the discovery looks");
+    assert.ok(
+      specOf(run, "mon-cadvisor").TaskTemplate.ContainerSpec.Args?.includes(
+        "--docker=unix:///rootfs/run/user/1000/docker.sock",
+      ),
+      "cAdvisor reads it under the host's root",
+    );
+    await assert.rejects(deploy({ swarm: { dockerSocket: "run/docker.sock" } }), (error: Error) => {
+      assert.match(error.message, /swarm\.dockerSocket: must be the absolute path of a socket/);
+      return true;
+    });
+  });
+
   it("refuses a swarm without a default network unless networks are named, before anything is registered", async () => {
     let caught: unknown;
     const run = await runProgram(
