@@ -83,6 +83,21 @@ async function installed(): Promise<ProgramRun> {
   return run;
 }
 
+/**
+ * A failing upgrade beside `watching`: Helm starts once the watch has read the release's records (a
+ * provider host can take seconds to start on a loaded machine), and gives up after 4 s, long enough
+ * for the watch to see the pods fail, as it sees them during Helm's real, longer timeout.
+ */
+async function besideHelm<T>(
+  watching: Promise<T>,
+  upgrade: Omit<Parameters<FakeHelm["upgrade"]>[0], "timeoutMs">,
+): Promise<[T, "deployed" | "failed"]> {
+  const listed = () => fake.requests.filter((r) => r.path.endsWith("/secrets")).length;
+  const before = listed();
+  await untilTrue(() => listed() > before);
+  return Promise.all([watching, helm.upgrade({ ...upgrade, timeoutMs: 4000 })]);
+}
+
 describe("HelmReleaseWatch through the dynamic-provider host, beside a fake Helm", () => {
   it("reports the workloads' progress while Helm installs, and ends with Helm's revision", async () => {
     await startFake();
@@ -113,16 +128,11 @@ describe("HelmReleaseWatch through the dynamic-provider host, beside a fake Helm
     await startFake();
     const first = await installed();
     outcomes["web:2"] = { waiting: "ImagePullBackOff", message: 'Back-off pulling image "web:2"' };
-    const [err, outcome] = await Promise.all([
-      failedRun(runProgram(program(v2), { previous: first })),
-      helm.upgrade({
-        chartVersion: "1.2.0",
-        config: v2,
-        deployments: web("web:2"),
-        timeoutMs: 1500,
-        renderMs: 200,
-      }),
-    ]);
+    const [err, outcome] = await besideHelm(failedRun(runProgram(program(v2), { previous: first })), {
+      chartVersion: "1.2.0",
+      config: v2,
+      deployments: web("web:2"),
+    });
     assert.equal(outcome, "failed");
     assert.deepEqual(helm.history, ["1 superseded", "2 failed", "3 deployed"]);
     assert.match(
@@ -146,16 +156,11 @@ describe("HelmReleaseWatch through the dynamic-provider host, beside a fake Helm
       message: "back-off 10s restarting failed container",
       lastExitCode: 1,
     };
-    const [err, outcome] = await Promise.all([
-      failedRun(runProgram(program(v1))),
-      helm.upgrade({
-        chartVersion: "1.2.0",
-        config: v1,
-        deployments: web("web:1"),
-        timeoutMs: 1500,
-        renderMs: 200,
-      }),
-    ]);
+    const [err, outcome] = await besideHelm(failedRun(runProgram(program(v1))), {
+      chartVersion: "1.2.0",
+      config: v1,
+      deployments: web("web:1"),
+    });
     assert.equal(outcome, "failed");
     assert.deepEqual(helm.history, []);
     assert.match(err.message, /Helm removed revision 1 after it failed/);
