@@ -155,6 +155,12 @@ export interface KubernetesMonitoringOptions {
   operatorVersion?: string;
   /** Values merged over Berth's for the chart. Secrets allowed. */
   values?: pulumi.Input<Record<string, unknown>>;
+  /**
+   * Follow the chart's release while Helm installs or upgrades it (`HelmRelease`'s `watch`). Turn it off
+   * when the cluster's provider keeps Helm releases other than in Secrets (`helmReleaseSettings.driver`).
+   * @default true
+   */
+  watch?: boolean;
 }
 
 /** Monitoring options that only ECS reads. */

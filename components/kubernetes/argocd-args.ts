@@ -55,9 +55,15 @@ export interface ArgoCdArgs {
    * @default []
    */
   applicationNamespaces?: string[];
+  /**
+   * Follow Argo CD's release while Helm installs or upgrades it (`HelmRelease`'s `watch`). Turn it off
+   * when the cluster's provider keeps Helm releases other than in Secrets (`helmReleaseSettings.driver`).
+   * @default true
+   */
+  watch?: boolean;
 }
 
-const fields = ["cluster", "namespace", "url", "sso", "ha", "applicationNamespaces"];
+const fields = ["cluster", "namespace", "url", "sso", "ha", "applicationNamespaces", "watch"];
 const ssoFields = ["name", "issuer", "clientId", "clientSecret", "requestedScopes"];
 const httpsUrl = /^https:\/\/[^\s/]+(\/\S*)?$/;
 
@@ -71,6 +77,8 @@ export function argoCdIssues(args: ArgoCdArgs, add: AddIssue): void {
     add("url", `${show(args.url)} is not an https:// URL (Berth serves Argo CD over TLS only)`);
   if (args.ha !== undefined && typeof args.ha !== "boolean")
     add("ha", `must be true or false, got ${show(args.ha)}`);
+  if (args.watch !== undefined && typeof args.watch !== "boolean")
+    add("watch", `must be true or false, got ${show(args.watch)}`);
   const seen = new Set<string>();
   (args.applicationNamespaces ?? []).forEach((ns, i) => {
     const at = `applicationNamespaces[${i}]`;

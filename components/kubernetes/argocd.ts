@@ -113,6 +113,7 @@ export class ArgoCd extends pulumi.ComponentResource implements ArgoCdConnection
         values: pulumi.secret(values),
         crds: "external",
         timeoutSeconds: 900,
+        ...(args.watch !== undefined && { watch: args.watch }),
       },
       this,
       crds,

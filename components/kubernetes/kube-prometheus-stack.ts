@@ -157,6 +157,7 @@ export function deployKubePrometheusStack(
       // Berth applies the CRDs itself (above): Helm would install them once and never upgrade them.
       crds: "external",
       timeoutSeconds: 900,
+      watch: plan.watch,
     },
     parent,
     [crds, ...secrets],

@@ -60,6 +60,8 @@ export interface KubePrometheusStackPlan {
   annotationScrape: boolean;
   /** Images that replace the chart's. */
   images: MonitoringImages;
+  /** Whether the release is followed while Helm waits. */
+  watch: boolean;
 }
 
 /** Google Cloud Managed Service for Prometheus, which GKE runs. */
@@ -70,7 +72,7 @@ export interface ManagedPrometheusPlan {
 /** What Berth deploys for a `Monitoring` on a Kubernetes cluster. */
 export type KubernetesMonitoringPlan = KubePrometheusStackPlan | ManagedPrometheusPlan;
 
-const optionFields = ["stack", "namespace", "chartVersion", "operatorVersion", "values"] as const;
+const optionFields = ["stack", "namespace", "chartVersion", "operatorVersion", "values", "watch"] as const;
 const stacks = ["managed", "kube-prometheus-stack"];
 const chartVersionPattern = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 const operatorVersionPattern = /^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
@@ -150,6 +152,9 @@ function kubePrometheusStackPlan(
   const validNamespace = isDnsLabel(namespace);
   if (!validNamespace)
     add("kubernetes.namespace", `${show(namespace)} is not a namespace name (a DNS label)`);
+  const { watch } = request.kubernetes;
+  if (watch !== undefined && typeof watch !== "boolean")
+    add("kubernetes.watch", `must be true or false, not ${show(watch)}`);
   const values = request.kubernetes.values;
   // An output is checked when it resolves, by the chart.
   if (values !== undefined && !isObject(values) && !isOutputLike(values))
@@ -173,6 +178,7 @@ function kubePrometheusStackPlan(
       grafana: partImage(request.grafana, "grafana", add),
       nodeExporter: partImage(request.nodeExporter, "nodeExporter", add),
     },
+    watch: watch !== false,
   };
 }
 
@@ -206,7 +212,7 @@ function managedPlan(
         `metrics ports, where managed collection scrapes from ${show(managedPrometheusNamespace)}`,
     );
   const notHere = `means nothing to Google Cloud Managed Service for Prometheus ("managed")`;
-  for (const field of ["namespace", "chartVersion", "operatorVersion", "values"] as const)
+  for (const field of ["namespace", "chartVersion", "operatorVersion", "values", "watch"] as const)
     if (request.kubernetes[field] !== undefined) add(`kubernetes.${field}`, `${notHere}: it runs no chart`);
   for (const part of ["prometheus", "alertmanager", "grafana", "nodeExporter"] as const)
     if (request[part].image !== undefined) add(`${part}.image`, `${notHere}: GKE runs its own images`);

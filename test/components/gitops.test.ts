@@ -442,6 +442,17 @@ describe("ArgoCd", () => {
       new ArgoCd("argo", { cluster, sso });
     });
     assert.match(missing.error.message, /url: required with sso/);
+    const watch = await refusal(() => {
+      const cluster = new KubernetesCluster("prod", { kubeconfig: "kubeconfig", namespace: "shop" });
+      new ArgoCd("argo", { cluster, watch: "off" as unknown as boolean });
+    });
+    assert.match(watch.error.message, /watch: must be true or false, got "off"/);
+  });
+
+  it("follows no release with watch: false", async () => {
+    const { run } = await deployArgoCd({ watch: false });
+    assert.equal(run.resources.filter((r) => r.type === argoTypes.watch).length, 0);
+    assert.equal(run.byName("argo-argo-cd", argoTypes.release).inputs.atomic, true);
   });
 });
 

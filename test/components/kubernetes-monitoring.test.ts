@@ -172,6 +172,12 @@ describe("Monitoring on a KubernetesCluster: the Prometheus Operator stack", () 
     assert.equal(release.inputs.skipCrds, true);
     assert.deepEqual(valuesOf(run).crds, { enabled: false }, "nor from its crds subchart");
     assert.equal(release.inputs.atomic, true, "a failed upgrade rolls back");
+    const unwatched = await deploy({ kubernetes: { watch: false } });
+    assert.equal(
+      unwatched.run.resources.filter((r) => r.type.endsWith(":HelmReleaseWatch")).length,
+      0,
+      "kubernetes.watch: false follows no release",
+    );
     const watch = run.byName(
       "mon-kube-prometheus-stack-watch",
       "pulumi-nodejs:dynamic/berth/kubernetes:HelmReleaseWatch",
@@ -516,13 +522,14 @@ describe("Monitoring on a GkeCluster: Google Cloud Managed Service for Prometheu
       new Monitoring("mon", {
         cluster,
         grafana: { image: "grafana/grafana:11.4.0" },
-        kubernetes: { chartVersion: "88.3.0", namespace: "monitoring" },
+        kubernetes: { chartVersion: "88.3.0", namespace: "monitoring", watch: false },
       });
     });
     assert.deepEqual(error.issues.map((i) => i.path).sort(), [
       "grafana.image",
       "kubernetes.chartVersion",
       "kubernetes.namespace",
+      "kubernetes.watch",
     ]);
   });
 });
@@ -578,7 +585,12 @@ describe("Monitoring on Kubernetes: refusals before anything is created", () => 
   it("refuses bad versions, unknown options, published ports and images that are not references", async () => {
     const { error } = await refusal(
       onCluster({
-        kubernetes: { chartVersion: "latest", operatorVersion: "0.92", stak: "managed" } as never,
+        kubernetes: {
+          chartVersion: "latest",
+          operatorVersion: "0.92",
+          stak: "managed",
+          watch: "no",
+        } as never,
         publish: { grafana: 3000 },
         prometheus: { image: "Registry/Prometheus" },
       }),
@@ -587,6 +599,7 @@ describe("Monitoring on Kubernetes: refusals before anything is created", () => 
       "kubernetes.chartVersion",
       "kubernetes.operatorVersion",
       "kubernetes.stak",
+      "kubernetes.watch",
       "prometheus.image",
       "publish.grafana",
     ]);
