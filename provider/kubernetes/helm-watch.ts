@@ -79,23 +79,28 @@ function inputProblems(news: HelmWatchInputs): Failure[] {
   return failures;
 }
 
+/** A record of the release, with the digest of the values it holds. */
+type Read = { record: ReleaseRecord; digest: string };
+
+/**
+ * Decoded records (and their values' digests) by Secret and version: a wait decodes and digests each
+ * record once, however often it polls.
+ */
+type DecodedRecords = Map<string, Read>;
+
 /** The release's records as read, newest first. */
-type Records = { secret: string; record: ReleaseRecord }[];
-
-/** Decoded records by Secret and version: a wait decodes each record once, however often it polls. */
-type DecodedRecords = Map<string, ReleaseRecord>;
-
-function recordsOf(secrets: Secret[], decodedCache: DecodedRecords): Records {
+function recordsOf(secrets: Secret[], decodedCache: DecodedRecords): Read[] {
   return secrets
     .filter((s) => typeof s.data?.release === "string")
     .map((s) => {
       const key = `${s.metadata?.uid}/${s.metadata?.resourceVersion}`;
-      let record = decodedCache.get(key);
-      if (!record) {
-        record = decodeReleaseRecord(s.data!.release!);
-        decodedCache.set(key, record);
+      let read = decodedCache.get(key);
+      if (!read) {
+        const record = decodeReleaseRecord(s.data!.release!);
+        read = { record, digest: valuesDigest(record.config) };
+        decodedCache.set(key, read);
       }
-      return { secret: s.metadata?.name ?? "", record };
+      return read;
     })
     .sort((a, b) => b.record.revision - a.record.revision);
 }
@@ -135,23 +140,22 @@ async function observeWorkloads(
 }
 
 /** The newest record of these values and chart version, no older than the release's newest at `baseline`. */
-function ourRecord(records: Records, inputs: HelmWatchInputs, baseline: number): ReleaseRecord | undefined {
-  return records
-    .map((r) => r.record)
-    .find(
-      (r) =>
-        r.revision >= baseline &&
-        r.chartVersion === inputs.chartVersion &&
-        valuesDigest(r.config) === inputs.valuesDigest,
-    );
+function ourRecord(records: Read[], inputs: HelmWatchInputs, baseline: number): ReleaseRecord | undefined {
+  return records.find(
+    ({ record, digest }) =>
+      record.revision >= baseline &&
+      record.chartVersion === inputs.chartVersion &&
+      digest === inputs.valuesDigest,
+  )?.record;
 }
 
 /** The revision Helm rolled back to after `ours` failed, when it did (`--atomic`). */
-function rolledBackTo(records: Records, ours: ReleaseRecord): number | undefined {
-  const rollback = records
-    .map((r) => r.record)
-    .find((r) => r.revision > ours.revision && /^Rollback to \d+/.test(r.description));
-  return rollback ? Number(/^Rollback to (\d+)/.exec(rollback.description)![1]) : undefined;
+function rolledBackTo(records: Read[], ours: ReleaseRecord): number | undefined {
+  for (const { record } of records) {
+    const rollback = /^Rollback to (\d+)/.exec(record.description);
+    if (record.revision > ours.revision && rollback) return Number(rollback[1]);
+  }
+  return undefined;
 }
 
 export interface WatchOptions {
