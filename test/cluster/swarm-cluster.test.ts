@@ -11,16 +11,10 @@ import { SwarmCluster, type SwarmClusterArgs, type SwarmNodeArgs } from "../../c
 import { engineClient } from "../../provider/shared/engine";
 import { membershipProvider, type MembershipOutputs } from "../../provider/swarm";
 import { type TlsMaterial, tlsMaterial } from "../support/tls-certs";
-import { engineReachable } from "../support/engine";
 import { runProgram, type ProgramRun } from "../support/harness";
-import { type NetnsEngine, netnsUnavailable, startNetnsEngine } from "../support/netns-engine";
-import {
-  type NetnsSshd,
-  type SshKeyPair,
-  sshdUnavailable,
-  sshKeyPair,
-  startSshd,
-} from "../support/netns-sshd";
+import { type NetnsEngine, startNetnsEngine } from "../support/netns-engine";
+import { type NetnsSshd, type SshKeyPair, sshKeyPair, startSshd } from "../support/netns-sshd";
+import { clusterHostsCanRun } from "../support/ssh-hosts";
 
 /**
  * A real multi-node swarm formed by Berth alone over SSH: four "VMs" (network namespaces, each with its
@@ -164,14 +158,7 @@ describe("SwarmCluster on five hosts, four over SSH and one over TLS", { concurr
       }) as typeof stream.write;
       restoreWrites.push(() => (stream.write = original));
     }
-    const why = (await engineReachable())
-      ? (netnsUnavailable() ?? sshdUnavailable())
-      : "no Docker engine answers";
-    if (why) {
-      if (process.env.CI) throw new Error(`cluster test cannot run: ${why}`);
-      console.warn(`\n!!! SKIPPED (the cluster test needs root, an engine, namespaces and sshd): ${why}\n`);
-      return;
-    }
+    if (!(await clusterHostsCanRun())) return;
     const dir = mkdtempSync(join(tmpdir(), "berth-cluster-keys-"));
     keys = dir;
     admin = sshKeyPair(dir, "admin");

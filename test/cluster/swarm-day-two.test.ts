@@ -6,34 +6,23 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
 import { setTimeout as sleep } from "timers/promises";
 import { ContainerService } from "../../components";
 import { Monitoring, swarmServiceSeries } from "../../components/observability";
 import { SwarmCluster, type SwarmNodeArgs } from "../../components/swarm";
 import { Tenant } from "../../components/tenant";
 import { engineClient } from "../../provider/shared/engine";
-import { engineReachable } from "../support/engine";
 import { runProgram, type ProgramRun } from "../support/harness";
-import { type NetnsEngine, netnsUnavailable, startNetnsEngine } from "../support/netns-engine";
-import {
-  type NetnsSshd,
-  type SshKeyPair,
-  sshdUnavailable,
-  sshKeyPair,
-  startSshd,
-} from "../support/netns-sshd";
+import type { SshKeyPair } from "../support/netns-sshd";
+import { clusterHostsCanRun, type SshHost, type SshHosts, startSshHosts } from "../support/ssh-hosts";
 import { haveImage } from "../support/prom-tools";
 
-type Host = { engine: NetnsEngine; sshd: NetnsSshd };
 const names = ["m1", "w2", "w3"] as const;
 type Name = (typeof names)[number];
-const hosts = {} as Record<Name, Host>;
+const hosts = {} as Record<Name, SshHost>;
 const images = ["local/busybox:1", "local/prometheus:test", "local/node-exporter:test"];
 let admin: SshKeyPair;
-let keys: string | undefined;
+let started: SshHosts<Name> | undefined;
 
 function node(name: Name): SwarmNodeArgs {
   const { sshd } = hosts[name];
@@ -129,28 +118,16 @@ describe("Monitoring and a tenant on a swarm of three hosts", { concurrency: fal
   let deployed: ProgramRun | undefined;
 
   before(async () => {
-    const why = (await engineReachable())
-      ? (netnsUnavailable() ?? sshdUnavailable())
-      : "no Docker engine answers";
-    if (why) {
-      if (process.env.CI) throw new Error(`cluster test cannot run: ${why}`);
-      console.warn(`\n!!! SKIPPED (the cluster test needs root, an engine, namespaces and sshd): ${why}\n`);
-      return;
-    }
+    if (!(await clusterHostsCanRun())) return;
     for (const image of images)
       if (!(await haveImage(image))) {
         if (process.env.CI) throw new Error(`${image} is missing: run scripts/docker-testbed.sh`);
         console.warn(`\n!!! SKIPPED: no ${image} image (scripts/docker-testbed.sh builds it)\n`);
         return;
       }
-    keys = mkdtempSync(join(tmpdir(), "berth-day-two-keys-"));
-    admin = sshKeyPair(keys, "admin");
-    await Promise.all(
-      names.map(async (name, i) => {
-        const engine = await startNetnsEngine({ index: 60 + i, images });
-        hosts[name] = { engine, sshd: await startSshd(engine, admin.publicKey) };
-      }),
-    );
+    started = await startSshHosts(names, { firstIndex: 60, images });
+    Object.assign(hosts, started.hosts);
+    admin = started.admin;
     ready = true;
   });
 
@@ -159,8 +136,7 @@ describe("Monitoring and a tenant on a swarm of three hosts", { concurrency: fal
       if (deployed)
         await deployed.destroy().catch((err: unknown) => console.error(`destroy: ${String(err)}`));
     } finally {
-      await Promise.all(Object.values(hosts).map((h) => h.engine.destroy()));
-      if (keys) rmSync(keys, { recursive: true, force: true });
+      await started?.destroy();
     }
   });
 

@@ -1,22 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
 import { setTimeout as sleep } from "timers/promises";
 import { ContainerService } from "../../components";
 import { SwarmCluster, type SwarmNodeArgs } from "../../components/swarm";
 import { engineClient } from "../../provider/shared/engine";
-import { engineReachable } from "../support/engine";
 import { runProgram, type ProgramRun } from "../support/harness";
-import { type NetnsEngine, netnsUnavailable, startNetnsEngine } from "../support/netns-engine";
-import {
-  type NetnsSshd,
-  type SshKeyPair,
-  sshdUnavailable,
-  sshKeyPair,
-  startSshd,
-} from "../support/netns-sshd";
+import type { SshKeyPair } from "../support/netns-sshd";
+import { clusterHostsCanRun, type SshHost, type SshHosts, startSshHosts } from "../support/ssh-hosts";
 
 /**
  * A swarm of three managers and a worker ("VMs": network namespaces, each with its own dockerd and
@@ -24,12 +14,11 @@ import {
  * drift and an `up` that changes nothing. The time each scenario takes is printed.
  */
 
-type Host = { engine: NetnsEngine; sshd: NetnsSshd };
 const names = ["m1", "m2", "m3", "w4"] as const;
 type Name = (typeof names)[number];
-const hosts = {} as Record<Name, Host>;
+const hosts = {} as Record<Name, SshHost>;
 let admin: SshKeyPair;
-let keys: string | undefined;
+let started: SshHosts<Name> | undefined;
 
 function node(name: Name): SwarmNodeArgs {
   const { sshd } = hosts[name];
@@ -126,22 +115,10 @@ describe("SwarmCluster of three managers losing one while Berth deploys", { conc
   let latest: ProgramRun | undefined;
 
   before(async () => {
-    const why = (await engineReachable())
-      ? (netnsUnavailable() ?? sshdUnavailable())
-      : "no Docker engine answers";
-    if (why) {
-      if (process.env.CI) throw new Error(`cluster test cannot run: ${why}`);
-      console.warn(`\n!!! SKIPPED (the cluster test needs root, an engine, namespaces and sshd): ${why}\n`);
-      return;
-    }
-    keys = mkdtempSync(join(tmpdir(), "berth-ha-keys-"));
-    admin = sshKeyPair(keys, "admin");
-    await Promise.all(
-      names.map(async (name, i) => {
-        const engine = await startNetnsEngine({ index: 40 + i });
-        hosts[name] = { engine, sshd: await startSshd(engine, admin.publicKey) };
-      }),
-    );
+    if (!(await clusterHostsCanRun())) return;
+    started = await startSshHosts(names, { firstIndex: 40 });
+    Object.assign(hosts, started.hosts);
+    admin = started.admin;
     ready = true;
   });
 
@@ -149,8 +126,7 @@ describe("SwarmCluster of three managers losing one while Berth deploys", { conc
     try {
       if (latest) await latest.destroy().catch((err: unknown) => console.error(`destroy: ${String(err)}`));
     } finally {
-      await Promise.all(Object.values(hosts).map((h) => h.engine.destroy()));
-      if (keys) rmSync(keys, { recursive: true, force: true });
+      await started?.destroy();
     }
   });
 
