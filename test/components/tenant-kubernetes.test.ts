@@ -15,6 +15,7 @@ import { KubernetesCluster } from "../../components/kubernetes";
 import { Tenant, type TenantArgs, TenantArgumentsError } from "../../components/tenant";
 import { composeDir } from "../support/compose-dir";
 import { runProgram, type ProgramRun, type RecordedResource } from "../support/harness";
+import { assertNowherePlain } from "../support/state-queries";
 import {
   kubernetesMockDynamic,
   kubernetesMockResource,
@@ -99,15 +100,6 @@ const podOf = (run: ProgramRun, name: string) =>
     spec: PodSpec;
   };
 const containerOf = (run: ProgramRun, name: string) => podOf(run, name).spec.containers[0] as Container;
-
-/** The paths of `target` in `value`. */
-function pathsOf(value: unknown, target: string, at = ""): string[] {
-  if (typeof value === "string") return value.includes(target) ? [at] : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => pathsOf(v, target, `${at}[${i}]`));
-  if (value && typeof value === "object")
-    return Object.entries(value).flatMap(([k, v]) => pathsOf(v, target, at ? `${at}.${k}` : k));
-  return [];
-}
 
 async function refusal(
   tenants: Record<string, TenantOptions>,
@@ -501,18 +493,7 @@ services:
       { payments },
       { api: { tenant: "payments", image: "harbor.example.com/payments/api:1" } },
     );
-    for (const r of run.resources) {
-      for (const path of pathsOf(r.inputs, pullPassword))
-        assert.ok(
-          r.secretInputs.some((s) => path === s || path.startsWith(`${s}.`) || path.startsWith(`${s}[`)),
-          `${r.type} ${r.name} holds the password at ${path} in plain state`,
-        );
-      assert.deepEqual(
-        pathsOf(r.outputs, pullPassword).filter((p) => !r.secretOutputs.includes(p.split(/[.[]/)[0])),
-        [],
-        `${r.type} ${r.name}'s outputs`,
-      );
-    }
+    assertNowherePlain(run.resources, pullPassword);
     const pulls = ofType(run, t.secret).filter((r) => r.inputs.type === "kubernetes.io/dockerconfigjson");
     assert.equal(pulls.length, 2);
     for (const s of pulls)

@@ -15,6 +15,7 @@ import { Tenant, type TenantArgs, TenantArgumentsError } from "../../components/
 import { type HarborFake, startHarborFake } from "../support/harbor-fake";
 import { type GitLabFake, startGitLabFake } from "../support/gitlab-fake";
 import { type ProgramRun, type RecordedResource, runProgram } from "../support/harness";
+import { assertNowherePlain } from "../support/state-queries";
 import {
   kubernetesMockDynamic,
   kubernetesMockResource,
@@ -85,33 +86,8 @@ function pulledWith(
   return { server, username: auth.username, password: auth.password };
 }
 
-/** The paths of `target` in `value`. */
-function pathsOf(value: unknown, target: string, at = ""): string[] {
-  if (typeof value === "string") return value.includes(target) ? [at] : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => pathsOf(v, target, `${at}[${i}]`));
-  if (value && typeof value === "object")
-    return Object.entries(value).flatMap(([k, v]) => pathsOf(v, target, at ? `${at}.${k}` : k));
-  return [];
-}
-
-/**
- * Asserts that no custom resource keeps `value` in plain state. (The test engine does not record which
- * outputs of components and the stack are secret: the program checks those with `pulumi.isSecret`.)
- */
-function assertNowherePlain(run: ProgramRun, value: string): void {
-  for (const r of run.resources.filter((c) => c.custom)) {
-    for (const path of pathsOf(r.inputs, value))
-      assert.ok(
-        r.secretInputs.some((s) => path === s || path.startsWith(`${s}.`) || path.startsWith(`${s}[`)),
-        `${r.type} ${r.name} holds a secret at ${path} in plain state`,
-      );
-    assert.deepEqual(
-      pathsOf(r.outputs, value).filter((p) => !r.secretOutputs.includes(p.split(/[.[]/)[0])),
-      [],
-      `${r.type} ${r.name}'s outputs hold a secret in plain state`,
-    );
-  }
-}
+/** The custom resources of the run (the test engine records no secret outputs of components). */
+const custom = (run: ProgramRun) => run.resources.filter((r) => r.custom);
 
 describe("Tenant registries through Pulumi's dynamic-provider host, on the Harbor and GitLab fakes", () => {
   before(async () => {
@@ -184,7 +160,7 @@ describe("Tenant registries through Pulumi's dynamic-provider host, on the Harbo
         push: { server: harborServer, username: pusher.name, password: pusher.secret },
         pushIsSecret: true,
       });
-      for (const robot of robots) assertNowherePlain(run, robot.secret);
+      for (const robot of robots) assertNowherePlain(custom(run), robot.secret);
     }
 
     const membersOf = (name: string) =>
@@ -229,7 +205,7 @@ describe("Tenant registries through Pulumi's dynamic-provider host, on the Harbo
       password: tokens[0].token,
     });
     assert.equal(run.outputs.payments && (run.outputs.payments as { push?: unknown }).push, undefined);
-    assertNowherePlain(run, tokens[0].token);
+    assertNowherePlain(custom(run), tokens[0].token);
     await run.destroy();
     const left = gitlab.state.deployTokens.get(tokens[0].id);
     assert.ok(!left || left.revoked, "destroy revokes the deploy token");

@@ -1,4 +1,5 @@
 /** Questions tests ask of a run's recorded resources: what lies below a component, where a value is held. */
+import assert from "node:assert/strict";
 import type { ProgramRun, RecordedResource } from "./harness";
 
 /** The resources of `type` below the component `ancestor` (at any depth). */
@@ -38,4 +39,23 @@ export function plainHolders(r: ProgramRun, needle: string): string[] {
   return holders(r, needle)
     .filter((h) => !h.secret)
     .map((h) => h.at);
+}
+
+/**
+ * Asserts that no resource of `resources` keeps `value` in plain state: in its inputs outside a secret
+ * input, or in its outputs outside a secret output.
+ */
+export function assertNowherePlain(resources: RecordedResource[], value: string): void {
+  for (const r of resources) {
+    for (const path of pathsHolding(r.inputs, value))
+      assert.ok(
+        r.secretInputs.some((s) => path === s || path.startsWith(`${s}.`) || path.startsWith(`${s}[`)),
+        `${r.type} ${r.name} holds a secret at ${path} in plain state`,
+      );
+    assert.deepEqual(
+      pathsHolding(r.outputs, value).filter((p) => !r.secretOutputs.includes(p.split(/[.[]/)[0]!)),
+      [],
+      `${r.type} ${r.name}'s outputs hold a secret in plain state`,
+    );
+  }
 }
