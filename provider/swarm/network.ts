@@ -130,6 +130,11 @@ async function inspectAsCreated(
   }
 }
 
+/** The driver options a create asks for: the user's, and `encrypted` when the network is encrypted. */
+function requestedOptions(inputs: NetworkInputs): Record<string, string> {
+  return { ...inputs.options, ...(inputs.encrypted && { encrypted: "" }) };
+}
+
 /** The network named exactly `name`, if any (the engine's name filter matches substrings). */
 async function findByName(connection: EngineConnections, name: string): Promise<EngineNetwork | undefined> {
   const found = (await managerClient(connection).listNetworks({
@@ -283,7 +288,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
           Attachable: inputs.attachable,
           Internal: inputs.internal,
           CheckDuplicate: true,
-          Options: { ...inputs.options, ...(inputs.encrypted && { encrypted: "" }) },
+          Options: requestedOptions(inputs),
           IPAM: engineIpam(inputs.ipam),
           Labels: { ...inputs.labels, ...ownerLabels(inputs.owner) },
         },
@@ -293,7 +298,7 @@ export const networkProvider: pulumi.dynamic.ResourceProvider = {
     const planned: NetworkOutputs = { ...inputs, swarmId, labelledUrn: inputs.owner.urn };
     try {
       // What the engine holds, so an adopted network that differs shows as a change on the next up.
-      const found = await inspectAsCreated(inputs.connection, id, existing ? {} : (inputs.options ?? {}));
+      const found = await inspectAsCreated(inputs.connection, id, existing ? {} : requestedOptions(inputs));
       const labelledUrn = found.Labels?.[ownerLabelKeys.resource] ?? inputs.owner.urn;
       return { id, outs: { ...planned, ...asWritten(found, inputs), labelledUrn } };
     } catch (err) {

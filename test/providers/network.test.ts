@@ -44,6 +44,20 @@ describe("Swarm overlay networks (real engine)", () => {
     assert.equal(found.Labels["berth.stack"], "test");
   });
 
+  it("records an encrypted network as encrypted, however early the manager is asked", async (t) => {
+    if (!(await needEngine(t))) return;
+    // The manager can answer an inspect before the new network's options are filled in; recording
+    // `encrypted: false` then would replace the network on the next up, under its services.
+    for (let i = 0; i < 10; i++) {
+      const asked = inputs(`encrypted-${i}`, { encrypted: true });
+      const { id, outs } = await networkProvider.create(asked);
+      assert.equal(outs.encrypted, true, `network ${i}`);
+      const diff = await networkProvider.diff!(id, outs, asked);
+      assert.deepEqual([diff.changes, diff.replaces], [false, []], `network ${i}`);
+      await networkProvider.delete!(id, outs);
+    }
+  });
+
   it("creates a network with driver options and address management, and reads them back", async (t) => {
     if (!(await needEngine(t))) return;
     const ipam = {
