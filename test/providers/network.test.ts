@@ -54,6 +54,9 @@ describe("Swarm overlay networks (real engine)", () => {
       assert.equal(outs.encrypted, true, `network ${i}`);
       const diff = await networkProvider.diff!(id, outs, asked);
       assert.deepEqual([diff.changes, diff.replaces], [false, []], `network ${i}`);
+      // A record written before this was mended: a refresh reads the network as it is.
+      const refreshed = await networkProvider.read!(id, { ...outs, encrypted: false });
+      assert.equal(refreshed.props?.encrypted, true, `network ${i}, refreshed`);
       await networkProvider.delete!(id, outs);
     }
   });
