@@ -78,6 +78,27 @@ describe("dynamic-provider harness", () => {
     );
   });
 
+  it("diffs as the engine does when a provider has no diff: every input counts, its provider's code too", async () => {
+    const first: pulumi.dynamic.ResourceProvider = {
+      async create() {
+        return { id: "first", outs: {} };
+      },
+    };
+    const second: pulumi.dynamic.ResourceProvider = {
+      async create() {
+        return { id: "second", outs: {} };
+      },
+    };
+    const program = (provider: pulumi.dynamic.ResourceProvider) => () => {
+      new Dynamic(provider, "no-diff");
+    };
+    const created = await runProgram(program(first));
+    const again = await runProgram(program(first), { preview: true, previous: created });
+    assert.equal(again.byName("no-diff").operation, "same");
+    const changed = await runProgram(program(second), { preview: true, previous: created });
+    assert.equal(changed.byName("no-diff").operation, "update");
+  });
+
   it("surfaces a provider that captured a live object Pulumi cannot serialize", async () => {
     const socket = new (require("net").Socket)();
     const broken: pulumi.dynamic.ResourceProvider = {

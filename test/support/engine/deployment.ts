@@ -313,8 +313,9 @@ export class Deployment {
     const diff = await host.diff(entry.urn, prior.id, prior.outputs, entry.inputs, prior.inputs);
     const changed =
       diff.changes === "some" ||
-      (diff.changes === "unknown" &&
-        !sameValue(withoutProvider(prior.inputs), withoutProvider(entry.inputs)));
+      // As the engine: a provider that cannot tell is answered by comparing every input, the
+      // serialized provider included.
+      (diff.changes === "unknown" && !sameValue(prior.inputs, entry.inputs));
     if (!changed) {
       Object.assign(entry, { id: prior.id, outputs: prior.outputs });
       step.operation = "same";
