@@ -8,6 +8,9 @@
  * resources are Berth's dynamic ones, the raw side is the SwarmService and SwarmConfig resources Berth
  * created for the services, written with those classes and the same inputs.
  *
+ * Each side runs with V8's debugger on, as Pulumi's language host turns it on before any program runs
+ * (`cmd/run`), so that the figures are those of `pulumi up`'s process, not of a plainer one.
+ *
  * Each side reports its wall time and the CPU time its process spent up to the last registration: on a
  * loaded machine the wall time also counts the time other processes held the CPU.
  *
@@ -52,6 +55,11 @@ const rawType = (type) => target === "swarm"
   ? /^pulumi-nodejs:dynamic\\/berth\\/swarm:Swarm(Service|Config|Secret)$/.test(type)
   : /^(kubernetes|aws):/.test(type) && !type.startsWith("pulumi:providers:");
 pulumi.runtime.setMocks(mocks, "bench", "dev", false);
+// As under \`pulumi up\`: Pulumi's language host turns V8's debugger on before the program runs (to
+// serialize functions), and everything the program does then costs more.
+const session = new (require("inspector").Session)();
+session.connect();
+session.post("Debugger.enable", (err) => { if (err) throw err; });
 `;
 
 const berthProgram = `${harness}
