@@ -25,6 +25,21 @@ function minReadyNote(minReadySeconds: number | undefined): string {
   return minReadySeconds ? ` (a pod counts once ready for ${minReadySeconds} s: minReadySeconds)` : "";
 }
 
+/** An `OnDelete` workload replaces pods only when they are deleted: there is nothing to wait for. */
+const onDeleteState: RolloutState = {
+  phase: "complete",
+  progress: "updateStrategy OnDelete: pods change only when deleted",
+};
+
+/** While the `kind` controller has not observed the workload's latest generation. */
+function awaitingController(kind: "Deployment" | "DaemonSet" | "StatefulSet"): RolloutState {
+  return {
+    phase: "progressing",
+    progress: `waiting for the ${kind} controller to take up the new template`,
+    problems: [],
+  };
+}
+
 /** The ReplicaSet the Deployment controller rolls out to: the one with the Deployment's template. */
 export function newReplicaSet(deployment: Deployment, replicaSets: ReplicaSet[]): ReplicaSet | undefined {
   return replicaSets
@@ -48,11 +63,7 @@ export function deploymentRollout(
   const generation = deployment.metadata?.generation ?? 0;
   const status = deployment.status ?? {};
   if ((status.observedGeneration ?? 0) < generation) {
-    return {
-      phase: "progressing",
-      progress: "waiting for the Deployment controller to take up the new template",
-      problems: [],
-    };
+    return awaitingController("Deployment");
   }
   const replicaSet = newReplicaSet(deployment, replicaSets);
   const newPods = replicaSet ? pods.filter((p) => controlledBy(p.metadata, replicaSet.metadata?.uid)) : [];
@@ -102,16 +113,12 @@ export function daemonSetRollout(
   pods: Pod[],
 ): RolloutState {
   if (daemonSet.spec?.updateStrategy?.type === "OnDelete") {
-    return { phase: "complete", progress: "updateStrategy OnDelete: pods change only when deleted" };
+    return onDeleteState;
   }
   const generation = daemonSet.metadata?.generation ?? 0;
   const status = daemonSet.status;
   if (!status || (status.observedGeneration ?? 0) < generation) {
-    return {
-      phase: "progressing",
-      progress: "waiting for the DaemonSet controller to take up the new template",
-      problems: [],
-    };
+    return awaitingController("DaemonSet");
   }
   const hash = revisionsOf(daemonSet, revisions)[0]?.metadata?.labels?.[controllerRevisionHashLabel];
   const newPods = pods.filter(
@@ -140,16 +147,12 @@ export function daemonSetRollout(
 export function statefulSetRollout(statefulSet: StatefulSet, pods: Pod[]): RolloutState {
   const strategy = statefulSet.spec?.updateStrategy;
   if (strategy?.type === "OnDelete") {
-    return { phase: "complete", progress: "updateStrategy OnDelete: pods change only when deleted" };
+    return onDeleteState;
   }
   const generation = statefulSet.metadata?.generation ?? 0;
   const status = statefulSet.status;
   if (!status || (status.observedGeneration ?? 0) < generation) {
-    return {
-      phase: "progressing",
-      progress: "waiting for the StatefulSet controller to take up the new template",
-      problems: [],
-    };
+    return awaitingController("StatefulSet");
   }
   const newPods = pods.filter(
     (p) =>
